@@ -1,0 +1,100 @@
+"""What a user is, where: roles per community and per street, derived from the registry.
+
+:func:`scope_for` reads a user's person record, ownerships and memberships once and caches the result on
+the user object for the rest of the request, so permission checks on a page cost no further queries.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q
+from django.utils import timezone
+
+from comity.engine.roles import Role, roles_from_membership
+
+_CACHE_ATTR = "_comity_scope"
+
+
+@dataclass
+class UserScope:
+    person_id: int | None = None
+    home_community_id: int | None = None
+    #: Roles per community id.
+    community_roles: dict[int, set[Role]] = field(default_factory=lambda: defaultdict(set))
+    #: Street ids where the user is a street official.
+    street_ids: set[int] = field(default_factory=set)
+    #: Subject ids where the user acts as chair, member or staff.
+    acting_subject_ids: set[int] = field(default_factory=set)
+    is_platform_staff: bool = False
+
+    def roles_in(self, community_id: int) -> set[Role]:
+        return self.community_roles.get(community_id, set())
+
+    def has_role(self, community_id: int, role: Role) -> bool:
+        return role in self.community_roles.get(community_id, set())
+
+    @property
+    def community_ids(self) -> set[int]:
+        return {cid for cid, roles in self.community_roles.items() if roles}
+
+    @property
+    def is_known(self) -> bool:
+        return bool(self.community_ids or self.street_ids or self.is_platform_staff)
+
+
+def scope_for(user: Any) -> UserScope:
+    """The user's scope, computed once per user object."""
+    if not getattr(user, "is_authenticated", False):
+        return UserScope()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
+    scope = _compute_scope(user)
+    setattr(user, _CACHE_ATTR, scope)
+    return scope
+
+
+def forget_scope(user: Any) -> None:
+    """Drop the cached scope after a write that changes roles (e.g. a confirmed residency claim)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _compute_scope(user: Any) -> UserScope:
+    from comity.structure.models import Membership, Ownership, Person
+
+    scope = UserScope(is_platform_staff=bool(user.is_superuser))
+    person = Person.objects.filter(user=user).only("id", "community_id", "verified_at", "is_resident").first()
+    if person is None:
+        return scope
+    scope.person_id = person.pk
+    scope.home_community_id = person.community_id
+    today = timezone.localdate()
+    if person.verified_at is not None:
+        if person.is_resident:
+            scope.community_roles[person.community_id].add(Role.RESIDENT)
+        owned = (
+            Ownership.objects.filter(person=person)
+            .filter(Q(until__isnull=True) | Q(until__gte=today))
+            .values_list("community_id", flat=True)
+        )
+        for community_id in owned:
+            scope.community_roles[community_id].add(Role.OWNER)
+    memberships = (
+        Membership.objects.filter(person=person, started_on__lte=today)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .select_related("subject")
+    )
+    for membership in memberships:
+        subject = membership.subject
+        roles = roles_from_membership(subject.kind, membership.role)
+        if Role.STREET_OFFICIAL in roles:
+            scope.street_ids.add(subject.street_id)
+        if subject.community_id is not None:
+            scope.community_roles[subject.community_id].update(roles)
+        if membership.role in {"chair", "member", "staff"}:
+            scope.acting_subject_ids.add(subject.pk)
+    return scope

@@ -1,0 +1,67 @@
+"""Object-level permissions for the governance structure, as ``rules`` predicates.
+
+Views and API endpoints ask ``user.has_perm("structure.<perm>", obj)``; the predicates read the user's
+:class:`~comity.accounts.scope.UserScope`, which is derived from memberships, ownerships and verified
+residency. Each permission is tested for every role in ``tests/test_permission_matrix.py``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import rules
+
+from comity.accounts.scope import scope_for
+from comity.engine.roles import Role
+from comity.structure.models import Community, GovernanceSubject, Street
+
+
+def _community_of(obj: Any) -> Community | None:
+    if isinstance(obj, Community):
+        return obj
+    return getattr(obj, "community", None)
+
+
+@rules.predicate
+def is_platform_staff(user: Any) -> bool:
+    return bool(getattr(user, "is_authenticated", False) and user.is_superuser)
+
+
+@rules.predicate
+def is_street_official_for(user: Any, obj: Any) -> bool:
+    scope = scope_for(user)
+    if isinstance(obj, Street):
+        return obj.pk in scope.street_ids
+    if isinstance(obj, GovernanceSubject):
+        return obj.street_id in scope.street_ids
+    community = _community_of(obj)
+    return community is not None and community.street_id in scope.street_ids
+
+
+@rules.predicate
+def is_committee_staff_of(user: Any, obj: Any) -> bool:
+    community = _community_of(obj)
+    return community is not None and scope_for(user).has_role(community.pk, Role.COMMITTEE_STAFF)
+
+
+@rules.predicate
+def belongs_to_community(user: Any, obj: Any) -> bool:
+    """Residents, owners and everyone who works for a subject of the community."""
+    community = _community_of(obj)
+    if community is None and isinstance(obj, GovernanceSubject):
+        return bool(scope_for(user).community_ids & set(obj.street.communities.values_list("pk", flat=True)))
+    return community is not None and bool(scope_for(user).roles_in(community.pk))
+
+
+can_view_community = belongs_to_community | is_street_official_for | is_platform_staff
+can_manage_registry = is_committee_staff_of | is_platform_staff
+can_view_audit = is_committee_staff_of | is_street_official_for | is_platform_staff
+can_view_street = is_street_official_for | is_platform_staff
+
+rules.add_perm("structure.see_community", can_view_community)
+rules.add_perm("structure.see_subject", can_view_community)
+rules.add_perm("structure.edit_matrix", can_manage_registry)
+rules.add_perm("structure.import_registry", can_manage_registry)
+rules.add_perm("structure.review_claims", can_manage_registry)
+rules.add_perm("structure.oversee_street", can_view_street)
+rules.add_perm("audit.browse_log", can_view_audit)

@@ -1,0 +1,241 @@
+"""Reads of the governance structure, scoped by community.
+
+``get_<thing>_for_user`` is the one way views and API endpoints reach a protected object: it raises
+``Http404`` when the object does not exist and ``PermissionDenied`` when the user may not see it.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from comity.accounts.scope import scope_for
+from comity.engine.responsibility import category_ancestry, uncovered_categories
+from comity.structure.models import (
+    Area,
+    AreaKind,
+    Community,
+    GovernanceSubject,
+    Household,
+    MatterCategory,
+    Membership,
+    Ownership,
+    Person,
+    ResidencyClaim,
+    Responsibility,
+    Street,
+    SubjectKind,
+    Tenancy,
+    Unit,
+)
+
+
+def _require(user: Any, perm: str, obj: Any) -> None:
+    if not user.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def get_community_for_user(user: Any, community_id: int, *, perm: str = "structure.see_community") -> Community:
+    try:
+        community = Community.objects.select_related("street").get(pk=community_id)
+    except Community.DoesNotExist as exc:
+        raise Http404 from exc
+    _require(user, perm, community)
+    return community
+
+
+def get_street_for_user(user: Any, street_id: int) -> Street:
+    try:
+        street = Street.objects.get(pk=street_id)
+    except Street.DoesNotExist as exc:
+        raise Http404 from exc
+    _require(user, "structure.oversee_street", street)
+    return street
+
+
+def get_subject_for_user(user: Any, subject_id: int) -> GovernanceSubject:
+    try:
+        subject = GovernanceSubject.objects.select_related("street", "community", "scope_area").get(pk=subject_id)
+    except GovernanceSubject.DoesNotExist as exc:
+        raise Http404 from exc
+    _require(user, "structure.see_subject", subject)
+    return subject
+
+
+def get_responsibility_for_user(user: Any, community: Community, responsibility_id: int) -> Responsibility:
+    try:
+        row = Responsibility.objects.select_related("category", "scope_area", "lead_subject").get(
+            pk=responsibility_id, community=community
+        )
+    except Responsibility.DoesNotExist as exc:
+        raise Http404 from exc
+    _require(user, "structure.edit_matrix", community)
+    return row
+
+
+def get_claim_for_user(user: Any, community: Community, claim_id: int) -> ResidencyClaim:
+    try:
+        claim = ResidencyClaim.objects.select_related("unit", "unit__building", "user").get(
+            pk=claim_id, community=community
+        )
+    except ResidencyClaim.DoesNotExist as exc:
+        raise Http404 from exc
+    _require(user, "structure.review_claims", community)
+    return claim
+
+
+def communities_for_user(user: Any) -> QuerySet[Community]:
+    """Every community the user may open: their own, and all of a street they oversee."""
+    if getattr(user, "is_superuser", False):
+        return Community.objects.select_related("street").all()
+    scope = scope_for(user)
+    return Community.objects.select_related("street").filter(
+        Q(pk__in=scope.community_ids) | Q(street_id__in=scope.street_ids)
+    )
+
+
+def subjects_serving(community: Community) -> QuerySet[GovernanceSubject]:
+    """The subjects of a community plus the street-level subjects of its street."""
+    return GovernanceSubject.objects.filter(
+        Q(community=community) | Q(community__isnull=True, street_id=community.street_id), is_active=True
+    )
+
+
+@dataclass(frozen=True)
+class CommunityCounts:
+    buildings: int
+    stairwells: int
+    units: int
+    households: int
+    residents: int
+    elderly: int
+    owners: int
+    tenants: int
+    grids: int
+    subjects_by_kind: list[tuple[str, str, int]]
+
+    @property
+    def subjects(self) -> int:
+        return sum(count for _, _, count in self.subjects_by_kind)
+
+
+ELDERLY_AGE = 60
+
+
+def community_counts(community: Community) -> CommunityCounts:
+    """The headline numbers of a community's overview page."""
+    area_counts = Counter(dict(Area.objects.filter(community=community).values_list("kind").annotate(n=Count("id"))))
+    today = timezone.localdate()
+    active_owner_q = Q(until__isnull=True) | Q(until__gte=today)
+    owners = (
+        Ownership.objects.filter(community=community)
+        .filter(active_owner_q)
+        .aggregate(
+            people=Count("person", distinct=True),
+            developer=Count("id", filter=Q(holder_kind="developer")),
+            organisations=Count("holder_name", filter=Q(holder_kind="organisation"), distinct=True),
+        )
+    )
+    owner_total = owners["people"] + owners["organisations"] + (1 if owners["developer"] else 0)
+    residents = Person.objects.filter(community=community, is_resident=True)
+    subject_counts = dict(
+        subjects_serving(community).values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
+    )
+    by_kind = [(kind.value, str(kind.label), subject_counts.get(kind.value, 0)) for kind in SubjectKind]
+    return CommunityCounts(
+        buildings=area_counts.get(AreaKind.BUILDING, 0),
+        stairwells=area_counts.get(AreaKind.STAIRWELL, 0),
+        units=Unit.objects.filter(community=community).count(),
+        households=Household.objects.filter(community=community).count(),
+        residents=residents.count(),
+        elderly=residents.filter(birth_year__lte=today.year - ELDERLY_AGE).count(),
+        owners=owner_total,
+        tenants=Tenancy.objects.filter(community=community)
+        .filter(Q(until__isnull=True) | Q(until__gte=today))
+        .count(),
+        grids=area_counts.get(AreaKind.GRID, 0),
+        subjects_by_kind=by_kind,
+    )
+
+
+def responsibility_matrix(community: Community) -> QuerySet[Responsibility]:
+    return (
+        Responsibility.objects.filter(community=community)
+        .select_related("category", "category__parent", "scope_area", "lead_subject")
+        .prefetch_related(Prefetch("co_handlers", queryset=GovernanceSubject.objects.only("id", "name", "kind")))
+        .order_by("category__position", "scope_area__code")
+    )
+
+
+def uncovered_matter_categories(community: Community) -> list[MatterCategory]:
+    """Leaf categories that no community-wide row covers, directly or through a parent."""
+    categories = list(MatterCategory.objects.all())
+    parents = {c.code: (c.parent.code if c.parent_id and c.parent else None) for c in categories}
+    parent_codes = {p for p in parents.values() if p}
+    leaves = [c.code for c in categories if c.code not in parent_codes]
+    covered = Responsibility.objects.filter(community=community, scope_area__isnull=True).values_list(
+        "category__code", flat=True
+    )
+    missing = set(uncovered_categories(leaves, parents, covered))
+    return [c for c in categories if c.code in missing]
+
+
+def category_chain(category: MatterCategory) -> list[str]:
+    parents = dict(MatterCategory.objects.values_list("code", "parent__code"))
+    return category_ancestry(category.code, parents)
+
+
+def structure_map(community: Community) -> list[dict[str, Any]]:
+    """Subjects grouped in tiers, each with the matter categories it leads or co-handles."""
+    subjects = list(
+        subjects_serving(community)
+        .select_related("scope_area")
+        .annotate(
+            member_count=Count("memberships", filter=Q(memberships__ended_on__isnull=True), distinct=True)
+        )
+    )
+    rows = list(responsibility_matrix(community))
+    leads: dict[int, list[Responsibility]] = {}
+    co: dict[int, list[Responsibility]] = {}
+    for row in rows:
+        leads.setdefault(row.lead_subject_id, []).append(row)
+        for subject in row.co_handlers.all():
+            co.setdefault(subject.pk, []).append(row)
+    tiers = [
+        ("government", {SubjectKind.STREET_OFFICE, SubjectKind.GOVERNMENT_DEPARTMENT}),
+        ("community", {SubjectKind.RESIDENTS_COMMITTEE}),
+        ("owners", {SubjectKind.HOMEOWNERS_ASSEMBLY, SubjectKind.HOMEOWNERS_COMMITTEE}),
+        ("market", {SubjectKind.PROPERTY_MANAGEMENT, SubjectKind.SERVICE_ENTERPRISE}),
+        ("society", {SubjectKind.SOCIAL_ORGANISATION, SubjectKind.VOLUNTEER_TEAM, SubjectKind.SELF_GOVERNANCE_GROUP}),
+    ]
+    result = []
+    for tier, kinds in tiers:
+        members = [
+            {"subject": s, "leads": leads.get(s.pk, []), "co_handles": co.get(s.pk, [])}
+            for s in subjects
+            if s.kind in kinds
+        ]
+        result.append({"tier": tier, "subjects": members})
+    return result
+
+
+def subject_members(subject: GovernanceSubject) -> QuerySet[Membership]:
+    return (
+        Membership.objects.filter(subject=subject, ended_on__isnull=True)
+        .select_related("person")
+        .order_by("role", "person__full_name")
+    )
+
+
+def pending_claims(community: Community) -> QuerySet[ResidencyClaim]:
+    return (
+        ResidencyClaim.objects.filter(community=community, status="pending")
+        .select_related("unit", "unit__building", "user")
+        .order_by("created_at")
+    )
