@@ -40,7 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "rules.apps.AutodiscoverRulesConfig",
+    "rules",
     "rest_framework",
     "drf_spectacular",
     "django_htmx",
@@ -127,6 +127,14 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("COMITY_STATIC_ROOT", DATA_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("COMITY_MEDIA_ROOT", DATA_DIR / "media"))
+# WhiteNoise serves static files straight from the apps and pip packages (htmx comes from django-htmx),
+# so the demo and the browser tests need no collectstatic step. Production may run collectstatic and turn
+# this off for speed.
+WHITENOISE_USE_FINDERS = env_bool("COMITY_STATIC_USE_FINDERS", True)
+try:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+except OSError:  # a read-only file system: WhiteNoise then serves from the finders only
+    pass
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -1,3 +1,16 @@
-from django.urls import path
+from django.contrib import admin
+from django.urls import include, path
 
-urlpatterns: list = []
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("comity.accounts.urls")),
+    path("api/", include("comity.config.api_urls")),
+    path("", include("comity.audit.urls")),
+    path("", include("comity.structure.urls")),
+    path("", include("comity.web.urls")),
+]
+
+handler403 = "comity.web.views.permission_denied"
+handler404 = "comity.web.views.page_not_found"
+handler500 = "comity.web.views.server_error"

@@ -6,3 +6,7 @@ class StructureConfig(AppConfig):
     name = "comity.structure"
     label = "structure"
     verbose_name = _("Governance structure")
+
+    def ready(self) -> None:
+        # Registers the object-level permissions (django-rules predicates).
+        from comity.structure import permissions  # noqa: F401

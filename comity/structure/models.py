@@ -20,6 +20,15 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+
+def format_hours(hours: int) -> str:
+    """A time limit in words: whole days from two days up, hours below."""
+    if hours >= 48 and hours % 24 == 0:
+        days = hours // 24
+        return ngettext("%(n)d day", "%(n)d days", days) % {"n": days}
+    return ngettext("%(n)d hour", "%(n)d hours", hours) % {"n": hours}
 
 
 class Street(models.Model):
@@ -541,6 +550,10 @@ class Responsibility(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category} → {self.lead_subject}"
+
+    @property
+    def time_limit_display(self) -> str:
+        return format_hours(self.time_limit_hours)
 
 
 class ClaimRelation(models.TextChoices):

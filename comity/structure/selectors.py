@@ -175,7 +175,7 @@ def responsibility_matrix(community: Community) -> QuerySet[Responsibility]:
 
 def uncovered_matter_categories(community: Community) -> list[MatterCategory]:
     """Leaf categories that no community-wide row covers, directly or through a parent."""
-    categories = list(MatterCategory.objects.all())
+    categories = list(MatterCategory.objects.select_related("parent"))
     parents = {c.code: (c.parent.code if c.parent_id and c.parent else None) for c in categories}
     parent_codes = {p for p in parents.values() if p}
     leaves = [c.code for c in categories if c.code not in parent_codes]
@@ -239,3 +239,109 @@ def pending_claims(community: Community) -> QuerySet[ResidencyClaim]:
         .select_related("unit", "unit__building", "user")
         .order_by("created_at")
     )
+
+
+@dataclass(frozen=True)
+class StreetRow:
+    community: Community
+    households: int
+    residents: int
+    elderly: int
+    subjects: int
+    diversity: float
+    committee_workers: int
+    residents_per_worker: float | None
+    coverage: float
+    pending_claims: int
+
+
+def street_rows(street: Street) -> list[StreetRow]:
+    """One row per community of a street for the street officials' overview."""
+    from comity.engine.structure_metrics import coverage, diversity_index, residents_per_worker
+    from comity.structure.models import SUBJECT_SECTOR
+
+    today = timezone.localdate()
+    communities = list(
+        Community.objects.filter(street=street)
+        .annotate(
+            n_households=Count("households", distinct=True),
+        )
+        .order_by("name")
+    )
+    resident_counts = dict(
+        Person.objects.filter(community__street=street, is_resident=True)
+        .values_list("community")
+        .annotate(n=Count("id"))
+        .values_list("community", "n")
+    )
+    elderly_counts = dict(
+        Person.objects.filter(community__street=street, is_resident=True, birth_year__lte=today.year - ELDERLY_AGE)
+        .values_list("community")
+        .annotate(n=Count("id"))
+        .values_list("community", "n")
+    )
+    street_level = list(
+        GovernanceSubject.objects.filter(street=street, community__isnull=True, is_active=True).values_list(
+            "kind", flat=True
+        )
+    )
+    subject_kinds: dict[int, list[str]] = {}
+    for community_id, kind in GovernanceSubject.objects.filter(
+        community__street=street, is_active=True
+    ).values_list("community_id", "kind"):
+        subject_kinds.setdefault(community_id, []).append(kind)
+    workers = dict(
+        Membership.objects.filter(
+            subject__community__street=street,
+            subject__kind=SubjectKind.RESIDENTS_COMMITTEE,
+            ended_on__isnull=True,
+        )
+        .values_list("subject__community")
+        .annotate(n=Count("person", distinct=True))
+        .values_list("subject__community", "n")
+    )
+    leaf_total = MatterCategory.objects.filter(children__isnull=True).count()
+    covered = _covered_leaf_counts(street)
+    pending = dict(
+        ResidencyClaim.objects.filter(community__street=street, status="pending")
+        .values_list("community")
+        .annotate(n=Count("id"))
+        .values_list("community", "n")
+    )
+    rows = []
+    for community in communities:
+        kinds = subject_kinds.get(community.pk, []) + street_level
+        sectors = Counter(SUBJECT_SECTOR[kind] for kind in kinds)
+        residents = resident_counts.get(community.pk, 0)
+        ratio = residents_per_worker(residents, workers.get(community.pk, 0))
+        rows.append(
+            StreetRow(
+                community=community,
+                households=community.n_households,  # type: ignore[attr-defined]
+                residents=residents,
+                elderly=elderly_counts.get(community.pk, 0),
+                subjects=len(kinds),
+                diversity=float(diversity_index(sectors)),
+                committee_workers=workers.get(community.pk, 0),
+                residents_per_worker=float(ratio) if ratio is not None else None,
+                coverage=float(coverage(covered.get(community.pk, 0), leaf_total)),
+                pending_claims=pending.get(community.pk, 0),
+            )
+        )
+    return rows
+
+
+def _covered_leaf_counts(street: Street) -> dict[int, int]:
+    categories = list(MatterCategory.objects.select_related("parent"))
+    parents = {c.code: (c.parent.code if c.parent else None) for c in categories}
+    parent_codes = {p for p in parents.values() if p}
+    leaves = [c.code for c in categories if c.code not in parent_codes]
+    covered_codes: dict[int, set[str]] = {}
+    for community_id, code in Responsibility.objects.filter(
+        community__street=street, scope_area__isnull=True
+    ).values_list("community_id", "category__code"):
+        covered_codes.setdefault(community_id, set()).add(code)
+    return {
+        community_id: len(leaves) - len(uncovered_categories(leaves, parents, codes))
+        for community_id, codes in covered_codes.items()
+    }

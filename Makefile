@@ -1,0 +1,73 @@
+# Comity's single entry point. `make demo` and `make test` work on a fresh machine with Python 3.11+.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+.PHONY: help demo test check lint format types migrations-check boundary browser messages bench clean
+
+help:
+	@echo "make demo    - install, create the demo street and serve it on http://127.0.0.1:$(PORT)"
+	@echo "make test    - install and run the whole test suite"
+	@echo "make check   - lint, types, migrations check, import boundary, tests"
+	@echo "make browser - Playwright journeys (needs /usr/bin/chromium)"
+	@echo "make messages - update and compile the translations"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Comity needs Python 3.11 or newer")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e .
+	@touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@ $(VENV)/.installed
+
+demo: $(VENV)/.installed
+	$(BIN)/comity manage compilemessages --ignore '.venv' -v 0 2>/dev/null || true
+	$(BIN)/comity manage migrate --no-input -v 0
+	$(BIN)/comity demo
+	$(BIN)/comity manage runserver 127.0.0.1:$(PORT)
+
+# The browser journeys run too wherever Debian's Chromium is installed (.ci/run installs it).
+test: $(VENV)/.installed-dev
+	$(BIN)/pytest -n auto -m "not browser" $(PYTEST_ARGS)
+	@if [ -x /usr/bin/chromium ]; then $(BIN)/pytest -m browser -p no:xdist $(PYTEST_ARGS); \
+	else echo "Chromium is not installed (/usr/bin/chromium): browser journeys not run; see make browser"; fi
+
+browser: $(VENV)/.installed-dev
+	$(BIN)/pytest -m browser -p no:xdist $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check comity tests benchmarks
+	$(BIN)/ruff format --check comity tests benchmarks
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff check --fix comity tests benchmarks
+	$(BIN)/ruff format comity tests benchmarks
+
+types: $(VENV)/.installed-dev
+	$(BIN)/mypy comity
+
+migrations-check: $(VENV)/.installed-dev
+	$(BIN)/comity manage makemigrations --check --dry-run
+
+boundary: $(VENV)/.installed-dev
+	$(BIN)/lint-imports
+
+check: lint types migrations-check boundary test
+
+messages: $(VENV)/.installed-dev
+	cd comity && ../$(BIN)/comity manage makemessages -l zh_Hans --no-obsolete --ignore 'migrations/*'
+	cd comity && ../$(BIN)/comity manage compilemessages
+
+bench: $(VENV)/.installed-dev
+	@ls benchmarks/*.py >/dev/null 2>&1 && for b in benchmarks/bench_*.py; do $(BIN)/python $$b; done || echo "no benchmarks yet"
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

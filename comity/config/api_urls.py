@@ -1,0 +1,21 @@
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView
+
+from comity.structure import api as structure_api
+
+urlpatterns = [
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("v1/communities/", structure_api.CommunityList.as_view(), name="api-communities"),
+    path("v1/communities/<int:community_id>/", structure_api.CommunityDetail.as_view(), name="api-community"),
+    path("v1/communities/<int:community_id>/subjects/", structure_api.SubjectList.as_view(), name="api-subjects"),
+    path(
+        "v1/communities/<int:community_id>/responsibilities/",
+        structure_api.ResponsibilityList.as_view(),
+        name="api-responsibilities",
+    ),
+    path(
+        "v1/communities/<int:community_id>/responsibilities/<int:responsibility_id>/",
+        structure_api.ResponsibilityDetail.as_view(),
+        name="api-responsibility",
+    ),
+]

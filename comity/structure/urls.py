@@ -1,0 +1,25 @@
+from django.urls import path
+
+from comity.structure import views, views_import
+
+app_name = "structure"
+
+urlpatterns = [
+    path("c/<int:community_id>/", views.overview, name="overview"),
+    path("c/<int:community_id>/structure/", views.structure_map, name="map"),
+    path("c/<int:community_id>/responsibilities/", views.matrix, name="matrix"),
+    path("c/<int:community_id>/responsibilities/new/", views.matrix_new, name="matrix_new"),
+    path("c/<int:community_id>/responsibilities/<int:responsibility_id>/", views.matrix_edit, name="matrix_edit"),
+    path(
+        "c/<int:community_id>/responsibilities/<int:responsibility_id>/delete/",
+        views.matrix_delete,
+        name="matrix_delete",
+    ),
+    path("c/<int:community_id>/subjects/", views.subjects, name="subjects"),
+    path("subjects/<int:subject_id>/", views.subject_detail, name="subject"),
+    path("streets/<int:street_id>/", views.street_overview, name="street"),
+    path("c/<int:community_id>/verification/", views.claims, name="claims"),
+    path("c/<int:community_id>/verification/<int:claim_id>/", views.claim_decide, name="claim_decide"),
+    path("c/<int:community_id>/registry/import/", views_import.registry_import, name="registry_import"),
+    path("c/<int:community_id>/registry/template/", views_import.registry_template, name="registry_template"),
+]

@@ -1,0 +1,230 @@
+"""Pages of the governance-structure registry. Thin: parse → permission → service → render."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from comity.structure import selectors, services
+from comity.structure.forms import NewResponsibilityForm, RejectClaimForm, ResponsibilityForm
+from comity.structure.models import Community, SubjectKind
+
+
+def _apply_validation_error(form: object, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            target = field if field in form.fields else None  # type: ignore[attr-defined]
+            for item in field_errors:
+                form.add_error(target, item)  # type: ignore[attr-defined]
+    else:
+        for message in error.messages:
+            form.add_error(None, message)  # type: ignore[attr-defined]
+
+
+@login_required
+def overview(request: HttpRequest, community_id: int) -> HttpResponse:
+    community = selectors.get_community_for_user(request.user, community_id)
+    counts = selectors.community_counts(community)
+    can_manage = request.user.has_perm("structure.edit_matrix", community)
+    context = {
+        "community": community,
+        "counts": counts,
+        "can_manage": can_manage,
+        "pending_claims": selectors.pending_claims(community).count() if can_manage else 0,
+        "uncovered": selectors.uncovered_matter_categories(community),
+    }
+    return render(request, "structure/overview.html", context)
+
+
+@login_required
+def structure_map(request: HttpRequest, community_id: int) -> HttpResponse:
+    community = selectors.get_community_for_user(request.user, community_id)
+    tiers = selectors.structure_map(community)
+    tier_labels = {
+        "government": _("Government"),
+        "community": _("Residents' committee"),
+        "owners": _("Owners"),
+        "market": _("Enterprises"),
+        "society": _("Society and residents' own groups"),
+    }
+    for tier in tiers:
+        tier["label"] = tier_labels[tier["tier"]]
+    return render(request, "structure/map.html", {"community": community, "tiers": tiers})
+
+
+@login_required
+def matrix(request: HttpRequest, community_id: int) -> HttpResponse:
+    community = selectors.get_community_for_user(request.user, community_id)
+    return render(
+        request,
+        "structure/matrix.html",
+        {
+            "community": community,
+            "rows": selectors.responsibility_matrix(community),
+            "uncovered": selectors.uncovered_matter_categories(community),
+            "can_edit": request.user.has_perm("structure.edit_matrix", community),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def matrix_edit(request: HttpRequest, community_id: int, responsibility_id: int) -> HttpResponse:
+    community = selectors.get_community_for_user(request.user, community_id, perm="structure.edit_matrix")
+    row = selectors.get_responsibility_for_user(request.user, community, responsibility_id)
+    initial = {
+        "lead_subject": row.lead_subject,
+        "co_handlers": list(row.co_handlers.all()),
+        "time_limit_hours": row.time_limit_hours,
+        "notes": row.notes,
+    }
+    form = ResponsibilityForm(request.POST or None, community=community, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_responsibility(
+                request.user,
+                row,
+                lead_subject=form.cleaned_data["lead_subject"],
+                co_handlers=form.cleaned_data["co_handlers"],
+                time_limit_hours=form.cleaned_data["time_limit_hours"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Saved: %(category)s.") % {"category": row.category})
+            return redirect("structure:matrix", community_id=community.pk)
+    return render(
+        request, "structure/matrix_form.html", {"community": community, "row": row, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def matrix_new(request: HttpRequest, community_id: int) -> HttpResponse:
+    community = selectors.get_community_for_user(request.user, community_id, perm="structure.edit_matrix")
+    form = NewResponsibilityForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = services.create_responsibility(
+                request.user,
+                community,
+                category=form.cleaned_data["category"],
+                scope_area=form.cleaned_data["scope_area"],
+                lead_subject=form.cleaned_data["lead_subject"],
+                co_handlers=form.cleaned_data["co_handlers"],
+                time_limit_hours=form.cleaned_data["time_limit_hours"],
+                notes=form.cleaned_data["notes"],
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Added: %(category)s.") % {"category": row.category})
+            return redirect("structure:matrix", community_id=community.pk)
+    return render(request, "structure/matrix_form.html", {"community": community, "row": None, "form": form})
+
+
+@login_required
+@require_POST
+def matrix_delete(request: HttpRequest, community_id: int, responsibility_id: int) -> HttpResponse:
+    community = selectors.get_community_for_user(request.user, community_id, perm="structure.edit_matrix")
+    row = selectors.get_responsibility_for_user(request.user, community, responsibility_id)
+    category = row.category
+    services.delete_responsibility(request.user, row)
+    messages.success(request, _("Removed: %(category)s.") % {"category": category})
+    return redirect("structure:matrix", community_id=community.pk)
+
+
+@login_required
+def subjects(request: HttpRequest, community_id: int) -> HttpResponse:
+    community = selectors.get_community_for_user(request.user, community_id)
+    queryset = (
+        selectors.subjects_serving(community)
+        .select_related("scope_area")
+        .annotate(member_count=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
+    )
+    kind = request.GET.get("kind", "")
+    if kind in SubjectKind.values:
+        queryset = queryset.filter(kind=kind)
+    groups: dict[str, list[object]] = {}
+    for subject in queryset.order_by("kind", "name"):
+        groups.setdefault(subject.get_kind_display(), []).append(subject)
+    return render(
+        request,
+        "structure/subjects.html",
+        {"community": community, "groups": groups, "kinds": SubjectKind.choices, "kind": kind},
+    )
+
+
+@login_required
+def subject_detail(request: HttpRequest, subject_id: int) -> HttpResponse:
+    subject = selectors.get_subject_for_user(request.user, subject_id)
+    community: Community | None = subject.community
+    lead_rows = subject.lead_responsibilities.select_related("category", "scope_area", "community")
+    co_rows = subject.co_responsibilities.select_related("category", "scope_area", "community", "lead_subject")
+    if community is None:
+        visible = selectors.communities_for_user(request.user).values_list("pk", flat=True)
+        lead_rows = lead_rows.filter(community__in=visible)
+        co_rows = co_rows.filter(community__in=visible)
+    return render(
+        request,
+        "structure/subject_detail.html",
+        {
+            "subject": subject,
+            "community": community,
+            "members": selectors.subject_members(subject),
+            "lead_rows": lead_rows,
+            "co_rows": co_rows,
+            "show_contacts": request.user.has_perm("structure.edit_matrix", community)
+            if community
+            else request.user.has_perm("structure.oversee_street", subject.street),
+        },
+    )
+
+
+@login_required
+def street_overview(request: HttpRequest, street_id: int) -> HttpResponse:
+    street = selectors.get_street_for_user(request.user, street_id)
+    rows = selectors.street_rows(street)
+    return render(request, "structure/street.html", {"street": street, "rows": rows})
+
+
+@login_required
+def claims(request: HttpRequest, community_id: int) -> HttpResponse:
+    community = selectors.get_community_for_user(request.user, community_id, perm="structure.review_claims")
+    return render(
+        request,
+        "structure/claims.html",
+        {"community": community, "claims": selectors.pending_claims(community), "reject_form": RejectClaimForm()},
+    )
+
+
+@login_required
+@require_POST
+def claim_decide(request: HttpRequest, community_id: int, claim_id: int) -> HttpResponse:
+    community = selectors.get_community_for_user(request.user, community_id, perm="structure.review_claims")
+    claim = selectors.get_claim_for_user(request.user, community, claim_id)
+    decision = request.POST.get("decision")
+    try:
+        if decision == "confirm":
+            services.confirm_residency_claim(request.user, claim)
+            messages.success(request, _("Confirmed %(name)s.") % {"name": claim.full_name})
+        elif decision == "reject":
+            form = RejectClaimForm(request.POST)
+            if not form.is_valid():
+                messages.error(request, _("Give the claimant a reason for the rejection."))
+                return redirect("structure:claims", community_id=community.pk)
+            services.reject_residency_claim(request.user, claim, reason=form.cleaned_data["reason"])
+            messages.success(request, _("Rejected the claim of %(name)s.") % {"name": claim.full_name})
+        else:
+            messages.error(request, _("Choose to confirm or to reject the claim."))
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    return redirect("structure:claims", community_id=community.pk)

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from comity.web import views
+
+app_name = "web"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("preferences/text-size/", views.text_size, name="text_size"),
+]

@@ -1,0 +1,51 @@
+"""The home page, display preferences and error pages."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_POST
+
+from comity.accounts.scope import scope_for
+from comity.structure.selectors import communities_for_user
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Send people where they work: street officials to their street, others to their community."""
+    if not request.user.is_authenticated:
+        return render(request, "web/landing.html")
+    scope = scope_for(request.user)
+    if scope.street_ids:
+        return redirect("structure:street", street_id=min(scope.street_ids))
+    if scope.home_community_id and scope.roles_in(scope.home_community_id):
+        return redirect("structure:overview", community_id=scope.home_community_id)
+    communities = list(communities_for_user(request.user)[:2])
+    if len(communities) == 1:
+        return redirect("structure:overview", community_id=communities[0].pk)
+    return render(request, "web/home.html", {"communities": communities_for_user(request.user)})
+
+
+@require_POST
+def text_size(request: HttpRequest) -> HttpResponse:
+    large = request.POST.get("large_text") == "1"
+    request.session["large_text"] = large
+    if request.user.is_authenticated:
+        request.user.large_text = large  # type: ignore[union-attr]
+        request.user.save(update_fields=["large_text"])  # type: ignore[union-attr]
+    target = request.POST.get("next", "/")
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        target = "/"
+    return redirect(target)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/403.html", status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/500.html", status=500)
