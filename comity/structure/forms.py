@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 
 from comity.structure.models import (
     Area,
-    AreaKind,
     ClaimRelation,
     Community,
     GovernanceSubject,
@@ -71,7 +70,7 @@ class NewResponsibilityForm(ResponsibilityForm):
         super().__init__(*args, community=community, **kwargs)
         self.fields["scope_area"].queryset = Area.objects.filter(  # type: ignore[attr-defined]
             community=community
-        ).exclude(kind=AreaKind.STAIRWELL)
+        ).order_by("kind", "code")
         self.fields["time_limit_hours"].required = False
         self.fields["time_limit_hours"].help_text = _("Leave empty to use the category's default time limit.")
 

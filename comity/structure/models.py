@@ -15,6 +15,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -134,6 +135,17 @@ class Area(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def clean(self) -> None:
+        """Keep the physical tree sound: allowed parent kinds, and never across communities."""
+        errors: dict[str, str] = {}
+        parent_kind = self.parent.kind if self.parent_id and self.parent else None
+        if parent_kind not in ALLOWED_PARENT_KINDS.get(self.kind, set()):
+            errors["parent"] = str(_("A %(kind)s cannot be part of this area.") % {"kind": self.get_kind_display()})
+        elif self.parent_id and self.parent and self.parent.community_id != self.community_id:
+            errors["parent"] = str(_("The area it is part of belongs to another community."))
+        if errors:
+            raise ValidationError(errors)
+
 
 class AreaSource(models.TextChoices):
     """Where a unit's area comes from, in the order the Supreme People's Court interpretation prefers them."""
@@ -197,6 +209,18 @@ class Unit(models.Model):
     @property
     def label(self) -> str:
         return str(self)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.building_id and self.building:
+            if self.building.kind != AreaKind.BUILDING:
+                errors["building"] = str(_("Choose a building."))
+            elif self.building.community_id != self.community_id:
+                errors["building"] = str(_("The building belongs to another community."))
+        if self.stairwell_id and self.stairwell and self.stairwell.parent_id != self.building_id:
+            errors["stairwell"] = str(_("The stairwell is not in this building."))
+        if errors:
+            raise ValidationError(errors)
 
 
 class Household(models.Model):
@@ -471,6 +495,10 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.get_role_display()} – {self.subject}"
+
+    def clean(self) -> None:
+        if self.subject_id and self.subject and self.community_id != self.subject.community_id:
+            raise ValidationError({"community": str(_("A membership belongs to its subject's community."))})
 
 
 class MatterCategory(models.Model):

@@ -2,7 +2,7 @@
 
 Views and API endpoints ask ``user.has_perm("structure.<perm>", obj)``; the predicates read the user's
 :class:`~comity.accounts.scope.UserScope`, which is derived from memberships, ownerships and verified
-residency. Each permission is tested for every role in ``tests/test_permission_matrix.py``.
+residency. Each permission is tested for every role in ``tests/apps/test_permission_matrix.py``.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from comity.accounts.scope import scope_for
+from comity.engine.owners import Holding, owner_headcount
 from comity.engine.responsibility import category_ancestry, uncovered_categories
 from comity.structure.models import (
     Area,
@@ -133,16 +134,14 @@ def community_counts(community: Community) -> CommunityCounts:
     area_counts = Counter(dict(Area.objects.filter(community=community).values_list("kind").annotate(n=Count("id"))))
     today = timezone.localdate()
     active_owner_q = Q(until__isnull=True) | Q(until__gte=today)
-    owners = (
+    holdings = (
         Ownership.objects.filter(community=community)
         .filter(active_owner_q)
-        .aggregate(
-            people=Count("person", distinct=True),
-            developer=Count("id", filter=Q(holder_kind="developer")),
-            organisations=Count("holder_name", filter=Q(holder_kind="organisation"), distinct=True),
-        )
+        .values_list("unit_id", "holder_kind", "person_id", "holder_name")
     )
-    owner_total = owners["people"] + owners["organisations"] + (1 if owners["developer"] else 0)
+    owner_total = owner_headcount(
+        Holding(unit, person_id if kind == "person" else name, kind) for unit, kind, person_id, name in holdings
+    )
     residents = Person.objects.filter(community=community, is_resident=True)
     subject_counts = dict(
         subjects_serving(community).values_list("kind").annotate(n=Count("id")).values_list("kind", "n")
