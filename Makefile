@@ -57,8 +57,10 @@ types: $(VENV)/.installed-dev
 migrations-check: $(VENV)/.installed-dev
 	$(BIN)/comity manage makemigrations --check --dry-run
 
+# The engine imports no Django (import-linter), and its tests run with Django's pytest plugin switched off.
 boundary: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
+	$(BIN)/pytest -q -p no:django -p no:cacheprovider -W ignore::pytest.PytestConfigWarning tests/engine
 
 check: lint types migrations-check boundary test
 

@@ -6,7 +6,7 @@ from comity.accounts.models import User
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(DjangoUserAdmin):  # type: ignore[type-arg]
     fieldsets = (
         *DjangoUserAdmin.fieldsets,  # type: ignore[misc]
         (_("Preferences"), {"fields": ("preferred_language", "large_text")}),

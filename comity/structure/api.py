@@ -82,10 +82,9 @@ class CommunityDetail(APIView):
     def get(self, request: Request, community_id: int) -> Response:
         community = selectors.get_community_for_user(request.user, community_id)
         counts = selectors.community_counts(community)
-        data = {
-            **{field: getattr(counts, field) for field in CommunityCountsSerializer().fields if field != "subjects_by_kind"},
-            "subjects_by_kind": {kind: n for kind, _label, n in counts.subjects_by_kind},
-        }
+        names = ["buildings", "stairwells", "units", "households", "residents", "elderly", "owners", "tenants", "grids"]
+        data: dict[str, Any] = {name: getattr(counts, name) for name in names}
+        data["subjects_by_kind"] = {kind: n for kind, _label, n in counts.subjects_by_kind}
         return Response({"community": CommunitySerializer(community).data, "counts": data})
 
 

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import rules
+from rules.permissions import add_perm
+from rules.predicates import predicate
 
 from comity.accounts.scope import scope_for
 from comity.engine.roles import Role
@@ -22,12 +23,12 @@ def _community_of(obj: Any) -> Community | None:
     return getattr(obj, "community", None)
 
 
-@rules.predicate
+@predicate
 def is_platform_staff(user: Any) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_superuser)
 
 
-@rules.predicate
+@predicate
 def is_street_official_for(user: Any, obj: Any) -> bool:
     scope = scope_for(user)
     if isinstance(obj, Street):
@@ -38,13 +39,13 @@ def is_street_official_for(user: Any, obj: Any) -> bool:
     return community is not None and community.street_id in scope.street_ids
 
 
-@rules.predicate
+@predicate
 def is_committee_staff_of(user: Any, obj: Any) -> bool:
     community = _community_of(obj)
     return community is not None and scope_for(user).has_role(community.pk, Role.COMMITTEE_STAFF)
 
 
-@rules.predicate
+@predicate
 def belongs_to_community(user: Any, obj: Any) -> bool:
     """Residents, owners and everyone who works for a subject of the community."""
     community = _community_of(obj)
@@ -58,10 +59,10 @@ can_manage_registry = is_committee_staff_of | is_platform_staff
 can_view_audit = is_committee_staff_of | is_street_official_for | is_platform_staff
 can_view_street = is_street_official_for | is_platform_staff
 
-rules.add_perm("structure.see_community", can_view_community)
-rules.add_perm("structure.see_subject", can_view_community)
-rules.add_perm("structure.edit_matrix", can_manage_registry)
-rules.add_perm("structure.import_registry", can_manage_registry)
-rules.add_perm("structure.review_claims", can_manage_registry)
-rules.add_perm("structure.oversee_street", can_view_street)
-rules.add_perm("audit.browse_log", can_view_audit)
+add_perm("structure.see_community", can_view_community)
+add_perm("structure.see_subject", can_view_community)
+add_perm("structure.edit_matrix", can_manage_registry)
+add_perm("structure.import_registry", can_manage_registry)
+add_perm("structure.review_claims", can_manage_registry)
+add_perm("structure.oversee_street", can_view_street)
+add_perm("audit.browse_log", can_view_audit)

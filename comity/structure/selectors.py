@@ -316,7 +316,7 @@ def street_rows(street: Street) -> list[StreetRow]:
         rows.append(
             StreetRow(
                 community=community,
-                households=community.n_households,  # type: ignore[attr-defined]
+                households=community.n_households,
                 residents=residents,
                 elderly=elderly_counts.get(community.pk, 0),
                 subjects=len(kinds),

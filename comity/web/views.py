@@ -31,8 +31,8 @@ def text_size(request: HttpRequest) -> HttpResponse:
     large = request.POST.get("large_text") == "1"
     request.session["large_text"] = large
     if request.user.is_authenticated:
-        request.user.large_text = large  # type: ignore[union-attr]
-        request.user.save(update_fields=["large_text"])  # type: ignore[union-attr]
+        request.user.large_text = large
+        request.user.save(update_fields=["large_text"])
     target = request.POST.get("next", "/")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"

@@ -18,7 +18,7 @@ from django.urls import reverse
 from comity.audit.models import AuditEntry
 from comity.structure.models import ClaimStatus, MatterCategory, Responsibility, ResidencyClaim
 
-from ..conftest import CAST, World
+from ..cast import CAST, World
 from ..factories import UserFactory
 
 MEMBERS = {"resident", "owner", "grid_worker", "committee_staff", "ngo_staff", "enterprise_staff"}
