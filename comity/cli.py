@@ -10,8 +10,12 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from comity import __version__
+
+if TYPE_CHECKING:
+    from comity.structure.importing import ImportReport
 
 Handler = Callable[[argparse.Namespace], int]
 
@@ -52,6 +56,92 @@ def _catalogue(args: argparse.Namespace) -> int:
     return 0
 
 
+def _registry_template(args: argparse.Namespace) -> int:
+    """The CSV template needs only the engine; the XLSX one has a translated instructions sheet, so Django."""
+    if args.format == "csv":
+        from comity.engine.registry_import import template_csv_bytes
+
+        data = template_csv_bytes(args.language)
+    else:
+        _setup_django()
+        from comity.structure.importing import registry_template_xlsx
+
+        data = registry_template_xlsx(args.language)
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(data)
+    else:
+        with open(args.output, "wb") as output:
+            output.write(data)
+    return 0
+
+
+def _registry_import(args: argparse.Namespace) -> int:
+    _setup_django()
+    from django.utils import translation
+
+    with translation.override(args.language):
+        return _run_registry_import(args)
+
+
+def _run_registry_import(args: argparse.Namespace) -> int:
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied
+    from django.core.files import File
+
+    from comity.structure.importing import import_registry
+    from comity.structure.models import Community
+
+    community = Community.objects.filter(code=args.community).first()
+    if community is None:
+        print(f"No community with the code {args.community!r}.", file=sys.stderr)
+        return 1
+    users = get_user_model().objects
+    actor = (
+        users.filter(username=args.as_user).first()
+        if args.as_user
+        else users.filter(is_superuser=True).first()
+    )
+    if actor is None:
+        who = (
+            f"user {args.as_user!r}"
+            if args.as_user
+            else "superuser (create one with `comity manage createsuperuser`)"
+        )
+        print(f"No {who}; pass --as USERNAME of someone who may import.", file=sys.stderr)
+        return 1
+    try:
+        handle = open(args.file, "rb")  # noqa: SIM115 - closed below, after the import read it
+    except OSError as exc:
+        print(f"Cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 1
+    try:
+        report = import_registry(actor, community, File(handle, name=args.file), dry_run=args.dry_run)
+    except PermissionDenied:
+        print(f"{actor} may not import the registry of {community}.", file=sys.stderr)
+        return 1
+    finally:
+        handle.close()
+    _print_import_report(report)
+    return 0 if report.ok else 1
+
+
+def _print_import_report(report: ImportReport) -> None:
+    for problem in report.errors:
+        where = ", ".join(
+            part for part in (f"row {problem.row}" if problem.row else "", problem.column) if part
+        )
+        print(f"{where}: {problem.message}" if where else problem.message, file=sys.stderr)
+    if report.errors:
+        print(f"{len(report.errors)} problem(s); nothing was imported.", file=sys.stderr)
+        return
+    state = "checked (dry run, nothing written)" if report.dry_run else "imported"
+    print(f"{report.file_name}: {report.rows} rows {state}.")
+    for label, created, updated in report.counts():
+        print(f"  {label:<24} created {created:>6}   updated {updated:>6}")
+    if report.ended_ownerships:
+        print(f"  ownerships ended: {report.ended_ownerships}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="comity",
@@ -72,6 +162,31 @@ def build_parser() -> argparse.ArgumentParser:
     catalogue = sub.add_parser("catalogue", help="print the default dispatch catalogue of matter categories")
     catalogue.add_argument("--language", default="en", choices=["en", "zh-hans"], help="language of the names")
     catalogue.set_defaults(handler=_catalogue)
+
+    registry = sub.add_parser("registry", help="import the registry from a spreadsheet, or get its template")
+    registry_sub = registry.add_subparsers(dest="registry_command", metavar="ACTION", required=True)
+    template = registry_sub.add_parser("template", help="write the spreadsheet template")
+    template.add_argument(
+        "--format", default="csv", choices=["csv", "xlsx"], help="file format (default: csv)"
+    )
+    template.add_argument(
+        "--language", default="en", choices=["en", "zh-hans"], help="language of the headers"
+    )
+    template.add_argument("-o", "--output", help="file to write (default: standard output)")
+    template.set_defaults(handler=_registry_template)
+    registry_import = registry_sub.add_parser(
+        "import", help="import a CSV or XLSX file: every row, or nothing"
+    )
+    registry_import.add_argument("file", help="the CSV or XLSX file")
+    registry_import.add_argument("--community", required=True, help="code of the community")
+    registry_import.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
+    registry_import.add_argument(
+        "--as", dest="as_user", metavar="USERNAME", help="act as this user (default: a superuser)"
+    )
+    registry_import.add_argument(
+        "--language", default="en", choices=["en", "zh-hans"], help="language of the report"
+    )
+    registry_import.set_defaults(handler=_registry_import)
 
     return parser
 

@@ -195,7 +195,7 @@ def test_a_developer_may_be_left_unnamed():
 @pytest.mark.parametrize(
     ("column", "value", "code"),
     [
-        ("floors", "abc", ErrorCode.NOT_A_NUMBER),
+        ("floors", "abc", ErrorCode.NOT_A_WHOLE_NUMBER),
         ("floors", "0", ErrorCode.OUT_OF_RANGE),
         ("built_year", "1700", ErrorCode.OUT_OF_RANGE),
         ("area_source", "guess", ErrorCode.INVALID_CHOICE),
