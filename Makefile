@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help demo test check lint format types migrations-check boundary browser messages bench clean
+.PHONY: help demo test check lint format types migrations-check boundary browser messages messages-check bench clean
 
 help:
 	@echo "make demo    - install, create the demo street and serve it on http://127.0.0.1:$(PORT)"
@@ -29,7 +29,6 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	@touch $@ $(VENV)/.installed
 
 demo: $(VENV)/.installed
-	$(BIN)/comity manage compilemessages --ignore '.venv' -v 0 2>/dev/null || true
 	$(BIN)/comity manage migrate --no-input -v 0
 	$(BIN)/comity demo
 	$(BIN)/comity manage runserver 127.0.0.1:$(PORT)
@@ -62,11 +61,15 @@ boundary: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q -p no:django -p no:cacheprovider -W ignore::pytest.PytestConfigWarning tests/engine
 
-check: lint types migrations-check boundary test
+check: lint types migrations-check boundary messages-check test
 
 messages: $(VENV)/.installed-dev
 	cd comity && ../$(BIN)/comity manage makemessages -l zh_Hans --no-obsolete --ignore 'migrations/*'
 	cd comity && ../$(BIN)/comity manage compilemessages
+
+# Fails when a translatable string was added or changed without `make messages` (needs GNU gettext).
+messages-check: messages
+	git diff --exit-code -I '^#: ' -I 'POT-Creation-Date' -I 'PO-Revision-Date' -- comity/locale
 
 bench: $(VENV)/.installed-dev
 	@ls benchmarks/*.py >/dev/null 2>&1 && for b in benchmarks/bench_*.py; do $(BIN)/python $$b; done || echo "no benchmarks yet"

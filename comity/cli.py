@@ -160,7 +160,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.set_defaults(handler=_demo)
 
     catalogue = sub.add_parser("catalogue", help="print the default dispatch catalogue of matter categories")
-    catalogue.add_argument("--language", default="en", choices=["en", "zh-hans"], help="language of the names")
+    catalogue.add_argument(
+        "--language", default="en", choices=["en", "zh-hans"], help="language of the names"
+    )
     catalogue.set_defaults(handler=_catalogue)
 
     registry = sub.add_parser("registry", help="import the registry from a spreadsheet, or get its template")

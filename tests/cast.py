@@ -19,6 +19,7 @@ fixture                    who
 """
 
 from __future__ import annotations
+
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,7 +27,6 @@ import pytest
 
 from comity.structure.models import AreaKind, LegalStatus, MatterCategory, SubjectKind
 
-from .conftest import CAST
 from .factories import (
     PASSWORD,
     AreaFactory,
@@ -41,7 +41,6 @@ from .factories import (
     UnitFactory,
     UserFactory,
 )
-
 
 
 @dataclass
@@ -76,18 +75,31 @@ def world(db: Any) -> World:
     harmony = CommunityFactory(street=street, name="Harmony", code="harmony", built_year=1996)
     riverside = CommunityFactory(street=street, name="Riverside", code="riverside", built_year=2008)
     building = AreaFactory(community=harmony, kind=AreaKind.BUILDING, code="1", name="Building 1")
-    stairwell = AreaFactory(community=harmony, kind=AreaKind.STAIRWELL, code="1-1", name="Stairwell 1-1", parent=building)
+    stairwell = AreaFactory(
+        community=harmony, kind=AreaKind.STAIRWELL, code="1-1", name="Stairwell 1-1", parent=building
+    )
     unit = UnitFactory(building=building, stairwell=stairwell, number="101", floor=1)
     committee = SubjectFactory(community=harmony, kind=SubjectKind.RESIDENTS_COMMITTEE, name="Harmony RC")
-    street_office = SubjectFactory(community=None, street=street, kind=SubjectKind.STREET_OFFICE, name="Peace Street Office")
-    property_company = SubjectFactory(community=harmony, kind=SubjectKind.PROPERTY_MANAGEMENT, name="Evergreen Property")
-    ngo = SubjectFactory(
-        community=harmony, kind=SubjectKind.SOCIAL_ORGANISATION, name="Silver Age Care", legal_status=LegalStatus.REGISTERED
+    street_office = SubjectFactory(
+        community=None, street=street, kind=SubjectKind.STREET_OFFICE, name="Peace Street Office"
     )
-    riverside_committee = SubjectFactory(community=riverside, kind=SubjectKind.RESIDENTS_COMMITTEE, name="Riverside RC")
+    property_company = SubjectFactory(
+        community=harmony, kind=SubjectKind.PROPERTY_MANAGEMENT, name="Evergreen Property"
+    )
+    ngo = SubjectFactory(
+        community=harmony,
+        kind=SubjectKind.SOCIAL_ORGANISATION,
+        name="Silver Age Care",
+        legal_status=LegalStatus.REGISTERED,
+    )
+    riverside_committee = SubjectFactory(
+        community=riverside, kind=SubjectKind.RESIDENTS_COMMITTEE, name="Riverside RC"
+    )
 
     users: dict[str, Any] = {"anonymous": None}
-    tenant_household = HouseholdFactory(unit=UnitFactory(building=building, stairwell=stairwell, number="102", floor=1))
+    tenant_household = HouseholdFactory(
+        unit=UnitFactory(building=building, stairwell=stairwell, number="102", floor=1)
+    )
     users["resident"] = _person_with_user("rui", harmony, household=tenant_household)
     users["owner"] = _person_with_user("olga", harmony, household=HouseholdFactory(unit=unit))
     OwnershipFactory(unit=unit, person=users["owner"].person)
@@ -99,7 +111,7 @@ def world(db: Any) -> World:
         ("ngo_staff", "nia", ngo, "staff"),
         ("enterprise_staff", "eli", property_company, "staff"),
     ]:
-        user = _person_with_user(username, harmony if subject.community else harmony, is_resident=False)
+        user = _person_with_user(username, harmony, is_resident=False)
         MembershipFactory(subject=subject, person=user.person, role=membership_role)
         users[role] = user
     users["platform_staff"] = UserFactory(username="pat", is_staff=True, is_superuser=True)

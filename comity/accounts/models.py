@@ -14,7 +14,10 @@ from django.utils.translation import gettext_lazy as _
 
 class User(AbstractUser):
     preferred_language = models.CharField(
-        _("preferred language"), max_length=10, blank=True, help_text=_("Language of pages and notifications.")
+        _("preferred language"),
+        max_length=10,
+        blank=True,
+        help_text=_("Language of pages and notifications."),
     )
     large_text = models.BooleanField(_("large text"), default=False)
 

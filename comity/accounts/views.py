@@ -27,7 +27,11 @@ class LoginView(auth_views.LoginView):
 
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
-    person = Person.objects.filter(user_id=int(request.user.pk or 0)).select_related("community", "household__unit").first()
+    person = (
+        Person.objects.filter(user_id=int(request.user.pk or 0))
+        .select_related("community", "household__unit")
+        .first()
+    )
     scope = scope_for(request.user)
     roles = {
         community.name: sorted(str(role) for role in scope.roles_in(community.pk))

@@ -18,7 +18,9 @@ def log(request: HttpRequest, community_id: int) -> HttpResponse:
     prefix = request.GET.get("kind", "")
     if prefix not in prefixes:
         prefix = ""
-    page = Paginator(community_log(community, action_prefix=prefix), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(community_log(community, action_prefix=prefix), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
     return render(
         request,
         "audit/log.html",

@@ -7,7 +7,11 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("v1/communities/", structure_api.CommunityList.as_view(), name="api-communities"),
     path("v1/communities/<int:community_id>/", structure_api.CommunityDetail.as_view(), name="api-community"),
-    path("v1/communities/<int:community_id>/subjects/", structure_api.SubjectList.as_view(), name="api-subjects"),
+    path(
+        "v1/communities/<int:community_id>/subjects/",
+        structure_api.SubjectList.as_view(),
+        name="api-subjects",
+    ),
     path(
         "v1/communities/<int:community_id>/responsibilities/",
         structure_api.ResponsibilityList.as_view(),

@@ -6,6 +6,7 @@ machine with an embedded SQLite database. ``.env.example`` documents each variab
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -131,10 +132,8 @@ MEDIA_ROOT = Path(os.environ.get("COMITY_MEDIA_ROOT", DATA_DIR / "media"))
 # so the demo and the browser tests need no collectstatic step. Production may run collectstatic and turn
 # this off for speed.
 WHITENOISE_USE_FINDERS = env_bool("COMITY_STATIC_USE_FINDERS", True)
-try:
+with contextlib.suppress(OSError):  # a read-only file system: WhiteNoise then serves from the finders only
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-except OSError:  # a read-only file system: WhiteNoise then serves from the finders only
-    pass
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

@@ -32,6 +32,8 @@ from fractions import Fraction
 from typing import TypeVar
 
 MAX_ROWS = 20_000
+#: Shares are exact fractions; a denominator beyond this is a typing slip, not a real co-ownership deed.
+MAX_SHARE_DENOMINATOR = 10_000
 MAX_AREA = Decimal("9999999.99")
 #: Field lengths mirror ``comity.structure.models`` (Area.code/name, Unit.number, Person.full_name/phone).
 MAX_CODE, MAX_NAME, MAX_UNIT_NUMBER, MAX_PHONE = 40, 120, 20, 32
@@ -131,7 +133,7 @@ CHOICES: dict[str, dict[str, tuple[str, ...]]] = {
 }
 DEFAULTS: dict[str, str] = {"area_source": "registered", "usage": "residential", "holder_kind": "person"}
 
-Cell = str | int | Decimal
+Cell = str | int | Decimal | Fraction
 UNIT_FIELDS = ("stairwell", "floor", "exclusive_area_m2", "area_source", "usage")
 BUILDING_FIELDS = ("building_name", "floors", "built_year", "zone")
 OWNER_FIELDS = ("owner_name", "owner_phone", "owner_share", "holder_kind")
@@ -152,7 +154,7 @@ class RowError:
 class OwnerRecord:
     name: str
     phone: str
-    share: Decimal
+    share: Fraction
     holder_kind: str
 
 
@@ -242,6 +244,18 @@ _THOUSANDS = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d+)?$")
 _DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
 
 
+def format_fraction(value: Fraction) -> str:
+    """A fraction as people wrote it: a decimal when it has one ("0.9"), else "a/b" ("2/3")."""
+    denominator = value.denominator
+    for factor in (2, 5):
+        while denominator % factor == 0:
+            denominator //= factor
+    if denominator != 1:
+        return f"{value.numerator}/{value.denominator}"
+    text = format(Decimal(value.numerator) / Decimal(value.denominator), "f")
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def parse_decimal(text: str) -> Decimal:
     """A plain decimal number; commas only as thousands separators ("1,234.5"), never as decimal point."""
     compact = _clean(text).replace(" ", "")
@@ -284,7 +298,7 @@ def _area(text: str) -> Cell:
 
 
 def _share(text: str) -> Cell:
-    """A fraction of the unit: "0.5", "50%" or "1/2", kept exactly to the model's four decimals."""
+    """A fraction of the unit: "0.5", "50%" or "1/2", kept as an exact fraction (thirds stay thirds)."""
     compact = text.replace(" ", "").replace("⁄", "/")
     try:
         if compact.endswith("%"):
@@ -298,9 +312,9 @@ def _share(text: str) -> Cell:
         raise _CellError(ErrorCode.NOT_A_NUMBER, value=text) from exc
     if not 0 < share <= 1:
         raise _CellError(ErrorCode.SHARE_OUT_OF_RANGE, value=text)
-    if (share * 10_000).denominator != 1:
+    if share.denominator > MAX_SHARE_DENOMINATOR:
         raise _CellError(ErrorCode.SHARE_TOO_PRECISE, value=text)
-    return Decimal(int(share * 10_000)).scaleb(-4)
+    return share
 
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 ()/-]*$")
@@ -515,10 +529,10 @@ def _check_owners(table: _Table, described: dict[str, str], group: list[_Draft])
                 first_row=first_row,
                 **described,
             )
-    shares = [draft.cells.get("owner_share", Decimal(1)) for draft in owner_rows]
-    total = sum((share for share in shares if isinstance(share, Decimal)), Decimal(0))
+    shares = [draft.cells.get("owner_share", Fraction(1)) for draft in owner_rows]
+    total = sum((share for share in shares if isinstance(share, Fraction)), Fraction(0))
     if owner_rows and not any("owner_share" in draft.failed for draft in owner_rows) and total != 1:
-        total_text = format(total.normalize(), "f")
+        total_text = format_fraction(total)
         table.report(
             owner_rows[0].row, "owner_share", ErrorCode.SHARES_DO_NOT_ADD_UP, total=total_text, **described
         )
@@ -559,11 +573,11 @@ def _record(
     building, unit = buildings[building_code], units[(building_code, unit_number)]
     zone_code, stairwell = str(building.get("zone", "")), str(unit.get("stairwell", ""))
     floors, built_year = building.get("floors"), building.get("built_year")
-    floor, area, share = unit["floor"], unit["exclusive_area_m2"], draft.cells.get("owner_share", Decimal(1))
+    floor, area, share = unit["floor"], unit["exclusive_area_m2"], draft.cells.get("owner_share", Fraction(1))
     # Guaranteed by the parsers and by _check_unit; the asserts narrow the types for mypy.
     assert isinstance(floor, int)
     assert isinstance(area, Decimal)
-    assert isinstance(share, Decimal)
+    assert isinstance(share, Fraction)
     owner = None
     if draft.has_owner:
         kind = draft.text("holder_kind", DEFAULTS["holder_kind"])

@@ -82,7 +82,17 @@ class CommunityDetail(APIView):
     def get(self, request: Request, community_id: int) -> Response:
         community = selectors.get_community_for_user(request.user, community_id)
         counts = selectors.community_counts(community)
-        names = ["buildings", "stairwells", "units", "households", "residents", "elderly", "owners", "tenants", "grids"]
+        names = [
+            "buildings",
+            "stairwells",
+            "units",
+            "households",
+            "residents",
+            "elderly",
+            "owners",
+            "tenants",
+            "grids",
+        ]
         data: dict[str, Any] = {name: getattr(counts, name) for name in names}
         data["subjects_by_kind"] = {kind: n for kind, _label, n in counts.subjects_by_kind}
         return Response({"community": CommunitySerializer(community).data, "counts": data})
@@ -132,7 +142,9 @@ class ResponsibilityDetail(APIView):
                 notes=data.get("notes", row.notes),
             )
         except DjangoValidationError as error:
-            detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+            detail = (
+                error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
+            )
             raise serializers.ValidationError(detail) from error
         fresh = selectors.responsibility_matrix(community).get(pk=row.pk)
         return Response(ResponsibilitySerializer(fresh).data)

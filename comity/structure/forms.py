@@ -42,7 +42,9 @@ class ResponsibilityForm(forms.Form):
         max_value=24 * 90,
         help_text=_("For example 2 for emergencies, 24 for utilities, 168 for general matters."),
     )
-    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+    )
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -83,7 +85,10 @@ class ClaimForm(forms.Form):
     full_name = forms.CharField(label=_("Your full name"), max_length=120)
     phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
     message = forms.CharField(
-        label=_("Message to the committee"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=2000
+        label=_("Message to the committee"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
     )
 
     def clean(self) -> dict[str, Any]:

@@ -134,7 +134,9 @@ def _error_templates() -> dict[str, str]:
         "area_too_precise": _("Give the area with at most two decimals, e.g. 72.50."),
         "invalid_choice": _("“%(value)s” is not allowed here. Use one of: %(choices)s."),
         "share_out_of_range": _("The share must be more than 0 and at most 1, e.g. 0.5, 50%% or 1/2."),
-        "share_too_precise": _("Give the share with at most four decimals, e.g. 0.25 or 1/4."),
+        "share_too_precise": _(
+            "Give the share as a simple fraction or with at most four decimals, e.g. 1/3 or 0.25."
+        ),
         "invalid_phone": _("“%(value)s” is not a phone number."),
         "owner_name_required": _("Give the owner's name (only a developer may be left unnamed)."),
         "building_conflict": _(
@@ -467,7 +469,8 @@ class _RegistryWriter:
             person = persons.get((unit.pk, owner.name)) if owner.holder_kind == HolderKind.PERSON else None
             fields = {
                 "holder_kind": owner.holder_kind,
-                "share": owner.share,
+                "share_numerator": owner.share.numerator,
+                "share_denominator": owner.share.denominator,
                 "holder_name": "" if person else owner.name,
             }
             match = next((o for o in active if o.pk not in kept and _holds(o, person, fields)), None)

@@ -13,6 +13,7 @@ the data can later be sharded by community.
 from __future__ import annotations
 
 from decimal import Decimal
+from fractions import Fraction
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -52,7 +53,9 @@ class Street(models.Model):
 class Community(models.Model):
     """A community (社区) served by one residents' committee."""
 
-    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="communities", verbose_name=_("street"))
+    street = models.ForeignKey(
+        Street, on_delete=models.PROTECT, related_name="communities", verbose_name=_("street")
+    )
     name = models.CharField(_("name"), max_length=120)
     code = models.SlugField(_("code"), max_length=40, unique=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
@@ -94,14 +97,23 @@ class Area(models.Model):
     buildings assigned to a grid worker, as in Beijing's social grids of 150–200 households.
     """
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="areas", verbose_name=_("community"))
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="areas", verbose_name=_("community")
+    )
     kind = models.CharField(_("kind"), max_length=20, choices=AreaKind.choices)
     parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children", verbose_name=_("part of")
+        "self",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("part of"),
     )
     name = models.CharField(_("name"), max_length=120)
     code = models.CharField(
-        _("code"), max_length=40, help_text=_("Short number used on the ground, e.g. building 7, stairwell 7-2.")
+        _("code"),
+        max_length=40,
+        help_text=_("Short number used on the ground, e.g. building 7, stairwell 7-2."),
     )
     floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
     built_year = models.PositiveSmallIntegerField(_("year built"), null=True, blank=True)
@@ -140,7 +152,9 @@ class Area(models.Model):
         errors: dict[str, str] = {}
         parent_kind = self.parent.kind if self.parent_id and self.parent else None
         if parent_kind not in ALLOWED_PARENT_KINDS.get(self.kind, set()):
-            errors["parent"] = str(_("A %(kind)s cannot be part of this area.") % {"kind": self.get_kind_display()})
+            errors["parent"] = str(
+                _("A %(kind)s cannot be part of this area.") % {"kind": self.get_kind_display()}
+            )
         elif self.parent_id and self.parent and self.parent.community_id != self.community_id:
             errors["parent"] = str(_("The area it is part of belongs to another community."))
         if errors:
@@ -164,7 +178,9 @@ class UnitUsage(models.TextChoices):
 class Unit(models.Model):
     """An exclusive unit (专有部分): a flat or shop in a stairwell, with its exclusive area in m²."""
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="units", verbose_name=_("community"))
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="units", verbose_name=_("community")
+    )
     building = models.ForeignKey(
         Area,
         on_delete=models.CASCADE,
@@ -192,7 +208,9 @@ class Unit(models.Model):
     area_source = models.CharField(
         _("source of the area"), max_length=12, choices=AreaSource.choices, default=AreaSource.REGISTERED
     )
-    usage = models.CharField(_("usage"), max_length=12, choices=UnitUsage.choices, default=UnitUsage.RESIDENTIAL)
+    usage = models.CharField(
+        _("usage"), max_length=12, choices=UnitUsage.choices, default=UnitUsage.RESIDENTIAL
+    )
 
     class Meta:
         verbose_name = _("unit")
@@ -230,7 +248,12 @@ class Household(models.Model):
         Community, on_delete=models.CASCADE, related_name="households", verbose_name=_("community")
     )
     unit = models.ForeignKey(
-        Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="households", verbose_name=_("unit")
+        Unit,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="households",
+        verbose_name=_("unit"),
     )
     name = models.CharField(_("name"), max_length=120, blank=True)
     moved_in_on = models.DateField(_("moved in on"), null=True, blank=True)
@@ -252,7 +275,9 @@ class Gender(models.TextChoices):
 class Person(models.Model):
     """A person known to the community. Many have no account: ``user`` is optional."""
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="persons", verbose_name=_("community"))
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="persons", verbose_name=_("community")
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -262,14 +287,23 @@ class Person(models.Model):
         verbose_name=_("account"),
     )
     household = models.ForeignKey(
-        Household, on_delete=models.SET_NULL, null=True, blank=True, related_name="members", verbose_name=_("household")
+        Household,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="members",
+        verbose_name=_("household"),
     )
     full_name = models.CharField(_("full name"), max_length=120)
-    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True, default=Gender.UNSTATED)
+    gender = models.CharField(
+        _("gender"), max_length=1, choices=Gender.choices, blank=True, default=Gender.UNSTATED
+    )
     birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     is_resident = models.BooleanField(
-        _("lives in the community"), default=True, help_text=_("Non-resident owners and outside staff are not residents.")
+        _("lives in the community"),
+        default=True,
+        help_text=_("Non-resident owners and outside staff are not residents."),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
 
@@ -304,14 +338,26 @@ class Ownership(models.Model):
     community = models.ForeignKey(
         Community, on_delete=models.CASCADE, related_name="ownerships", verbose_name=_("community")
     )
-    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="ownerships", verbose_name=_("unit"))
-    holder_kind = models.CharField(_("holder"), max_length=12, choices=HolderKind.choices, default=HolderKind.PERSON)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.CASCADE, related_name="ownerships", verbose_name=_("unit")
+    )
+    holder_kind = models.CharField(
+        _("holder"), max_length=12, choices=HolderKind.choices, default=HolderKind.PERSON
+    )
     person = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="ownerships", verbose_name=_("owner")
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ownerships",
+        verbose_name=_("owner"),
     )
     holder_name = models.CharField(_("holder name"), max_length=120, blank=True)
-    share = models.DecimalField(
-        _("share"), max_digits=5, decimal_places=4, default=Decimal(1), help_text=_("Fraction of the unit, 0–1.")
+    share_numerator = models.PositiveIntegerField(_("share (numerator)"), default=1)
+    share_denominator = models.PositiveIntegerField(
+        _("share (denominator)"),
+        default=1,
+        help_text=_("The share of the unit as an exact fraction, e.g. 1/3."),
     )
     certificate_number = models.CharField(_("certificate number"), max_length=60, blank=True)
     since = models.DateField(_("since"), null=True, blank=True)
@@ -322,15 +368,29 @@ class Ownership(models.Model):
         verbose_name_plural = _("ownerships")
         constraints = [
             models.CheckConstraint(
-                condition=Q(holder_kind=HolderKind.PERSON, person__isnull=False) | ~Q(holder_kind=HolderKind.PERSON),
+                condition=Q(holder_kind=HolderKind.PERSON, person__isnull=False)
+                | ~Q(holder_kind=HolderKind.PERSON),
                 name="ownership_person_required_for_individuals",
             ),
-            models.CheckConstraint(condition=Q(share__gt=0, share__lte=1), name="ownership_share_in_range"),
+            models.CheckConstraint(
+                condition=Q(share_numerator__gte=1, share_numerator__lte=models.F("share_denominator")),
+                name="ownership_share_in_range",
+            ),
         ]
 
     def __str__(self) -> str:
         holder = self.person.full_name if self.person_id and self.person else self.holder_name
         return f"{holder} – {self.unit}"
+
+    @property
+    def share(self) -> Fraction:
+        """The holder's share of the unit, exact: co-owners' shares add up to 1 without rounding."""
+        return Fraction(self.share_numerator, self.share_denominator)
+
+    @share.setter
+    def share(self, value: Fraction) -> None:
+        value = Fraction(value)
+        self.share_numerator, self.share_denominator = value.numerator, value.denominator
 
 
 class Tenancy(models.Model):
@@ -398,7 +458,9 @@ class LegalStatus(models.TextChoices):
 class GovernanceSubject(models.Model):
     """A governance subject: any body that holds responsibilities in a community."""
 
-    street = models.ForeignKey(Street, on_delete=models.PROTECT, related_name="subjects", verbose_name=_("street"))
+    street = models.ForeignKey(
+        Street, on_delete=models.PROTECT, related_name="subjects", verbose_name=_("street")
+    )
     community = models.ForeignKey(
         Community,
         on_delete=models.CASCADE,
@@ -411,7 +473,11 @@ class GovernanceSubject(models.Model):
     kind = models.CharField(_("kind"), max_length=32, choices=SubjectKind.choices)
     name = models.CharField(_("name"), max_length=160)
     legal_status = models.CharField(
-        _("legal status"), max_length=20, choices=LegalStatus.choices, blank=True, help_text=_("Social organisations only.")
+        _("legal status"),
+        max_length=20,
+        choices=LegalStatus.choices,
+        blank=True,
+        help_text=_("Social organisations only."),
     )
     scope_area = models.ForeignKey(
         Area,
@@ -438,7 +504,7 @@ class GovernanceSubject(models.Model):
                 name="subject_social_organisation_has_status",
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=list(STREET_LEVEL_KINDS)) | Q(community__isnull=False),
+                condition=Q(kind__in=sorted(STREET_LEVEL_KINDS)) | Q(community__isnull=False),
                 name="subject_community_required_below_street",
             ),
         ]
@@ -475,7 +541,9 @@ class Membership(models.Model):
     subject = models.ForeignKey(
         GovernanceSubject, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("subject")
     )
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person"))
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("person")
+    )
     role = models.CharField(_("role"), max_length=16, choices=MembershipRole.choices)
     title = models.CharField(_("title"), max_length=120, blank=True)
     started_on = models.DateField(_("started on"), default=timezone.localdate)
@@ -509,7 +577,12 @@ class MatterCategory(models.Model):
     """
 
     parent = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="children",
+        verbose_name=_("parent"),
     )
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=120)
@@ -540,7 +613,10 @@ class Responsibility(models.Model):
         Community, on_delete=models.CASCADE, related_name="responsibilities", verbose_name=_("community")
     )
     category = models.ForeignKey(
-        MatterCategory, on_delete=models.PROTECT, related_name="responsibilities", verbose_name=_("matter category")
+        MatterCategory,
+        on_delete=models.PROTECT,
+        related_name="responsibilities",
+        verbose_name=_("matter category"),
     )
     scope_area = models.ForeignKey(
         Area,
@@ -552,10 +628,16 @@ class Responsibility(models.Model):
         help_text=_("Empty means the whole community."),
     )
     lead_subject = models.ForeignKey(
-        GovernanceSubject, on_delete=models.PROTECT, related_name="lead_responsibilities", verbose_name=_("lead subject")
+        GovernanceSubject,
+        on_delete=models.PROTECT,
+        related_name="lead_responsibilities",
+        verbose_name=_("lead subject"),
     )
     co_handlers = models.ManyToManyField(
-        GovernanceSubject, blank=True, related_name="co_responsibilities", verbose_name=_("co-handling subjects")
+        GovernanceSubject,
+        blank=True,
+        related_name="co_responsibilities",
+        verbose_name=_("co-handling subjects"),
     )
     time_limit_hours = models.PositiveIntegerField(_("time limit (hours)"), validators=[MinValueValidator(1)])
     notes = models.TextField(_("notes"), blank=True)
@@ -599,16 +681,23 @@ class ClaimStatus(models.TextChoices):
 class ResidencyClaim(models.Model):
     """A resident's claim to live in or own a unit, confirmed or rejected by residents'-committee staff."""
 
-    community = models.ForeignKey(Community, on_delete=models.CASCADE, related_name="claims", verbose_name=_("community"))
+    community = models.ForeignKey(
+        Community, on_delete=models.CASCADE, related_name="claims", verbose_name=_("community")
+    )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="residency_claims", verbose_name=_("account")
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="residency_claims",
+        verbose_name=_("account"),
     )
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="claims", verbose_name=_("unit"))
     relation = models.CharField(_("relation to the unit"), max_length=10, choices=ClaimRelation.choices)
     full_name = models.CharField(_("full name"), max_length=120)
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     message = models.TextField(_("message to the committee"), blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ClaimStatus.choices, default=ClaimStatus.PENDING
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -42,7 +42,9 @@ def _require(user: Any, perm: str, obj: Any) -> None:
         raise PermissionDenied
 
 
-def get_community_for_user(user: Any, community_id: int, *, perm: str = "structure.see_community") -> Community:
+def get_community_for_user(
+    user: Any, community_id: int, *, perm: str = "structure.see_community"
+) -> Community:
     try:
         community = Community.objects.select_related("street").get(pk=community_id)
     except Community.DoesNotExist as exc:
@@ -62,7 +64,9 @@ def get_street_for_user(user: Any, street_id: int) -> Street:
 
 def get_subject_for_user(user: Any, subject_id: int) -> GovernanceSubject:
     try:
-        subject = GovernanceSubject.objects.select_related("street", "community", "scope_area").get(pk=subject_id)
+        subject = GovernanceSubject.objects.select_related("street", "community", "scope_area").get(
+            pk=subject_id
+        )
     except GovernanceSubject.DoesNotExist as exc:
         raise Http404 from exc
     _require(user, "structure.see_subject", subject)
@@ -131,7 +135,9 @@ ELDERLY_AGE = 60
 
 def community_counts(community: Community) -> CommunityCounts:
     """The headline numbers of a community's overview page."""
-    area_counts = Counter(dict(Area.objects.filter(community=community).values_list("kind").annotate(n=Count("id"))))
+    area_counts = Counter(
+        dict(Area.objects.filter(community=community).values_list("kind").annotate(n=Count("id")))
+    )
     today = timezone.localdate()
     active_owner_q = Q(until__isnull=True) | Q(until__gte=today)
     holdings = (
@@ -140,7 +146,8 @@ def community_counts(community: Community) -> CommunityCounts:
         .values_list("unit_id", "holder_kind", "person_id", "holder_name")
     )
     owner_total = owner_headcount(
-        Holding(unit, person_id if kind == "person" else name, kind) for unit, kind, person_id, name in holdings
+        Holding(unit, person_id if kind == "person" else name, kind)
+        for unit, kind, person_id, name in holdings
     )
     residents = Person.objects.filter(community=community, is_resident=True)
     subject_counts = dict(
@@ -167,7 +174,9 @@ def responsibility_matrix(community: Community) -> QuerySet[Responsibility]:
     return (
         Responsibility.objects.filter(community=community)
         .select_related("category", "category__parent", "scope_area", "lead_subject")
-        .prefetch_related(Prefetch("co_handlers", queryset=GovernanceSubject.objects.only("id", "name", "kind")))
+        .prefetch_related(
+            Prefetch("co_handlers", queryset=GovernanceSubject.objects.only("id", "name", "kind"))
+        )
         .order_by("category__position", "scope_area__code")
     )
 
@@ -211,7 +220,10 @@ def structure_map(community: Community) -> list[dict[str, Any]]:
         ("community", {SubjectKind.RESIDENTS_COMMITTEE}),
         ("owners", {SubjectKind.HOMEOWNERS_ASSEMBLY, SubjectKind.HOMEOWNERS_COMMITTEE}),
         ("market", {SubjectKind.PROPERTY_MANAGEMENT, SubjectKind.SERVICE_ENTERPRISE}),
-        ("society", {SubjectKind.SOCIAL_ORGANISATION, SubjectKind.VOLUNTEER_TEAM, SubjectKind.SELF_GOVERNANCE_GROUP}),
+        (
+            "society",
+            {SubjectKind.SOCIAL_ORGANISATION, SubjectKind.VOLUNTEER_TEAM, SubjectKind.SELF_GOVERNANCE_GROUP},
+        ),
     ]
     result = []
     for tier, kinds in tiers:
@@ -274,7 +286,9 @@ def street_rows(street: Street) -> list[StreetRow]:
         .values_list("community", "n")
     )
     elderly_counts = dict(
-        Person.objects.filter(community__street=street, is_resident=True, birth_year__lte=today.year - ELDERLY_AGE)
+        Person.objects.filter(
+            community__street=street, is_resident=True, birth_year__lte=today.year - ELDERLY_AGE
+        )
         .values_list("community")
         .annotate(n=Count("id"))
         .values_list("community", "n")

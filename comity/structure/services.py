@@ -35,7 +35,9 @@ def _require(actor: Any, perm: str, obj: Any) -> None:
         raise PermissionDenied
 
 
-def _check_subjects_serve(community: Community, lead: GovernanceSubject, co_handlers: Iterable[GovernanceSubject]) -> None:
+def _check_subjects_serve(
+    community: Community, lead: GovernanceSubject, co_handlers: Iterable[GovernanceSubject]
+) -> None:
     errors: dict[str, list[str]] = {}
     for subject in [lead, *co_handlers]:
         serves = subject.community_id == community.pk or (
@@ -99,7 +101,8 @@ def create_responsibility(
         action="responsibility.create",
         obj=row,
         community=community,
-        summary=_("Added responsibility: %(category)s → %(lead)s") % {"category": category, "lead": lead_subject},
+        summary=_("Added responsibility: %(category)s → %(lead)s")
+        % {"category": category, "lead": lead_subject},
         changes={"after": _matrix_snapshot(row)},
     )
     return row
@@ -129,7 +132,9 @@ def update_responsibility(
     row.save(update_fields=["lead_subject", "time_limit_hours", "notes", "updated_at"])
     row.co_handlers.set(co_handlers)
     after = _matrix_snapshot(row)
-    changed = {key: {"before": before[key], "after": after[key]} for key in after if before[key] != after[key]}
+    changed = {
+        key: {"before": before[key], "after": after[key]} for key in after if before[key] != after[key]
+    }
     record_audit(
         actor=actor,
         action="responsibility.update",
@@ -205,7 +210,11 @@ def confirm_residency_claim(actor: Any, claim: ResidencyClaim) -> Person:
     owner's area and headcount count in owners' votes (Civil Code Art. 278); the committee imports the
     property register first.
     """
-    claim = ResidencyClaim.objects.select_for_update().select_related("unit", "community", "user").get(pk=claim.pk)
+    claim = (
+        ResidencyClaim.objects.select_for_update()
+        .select_related("unit", "community", "user")
+        .get(pk=claim.pk)
+    )
     _decide(actor, claim)
     unit = claim.unit
     registry_person = (
@@ -238,9 +247,16 @@ def confirm_residency_claim(actor: Any, claim: ResidencyClaim) -> Person:
     if claim.relation == ClaimRelation.TENANT:
         household = None
     if household is None:
-        household = Household.objects.create(community=claim.community, unit=unit, moved_in_on=timezone.localdate())
-    if claim.relation == ClaimRelation.TENANT and not Tenancy.objects.filter(household=household, unit=unit).exists():
-        Tenancy.objects.create(community=claim.community, unit=unit, household=household, since=timezone.localdate())
+        household = Household.objects.create(
+            community=claim.community, unit=unit, moved_in_on=timezone.localdate()
+        )
+    if (
+        claim.relation == ClaimRelation.TENANT
+        and not Tenancy.objects.filter(household=household, unit=unit).exists()
+    ):
+        Tenancy.objects.create(
+            community=claim.community, unit=unit, household=household, since=timezone.localdate()
+        )
     if person is None:
         person = Person(community=claim.community, full_name=claim.full_name)
     person.user = claim.user
@@ -284,7 +300,8 @@ def reject_residency_claim(actor: Any, claim: ResidencyClaim, *, reason: str) ->
         action="claim.reject",
         obj=claim,
         community=claim.community,
-        summary=_("Rejected the claim of %(name)s to %(unit)s") % {"name": claim.full_name, "unit": claim.unit},
+        summary=_("Rejected the claim of %(name)s to %(unit)s")
+        % {"name": claim.full_name, "unit": claim.unit},
         changes={"reason": claim.reason},
     )
     return claim

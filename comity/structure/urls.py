@@ -9,7 +9,11 @@ urlpatterns = [
     path("c/<int:community_id>/structure/", views.structure_map, name="map"),
     path("c/<int:community_id>/responsibilities/", views.matrix, name="matrix"),
     path("c/<int:community_id>/responsibilities/new/", views.matrix_new, name="matrix_new"),
-    path("c/<int:community_id>/responsibilities/<int:responsibility_id>/", views.matrix_edit, name="matrix_edit"),
+    path(
+        "c/<int:community_id>/responsibilities/<int:responsibility_id>/",
+        views.matrix_edit,
+        name="matrix_edit",
+    ),
     path(
         "c/<int:community_id>/responsibilities/<int:responsibility_id>/delete/",
         views.matrix_delete,

@@ -100,9 +100,7 @@ def matrix_edit(request: HttpRequest, community_id: int, responsibility_id: int)
         else:
             messages.success(request, _("Saved: %(category)s.") % {"category": row.category})
             return redirect("structure:matrix", community_id=community.pk)
-    return render(
-        request, "structure/matrix_form.html", {"community": community, "row": row, "form": form}
-    )
+    return render(request, "structure/matrix_form.html", {"community": community, "row": row, "form": form})
 
 
 @login_required
@@ -167,7 +165,9 @@ def subject_detail(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject = selectors.get_subject_for_user(request.user, subject_id)
     community: Community | None = subject.community
     lead_rows = subject.lead_responsibilities.select_related("category", "scope_area", "community")
-    co_rows = subject.co_responsibilities.select_related("category", "scope_area", "community", "lead_subject")
+    co_rows = subject.co_responsibilities.select_related(
+        "category", "scope_area", "community", "lead_subject"
+    )
     if community is None:
         visible = selectors.communities_for_user(request.user).values_list("pk", flat=True)
         lead_rows = lead_rows.filter(community__in=visible)
@@ -201,7 +201,11 @@ def claims(request: HttpRequest, community_id: int) -> HttpResponse:
     return render(
         request,
         "structure/claims.html",
-        {"community": community, "claims": selectors.pending_claims(community), "reject_form": RejectClaimForm()},
+        {
+            "community": community,
+            "claims": selectors.pending_claims(community),
+            "reject_form": RejectClaimForm(),
+        },
     )
 
 

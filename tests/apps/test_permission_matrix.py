@@ -16,9 +16,10 @@ import pytest
 from django.urls import reverse
 
 from comity.audit.models import AuditEntry
-from comity.structure.models import ClaimStatus, MatterCategory, Responsibility, ResidencyClaim
+from comity.structure.models import MatterCategory, ResidencyClaim, Responsibility
 
-from ..cast import CAST, World
+from ..cast import World
+from ..conftest import CAST
 from ..factories import UserFactory
 
 MEMBERS = {"resident", "owner", "grid_worker", "committee_staff", "ngo_staff", "enterprise_staff"}
@@ -73,7 +74,12 @@ CASES = [
     Case("structure map", "get", lambda w, s: reverse("structure:map", args=[w.harmony.pk]), VIEWERS),
     Case("matrix", "get", lambda w, s: reverse("structure:matrix", args=[w.harmony.pk]), VIEWERS),
     Case("subjects", "get", lambda w, s: reverse("structure:subjects", args=[w.harmony.pk]), VIEWERS),
-    Case("subject detail", "get", lambda w, s: reverse("structure:subject", args=[w.property_company.pk]), VIEWERS),
+    Case(
+        "subject detail",
+        "get",
+        lambda w, s: reverse("structure:subject", args=[w.property_company.pk]),
+        VIEWERS,
+    ),
     Case(
         "street-level subject detail",
         "get",
@@ -95,7 +101,9 @@ CASES = [
         state=_matrix_state,
         ok_status={302},
     ),
-    Case("matrix new form", "get", lambda w, s: reverse("structure:matrix_new", args=[w.harmony.pk]), MANAGERS),
+    Case(
+        "matrix new form", "get", lambda w, s: reverse("structure:matrix_new", args=[w.harmony.pk]), MANAGERS
+    ),
     Case(
         "matrix new",
         "post",
@@ -139,7 +147,12 @@ CASES = [
         state=_claim_state,
         ok_status={302},
     ),
-    Case("registry import form", "get", lambda w, s: reverse("structure:registry_import", args=[w.harmony.pk]), MANAGERS),
+    Case(
+        "registry import form",
+        "get",
+        lambda w, s: reverse("structure:registry_import", args=[w.harmony.pk]),
+        MANAGERS,
+    ),
     Case(
         "registry template",
         "get",
@@ -166,7 +179,9 @@ CASES = [
     ),
     Case("admin", "get", lambda w, s: reverse("admin:index"), {"platform_staff"}),
     Case("api communities", "get", lambda w, s: reverse("api-communities"), LOGGED_IN, api=True),
-    Case("api community", "get", lambda w, s: reverse("api-community", args=[w.harmony.pk]), VIEWERS, api=True),
+    Case(
+        "api community", "get", lambda w, s: reverse("api-community", args=[w.harmony.pk]), VIEWERS, api=True
+    ),
     Case("api subjects", "get", lambda w, s: reverse("api-subjects", args=[w.harmony.pk]), VIEWERS, api=True),
     Case(
         "api responsibilities",
@@ -198,7 +213,9 @@ CASES = [
 
 @pytest.mark.parametrize("role", CAST)
 @pytest.mark.parametrize("case", CASES, ids=[case.name for case in CASES])
-def test_every_role_gets_exactly_its_permissions(case: Case, role: str, world: World, client_for: Any) -> None:
+def test_every_role_gets_exactly_its_permissions(
+    case: Case, role: str, world: World, client_for: Any
+) -> None:
     extra = case.setup(world)
     url = case.url(world, extra)
     data = case.data(world, extra)

@@ -6,6 +6,7 @@ import csv
 import io
 from datetime import timedelta
 from decimal import Decimal
+from fractions import Fraction
 
 import openpyxl
 import pytest
@@ -149,8 +150,8 @@ def test_committee_staff_imports_a_csv_file_and_one_audit_entry_is_recorded(worl
     unit = Unit.objects.get(building=building, number="101")
     assert unit.stairwell == stairwell
     assert unit.exclusive_area == Decimal("72.50")
-    shares = sorted(unit.ownerships.values_list("person__full_name", "share"))
-    assert shares == [("Wang Fang", Decimal("0.5")), ("Zhao Lei", Decimal("0.5"))]
+    shares = sorted((o.person.full_name, o.share) for o in unit.ownerships.select_related("person"))
+    assert shares == [("Wang Fang", Fraction(1, 2)), ("Zhao Lei", Fraction(1, 2))]
     assert Person.objects.get(full_name="Wang Fang").household.unit == unit
     world.unit.refresh_from_db()
     assert world.unit.exclusive_area == Decimal("75.00")

@@ -12,11 +12,15 @@ def test_a_stairwell_must_sit_in_a_building(world):
     with pytest.raises(ValidationError) as error:
         stairwell.full_clean()
     assert "parent" in error.value.message_dict
-    Area(community=world.harmony, kind=AreaKind.STAIRWELL, code="1-2", name="1-2", parent=world.building).full_clean()
+    Area(
+        community=world.harmony, kind=AreaKind.STAIRWELL, code="1-2", name="1-2", parent=world.building
+    ).full_clean()
 
 
 def test_areas_never_nest_across_communities(world):
-    stairwell = Area(community=world.riverside, kind=AreaKind.STAIRWELL, code="y", name="y", parent=world.building)
+    stairwell = Area(
+        community=world.riverside, kind=AreaKind.STAIRWELL, code="y", name="y", parent=world.building
+    )
     with pytest.raises(ValidationError, match="another community"):
         stairwell.full_clean()
 
@@ -24,7 +28,11 @@ def test_areas_never_nest_across_communities(world):
 def test_a_unit_lies_in_its_building_and_stairwell(world):
     other_building = AreaFactory(community=world.harmony, kind=AreaKind.BUILDING, code="2")
     unit = Unit(
-        community=world.harmony, building=other_building, stairwell=world.stairwell, number="9", floor=1,
+        community=world.harmony,
+        building=other_building,
+        stairwell=world.stairwell,
+        number="9",
+        floor=1,
         exclusive_area="50.00",
     )
     with pytest.raises(ValidationError) as error:
@@ -34,7 +42,10 @@ def test_a_unit_lies_in_its_building_and_stairwell(world):
 
 def test_a_membership_carries_its_subjects_community(world):
     membership = Membership(
-        community=world.riverside, subject=world.committee, person=PersonFactory(community=world.harmony), role="member"
+        community=world.riverside,
+        subject=world.committee,
+        person=PersonFactory(community=world.harmony),
+        role="member",
     )
     with pytest.raises(ValidationError):
         membership.full_clean()

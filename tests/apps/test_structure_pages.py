@@ -36,7 +36,9 @@ def test_owner_count_follows_the_supreme_court_headcount_rule(world, client_for)
     Ownership.objects.create(community=world.harmony, unit=second, person=owner)
     for number in ["401", "402"]:
         unit = UnitFactory(building=world.building, number=number, floor=4)
-        Ownership.objects.create(community=world.harmony, unit=unit, holder_kind="developer", holder_name="Dev Co")
+        Ownership.objects.create(
+            community=world.harmony, unit=unit, holder_kind="developer", holder_name="Dev Co"
+        )
     response = client_for("committee_staff").get(reverse("structure:overview", args=[world.harmony.pk]))
     assert response.context["counts"].owners == 2
 
@@ -131,7 +133,9 @@ def test_validation_messages_are_in_the_users_language(world, client_for):
 
 def test_subject_directory_filters_by_kind(world, client_for):
     client = client_for("ngo_staff")
-    response = client.get(reverse("structure:subjects", args=[world.harmony.pk]), {"kind": "social_organisation"})
+    response = client.get(
+        reverse("structure:subjects", args=[world.harmony.pk]), {"kind": "social_organisation"}
+    )
     subjects = [s for items in response.context["groups"].values() for s in items]
     assert subjects == [world.ngo]
     everything = client.get(reverse("structure:subjects", args=[world.harmony.pk]))
@@ -146,7 +150,9 @@ def test_subject_detail_shows_members_and_hides_phones_from_residents(world, cli
     page = client_for("resident").get(reverse("structure:subject", args=[world.property_company.pk]))
     assert member.full_name in page.content.decode()
     assert "13900001111" not in page.content.decode()
-    staff_page = client_for("committee_staff").get(reverse("structure:subject", args=[world.property_company.pk]))
+    staff_page = client_for("committee_staff").get(
+        reverse("structure:subject", args=[world.property_company.pk])
+    )
     assert "13900001111" in staff_page.content.decode()
 
 
@@ -166,8 +172,12 @@ def test_street_overview_compares_communities(world, client_for):
 
 
 def test_home_sends_people_where_they_work(world, client_for):
-    assert client_for("street_official").get("/")["Location"] == reverse("structure:street", args=[world.street.pk])
-    assert client_for("resident").get("/")["Location"] == reverse("structure:overview", args=[world.harmony.pk])
+    assert client_for("street_official").get("/")["Location"] == reverse(
+        "structure:street", args=[world.street.pk]
+    )
+    assert client_for("resident").get("/")["Location"] == reverse(
+        "structure:overview", args=[world.harmony.pk]
+    )
     assert client_for("anonymous").get("/").status_code == 200
 
 
@@ -198,8 +208,12 @@ def test_audit_log_lists_community_entries_newest_first(world, client_for):
 
     staff = world.user("committee_staff")
     row = Responsibility.objects.get(community=world.harmony)
-    services.update_responsibility(staff, row, lead_subject=world.committee, co_handlers=[], time_limit_hours=10)
-    services.update_responsibility(staff, row, lead_subject=world.committee, co_handlers=[], time_limit_hours=8)
+    services.update_responsibility(
+        staff, row, lead_subject=world.committee, co_handlers=[], time_limit_hours=10
+    )
+    services.update_responsibility(
+        staff, row, lead_subject=world.committee, co_handlers=[], time_limit_hours=8
+    )
     response = client_for("street_official").get(reverse("audit:log", args=[world.harmony.pk]))
     entries = list(response.context["page"])
     assert [e.changes["time_limit_hours"]["after"] for e in entries] == [8, 10]

@@ -30,7 +30,11 @@ def lifts(world):
 def test_updating_a_responsibility_records_before_and_after(world):
     staff = world.user("committee_staff")
     row = services.update_responsibility(
-        staff, lifts(world), lead_subject=world.committee, co_handlers=[world.property_company], time_limit_hours=12
+        staff,
+        lifts(world),
+        lead_subject=world.committee,
+        co_handlers=[world.property_company],
+        time_limit_hours=12,
     )
     assert row.lead_subject == world.committee
     assert list(row.co_handlers.all()) == [world.property_company]
@@ -47,7 +51,10 @@ def test_updating_a_responsibility_records_before_and_after(world):
 def test_a_subject_of_another_community_cannot_lead(world):
     with pytest.raises(ValidationError) as error:
         services.update_responsibility(
-            world.user("committee_staff"), lifts(world), lead_subject=world.riverside_committee, co_handlers=[],
+            world.user("committee_staff"),
+            lifts(world),
+            lead_subject=world.riverside_committee,
+            co_handlers=[],
             time_limit_hours=24,
         )
     assert "lead_subject" in error.value.message_dict
@@ -57,7 +64,10 @@ def test_a_subject_of_another_community_cannot_lead(world):
 
 def test_street_level_subjects_may_lead_in_every_community_of_the_street(world):
     row = services.update_responsibility(
-        world.user("committee_staff"), lifts(world), lead_subject=world.street_office, co_handlers=[],
+        world.user("committee_staff"),
+        lifts(world),
+        lead_subject=world.street_office,
+        co_handlers=[],
         time_limit_hours=24,
     )
     assert row.lead_subject == world.street_office
@@ -66,8 +76,11 @@ def test_street_level_subjects_may_lead_in_every_community_of_the_street(world):
 def test_lead_cannot_also_co_handle(world):
     with pytest.raises(ValidationError) as error:
         services.update_responsibility(
-            world.user("committee_staff"), lifts(world), lead_subject=world.committee,
-            co_handlers=[world.committee], time_limit_hours=24,
+            world.user("committee_staff"),
+            lifts(world),
+            lead_subject=world.committee,
+            co_handlers=[world.committee],
+            time_limit_hours=24,
         )
     assert "co_handlers" in error.value.message_dict
 
@@ -76,7 +89,11 @@ def test_only_committee_staff_may_change_the_matrix(world):
     for role in ["resident", "owner", "grid_worker", "street_official", "ngo_staff", "enterprise_staff"]:
         with pytest.raises(PermissionDenied):
             services.update_responsibility(
-                world.user(role), lifts(world), lead_subject=world.committee, co_handlers=[], time_limit_hours=1
+                world.user(role),
+                lifts(world),
+                lead_subject=world.committee,
+                co_handlers=[],
+                time_limit_hours=1,
             )
     assert lifts(world).lead_subject == world.property_company
 
@@ -84,7 +101,10 @@ def test_only_committee_staff_may_change_the_matrix(world):
 def test_creating_a_row_uses_the_category_default_time_limit(world):
     category = MatterCategory.objects.get(code="facilities.gas")
     row = services.create_responsibility(
-        world.user("committee_staff"), world.harmony, category=category, scope_area=None,
+        world.user("committee_staff"),
+        world.harmony,
+        category=category,
+        scope_area=None,
         lead_subject=world.property_company,
     )
     assert row.time_limit_hours == 2
@@ -95,11 +115,17 @@ def test_a_category_has_one_row_per_scope(world):
     category = MatterCategory.objects.get(code="facilities.lifts")
     with pytest.raises(ValidationError):
         services.create_responsibility(
-            world.user("committee_staff"), world.harmony, category=category, scope_area=None,
+            world.user("committee_staff"),
+            world.harmony,
+            category=category,
+            scope_area=None,
             lead_subject=world.committee,
         )
     row = services.create_responsibility(
-        world.user("committee_staff"), world.harmony, category=category, scope_area=world.building,
+        world.user("committee_staff"),
+        world.harmony,
+        category=category,
+        scope_area=world.building,
         lead_subject=world.committee,
     )
     assert row.scope_area == world.building
@@ -127,7 +153,10 @@ def test_a_confirmed_family_claim_makes_a_verified_resident(world):
     assert person.household.unit == world.unit
     assert person.verified_at is not None
     assert scope_for(submitted.user).roles_in(world.harmony.pk) == {Role.RESIDENT}
-    assert list(AuditEntry.objects.values_list("action", flat=True).order_by("id")) == ["claim.submit", "claim.confirm"]
+    assert list(AuditEntry.objects.values_list("action", flat=True).order_by("id")) == [
+        "claim.submit",
+        "claim.confirm",
+    ]
 
 
 def test_an_owner_claim_links_the_registered_owner(world):
@@ -160,7 +189,9 @@ def test_rejection_needs_a_reason_the_claimant_reads(world):
     submitted = claim(world)
     with pytest.raises(ValidationError):
         services.reject_residency_claim(world.user("committee_staff"), submitted, reason="  ")
-    services.reject_residency_claim(world.user("committee_staff"), submitted, reason="Not on the household register")
+    services.reject_residency_claim(
+        world.user("committee_staff"), submitted, reason="Not on the household register"
+    )
     submitted.refresh_from_db()
     assert (submitted.status, submitted.reason) == (ClaimStatus.REJECTED, "Not on the household register")
     with pytest.raises(ValidationError, match="already been decided"):

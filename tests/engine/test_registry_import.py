@@ -6,6 +6,7 @@ import csv
 import io
 import itertools
 from decimal import Decimal
+from fractions import Fraction
 
 import pytest
 from hypothesis import given, settings
@@ -53,7 +54,7 @@ def test_template_examples_validate_in_both_languages():
         assert co_owned.stairwell_code == "7-2"
         assert co_owned.exclusive_area == Decimal("72.50")
         assert co_owned.owner is not None
-        assert co_owned.owner.share == Decimal("0.5")
+        assert co_owned.owner.share == Fraction(1, 2)
         shop = result.records[2]
         assert (shop.area_source, shop.usage) == ("contract", "commercial")
         assert shop.owner is not None
@@ -87,7 +88,7 @@ def test_a_valid_row_becomes_a_normalised_record_with_defaults():
     assert record.owner is not None
     assert (record.owner.name, record.owner.share, record.owner.holder_kind) == (
         "Wang Fang",
-        Decimal(1),
+        Fraction(1),
         "person",
     )
 
@@ -170,7 +171,12 @@ def test_blank_rows_are_skipped_but_keep_their_spreadsheet_numbers():
         ({"kind": "landlord", "owner": "A"}, "holder_kind", ErrorCode.INVALID_CHOICE, {"value": "landlord"}),
         ({"share": "1.5", "owner": "A"}, "owner_share", ErrorCode.SHARE_OUT_OF_RANGE, {"value": "1.5"}),
         ({"share": "0", "owner": "A"}, "owner_share", ErrorCode.SHARE_OUT_OF_RANGE, {"value": "0"}),
-        ({"share": "1/3", "owner": "A"}, "owner_share", ErrorCode.SHARE_TOO_PRECISE, {"value": "1/3"}),
+        (
+            {"share": "1/30001", "owner": "A"},
+            "owner_share",
+            ErrorCode.SHARE_TOO_PRECISE,
+            {"value": "1/30001"},
+        ),
         ({"share": "half", "owner": "A"}, "owner_share", ErrorCode.NOT_A_NUMBER, {"value": "half"}),
         ({"share": "1/0", "owner": "A"}, "owner_share", ErrorCode.NOT_A_NUMBER, {"value": "1/0"}),
         ({"share": "1"}, "owner_name", ErrorCode.OWNER_NAME_REQUIRED, {}),
@@ -243,6 +249,8 @@ def test_co_owners_shares_must_add_up_to_exactly_one():
     assert two_blank.errors[0].params["total"] == "2"
     thirds = [row(owner="A", share="0.3333"), row(owner="B", share="0.3333"), row(owner="C", share="0.3334")]
     assert validate_registry(HEADER, thirds).ok
+    two_thirds = validate_registry(HEADER, [row(owner="A", share="1/3"), row(owner="B", share="1/3")])
+    assert two_thirds.errors[0].params["total"] == "2/3"
 
 
 def test_rows_repeating_a_unit_must_agree_on_it():
@@ -401,3 +409,10 @@ def test_one_bad_area_is_reported_at_its_row_and_nothing_else_is_returned(table,
     result = validate_registry(TABLE_HEADER, broken)
     assert result.records == ()
     assert (index + 2, "exclusive_area_m2") in {(e.row, e.column) for e in result.errors}
+
+
+def test_three_equal_co_owners_hold_exact_thirds() -> None:
+    rows = [row(unit="501", owner=name, share="1/3") for name in ("A", "B", "C")]
+    result = validate_registry(HEADER, rows)
+    assert list(result.errors) == []
+    assert [record.owner.share for record in result.records if record.owner] == [Fraction(1, 3)] * 3

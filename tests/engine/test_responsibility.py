@@ -77,8 +77,15 @@ def test_catalogue_codes_are_unique_and_children_extend_parents() -> None:
         if parent is not None:
             assert spec.code.startswith(parent + ".")
         assert spec.hours > 0
-        assert spec.name_en and spec.name_zh
-    assert {spec.code for spec in DISPATCH_CATALOGUE} >= {"facilities", "environment", "noise", "disputes", "safety"}
+        assert spec.name_en
+        assert spec.name_zh
+    assert {spec.code for spec in DISPATCH_CATALOGUE} >= {
+        "facilities",
+        "environment",
+        "noise",
+        "disputes",
+        "safety",
+    }
 
 
 scopes = st.sampled_from([None, STAIRWELL_3_2, BUILDING_3, ZONE_NORTH])
@@ -96,4 +103,3 @@ def test_resolution_picks_the_first_row_in_priority_order(rows: dict[tuple[str, 
         assert found is not None
         assert (found.category, found.scope) == expected
         assert found.row == rows[expected]
-
