@@ -181,6 +181,16 @@ def responsibility_matrix(community: Community) -> QuerySet[Responsibility]:
     )
 
 
+def group_by_top_category(rows: list[Responsibility]) -> list[dict[str, Any]]:
+    """Matrix rows grouped under their top-level category, in catalogue order (rows come ordered)."""
+    groups: dict[int, dict[str, Any]] = {}
+    for row in rows:
+        top = row.category.parent if row.category.parent_id else row.category
+        assert top is not None
+        groups.setdefault(top.pk, {"category": top, "rows": []})["rows"].append(row)
+    return list(groups.values())
+
+
 def uncovered_matter_categories(community: Community) -> list[MatterCategory]:
     """Leaf categories that no community-wide row covers, directly or through a parent."""
     categories = list(MatterCategory.objects.select_related("parent"))

@@ -61,12 +61,14 @@ def structure_map(request: HttpRequest, community_id: int) -> HttpResponse:
 @login_required
 def matrix(request: HttpRequest, community_id: int) -> HttpResponse:
     community = selectors.get_community_for_user(request.user, community_id)
+    rows = list(selectors.responsibility_matrix(community))
     return render(
         request,
         "structure/matrix.html",
         {
             "community": community,
-            "rows": selectors.responsibility_matrix(community),
+            "rows": rows,
+            "groups": selectors.group_by_top_category(rows),
             "uncovered": selectors.uncovered_matter_categories(community),
             "can_edit": request.user.has_perm("structure.edit_matrix", community),
         },

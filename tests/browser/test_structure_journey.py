@@ -42,7 +42,7 @@ def test_committee_staff_edit_a_responsibility_and_see_it_in_the_audit_log(
     screenshot(page, "matrix-edit")
     page.get_by_role("button", name="Save").click()
     page.wait_for_url(f"{live_server.url}/c/{world.harmony.pk}/responsibilities/")
-    row = page.locator("#matrix tbody tr", has_text="Lifts")
+    row = page.locator("#matrix .duty", has_text="Lifts")
     assert "Harmony RC" in row.inner_text()
     assert "12 hours" in row.inner_text()
 
