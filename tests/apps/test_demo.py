@@ -338,3 +338,41 @@ def test_a_real_account_with_a_demo_username_stops_the_reset(street: Street) -> 
     with pytest.raises(CommandError, match="admin"):
         call_command("generate_demo", reset=True, stdout=StringIO())
     assert Street.objects.get(code=STREET_CODE).pk == street.pk
+
+
+@pytest.mark.parametrize(
+    ("username", "lands_on", "may_open"),
+    [
+        ("resident", "structure:overview", "structure:matrix"),
+        ("owner", "structure:overview", "structure:map"),
+        ("other-resident", "structure:overview", "structure:subjects"),
+        ("grid-worker", "structure:overview", "structure:map"),
+        ("committee-staff", "structure:overview", "structure:claims"),
+        ("street-official", "structure:street", "structure:street"),
+        ("ngo-staff", "structure:overview", "structure:subjects"),
+        ("enterprise-staff", "structure:overview", "structure:matrix"),
+    ],
+)
+def test_every_printed_login_works_and_lands_on_its_home(
+    street: Street, client: Any, username: str, lands_on: str, may_open: str
+) -> None:
+    from django.urls import resolve
+
+    response = client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    home = client.get("/")
+    match = resolve(home["Location"])
+    assert match.view_name == lands_on
+    target = home["Location"] if may_open == lands_on else None
+    if target is None:
+        from django.urls import reverse
+
+        target = reverse(may_open, kwargs=match.kwargs)
+    assert client.get(target).status_code == 200
+
+
+def test_the_printed_admin_login_opens_the_admin(street: Street, client: Any) -> None:
+    assert (
+        client.post("/accounts/login/", {"username": "admin", "password": DEMO_PASSWORD}).status_code == 302
+    )
+    assert client.get("/admin/").status_code == 200

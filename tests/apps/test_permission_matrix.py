@@ -69,7 +69,28 @@ def _claim_state(world: World, setup: dict[str, Any]) -> Any:
     return sorted(ResidencyClaim.objects.values_list("pk", "status", "reason"))
 
 
+EVERYONE = set(CAST)
+
 CASES = [
+    Case("home", "get", lambda w, s: reverse("web:home"), EVERYONE, ok_status={200, 302}),
+    Case("login page", "get", lambda w, s: reverse("accounts:login"), EVERYONE, ok_status={200, 302}),
+    Case("log out", "post", lambda w, s: reverse("accounts:logout"), EVERYONE, ok_status={302}),
+    Case(
+        "switch language",
+        "post",
+        lambda w, s: reverse("set_language"),
+        EVERYONE,
+        data=lambda w, s: {"language": "zh-hans", "next": "/"},
+        ok_status={302},
+    ),
+    Case(
+        "text size",
+        "post",
+        lambda w, s: reverse("web:text_size"),
+        EVERYONE,
+        data=lambda w, s: {"large_text": "1", "next": "/"},
+        ok_status={302},
+    ),
     Case("overview", "get", lambda w, s: reverse("structure:overview", args=[w.harmony.pk]), VIEWERS),
     Case("structure map", "get", lambda w, s: reverse("structure:map", args=[w.harmony.pk]), VIEWERS),
     Case("matrix", "get", lambda w, s: reverse("structure:matrix", args=[w.harmony.pk]), VIEWERS),
