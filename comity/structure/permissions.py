@@ -46,6 +46,12 @@ def is_committee_staff_of(user: Any, obj: Any) -> bool:
 
 
 @predicate
+def is_grid_worker_of(user: Any, obj: Any) -> bool:
+    community = _community_of(obj)
+    return community is not None and scope_for(user).has_role(community.pk, Role.GRID_WORKER)
+
+
+@predicate
 def belongs_to_community(user: Any, obj: Any) -> bool:
     """Residents, owners and everyone who works for a subject of the community."""
     community = _community_of(obj)
@@ -58,11 +64,14 @@ can_view_community = belongs_to_community | is_street_official_for | is_platform
 can_manage_registry = is_committee_staff_of | is_platform_staff
 can_view_audit = is_committee_staff_of | is_street_official_for | is_platform_staff
 can_view_street = is_street_official_for | is_platform_staff
+#: Names and households are personal data: those who serve residents day to day see them, nobody else.
+can_browse_registry = is_committee_staff_of | is_grid_worker_of | is_platform_staff
 
 add_perm("structure.see_community", can_view_community)
 add_perm("structure.see_subject", can_view_community)
 add_perm("structure.edit_matrix", can_manage_registry)
 add_perm("structure.import_registry", can_manage_registry)
+add_perm("structure.browse_registry", can_browse_registry)
 add_perm("structure.review_claims", can_manage_registry)
 add_perm("structure.oversee_street", can_view_street)
 add_perm("audit.browse_log", can_view_audit)

@@ -368,3 +368,99 @@ def _covered_leaf_counts(street: Street) -> dict[int, int]:
         community_id: len(leaves) - len(uncovered_categories(leaves, parents, codes))
         for community_id, codes in covered_codes.items()
     }
+
+
+def mask_phone(phone: str) -> str:
+    """Show enough of a phone number to recognise it, not to copy it: 139****1234."""
+    digits = phone.strip()
+    if len(digits) < 7:
+        return "*" * len(digits)
+    return f"{digits[:3]}****{digits[-4:]}"
+
+
+def registry_buildings(community: Community) -> list[Area]:
+    """The community's buildings with their zone, grids and counts, for the registry page."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    households = (
+        Household.objects.filter(unit__building=OuterRef("pk"))
+        .order_by()
+        .values("unit__building")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return list(
+        Area.objects.filter(community=community, kind=AreaKind.BUILDING)
+        .select_related("parent")
+        .prefetch_related(Prefetch("grids", queryset=Area.objects.select_related("grid_worker")))
+        .annotate(
+            n_stairwells=Count("children", filter=Q(children__kind=AreaKind.STAIRWELL), distinct=True),
+            n_units=Count("building_units", distinct=True),
+            n_households=Coalesce(Subquery(households), 0),
+        )
+        .order_by("parent__code", "code")
+    )
+
+
+@dataclass
+class UnitRow:
+    unit: Unit
+    owners: list[str]
+    residents: int
+    rented: bool
+    phone: str
+
+
+def building_register(building: Area) -> list[tuple[Area | None, list[UnitRow]]]:
+    """The units of a building by stairwell, each with its owners, residents and whether it is rented."""
+    today = timezone.localdate()
+    units = (
+        Unit.objects.filter(building=building)
+        .select_related("stairwell")
+        .prefetch_related(
+            Prefetch(
+                "ownerships",
+                queryset=Ownership.objects.filter(Q(until__isnull=True) | Q(until__gte=today)).select_related(
+                    "person"
+                ),
+            ),
+            Prefetch("households", queryset=Household.objects.annotate(n_members=Count("members"))),
+            Prefetch(
+                "tenancies",
+                queryset=Tenancy.objects.filter(Q(until__isnull=True) | Q(until__gte=today)),
+                to_attr="active_tenancies",
+            ),
+        )
+        .order_by("stairwell__code", "floor", "number")
+    )
+    groups: dict[int | None, tuple[Area | None, list[UnitRow]]] = {}
+    for unit in units:
+        owners = []
+        phone = ""
+        for ownership in unit.ownerships.all():
+            if ownership.person is not None:
+                owners.append(ownership.person.full_name)
+                phone = phone or ownership.person.phone
+            else:
+                owners.append(ownership.holder_name)
+        row = UnitRow(
+            unit=unit,
+            owners=owners,
+            residents=sum(h.n_members for h in unit.households.all()),  # type: ignore[attr-defined]
+            rented=bool(unit.active_tenancies),
+            phone=mask_phone(phone) if phone else "",
+        )
+        groups.setdefault(unit.stairwell_id, (unit.stairwell, []))[1].append(row)
+    return list(groups.values())
+
+
+def get_building_for_user(user: Any, community: Community, building_id: int) -> Area:
+    try:
+        building = Area.objects.select_related("parent").get(
+            pk=building_id, community=community, kind=AreaKind.BUILDING
+        )
+    except Area.DoesNotExist as exc:
+        raise Http404 from exc
+    _require(user, "structure.browse_registry", community)
+    return building

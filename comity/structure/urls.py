@@ -24,6 +24,8 @@ urlpatterns = [
     path("streets/<int:street_id>/", views.street_overview, name="street"),
     path("c/<int:community_id>/verification/", views.claims, name="claims"),
     path("c/<int:community_id>/verification/<int:claim_id>/", views.claim_decide, name="claim_decide"),
+    path("c/<int:community_id>/registry/", views.registry, name="registry"),
+    path("c/<int:community_id>/registry/buildings/<int:building_id>/", views.building, name="building"),
     path("c/<int:community_id>/registry/import/", views_import.registry_import, name="registry_import"),
     path("c/<int:community_id>/registry/template/", views_import.registry_template, name="registry_template"),
 ]

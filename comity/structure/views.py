@@ -234,3 +234,32 @@ def claim_decide(request: HttpRequest, community_id: int, claim_id: int) -> Http
         for message in error.messages:
             messages.error(request, message)
     return redirect("structure:claims", community_id=community.pk)
+
+
+@login_required
+def registry(request: HttpRequest, community_id: int) -> HttpResponse:
+    community = selectors.get_community_for_user(request.user, community_id, perm="structure.browse_registry")
+    buildings = selectors.registry_buildings(community)
+    zones: dict[str, list[object]] = {}
+    for building in buildings:
+        zones.setdefault(building.parent.name if building.parent else "", []).append(building)
+    return render(
+        request,
+        "structure/registry.html",
+        {
+            "community": community,
+            "zones": zones,
+            "can_import": request.user.has_perm("structure.import_registry", community),
+        },
+    )
+
+
+@login_required
+def building(request: HttpRequest, community_id: int, building_id: int) -> HttpResponse:
+    community = selectors.get_community_for_user(request.user, community_id, perm="structure.browse_registry")
+    area = selectors.get_building_for_user(request.user, community, building_id)
+    return render(
+        request,
+        "structure/building.html",
+        {"community": community, "building": area, "stairwells": selectors.building_register(area)},
+    )

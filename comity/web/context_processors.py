@@ -43,6 +43,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             (reverse("structure:matrix", args=[community_id]), str(_("Responsibilities"))),
             (reverse("structure:subjects", args=[community_id]), str(_("Subjects"))),
         ]
+        if user.has_perm("structure.browse_registry", community):
+            items.append((reverse("structure:registry", args=[community_id]), str(_("Registry"))))
         if user.has_perm("structure.review_claims", community):
             items.append((reverse("structure:claims", args=[community_id]), str(_("Verification"))))
         if user.has_perm("audit.browse_log", community):

@@ -27,6 +27,7 @@ VIEWERS = MEMBERS | {"street_official", "platform_staff"}
 MANAGERS = {"committee_staff", "platform_staff"}
 AUDITORS = {"committee_staff", "street_official", "platform_staff"}
 OVERSEERS = {"street_official", "platform_staff"}
+SERVERS = {"committee_staff", "grid_worker", "platform_staff"}
 LOGGED_IN = set(CAST) - {"anonymous"}
 
 
@@ -145,6 +146,18 @@ CASES = [
         MANAGERS,
         state=_matrix_state,
         ok_status={302},
+    ),
+    Case(
+        "registry of buildings",
+        "get",
+        lambda w, s: reverse("structure:registry", args=[w.harmony.pk]),
+        SERVERS,
+    ),
+    Case(
+        "building register",
+        "get",
+        lambda w, s: reverse("structure:building", args=[w.harmony.pk, w.building.pk]),
+        SERVERS,
     ),
     Case("street overview", "get", lambda w, s: reverse("structure:street", args=[w.street.pk]), OVERSEERS),
     Case("claims queue", "get", lambda w, s: reverse("structure:claims", args=[w.harmony.pk]), MANAGERS),

@@ -15,9 +15,9 @@ def _lifts(world):
 
 
 def test_communities_are_scoped_to_the_caller(world, client_for):
-    codes = lambda role: [
-        c["code"] for c in client_for(role).get(reverse("api-communities")).json()["results"]
-    ]  # noqa: E731
+    def codes(role):
+        return [c["code"] for c in client_for(role).get(reverse("api-communities")).json()["results"]]
+
     assert codes("resident") == ["harmony"]
     assert codes("other_resident") == ["riverside"]
     assert codes("street_official") == ["harmony", "riverside"]

@@ -220,3 +220,57 @@ def test_audit_log_lists_community_entries_newest_first(world, client_for):
     assert response.context["prefixes"] == ["responsibility"]
     other = client_for("street_official").get(reverse("audit:log", args=[world.riverside.pk]))
     assert list(other.context["page"]) == []
+
+
+def test_registry_lists_buildings_with_their_counts(world, client_for):
+    grid = AreaFactory(community=world.harmony, kind=AreaKind.GRID, code="G1", name="Grid 1")
+    grid.grid_buildings.add(world.building)
+    grid.grid_worker = world.user("grid_worker").person
+    grid.save()
+    response = client_for("grid_worker").get(reverse("structure:registry", args=[world.harmony.pk]))
+    (building,) = [b for items in response.context["zones"].values() for b in items]
+    assert (building.n_stairwells, building.n_units, building.n_households) == (1, 2, 2)
+    assert [g.grid_worker for g in building.grids.all()] == [world.user("grid_worker").person]
+    assert "Gao" in response.content.decode()
+
+
+def test_building_register_shows_owners_residents_and_masked_phones(world, client_for):
+    owner = world.user("owner").person
+    owner.phone = "13912345678"
+    owner.save()
+    response = client_for("committee_staff").get(
+        reverse("structure:building", args=[world.harmony.pk, world.building.pk])
+    )
+    ((stairwell, rows),) = response.context["stairwells"]
+    assert stairwell == world.stairwell
+    by_number = {row.unit.number: row for row in rows}
+    assert by_number["101"].owners == ["Olga"]
+    assert by_number["101"].residents == 1
+    assert by_number["101"].phone == "139****5678"
+    html = response.content.decode()
+    assert "139****5678" in html
+    assert "13912345678" not in html
+
+
+def test_a_building_of_another_community_is_not_found(world, client_for):
+    other = AreaFactory(community=world.riverside, kind=AreaKind.BUILDING, code="R1")
+    response = client_for("committee_staff").get(
+        reverse("structure:building", args=[world.harmony.pk, other.pk])
+    )
+    assert response.status_code == 404
+
+
+def test_building_register_has_bounded_queries(world, client_for, django_assert_max_num_queries):
+    for n in range(20):
+        unit = UnitFactory(building=world.building, stairwell=world.stairwell, number=f"9{n:02d}", floor=2)
+        HouseholdFactory(unit=unit)
+    client = client_for("committee_staff")
+    with django_assert_max_num_queries(14):
+        client.get(reverse("structure:building", args=[world.harmony.pk, world.building.pk]))
+
+
+def test_mask_phone():
+    from comity.structure.selectors import mask_phone
+
+    assert mask_phone("13912345678") == "139****5678"
+    assert mask_phone("12345") == "*****"

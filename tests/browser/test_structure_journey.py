@@ -52,6 +52,11 @@ def test_committee_staff_edit_a_responsibility_and_see_it_in_the_audit_log(
     assert "chen" in entry.inner_text()
     screenshot(page, "audit-log")
 
+    page.get_by_role("link", name="Registry").click()
+    page.get_by_role("link", name="Building 1").click()
+    assert "Olga" in page.locator("main").inner_text()
+    screenshot(page, "building-register")
+
     row_in_db = Responsibility.objects.get(community=world.harmony, category__code="facilities.lifts")
     assert row_in_db.lead_subject == world.committee
     assert row_in_db.time_limit_hours == 12
