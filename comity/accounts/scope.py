@@ -85,7 +85,7 @@ def _compute_scope(user: Any) -> UserScope:
             scope.community_roles[community_id].add(Role.OWNER)
     memberships = (
         Membership.objects.filter(person=person, started_on__lte=today)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
         .select_related("subject")
     )
     for membership in memberships:

@@ -8,11 +8,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from comity.structure.models import (
+    STREET_LEVEL_KINDS,
     Area,
     ClaimRelation,
     Community,
     GovernanceSubject,
+    LegalStatus,
     MatterCategory,
+    MembershipRole,
+    SubjectKind,
     Unit,
 )
 from comity.structure.selectors import subjects_serving
@@ -116,3 +120,57 @@ class RejectClaimForm(forms.Form):
     reason = forms.CharField(
         label=_("Reason for the claimant"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000
     )
+
+
+class SubjectForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"))
+    name = forms.CharField(label=_("Name"), max_length=160)
+    legal_status = forms.ChoiceField(
+        label=_("Legal status"),
+        required=False,
+        help_text=_(
+            "Social organisations only: registered with civil affairs, filed with the street, or guided."
+        ),
+    )
+    scope_area = forms.ModelChoiceField(
+        label=_("Area served"),
+        queryset=Area.objects.none(),
+        required=False,
+        help_text=_("Self-governance groups act for one area, such as a building or courtyard."),
+    )
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
+    )
+    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+    address = forms.CharField(label=_("Address"), required=False, max_length=255)
+    established_on = forms.DateField(
+        label=_("Established on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args: Any, community: Community | None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kinds = [
+            (value, label)
+            for value, label in SubjectKind.choices
+            if (community is None) == (value in STREET_LEVEL_KINDS)
+        ]
+        self.fields["kind"].choices = kinds  # type: ignore[attr-defined]
+        self.fields["legal_status"].choices = [("", "—"), *LegalStatus.choices]  # type: ignore[attr-defined]
+        if community is None:
+            del self.fields["scope_area"]
+        else:
+            self.fields["scope_area"].queryset = Area.objects.filter(  # type: ignore[attr-defined]
+                community=community
+            ).order_by("kind", "code")
+
+
+class MembershipForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=120)
+    phone = forms.CharField(
+        label=_("Phone"),
+        max_length=32,
+        required=False,
+        help_text=_("Needed only when several people in the registry share the name."),
+    )
+    role = forms.ChoiceField(label=_("Role"), choices=MembershipRole.choices)
+    title = forms.CharField(label=_("Title"), max_length=120, required=False)

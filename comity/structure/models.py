@@ -547,7 +547,12 @@ class Membership(models.Model):
     role = models.CharField(_("role"), max_length=16, choices=MembershipRole.choices)
     title = models.CharField(_("title"), max_length=120, blank=True)
     started_on = models.DateField(_("started on"), default=timezone.localdate)
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    ended_on = models.DateField(
+        _("ended on"),
+        null=True,
+        blank=True,
+        help_text=_("The first day the person no longer holds the role."),
+    )
 
     class Meta:
         verbose_name = _("membership")

@@ -52,6 +52,16 @@ def is_grid_worker_of(user: Any, obj: Any) -> bool:
 
 
 @predicate
+def is_official_for_street_subject(user: Any, obj: Any) -> bool:
+    """Street officials look after the street-level subjects (the street office, government departments)."""
+    return (
+        isinstance(obj, GovernanceSubject)
+        and obj.community_id is None
+        and obj.street_id in scope_for(user).street_ids
+    )
+
+
+@predicate
 def belongs_to_community(user: Any, obj: Any) -> bool:
     """Residents, owners and everyone who works for a subject of the community."""
     community = _community_of(obj)
@@ -72,6 +82,10 @@ add_perm("structure.see_subject", can_view_community)
 add_perm("structure.edit_matrix", can_manage_registry)
 add_perm("structure.import_registry", can_manage_registry)
 add_perm("structure.browse_registry", can_browse_registry)
+add_perm("structure.register_subject", can_manage_registry)
+add_perm(
+    "structure.manage_subject", is_committee_staff_of | is_official_for_street_subject | is_platform_staff
+)
 add_perm("structure.review_claims", can_manage_registry)
 add_perm("structure.oversee_street", can_view_street)
 add_perm("audit.browse_log", can_view_audit)

@@ -62,15 +62,25 @@ def get_street_for_user(user: Any, street_id: int) -> Street:
     return street
 
 
-def get_subject_for_user(user: Any, subject_id: int) -> GovernanceSubject:
+def get_subject_for_user(
+    user: Any, subject_id: int, *, perm: str = "structure.see_subject"
+) -> GovernanceSubject:
     try:
         subject = GovernanceSubject.objects.select_related("street", "community", "scope_area").get(
             pk=subject_id
         )
     except GovernanceSubject.DoesNotExist as exc:
         raise Http404 from exc
-    _require(user, "structure.see_subject", subject)
+    _require(user, perm, subject)
     return subject
+
+
+def get_membership(subject: GovernanceSubject, membership_id: int) -> Membership:
+    """A membership of a subject the caller already reached through :func:`get_subject_for_user`."""
+    try:
+        return Membership.objects.select_related("person", "subject").get(pk=membership_id, subject=subject)
+    except Membership.DoesNotExist as exc:
+        raise Http404 from exc
 
 
 def get_responsibility_for_user(user: Any, community: Community, responsibility_id: int) -> Responsibility:

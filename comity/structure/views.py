@@ -11,9 +11,15 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from comity.structure import selectors, services
-from comity.structure.forms import NewResponsibilityForm, RejectClaimForm, ResponsibilityForm
-from comity.structure.models import Community, SubjectKind
+from comity.structure import selectors, services, subject_services
+from comity.structure.forms import (
+    MembershipForm,
+    NewResponsibilityForm,
+    RejectClaimForm,
+    ResponsibilityForm,
+    SubjectForm,
+)
+from comity.structure.models import Community, GovernanceSubject, SubjectKind
 
 
 def _apply_validation_error(form: object, error: ValidationError) -> None:
@@ -158,13 +164,29 @@ def subjects(request: HttpRequest, community_id: int) -> HttpResponse:
     return render(
         request,
         "structure/subjects.html",
-        {"community": community, "groups": groups, "kinds": SubjectKind.choices, "kind": kind},
+        {
+            "community": community,
+            "groups": groups,
+            "kinds": SubjectKind.choices,
+            "kind": kind,
+            "can_register": request.user.has_perm("structure.register_subject", community),
+        },
     )
 
 
 @login_required
 def subject_detail(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject = selectors.get_subject_for_user(request.user, subject_id)
+    return _render_subject(request, subject)
+
+
+def _render_subject(
+    request: HttpRequest,
+    subject: GovernanceSubject,
+    *,
+    membership_form: MembershipForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     community: Community | None = subject.community
     lead_rows = subject.lead_responsibilities.select_related("category", "scope_area", "community")
     co_rows = subject.co_responsibilities.select_related(
@@ -174,6 +196,7 @@ def subject_detail(request: HttpRequest, subject_id: int) -> HttpResponse:
         visible = selectors.communities_for_user(request.user).values_list("pk", flat=True)
         lead_rows = lead_rows.filter(community__in=visible)
         co_rows = co_rows.filter(community__in=visible)
+    can_manage = request.user.has_perm("structure.manage_subject", subject)
     return render(
         request,
         "structure/subject_detail.html",
@@ -183,10 +206,13 @@ def subject_detail(request: HttpRequest, subject_id: int) -> HttpResponse:
             "members": selectors.subject_members(subject),
             "lead_rows": lead_rows,
             "co_rows": co_rows,
+            "can_manage": can_manage,
+            "membership_form": membership_form or (MembershipForm() if can_manage else None),
             "show_contacts": request.user.has_perm("structure.edit_matrix", community)
             if community
             else request.user.has_perm("structure.oversee_street", subject.street),
         },
+        status=status,
     )
 
 
@@ -263,3 +289,84 @@ def building(request: HttpRequest, community_id: int, building_id: int) -> HttpR
         "structure/building.html",
         {"community": community, "building": area, "stairwells": selectors.building_register(area)},
     )
+
+
+def _subject_data(form: SubjectForm) -> dict[str, object]:
+    data = dict(form.cleaned_data)
+    data["legal_status"] = data.get("legal_status") or ""
+    return data
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subject_new(request: HttpRequest, community_id: int) -> HttpResponse:
+    community = selectors.get_community_for_user(
+        request.user, community_id, perm="structure.register_subject"
+    )
+    form = SubjectForm(request.POST or None, community=community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            subject = subject_services.create_subject(request.user, community, **_subject_data(form))
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Registered %(name)s.") % {"name": subject.name})
+            return redirect("structure:subject", subject_id=subject.pk)
+    return render(
+        request, "structure/subject_form.html", {"community": community, "subject": None, "form": form}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def subject_edit(request: HttpRequest, subject_id: int) -> HttpResponse:
+    subject = selectors.get_subject_for_user(request.user, subject_id, perm="structure.manage_subject")
+    initial = {field: getattr(subject, field) for field in subject_services.SUBJECT_FIELDS}
+    form = SubjectForm(request.POST or None, community=subject.community, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            subject_services.update_subject(request.user, subject, **_subject_data(form))
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Saved %(name)s.") % {"name": subject.name})
+            return redirect("structure:subject", subject_id=subject.pk)
+    context = {"community": subject.community, "subject": subject, "form": form}
+    return render(request, "structure/subject_form.html", context)
+
+
+@login_required
+@require_POST
+def membership_add(request: HttpRequest, subject_id: int) -> HttpResponse:
+    subject = selectors.get_subject_for_user(request.user, subject_id, perm="structure.manage_subject")
+    form = MembershipForm(request.POST)
+    if form.is_valid():
+        try:
+            membership = subject_services.add_membership(request.user, subject, **form.cleaned_data)
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s is now %(role)s.")
+                % {"name": membership.person.full_name, "role": membership.get_role_display()},
+            )
+            return redirect("structure:subject", subject_id=subject.pk)
+    return _render_subject(request, subject, membership_form=form, status=400)
+
+
+@login_required
+@require_POST
+def membership_end(request: HttpRequest, subject_id: int, membership_id: int) -> HttpResponse:
+    subject = selectors.get_subject_for_user(request.user, subject_id, perm="structure.manage_subject")
+    membership = selectors.get_membership(subject, membership_id)
+    try:
+        subject_services.end_membership(request.user, membership)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("%(name)s no longer holds this role.") % {"name": membership.person.full_name}
+        )
+    return redirect("structure:subject", subject_id=subject.pk)

@@ -66,6 +66,18 @@ def _matrix_state(world: World, setup: dict[str, Any]) -> Any:
     )
 
 
+def _subject_state(world: World, setup: dict[str, Any]) -> Any:
+    from comity.structure.models import GovernanceSubject
+
+    return sorted(GovernanceSubject.objects.values_list("pk", "name", "phone"))
+
+
+def _membership_state(world: World, setup: dict[str, Any]) -> Any:
+    from comity.structure.models import Membership
+
+    return sorted(Membership.objects.values_list("pk", "role", "ended_on"))
+
+
 def _claim_state(world: World, setup: dict[str, Any]) -> Any:
     return sorted(ResidencyClaim.objects.values_list("pk", "status", "reason"))
 
@@ -158,6 +170,56 @@ CASES = [
         "get",
         lambda w, s: reverse("structure:building", args=[w.harmony.pk, w.building.pk]),
         SERVERS,
+    ),
+    Case(
+        "register a subject form",
+        "get",
+        lambda w, s: reverse("structure:subject_new", args=[w.harmony.pk]),
+        MANAGERS,
+    ),
+    Case(
+        "register a subject",
+        "post",
+        lambda w, s: reverse("structure:subject_new", args=[w.harmony.pk]),
+        MANAGERS,
+        data=lambda w, s: {"kind": "volunteer_team", "name": "Night Patrol"},
+        state=_subject_state,
+        ok_status={302},
+    ),
+    Case(
+        "edit a community subject",
+        "post",
+        lambda w, s: reverse("structure:subject_edit", args=[w.property_company.pk]),
+        MANAGERS,
+        data=lambda w, s: {"kind": "property_management", "name": "Evergreen", "phone": "110"},
+        state=_subject_state,
+        ok_status={302},
+    ),
+    Case(
+        "edit a street-level subject",
+        "post",
+        lambda w, s: reverse("structure:subject_edit", args=[w.street_office.pk]),
+        OVERSEERS,
+        data=lambda w, s: {"kind": "street_office", "name": "Peace Street Office", "phone": "0371-1"},
+        state=_subject_state,
+        ok_status={302},
+    ),
+    Case(
+        "add a member",
+        "post",
+        lambda w, s: reverse("structure:membership_add", args=[w.ngo.pk]),
+        MANAGERS,
+        data=lambda w, s: {"full_name": "Rui", "role": "volunteer"},
+        state=_membership_state,
+        ok_status={302},
+    ),
+    Case(
+        "end a role",
+        "post",
+        lambda w, s: reverse("structure:membership_end", args=[w.ngo.pk, w.ngo.memberships.get().pk]),
+        MANAGERS,
+        state=_membership_state,
+        ok_status={302},
     ),
     Case("street overview", "get", lambda w, s: reverse("structure:street", args=[w.street.pk]), OVERSEERS),
     Case("claims queue", "get", lambda w, s: reverse("structure:claims", args=[w.harmony.pk]), MANAGERS),

@@ -1,0 +1,212 @@
+"""Writes to governance subjects and their memberships: registering a new subject, editing it, and adding or
+ending a member's role. Roles in the application follow from memberships, so these services are how people
+get and lose their permissions; each leaves an audit entry."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from comity.accounts.scope import forget_scope
+from comity.audit.services import record_audit
+from comity.structure.models import (
+    STREET_LEVEL_KINDS,
+    Area,
+    Community,
+    GovernanceSubject,
+    Membership,
+    MembershipRole,
+    Person,
+    SubjectKind,
+)
+
+SUBJECT_FIELDS = (
+    "kind",
+    "name",
+    "legal_status",
+    "scope_area",
+    "description",
+    "phone",
+    "address",
+    "established_on",
+)
+
+
+def _require(actor: Any, perm: str, obj: Any) -> None:
+    if not actor.has_perm(perm, obj):
+        raise PermissionDenied
+
+
+def _validate_subject(community: Community | None, data: dict[str, Any]) -> None:
+    errors: dict[str, list[str]] = {}
+    kind = data.get("kind")
+    if community is not None and kind in STREET_LEVEL_KINDS:
+        errors["kind"] = [_("Street offices and government departments are registered for the whole street.")]
+    if kind == SubjectKind.SOCIAL_ORGANISATION and not data.get("legal_status"):
+        errors["legal_status"] = [
+            _("Say whether the organisation is registered, filed or guided by the community.")
+        ]
+    if kind != SubjectKind.SOCIAL_ORGANISATION and data.get("legal_status"):
+        errors["legal_status"] = [_("Only social organisations have a legal status here.")]
+    scope: Area | None = data.get("scope_area")
+    if kind == SubjectKind.SELF_GOVERNANCE_GROUP and scope is None:
+        errors["scope_area"] = [_("A self-governance group acts for one area: choose it.")]
+    if scope is not None and (community is None or scope.community_id != community.pk):
+        errors["scope_area"] = [_("This area is not part of the community.")]
+    if not str(data.get("name", "")).strip():
+        errors["name"] = [_("Enter the subject's name.")]
+    if errors:
+        raise ValidationError(errors)
+
+
+def _snapshot(subject: GovernanceSubject) -> dict[str, Any]:
+    return {field: str(getattr(subject, field) or "") for field in SUBJECT_FIELDS}
+
+
+@transaction.atomic
+def create_subject(actor: Any, community: Community, **data: Any) -> GovernanceSubject:
+    """Register a governance subject of the community (an enterprise, an NGO, a group, a team, …)."""
+    _require(actor, "structure.register_subject", community)
+    _validate_subject(community, data)
+    subject = GovernanceSubject.objects.create(
+        street=community.street, community=community, **{k: v for k, v in data.items() if k in SUBJECT_FIELDS}
+    )
+    record_audit(
+        actor=actor,
+        action="subject.create",
+        obj=subject,
+        community=community,
+        summary=_("Registered %(kind)s: %(name)s")
+        % {"kind": subject.get_kind_display(), "name": subject.name},
+        changes={"after": _snapshot(subject)},
+    )
+    return subject
+
+
+@transaction.atomic
+def update_subject(actor: Any, subject: GovernanceSubject, **data: Any) -> GovernanceSubject:
+    _require(actor, "structure.manage_subject", subject)
+    merged = {**{field: getattr(subject, field) for field in SUBJECT_FIELDS}, **data}
+    _validate_subject(subject.community, merged)
+    before = _snapshot(subject)
+    for field in SUBJECT_FIELDS:
+        setattr(subject, field, merged[field])
+    if "is_active" in data:
+        subject.is_active = bool(data["is_active"])
+    subject.save()
+    after = _snapshot(subject)
+    record_audit(
+        actor=actor,
+        action="subject.update",
+        obj=subject,
+        community=subject.community,
+        street=subject.street,
+        summary=_("Changed the details of %(name)s") % {"name": subject.name},
+        changes={
+            key: {"before": before[key], "after": after[key]} for key in after if before[key] != after[key]
+        },
+    )
+    return subject
+
+
+def _find_or_record_person(subject: GovernanceSubject, full_name: str, phone: str) -> Person:
+    """The registry person of that name (and phone, when several share the name), or a new non-resident."""
+    home = subject.community or subject.street.communities.order_by("pk").first()
+    if home is None:
+        raise ValidationError({"full_name": [_("The street has no community to record the person in.")]})
+    candidates = Person.objects.filter(full_name=full_name)
+    candidates = (
+        candidates.filter(community=subject.community)
+        if subject.community
+        else candidates.filter(community__street=subject.street)
+    )
+    if phone:
+        candidates = candidates.filter(phone=phone)
+    matches = list(candidates[:2])
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise ValidationError(
+            {
+                "phone": [
+                    _("Several people named %(name)s are registered: add their phone number.")
+                    % {"name": full_name}
+                ]
+            }
+        )
+    return Person.objects.create(community=home, full_name=full_name, phone=phone, is_resident=False)
+
+
+@transaction.atomic
+def add_membership(
+    actor: Any,
+    subject: GovernanceSubject,
+    *,
+    full_name: str,
+    phone: str = "",
+    role: str,
+    title: str = "",
+    started_on: date | None = None,
+) -> Membership:
+    """Give a person a role in a subject. A person not in the registry is recorded as a non-resident."""
+    _require(actor, "structure.manage_subject", subject)
+    full_name, phone = full_name.strip(), phone.strip()
+    if role not in MembershipRole.values:
+        raise ValidationError({"role": [_("Choose a role.")]})
+    if not full_name:
+        raise ValidationError({"full_name": [_("Enter the person's full name.")]})
+    person = _find_or_record_person(subject, full_name, phone)
+    if Membership.objects.filter(subject=subject, person=person, role=role, ended_on__isnull=True).exists():
+        raise ValidationError(_("%(name)s already has this role.") % {"name": person.full_name})
+    membership = Membership.objects.create(
+        community=subject.community,
+        subject=subject,
+        person=person,
+        role=role,
+        title=title.strip(),
+        started_on=started_on or timezone.localdate(),
+    )
+    if person.user is not None:
+        forget_scope(person.user)
+    record_audit(
+        actor=actor,
+        action="membership.add",
+        obj=membership,
+        community=subject.community,
+        street=subject.street,
+        summary=_("%(name)s joined %(subject)s as %(role)s")
+        % {"name": person.full_name, "subject": subject.name, "role": membership.get_role_display()},
+    )
+    return membership
+
+
+@transaction.atomic
+def end_membership(actor: Any, membership: Membership) -> Membership:
+    """End a role today: the person loses what the role allowed; the history stays."""
+    subject = membership.subject
+    _require(actor, "structure.manage_subject", subject)
+    if membership.ended_on is not None:
+        raise ValidationError(_("This role has already ended."))
+    membership.ended_on = timezone.localdate()
+    membership.save(update_fields=["ended_on"])
+    if membership.person.user is not None:
+        forget_scope(membership.person.user)
+    record_audit(
+        actor=actor,
+        action="membership.end",
+        obj=membership,
+        community=subject.community,
+        street=subject.street,
+        summary=_("%(name)s is no longer %(role)s of %(subject)s")
+        % {
+            "name": membership.person.full_name,
+            "role": membership.get_role_display(),
+            "subject": subject.name,
+        },
+    )
+    return membership
