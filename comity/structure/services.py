@@ -20,6 +20,7 @@ from comity.structure.models import (
     Community,
     GovernanceSubject,
     Household,
+    Membership,
     MatterCategory,
     Ownership,
     Person,
@@ -240,9 +241,8 @@ def confirm_residency_claim(actor: Any, claim: ResidencyClaim) -> Person:
     if person is None:
         person = registry_person
     elif registry_person is not None and registry_person.pk != person.pk:
-        # The account already had a person record: keep the registry's record, which holds the ownership.
-        Person.objects.filter(pk=person.pk).update(user=None)
-        person = registry_person
+        # The account's person (say, a committee worker) and the registry's record at the unit are one human.
+        _merge_person(into=person, duplicate=registry_person)
     household = Household.objects.filter(community=claim.community, unit=unit).order_by("pk").first()
     if claim.relation == ClaimRelation.TENANT:
         household = None
@@ -281,6 +281,18 @@ def confirm_residency_claim(actor: Any, claim: ResidencyClaim) -> Person:
         % {"name": claim.full_name, "relation": claim.get_relation_display(), "unit": unit},
     )
     return person
+
+
+def _merge_person(*, into: Person, duplicate: Person) -> None:
+    """Move what the registry holds on ``duplicate`` (ownerships, roles, grids, household) to ``into``."""
+    Ownership.objects.filter(person=duplicate).update(person=into)
+    Membership.objects.filter(person=duplicate).update(person=into)
+    Area.objects.filter(grid_worker=duplicate).update(grid_worker=into)
+    if into.household_id is None and duplicate.household_id is not None:
+        into.household_id = duplicate.household_id
+    into.birth_year = into.birth_year or duplicate.birth_year
+    into.gender = into.gender or duplicate.gender
+    duplicate.delete()
 
 
 @transaction.atomic

@@ -95,14 +95,7 @@ def matrix_edit(request: HttpRequest, community_id: int, responsibility_id: int)
     form = ResponsibilityForm(request.POST or None, community=community, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_responsibility(
-                request.user,
-                row,
-                lead_subject=form.cleaned_data["lead_subject"],
-                co_handlers=form.cleaned_data["co_handlers"],
-                time_limit_hours=form.cleaned_data["time_limit_hours"],
-                notes=form.cleaned_data["notes"],
-            )
+            services.update_responsibility(request.user, row, **form.cleaned_data)
         except ValidationError as error:
             _apply_validation_error(form, error)
         else:
@@ -118,16 +111,7 @@ def matrix_new(request: HttpRequest, community_id: int) -> HttpResponse:
     form = NewResponsibilityForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
         try:
-            row = services.create_responsibility(
-                request.user,
-                community,
-                category=form.cleaned_data["category"],
-                scope_area=form.cleaned_data["scope_area"],
-                lead_subject=form.cleaned_data["lead_subject"],
-                co_handlers=form.cleaned_data["co_handlers"],
-                time_limit_hours=form.cleaned_data["time_limit_hours"],
-                notes=form.cleaned_data["notes"],
-            )
+            row = services.create_responsibility(request.user, community, **form.cleaned_data)
         except ValidationError as error:
             _apply_validation_error(form, error)
         else:

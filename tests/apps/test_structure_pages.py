@@ -274,3 +274,27 @@ def test_mask_phone():
 
     assert mask_phone("13912345678") == "139****5678"
     assert mask_phone("12345") == "*****"
+
+
+def test_a_new_account_is_invited_to_claim_its_unit(world, client):
+    from ..factories import UserFactory
+
+    client.force_login(UserFactory(username="fresh"))
+    response = client.get("/")
+    assert response.status_code == 200
+    assert reverse("accounts:claim") in response.content.decode()
+
+
+def test_claim_form_explains_a_unit_that_does_not_exist(world, client_for):
+    response = client_for("resident").post(
+        reverse("accounts:claim"),
+        {
+            "community": world.harmony.pk,
+            "building": "1",
+            "unit_number": "999",
+            "relation": "tenant",
+            "full_name": "Rui",
+        },
+    )
+    assert response.status_code == 200
+    assert "There is no unit 999 in building 1 of Harmony." in response.content.decode()

@@ -222,3 +222,18 @@ def test_social_organisations_must_state_their_legal_status(world):
 
     with pytest.raises(IntegrityError), transaction.atomic():
         SubjectFactory(community=world.harmony, kind=SubjectKind.SOCIAL_ORGANISATION, legal_status="")
+
+
+def test_a_worker_claiming_their_home_keeps_their_role_and_gains_the_ownership(world):
+    """The account's person and the registry's owner record are one human: they are merged, nothing is lost."""
+    chen = world.user("committee_staff")
+    unit = UnitFactory(building=world.building, number="601", floor=6)
+    registered = PersonFactory(community=world.harmony, full_name="Chen", verified_at=None)
+    Ownership.objects.create(community=world.harmony, unit=unit, person=registered)
+    submitted = services.submit_residency_claim(chen, unit, relation="owner", full_name="Chen")
+    person = services.confirm_residency_claim(world.user("platform_staff"), submitted)
+    assert person == chen.person
+    assert not Person.objects.filter(pk=registered.pk).exists()
+    assert Ownership.objects.get(unit=unit).person == person
+    chen = type(chen).objects.get(pk=chen.pk)
+    assert scope_for(chen).roles_in(world.harmony.pk) == {Role.RESIDENT, Role.OWNER, Role.COMMITTEE_STAFF}
