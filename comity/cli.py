@@ -10,7 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from comity import __version__
 
@@ -83,18 +83,16 @@ def _registry_import(args: argparse.Namespace) -> int:
         return _run_registry_import(args)
 
 
-def _run_registry_import(args: argparse.Namespace) -> int:
+def _community_and_actor(args: argparse.Namespace) -> tuple[Any, Any] | None:
+    """The community named by ``--community`` and the user named by ``--as`` (default: a superuser)."""
     from django.contrib.auth import get_user_model
-    from django.core.exceptions import PermissionDenied
-    from django.core.files import File
 
-    from comity.structure.importing import import_registry
     from comity.structure.models import Community
 
     community = Community.objects.filter(code=args.community).first()
     if community is None:
         print(f"No community with the code {args.community!r}.", file=sys.stderr)
-        return 1
+        return None
     users = get_user_model().objects
     actor = (
         users.filter(username=args.as_user).first()
@@ -108,7 +106,20 @@ def _run_registry_import(args: argparse.Namespace) -> int:
             else "superuser (create one with `comity manage createsuperuser`)"
         )
         print(f"No {who}; pass --as USERNAME of someone who may import.", file=sys.stderr)
+        return None
+    return community, actor
+
+
+def _run_registry_import(args: argparse.Namespace) -> int:
+    from django.core.exceptions import PermissionDenied
+    from django.core.files import File
+
+    from comity.structure.importing import import_registry
+
+    found = _community_and_actor(args)
+    if found is None:
         return 1
+    community, actor = found
     try:
         handle = open(args.file, "rb")  # noqa: SIM115 - closed below, after the import read it
     except OSError as exc:
@@ -123,6 +134,27 @@ def _run_registry_import(args: argparse.Namespace) -> int:
         handle.close()
     _print_import_report(report)
     return 0 if report.ok else 1
+
+
+def _registry_export(args: argparse.Namespace) -> int:
+    _setup_django()
+    from comity.structure.registry_export import export_registry_csv, export_registry_xlsx
+
+    found = _community_and_actor(args)
+    if found is None:
+        return 1
+    community, actor = found
+    if not actor.has_perm("structure.import_registry", community):
+        print(f"{actor} may not export the registry of {community}.", file=sys.stderr)
+        return 1
+    export = export_registry_csv if args.format == "csv" else export_registry_xlsx
+    data = export(actor, community, args.language)
+    if args.output in (None, "-"):
+        sys.stdout.buffer.write(data)
+    else:
+        with open(args.output, "wb") as output:
+            output.write(data)
+    return 0
 
 
 def _print_import_report(report: ImportReport) -> None:
@@ -165,7 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     catalogue.set_defaults(handler=_catalogue)
 
-    registry = sub.add_parser("registry", help="import the registry from a spreadsheet, or get its template")
+    registry = sub.add_parser(
+        "registry", help="import or export the registry as a spreadsheet, or get its template"
+    )
     registry_sub = registry.add_subparsers(dest="registry_command", metavar="ACTION", required=True)
     template = registry_sub.add_parser("template", help="write the spreadsheet template")
     template.add_argument(
@@ -189,6 +223,17 @@ def build_parser() -> argparse.ArgumentParser:
         "--language", default="en", choices=["en", "zh-hans"], help="language of the report"
     )
     registry_import.set_defaults(handler=_registry_import)
+    registry_export = registry_sub.add_parser(
+        "export", help="write a community's registry in the template's format (edit it and import it again)"
+    )
+    registry_export.add_argument("--community", required=True, help="code of the community")
+    registry_export.add_argument("--format", default="csv", choices=["csv", "xlsx"], help="file format")
+    registry_export.add_argument("--language", default="en", choices=["en", "zh-hans"], help="language")
+    registry_export.add_argument(
+        "--as", dest="as_user", metavar="USERNAME", help="act as this user (default: a superuser)"
+    )
+    registry_export.add_argument("-o", "--output", help="file to write (default: standard output)")
+    registry_export.set_defaults(handler=_registry_export)
 
     return parser
 

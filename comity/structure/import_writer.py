@@ -173,7 +173,7 @@ class RegistryWriter:
         homeless = {
             unit.pk: unit
             for unit, _owner, person in matches.values()
-            if (person is None or person.household_id is None) and unit.pk not in self.households
+            if (person is None or _lives_here_without_household(person)) and unit.pk not in self.households
         }
         new_households = {pk: Household(community=self.community, unit=unit) for pk, unit in homeless.items()}
         Household.objects.bulk_create(new_households.values(), batch_size=BATCH_SIZE)
@@ -190,7 +190,7 @@ class RegistryWriter:
                 new_persons.append(person)
             else:
                 changes: dict[str, Any] = {"phone": owner.phone} if owner.phone else {}
-                if person.household_id is None:
+                if _lives_here_without_household(person):
                     changes["household_id"] = self.households[unit.pk].pk
                 self.report.updated["persons"] += _apply(person, changes)
             persons[key] = person
@@ -242,3 +242,8 @@ def _holds(ownership: Ownership, person: Person | None, fields: dict[str, Any]) 
         fields["holder_kind"],
         fields["holder_name"],
     )
+
+
+def _lives_here_without_household(person: Person) -> bool:
+    """A resident owner with no household yet joins the unit's; a non-resident owner (who lives elsewhere) never."""
+    return person.household_id is None and person.is_resident

@@ -36,4 +36,5 @@ urlpatterns = [
     path("c/<int:community_id>/registry/buildings/<int:building_id>/", views.building, name="building"),
     path("c/<int:community_id>/registry/import/", views_import.registry_import, name="registry_import"),
     path("c/<int:community_id>/registry/template/", views_import.registry_template, name="registry_template"),
+    path("c/<int:community_id>/registry/export/", views_import.registry_export, name="registry_export"),
 ]

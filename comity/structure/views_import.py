@@ -16,6 +16,7 @@ from comity.structure.importing import (
     registry_template_csv,
     registry_template_xlsx,
 )
+from comity.structure.registry_export import export_registry_csv, export_registry_xlsx
 from comity.structure.selectors import get_community_for_user
 
 IMPORT_PERM = "structure.import_registry"
@@ -59,4 +60,25 @@ def registry_template(request: HttpRequest, community_id: int) -> HttpResponse:
     else:
         return HttpResponseBadRequest("format must be csv or xlsx")
     response["Content-Disposition"] = f'attachment; filename="registry-template-{language}.{file_format}"'
+    return response
+
+
+@login_required
+@require_GET
+def registry_export(request: HttpRequest, community_id: int) -> HttpResponse:
+    """The community's registry in the template's format: edit it in a spreadsheet and import it again."""
+    community = get_community_for_user(request.user, community_id, perm=IMPORT_PERM)
+    language = get_language() or "en"
+    file_format = request.GET.get("format", "xlsx")
+    if file_format == "csv":
+        response = HttpResponse(
+            export_registry_csv(request.user, community, language), content_type="text/csv; charset=utf-8"
+        )
+    elif file_format == "xlsx":
+        response = HttpResponse(
+            export_registry_xlsx(request.user, community, language), content_type=XLSX_CONTENT_TYPE
+        )
+    else:
+        return HttpResponseBadRequest("format must be csv or xlsx")
+    response["Content-Disposition"] = f'attachment; filename="registry-{community.code}.{file_format}"'
     return response

@@ -255,6 +255,12 @@ CASES = [
         lambda w, s: reverse("structure:registry_template", args=[w.harmony.pk]) + "?format=csv",
         MANAGERS,
     ),
+    Case(
+        "registry export",
+        "get",
+        lambda w, s: reverse("structure:registry_export", args=[w.harmony.pk]) + "?format=csv",
+        MANAGERS,
+    ),
     Case("audit log", "get", lambda w, s: reverse("audit:log", args=[w.harmony.pk]), AUDITORS),
     Case("my account", "get", lambda w, s: reverse("accounts:me"), LOGGED_IN),
     Case("claim form", "get", lambda w, s: reverse("accounts:claim"), LOGGED_IN),
