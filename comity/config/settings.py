@@ -11,6 +11,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -29,7 +30,10 @@ def env_list(name: str, default: str) -> list[str]:
 
 
 DEBUG = env_bool("COMITY_DEBUG", True)
-SECRET_KEY = os.environ.get("COMITY_SECRET_KEY", "insecure-development-key-change-me-in-production")
+INSECURE_SECRET_KEY = "insecure-development-key-change-me-in-production"
+SECRET_KEY = os.environ.get("COMITY_SECRET_KEY", INSECURE_SECRET_KEY)
+if not DEBUG and SECRET_KEY == INSECURE_SECRET_KEY:
+    raise ImproperlyConfigured("Set COMITY_SECRET_KEY to a long random string when COMITY_DEBUG is false.")
 ALLOWED_HOSTS = env_list("COMITY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("COMITY_CSRF_TRUSTED_ORIGINS", "")
 

@@ -7,4 +7,5 @@ app_name = "web"
 urlpatterns = [
     path("", views.home, name="home"),
     path("preferences/text-size/", views.text_size, name="text_size"),
+    path("healthz", views.health, name="health"),
 ]

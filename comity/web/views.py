@@ -39,6 +39,15 @@ def text_size(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
+def health(request: HttpRequest) -> HttpResponse:
+    """For load balancers and monitors: the app answers and its database does too."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "web/403.html", status=403)
 

@@ -298,3 +298,45 @@ def test_claim_form_explains_a_unit_that_does_not_exist(world, client_for):
     )
     assert response.status_code == 200
     assert "There is no unit 999 in building 1 of Harmony." in response.content.decode()
+
+
+def test_health_check_answers_ok(db, client):
+    response = client.get("/healthz")
+    assert (response.status_code, response.content) == (200, b"ok")
+
+
+def test_production_refuses_the_development_secret_key():
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-c", "import comity.config.settings"],
+        env={"COMITY_DEBUG": "false", "PATH": "/usr/bin:/bin"},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "Set COMITY_SECRET_KEY" in result.stderr
+
+
+def test_list_pages_have_bounded_queries(world, client_for, django_assert_max_num_queries):
+    from comity.structure import services
+
+    for n in range(8):
+        SubjectFactory(community=world.harmony, kind=SubjectKind.VOLUNTEER_TEAM, name=f"Team {n}")
+    staff = world.user("committee_staff")
+    row = Responsibility.objects.get(community=world.harmony)
+    for hours in range(1, 30):
+        services.update_responsibility(
+            staff, row, lead_subject=world.committee, co_handlers=[], time_limit_hours=hours
+        )
+    for role, url, limit in [
+        ("resident", reverse("structure:subjects", args=[world.harmony.pk]), 10),
+        ("street_official", reverse("structure:street", args=[world.street.pk]), 20),
+        ("committee_staff", reverse("audit:log", args=[world.harmony.pk]), 12),
+        ("resident", reverse("structure:overview", args=[world.harmony.pk]), 20),
+    ]:
+        client = client_for(role)
+        with django_assert_max_num_queries(limit):
+            assert client.get(url).status_code == 200
