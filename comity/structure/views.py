@@ -61,7 +61,20 @@ def structure_map(request: HttpRequest, community_id: int) -> HttpResponse:
     }
     for tier in tiers:
         tier["label"] = tier_labels[tier["tier"]]
-    return render(request, "structure/map.html", {"community": community, "tiers": tiers})
+    load = sorted(
+        (
+            {"subject": node["subject"], "leads": len(node["leads"]), "helps": len(node["co_handles"])}
+            for tier in tiers
+            for node in tier["subjects"]
+            if node["leads"] or node["co_handles"]
+        ),
+        key=lambda item: (-item["leads"], -item["helps"], item["subject"].name),
+    )
+    most = max((item["leads"] + item["helps"] for item in load), default=0)
+    for item in load:
+        item["lead_pct"] = round(100 * item["leads"] / most) if most else 0
+        item["help_pct"] = round(100 * item["helps"] / most) if most else 0
+    return render(request, "structure/map.html", {"community": community, "tiers": tiers, "load": load})
 
 
 @login_required

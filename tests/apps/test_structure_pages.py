@@ -340,3 +340,20 @@ def test_list_pages_have_bounded_queries(world, client_for, django_assert_max_nu
         client = client_for(role)
         with django_assert_max_num_queries(limit):
             assert client.get(url).status_code == 200
+
+
+def test_structure_map_shows_who_carries_the_load(world, client_for):
+    for code in ["noise.square_dancing", "disputes.pets"]:
+        row = Responsibility.objects.create(
+            community=world.harmony,
+            category=MatterCategory.objects.get(code=code),
+            lead_subject=world.committee,
+            time_limit_hours=72,
+        )
+        row.co_handlers.set([world.ngo])
+    response = client_for("resident").get(reverse("structure:map", args=[world.harmony.pk]))
+    load = [
+        (item["subject"].name, item["leads"], item["helps"], item["lead_pct"])
+        for item in response.context["load"]
+    ]
+    assert load == [("Harmony RC", 2, 0, 100), ("Evergreen Property", 1, 0, 50), ("Silver Age Care", 0, 2, 0)]
