@@ -155,3 +155,13 @@ def client_for(client: Any, world: World) -> Any:
 def _fast_password_hashing(settings: Any) -> None:
     """Tests create many accounts; the production hasher is slow on purpose."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_by_default() -> Any:
+    """Each test starts in English: a request in Chinese must not leave its language active for the next test."""
+    from django.utils import translation
+
+    translation.activate("en")
+    yield
+    translation.deactivate()

@@ -8,7 +8,7 @@ from comity.audit.models import AuditEntry
 class AuditEntryAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
     """Read-only: the audit log is written by services only."""
 
-    list_display = ["created_at", "action", "summary", "actor", "community"]
+    list_display = ["created_at", "action", "text", "actor", "community"]
     list_filter = ["action", "community"]
     search_fields = ["summary", "action", "actor__username"]
     readonly_fields = [f.name for f in AuditEntry._meta.fields]

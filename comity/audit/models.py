@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -35,7 +36,10 @@ class AuditEntry(models.Model):
     action = models.CharField(_("action"), max_length=60, db_index=True)
     object_type = models.CharField(_("object type"), max_length=60)
     object_id = models.CharField(_("object id"), max_length=40, blank=True)
-    summary = models.CharField(_("what"), max_length=255)
+    summary = models.CharField(
+        _("what"), max_length=255, help_text=_("An English message template, translated when it is shown.")
+    )
+    summary_params = models.JSONField(_("message values"), default=dict, blank=True)
     changes = models.JSONField(_("changes"), default=dict, blank=True)
     created_at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
 
@@ -46,4 +50,14 @@ class AuditEntry(models.Model):
         indexes = [models.Index(fields=["community", "-created_at"])]
 
     def __str__(self) -> str:
-        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.summary}"
+        return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.text}"
+
+    @property
+    def text(self) -> str:
+        """The summary in the reader's language: the template is translated when shown, not when written."""
+        try:
+            return (
+                gettext(self.summary) % self.summary_params if self.summary_params else gettext(self.summary)
+            )
+        except (KeyError, TypeError, ValueError):
+            return self.summary

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from comity.audit.models import AuditEntry
 from comity.structure.models import Community
@@ -13,6 +14,19 @@ def community_log(community: Community, *, action_prefix: str = "") -> QuerySet[
     return entries
 
 
-def action_prefixes(community: Community) -> list[str]:
+#: What each kind of action is about, for the filter of the audit log page.
+ACTION_KINDS = {
+    "responsibility": _("Responsibilities"),
+    "claim": _("Resident verification"),
+    "registry": _("Registry"),
+    "subject": _("Governance subjects"),
+    "membership": _("Members and roles"),
+    "demo": _("Demo data"),
+}
+
+
+def action_prefixes(community: Community) -> list[tuple[str, str]]:
+    """The kinds of action present in the community's log, with a label in the reader's language."""
     actions = AuditEntry.objects.filter(community=community).values_list("action", flat=True).distinct()
-    return sorted({action.split(".")[0] for action in actions})
+    prefixes = sorted({action.split(".")[0] for action in actions})
+    return [(prefix, str(ACTION_KINDS.get(prefix, prefix))) for prefix in prefixes]

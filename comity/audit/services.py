@@ -16,11 +16,16 @@ def record_audit(
     action: str,
     obj: models.Model | None = None,
     summary: str,
+    params: dict[str, Any] | None = None,
     community: Community | None = None,
     street: Street | None = None,
     changes: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Record one write. ``summary`` is stored as written (in the language of whoever acted)."""
+    """Record one write.
+
+    ``summary`` is an *untranslated* message template marked with ``gettext_noop`` and ``params`` its values, so
+    that each reader sees the entry in their own language (:attr:`AuditEntry.text`).
+    """
     if street is None and community is not None:
         street = community.street
     return AuditEntry.objects.create(
@@ -31,5 +36,6 @@ def record_audit(
         object_type=obj._meta.label_lower if obj is not None else "",
         object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
         summary=summary[:255],
+        summary_params={key: str(value) for key, value in (params or {}).items()},
         changes=changes or {},
     )

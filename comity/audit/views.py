@@ -16,7 +16,7 @@ def log(request: HttpRequest, community_id: int) -> HttpResponse:
     community = get_community_for_user(request.user, community_id, perm="audit.browse_log")
     prefixes = action_prefixes(community)
     prefix = request.GET.get("kind", "")
-    if prefix not in prefixes:
+    if prefix not in {value for value, _label in prefixes}:
         prefix = ""
     page = Paginator(community_log(community, action_prefix=prefix), PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from comity.accounts.models import User
 from comity.audit.models import AuditEntry
@@ -225,8 +226,8 @@ def generate_demo_street(*, seed: int) -> DemoSummary:
             action=AUDIT_ACTION,
             obj=estate.community,
             community=estate.community,
-            summary=_("Demo data generated for %(community)s (seed %(seed)s).")
-            % {"community": estate.community.name, "seed": seed},
+            summary=gettext_noop("Demo data generated for %(community)s (seed %(seed)s)."),
+            params={"community": estate.community.name, "seed": seed},
             changes={
                 "seed": seed,
                 "units": len(estate.units),

@@ -19,6 +19,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -101,8 +102,10 @@ def _audit(actor: Any, community: Community, report: ImportReport) -> None:
         actor=actor,
         action="registry.import",
         community=community,
-        summary=_("Imported %(file)s: %(rows)s rows, %(created)s records created, %(updated)s updated")
-        % {"file": report.file_name, "rows": report.rows, "created": created, "updated": updated},
+        summary=gettext_noop(
+            "Imported %(file)s: %(rows)s rows, %(created)s records created, %(updated)s updated"
+        ),
+        params={"file": report.file_name, "rows": report.rows, "created": created, "updated": updated},
         changes={
             "file": report.file_name,
             "rows": report.rows,

@@ -15,6 +15,7 @@ import openpyxl
 from django.db.models import Prefetch, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from openpyxl.styles import Font
 
 from comity.audit.services import record_audit
@@ -87,8 +88,8 @@ def _record(actor: Any, community: Community, file_format: str, rows: int) -> No
         actor=actor,
         action="registry.export",
         community=community,
-        summary=_("Exported the registry (%(rows)s rows, %(format)s)")
-        % {"rows": rows, "format": file_format},
+        summary=gettext_noop("Exported the registry (%(rows)s rows, %(format)s)"),
+        params={"rows": rows, "format": file_format},
         changes={"rows": rows, "format": file_format},
     )
 

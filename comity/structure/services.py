@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from comity.accounts.scope import forget_scope
 from comity.audit.services import record_audit
@@ -102,8 +103,8 @@ def create_responsibility(
         action="responsibility.create",
         obj=row,
         community=community,
-        summary=_("Added responsibility: %(category)s → %(lead)s")
-        % {"category": category, "lead": lead_subject},
+        summary=gettext_noop("Added responsibility: %(category)s → %(lead)s"),
+        params={"category": category, "lead": lead_subject},
         changes={"after": _matrix_snapshot(row)},
     )
     return row
@@ -141,8 +142,8 @@ def update_responsibility(
         action="responsibility.update",
         obj=row,
         community=community,
-        summary=_("Changed responsibility for %(category)s: lead %(lead)s, %(hours)s h")
-        % {"category": row.category, "lead": lead_subject, "hours": time_limit_hours},
+        summary=gettext_noop("Changed responsibility for %(category)s: lead %(lead)s, %(hours)s h"),
+        params={"category": row.category, "lead": lead_subject, "hours": time_limit_hours},
         changes=changed,
     )
     return row
@@ -160,7 +161,8 @@ def delete_responsibility(actor: Any, row: Responsibility) -> None:
         actor=actor,
         action="responsibility.delete",
         community=community,
-        summary=_("Removed responsibility for %(category)s") % {"category": category},
+        summary=gettext_noop("Removed responsibility for %(category)s"),
+        params={"category": category},
         changes={"before": snapshot, "id": pk},
     )
 
@@ -192,7 +194,8 @@ def submit_residency_claim(
         action="claim.submit",
         obj=claim,
         community=unit.community,
-        summary=_("%(name)s claimed unit %(unit)s") % {"name": claim.full_name, "unit": unit},
+        summary=gettext_noop("%(name)s claimed unit %(unit)s"),
+        params={"name": claim.full_name, "unit": unit},
     )
     return claim
 
@@ -277,8 +280,8 @@ def confirm_residency_claim(actor: Any, claim: ResidencyClaim) -> Person:
         action="claim.confirm",
         obj=claim,
         community=claim.community,
-        summary=_("Confirmed %(name)s as %(relation)s of %(unit)s")
-        % {"name": claim.full_name, "relation": claim.get_relation_display(), "unit": unit},
+        summary=gettext_noop("Confirmed %(name)s as %(relation)s of %(unit)s"),
+        params={"name": claim.full_name, "relation": claim.get_relation_display(), "unit": unit},
     )
     return person
 
@@ -312,8 +315,8 @@ def reject_residency_claim(actor: Any, claim: ResidencyClaim, *, reason: str) ->
         action="claim.reject",
         obj=claim,
         community=claim.community,
-        summary=_("Rejected the claim of %(name)s to %(unit)s")
-        % {"name": claim.full_name, "unit": claim.unit},
+        summary=gettext_noop("Rejected the claim of %(name)s to %(unit)s"),
+        params={"name": claim.full_name, "unit": claim.unit},
         changes={"reason": claim.reason},
     )
     return claim

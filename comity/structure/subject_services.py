@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from comity.accounts.scope import forget_scope
 from comity.audit.services import record_audit
@@ -81,8 +82,8 @@ def create_subject(actor: Any, community: Community, **data: Any) -> GovernanceS
         action="subject.create",
         obj=subject,
         community=community,
-        summary=_("Registered %(kind)s: %(name)s")
-        % {"kind": subject.get_kind_display(), "name": subject.name},
+        summary=gettext_noop("Registered %(kind)s: %(name)s"),
+        params={"kind": subject.get_kind_display(), "name": subject.name},
         changes={"after": _snapshot(subject)},
     )
     return subject
@@ -106,7 +107,8 @@ def update_subject(actor: Any, subject: GovernanceSubject, **data: Any) -> Gover
         obj=subject,
         community=subject.community,
         street=subject.street,
-        summary=_("Changed the details of %(name)s") % {"name": subject.name},
+        summary=gettext_noop("Changed the details of %(name)s"),
+        params={"name": subject.name},
         changes={
             key: {"before": before[key], "after": after[key]} for key in after if before[key] != after[key]
         },
@@ -179,8 +181,8 @@ def add_membership(
         obj=membership,
         community=subject.community,
         street=subject.street,
-        summary=_("%(name)s joined %(subject)s as %(role)s")
-        % {"name": person.full_name, "subject": subject.name, "role": membership.get_role_display()},
+        summary=gettext_noop("%(name)s joined %(subject)s as %(role)s"),
+        params={"name": person.full_name, "subject": subject.name, "role": membership.get_role_display()},
     )
     return membership
 
@@ -202,8 +204,8 @@ def end_membership(actor: Any, membership: Membership) -> Membership:
         obj=membership,
         community=subject.community,
         street=subject.street,
-        summary=_("%(name)s is no longer %(role)s of %(subject)s")
-        % {
+        summary=gettext_noop("%(name)s is no longer %(role)s of %(subject)s"),
+        params={
             "name": membership.person.full_name,
             "role": membership.get_role_display(),
             "subject": subject.name,

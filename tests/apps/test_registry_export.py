@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import subprocess
-import sys
 from fractions import Fraction
 
 import openpyxl
@@ -13,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from comity.audit.models import AuditEntry
+from comity.cli import main
 from comity.structure.importing import import_registry
 from comity.structure.models import Area, AreaKind, Ownership, Person, Unit
 from comity.structure.registry_export import export_registry_csv, registry_rows
@@ -140,12 +139,22 @@ def test_csv_export_opens_in_excel_with_chinese_headers(world, client_for):
     assert header[:3] == ["楼栋", "楼栋名称", "总层数"]
 
 
-def test_cli_export_refuses_an_unknown_community(db):
-    result = subprocess.run(
-        [sys.executable, "-m", "comity.cli", "registry", "export", "--community", "nowhere"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 1
-    assert "No community with the code 'nowhere'" in result.stderr
+def test_cli_export_refuses_an_unknown_community(db, capsys):
+    assert main(["registry", "export", "--community", "nowhere"]) == 1
+    assert "No community with the code 'nowhere'" in capsys.readouterr().err
+
+
+def test_cli_export_writes_the_registry(world, tmp_path):
+    target = tmp_path / "harmony.csv"
+    code = main(["registry", "export", "--community", "harmony", "--as", "chen", "-o", str(target)])
+    assert code == 0
+    rows = list(csv.reader(io.StringIO(target.read_text(encoding="utf-8-sig"))))
+    assert rows[0][:2] == ["building", "building_name"]
+    assert sorted(row[7] for row in rows[1:]) == ["101", "102"]
+    assert AuditEntry.objects.filter(action="registry.export", actor=world.user("committee_staff")).exists()
+
+
+def test_cli_export_refuses_someone_who_may_not_export(world, capsys):
+    assert main(["registry", "export", "--community", "harmony", "--as", "rui"]) == 1
+    assert "may not export" in capsys.readouterr().err
+    assert not AuditEntry.objects.exists()

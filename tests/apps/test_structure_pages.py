@@ -217,7 +217,7 @@ def test_audit_log_lists_community_entries_newest_first(world, client_for):
     response = client_for("street_official").get(reverse("audit:log", args=[world.harmony.pk]))
     entries = list(response.context["page"])
     assert [e.changes["time_limit_hours"]["after"] for e in entries] == [8, 10]
-    assert response.context["prefixes"] == ["responsibility"]
+    assert response.context["prefixes"] == [("responsibility", "Responsibilities")]
     other = client_for("street_official").get(reverse("audit:log", args=[world.riverside.pk]))
     assert list(other.context["page"]) == []
 
@@ -357,3 +357,20 @@ def test_structure_map_shows_who_carries_the_load(world, client_for):
         for item in response.context["load"]
     ]
     assert load == [("Harmony RC", 2, 0, 100), ("Evergreen Property", 1, 0, 50), ("Silver Age Care", 0, 2, 0)]
+
+
+def test_audit_entries_read_in_the_readers_language(world, client_for):
+    from comity.structure import services
+
+    row = Responsibility.objects.get(community=world.harmony)
+    services.update_responsibility(
+        world.user("committee_staff"), row, lead_subject=world.committee, co_handlers=[], time_limit_hours=10
+    )
+    client = client_for("street_official")
+    english = client.get(reverse("audit:log", args=[world.harmony.pk]))
+    assert "Changed responsibility for Lifts: lead Harmony RC, 10 h" in english.content.decode()
+    chinese = client.get(reverse("audit:log", args=[world.harmony.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    page = chinese.content.decode()
+    assert "Changed responsibility" not in page
+    assert "Harmony RC" in page
+    assert "职责清单" in page  # the filter label
