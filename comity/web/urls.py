@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("preferences/text-size/", views.text_size, name="text_size"),
     path("healthz", views.health, name="health"),
+    path("source.tar.gz", views.source_code, name="source"),
 ]

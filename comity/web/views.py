@@ -48,6 +48,32 @@ def health(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+def source_code(request: HttpRequest) -> HttpResponse:
+    """The running code as a tarball, as the AGPL (section 13) asks of a network service.
+
+    It is built from the installed ``comity`` package, so a city that modified its deployment offers exactly what it
+    runs, with the licence.
+    """
+    import io
+    import tarfile
+    from pathlib import Path
+
+    import comity
+
+    package = Path(comity.__file__).resolve().parent
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        licence = package.parent / "LICENSE"
+        if licence.exists():
+            archive.add(licence, arcname="comity/LICENSE")
+        for path in sorted(package.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                archive.add(path, arcname=f"comity/{path.relative_to(package.parent)}")
+    response = HttpResponse(buffer.getvalue(), content_type="application/gzip")
+    response["Content-Disposition"] = f'attachment; filename="comity-{comity.__version__}-source.tar.gz"'
+    return response
+
+
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "web/403.html", status=403)
 

@@ -374,3 +374,16 @@ def test_audit_entries_read_in_the_readers_language(world, client_for):
     assert "Changed responsibility" not in page
     assert "Harmony RC" in page
     assert "职责清单" in page  # the filter label
+
+
+def test_the_running_source_code_is_offered_with_its_licence(db, client):
+    import io
+    import tarfile
+
+    response = client.get("/source.tar.gz")
+    with tarfile.open(fileobj=io.BytesIO(response.content)) as archive:
+        names = archive.getnames()
+    assert "comity/LICENSE" in names
+    assert "comity/comity/structure/services.py" in names
+    assert not [name for name in names if "__pycache__" in name]
+    assert "/source.tar.gz" in client.get("/").content.decode()
