@@ -217,10 +217,8 @@ def due_at(
     delta = hours_to_timedelta(hours)
     working = _check_clock(clock, calendar)
     if working is None:
-        due = start.astimezone(UTC) + delta
-    else:
-        due = _add_working_time(start, delta, working)
-    return due.astimezone(start.tzinfo)
+        return (start.astimezone(UTC) + delta).astimezone(start.tzinfo)
+    return _add_working_time(start, delta, working).astimezone(start.tzinfo)
 
 
 def remind_at(
