@@ -33,7 +33,9 @@ _MONDAY_TO_FRIDAY = frozenset(range(5))
 def _require_aware(*values: datetime) -> None:
     for value in values:
         if value.tzinfo is None or value.utcoffset() is None:
-            raise ValueError(f"naive datetime {value.isoformat()} given: time limits need timezone-aware datetimes")
+            raise ValueError(
+                f"naive datetime {value.isoformat()} given: time limits need timezone-aware datetimes"
+            )
 
 
 def hours_to_timedelta(hours: Hours) -> timedelta:
@@ -116,8 +118,12 @@ class WorkingCalendar:
         """Wall-clock working hours in one working day (a "working day" limit is this many working hours)."""
         total = Fraction(0)
         for start, end in self.periods:
-            seconds = (end.hour - start.hour) * 3600 + (end.minute - start.minute) * 60 + end.second - start.second
-            total += Fraction(seconds, 3600) + Fraction(end.microsecond - start.microsecond, _MICROSECONDS_PER_HOUR)
+            seconds = (
+                (end.hour - start.hour) * 3600 + (end.minute - start.minute) * 60 + end.second - start.second
+            )
+            total += Fraction(seconds, 3600) + Fraction(
+                end.microsecond - start.microsecond, _MICROSECONDS_PER_HOUR
+            )
         return total
 
     def is_working_day(self, day: date) -> bool:
