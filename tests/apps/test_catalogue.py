@@ -7,8 +7,10 @@ from comity.structure.models import MatterCategory
 def test_the_catalogue_migration_matches_the_engine_catalogue() -> None:
     """The migration freezes the catalogue; a change to one without the other must be deliberate."""
     migration = importlib.import_module("comity.structure.migrations.0002_seed_dispatch_catalogue")
-    frozen = [row[:2] for row in migration.CATALOGUE]
-    assert frozen == [(spec.code, parent) for spec, parent in iter_catalogue()]
+    assert [
+        (spec.code, parent, spec.name_en, spec.name_zh, spec.hours, spec.keywords)
+        for spec, parent in iter_catalogue()
+    ] == migration.CATALOGUE
 
 
 def test_every_installation_has_the_dispatch_catalogue(db) -> None:
