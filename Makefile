@@ -31,7 +31,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/comity manage migrate --no-input -v 0
 	$(BIN)/comity demo
-	$(BIN)/comity manage runserver 127.0.0.1:$(PORT)
+	COMITY_INLINE_JOBS=true $(BIN)/comity manage runserver 127.0.0.1:$(PORT)
 
 # The browser journeys run too wherever Debian's Chromium is installed (.ci/run installs it).
 test: $(VENV)/.installed-dev

@@ -42,6 +42,8 @@ def _demo(args: argparse.Namespace) -> int:
     options: dict[str, object] = {"seed": args.seed}
     if args.reset:
         options["reset"] = True
+    if args.as_of:
+        options["as_of"] = args.as_of
     call_command("generate_demo", **options)
     return 0
 
@@ -189,6 +191,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="generate the demo street (deterministic for a seed)")
     demo.add_argument("--seed", type=int, default=2026, help="random seed (default: 2026)")
     demo.add_argument("--reset", action="store_true", help="delete the existing demo street first")
+    demo.add_argument(
+        "--as-of", metavar="DATETIME", help="end the year of appeals at this ISO date and time instead of now"
+    )
     demo.set_defaults(handler=_demo)
 
     catalogue = sub.add_parser("catalogue", help="print the default dispatch catalogue of matter categories")

@@ -165,3 +165,13 @@ def _english_by_default() -> Any:
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache() -> Any:
+    """Each test starts with an empty cache: ids repeat between tests, so a cached report must not outlive one."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

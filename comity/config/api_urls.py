@@ -1,6 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
+from comity.appeals import api as appeals_api
 from comity.structure import api as structure_api
 
 urlpatterns = [
@@ -21,5 +22,25 @@ urlpatterns = [
         "v1/communities/<int:community_id>/responsibilities/<int:responsibility_id>/",
         structure_api.ResponsibilityDetail.as_view(),
         name="api-responsibility",
+    ),
+    path(
+        "v1/communities/<int:community_id>/appeals/",
+        appeals_api.AppealList.as_view(),
+        name="api-appeals",
+    ),
+    path(
+        "v1/communities/<int:community_id>/appeals/suggest-category/",
+        appeals_api.CategorySuggestions.as_view(),
+        name="api-appeal-suggest",
+    ),
+    path(
+        "v1/communities/<int:community_id>/appeals/<int:appeal_id>/",
+        appeals_api.AppealDetail.as_view(),
+        name="api-appeal",
+    ),
+    path(
+        "v1/communities/<int:community_id>/appeals/<int:appeal_id>/events/",
+        appeals_api.AppealEvents.as_view(),
+        name="api-appeal-events",
     ),
 ]

@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "comity.accounts",
     "comity.structure",
     "comity.audit",
+    "comity.notifications",
+    "comity.appeals",
     "comity.web",
     "comity.demo",
 ]
@@ -67,6 +69,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "comity.appeals.middleware.InlineDeadlineChecks",
 ]
 
 ROOT_URLCONF = "comity.config.urls"
@@ -167,6 +170,12 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL == "memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Without celery beat (the embedded demo), the first request of every five minutes runs the deadline check.
+COMITY_INLINE_JOBS = env_bool("COMITY_INLINE_JOBS", False)
+# Supervision of appeal deadlines (warnings before, escalation after) runs every five minutes under celery beat.
+CELERY_BEAT_SCHEDULE = {
+    "appeal-deadlines": {"task": "comity.appeals.check_deadlines", "schedule": 300.0},
+}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -183,6 +192,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Urban community governance built on interest coordination.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Appeals and subjects both have a `kind`; name the appeal's enum so the schema has no collision.
+    "ENUM_NAME_OVERRIDES": {"AppealKindEnum": "comity.appeals.models.AppealKind"},
 }
 
 SESSION_COOKIE_HTTPONLY = True
@@ -197,3 +208,8 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("COMITY_LOG_LEVEL", "WARNING")},
 }
+
+# Notifications (docs/notifications.md). Links in e-mails and SMS start with the site's address. The default SMS
+# backend is a development fake that only stores messages in an outbox; it is not connected to any provider.
+COMITY_SITE_URL = os.environ.get("COMITY_SITE_URL", "http://127.0.0.1:8000")
+COMITY_SMS_BACKEND = os.environ.get("COMITY_SMS_BACKEND", "comity.notifications.channels.FakeSmsChannel")

@@ -7,7 +7,11 @@ urlpatterns = [
     path("accounts/", include("comity.accounts.urls")),
     path("api/", include("comity.config.api_urls")),
     path("", include("comity.audit.urls")),
+    path("", include("comity.appeals.urls")),
+    path("", include("comity.appeals.urls_settings")),
+    path("", include("comity.notifications.urls")),
     path("", include("comity.structure.urls")),
+    path("", include("comity.appeals.urls_rates")),
     path("", include("comity.web.urls")),
 ]
 

@@ -1,29 +1,36 @@
 """The deterministic demo street: 和平街道 in 郑州市金水区 with three communities and everyone in them.
 
 :func:`generate_demo_street` builds the whole street from one seed. All randomness flows through a single
-:class:`random.Random` handed from step to step in a fixed order, and every date comes from fixed anchors
-rather than from today, so the same seed always gives the same registry (the ids differ; the content does
-not). The generator is a privileged bootstrap rather than a user action: it writes with ``bulk_create``
+:class:`random.Random` handed from step to step in a fixed order, and every date of the registry comes from
+fixed anchors rather than from today, so the same seed always gives the same registry (the ids differ; the
+content does not). Its year of appeals (:mod:`comity.demo.appeals`) ends at ``now``, the moment of
+generation unless one is given, so the dashboards show the present; the same seed and ``now`` give the same
+appeals. The generator is a privileged bootstrap rather than a user action: it writes with ``bulk_create``
 instead of going through the services, and records one audit entry per community to say so.
 
 :func:`delete_demo_street` removes it again, deleting in an order that respects the registry's protected
-foreign keys (ownerships protect persons, matrix rows protect subjects, subjects protect their areas).
+foreign keys (appeals protect their subjects, ownerships protect persons, matrix rows protect subjects,
+subjects protect their areas).
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from comity.accounts.models import User
+from comity.appeals.models import Appeal
 from comity.audit.models import AuditEntry
 from comity.audit.services import record_audit
 from comity.demo.accounts import DEMO_EMAIL_DOMAIN, build_claims, demo_usernames, link_person, new_demo_users
+from comity.demo.appeals import delete_demo_appeals, generate_demo_appeals
 from comity.demo.layout import BATCH, Estate, build_estate
 from comity.demo.matrix import MatrixRow, build_matrix
 from comity.demo.names import NameBook
@@ -38,6 +45,7 @@ from comity.demo.specs import (
     STREET_NAME,
 )
 from comity.demo.subjects import STREET, Subjects, build_subjects
+from comity.engine.appeals import OPEN_STATUSES
 from comity.structure.models import (
     Area,
     Community,
@@ -69,6 +77,8 @@ class DemoSummary:
     households: int
     persons: int
     subjects: int
+    appeals: int = 0
+    open_appeals: int = 0
 
 
 def demo_street() -> Street | None:
@@ -79,6 +89,7 @@ def summarise(street: Street) -> DemoSummary:
     """Counts of the demo street as it is stored, and the seed it was generated with."""
     entry = AuditEntry.objects.filter(street=street, action=AUDIT_ACTION).order_by("-id").first()
     seed = entry.changes.get("seed") if entry is not None else None
+    appeals = Appeal.objects.filter(community__street=street)
     return DemoSummary(
         seed=seed if isinstance(seed, int) else None,
         communities=Community.objects.filter(street=street).count(),
@@ -86,19 +97,22 @@ def summarise(street: Street) -> DemoSummary:
         households=Household.objects.filter(community__street=street).count(),
         persons=Person.objects.filter(community__street=street).count(),
         subjects=GovernanceSubject.objects.filter(street=street).count(),
+        appeals=appeals.count(),
+        open_appeals=appeals.filter(status__in=[status.value for status in OPEN_STATUSES]).count(),
     )
 
 
 def delete_demo_street() -> None:
     """Delete the demo street, everything in it, and the demo accounts (recognised by their e-mail domain).
 
-    Rows that protect others go first (ownerships protect persons, matrix rows protect subjects, subjects
-    protect their areas); then persons, households and communities go one table at a time, which keeps
-    each cascade small.
+    Rows that protect others go first (appeals protect their subjects, ownerships protect persons, matrix
+    rows protect subjects, subjects protect their areas); then persons, households and communities go one
+    table at a time, which keeps each cascade small.
     """
     street = demo_street()
     if street is not None:
         in_street: dict[str, Any] = {"community__street": street}
+        delete_demo_appeals(street)
         ResidencyClaim.objects.filter(**in_street).delete()
         Responsibility.objects.filter(**in_street).delete()
         Membership.objects.filter(subject__street=street).delete()
@@ -167,8 +181,12 @@ def _demo_staff(subjects: Subjects) -> dict[str, Person]:
 
 
 @transaction.atomic
-def generate_demo_street(*, seed: int) -> DemoSummary:
-    """Create the demo street from ``seed``, replacing any demo street and demo accounts already there."""
+def generate_demo_street(*, seed: int, now: datetime | None = None) -> DemoSummary:
+    """Create the demo street from ``seed``, replacing any demo street and demo accounts already there.
+
+    Its appeals cover the year up to ``now`` (by default, the moment of generation).
+    """
+    now = now or timezone.now()
     delete_demo_street()
     _check_usernames_free()
     rng = random.Random(seed)
@@ -219,6 +237,7 @@ def generate_demo_street(*, seed: int) -> DemoSummary:
         rows.extend(build_matrix(estate, serving, subjects.area_groups.get(code, []), categories))
     _save_matrix(rows)
     ResidencyClaim.objects.bulk_create(claims)
+    appeals = generate_demo_appeals(street, rng=rng, now=now)
 
     for estate, population in estates:
         record_audit(
@@ -233,6 +252,8 @@ def generate_demo_street(*, seed: int) -> DemoSummary:
                 "units": len(estate.units),
                 "households": len(population.households),
                 "persons": len(population.persons),
+                "appeals": appeals.get(estate.community.code, 0),
+                "appeals_until": now.isoformat(),
             },
         )
     return DemoSummary(
@@ -242,4 +263,8 @@ def generate_demo_street(*, seed: int) -> DemoSummary:
         households=sum(len(p.households) for _estate, p in estates),
         persons=len(persons),
         subjects=len(subjects.subjects),
+        appeals=sum(appeals.values()),
+        open_appeals=Appeal.objects.filter(
+            community__street=street, status__in=[status.value for status in OPEN_STATUSES]
+        ).count(),
     )

@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from comity.accounts.scope import scope_for
+from comity.notifications.selectors import unread_count
 from comity.structure.models import Community
 
 
@@ -39,6 +40,12 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         community_id = community.pk
         items += [
             (reverse("structure:overview", args=[community_id]), str(_("Community"))),
+            (
+                reverse("appeals:queue", args=[community_id])
+                if user.has_perm("appeals.use_workbench", community)
+                else reverse("appeals:mine", args=[community_id]),
+                str(_("Appeals")),
+            ),
             (reverse("structure:map", args=[community_id]), str(_("Structure"))),
             (reverse("structure:matrix", args=[community_id]), str(_("Responsibilities"))),
             (reverse("structure:subjects", args=[community_id]), str(_("Subjects"))),
@@ -52,11 +59,17 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     scope = scope_for(user)
     for street_id in sorted(scope.street_ids):
         items.append((reverse("structure:street", args=[street_id]), str(_("Street"))))
+    notifications_url = reverse("notifications:inbox")
+    badges = {notifications_url: unread_count(user)}
+    items.append((notifications_url, str(_("Notifications"))))
     items.append((reverse("accounts:me"), str(_("My account"))))
     if user.is_staff:
         items.append((reverse("admin:index"), str(_("Admin"))))
     matches = [url for url, _label in items if path == url or (path.startswith(url) and url != "/")]
     active = max(matches, key=len) if matches else None
-    context["nav_items"] = [{"url": url, "label": label, "active": url == active} for url, label in items]
+    context["nav_items"] = [
+        {"url": url, "label": label, "active": url == active, "badge": badges.get(url, 0)}
+        for url, label in items
+    ]
     context["current_community_id"] = community_id
     return context

@@ -9,11 +9,13 @@ pytest-django keeps them together, before any transactional test empties the dat
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Mapping
+from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from io import StringIO
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from django.core.management import call_command
@@ -21,13 +23,19 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import F, Q
 from django.test import override_settings
+from django.utils import timezone
 
 from comity.accounts.models import User
 from comity.accounts.scope import scope_for
+from comity.appeals.models import Appeal, AppealEvent, Rating
+from comity.appeals.permissions import parts_in
 from comity.audit.models import AuditEntry
 from comity.demo.accounts import DEMO_PASSWORD, NEWCOMERS
 from comity.demo.generator import delete_demo_street
 from comity.demo.specs import HIGH_RISE, MIXED, OLD_ESTATE, STREET_CODE
+from comity.engine import appeals as engine
+from comity.engine.appeals import TIMELINE_KIND, AppealStatus, allowed_events, apply_event, is_open
+from comity.engine.rates import AppealRecord, Resolved, Satisfaction, hot_spots, rates_by, scorecard
 from comity.engine.roles import Role
 from comity.structure.models import (
     Area,
@@ -113,6 +121,185 @@ def digest() -> str:
     ]
     rows = [sorted(query, key=repr) for query in queries]
     return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def generated_until() -> datetime:
+    """The moment the demo's year of appeals ends, as the generator recorded it."""
+    entry = AuditEntry.objects.filter(action="demo.generated").order_by("-id").first()
+    assert entry is not None
+    return datetime.fromisoformat(entry.changes["appeals_until"])
+
+
+#: Details of timeline entries that are content rather than ids or absolute times.
+CONTENT_DATA = {
+    "part",
+    "channel",
+    "clock",
+    "time_limit_hours",
+    "street_level",
+    "visit",
+    "resolved",
+    "satisfaction",
+    "contacted",
+    "method",
+    "via",
+    "primary_status",
+    "into_number",
+    "merged_number",
+}
+
+
+def appeals_digest() -> str:
+    """A fingerprint of the appeals by content: ids left out, every time as seconds after the year's end."""
+    anchor = generated_until()
+
+    def content(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(
+            (value - anchor).total_seconds() if isinstance(value, datetime) else value for value in row
+        )
+
+    times = (
+        "received_at",
+        "due_at",
+        "remind_at",
+        "reminded_at",
+        "escalated_at",
+        "signed_for_at",
+        "replied_at",
+    )
+    queries: list[Any] = [
+        Appeal.objects.values_list(
+            "community__code",
+            "number",
+            "kind",
+            "channel",
+            "category__code",
+            "area__code",
+            "unit__number",
+            "requester__full_name",
+            "requester_user__username",
+            "contact_name",
+            "recorded_by__username",
+            "consent_note",
+            "description",
+            "is_public",
+            "urgency",
+            "status",
+            "lead_subject__name",
+            "time_limit_hours",
+            "merged_into__number",
+            "closed_at",
+            *times,
+        ),
+        AppealEvent.objects.values_list(
+            "appeal__community__code",
+            "appeal__number",
+            "seq",
+            "kind",
+            "from_status",
+            "to_status",
+            "actor__username",
+            "acting_subject__name",
+            "note",
+            "at",
+        ),
+        Rating.objects.values_list(
+            "appeal__community__code",
+            "appeal__number",
+            "method",
+            "collected_by__username",
+            "resolved",
+            "satisfaction",
+            "comment",
+            "rated_at",
+        ),
+    ]
+    rows = [sorted((content(row) for row in query), key=repr) for query in queries]
+    details = sorted(
+        repr((code, number, seq, sorted((k, v) for k, v in data.items() if k in CONTENT_DATA)))
+        for code, number, seq, data in AppealEvent.objects.values_list(
+            "appeal__community__code", "appeal__number", "seq", "data"
+        )
+    )
+    dispatches = sorted(
+        content(row)
+        for row in Appeal.objects.values_list(
+            "community__code",
+            "number",
+            "dispatches__subject__name",
+            "dispatches__role",
+            "dispatches__dispatched_at",
+            "dispatches__signed_for_at",
+            "dispatches__ended_at",
+            "dispatches__end_reason",
+        )
+    )
+    return hashlib.sha256(repr([rows, details, dispatches]).encode()).hexdigest()
+
+
+def appeal_records(street: Street) -> list[AppealRecord]:
+    """The engine's records of the demo appeals, grouped by lead subject and by building (a stairwell counts
+    for its building), as the dashboards group them."""
+    rows = Appeal.objects.filter(community__street=street).values_list(
+        "received_at",
+        "due_at",
+        "signed_for_at",
+        "replied_at",
+        "closed_at",
+        "status",
+        "merged_into_id",
+        "lead_subject__community__code",
+        "lead_subject__name",
+        "community__code",
+        "category__code",
+        "area__kind",
+        "area__name",
+        "area__parent__name",
+        "rating__contacted",
+        "rating__resolved",
+        "rating__satisfaction",
+    )
+    records = []
+    for (
+        received,
+        due,
+        signed,
+        replied,
+        closed,
+        status,
+        merged_into,
+        lead_community,
+        lead,
+        code,
+        category,
+        kind,
+        area,
+        parent,
+        contacted,
+        resolved,
+        satisfaction,
+    ) in rows:
+        place = parent if kind == AreaKind.STAIRWELL else area
+        assert due is not None
+        records.append(
+            AppealRecord(
+                received_at=received,
+                due_at=due,
+                signed_for_at=signed,
+                replied_at=replied,
+                closed_at=closed,
+                status=status,
+                contacted=contacted,
+                resolved=cast(Resolved | None, resolved),
+                satisfaction=cast(Satisfaction | None, satisfaction),
+                withdrawn=status == AppealStatus.WITHDRAWN,
+                merged=status == AppealStatus.MERGED or merged_into is not None,
+                subject=f"{lead_community or 'street'}:{lead}",
+                category=category,
+                area=f"{code}:{place}",
+            )
+        )
+    return records
 
 
 def test_the_street_has_three_communities_served_by_every_kind_of_subject(street: Street) -> None:
@@ -296,6 +483,8 @@ def test_the_command_prints_one_login_per_role(demo_output: str, street: Street)
     assert DEMO_PASSWORD in demo_output
     for username in ("resident", "owner", "other-resident", "grid-worker", "committee-staff", "admin"):
         assert f" {username} " in demo_output
+    appeals = Appeal.objects.filter(community__street=street).count()
+    assert f"{appeals} appeals over the past year" in demo_output
 
 
 def test_running_again_without_reset_changes_nothing(street: Street) -> None:
@@ -313,22 +502,25 @@ def test_running_again_without_reset_changes_nothing(street: Street) -> None:
     assert "seed 2026" in out.getvalue()
 
 
-def test_reset_with_the_same_seed_regenerates_the_same_street(street: Street) -> None:
-    before = digest()
-    call_command("generate_demo", seed=2026, reset=True, stdout=StringIO())
+def test_reset_with_the_same_seed_and_moment_regenerates_the_same_street_and_appeals(street: Street) -> None:
+    before, appeals_before = digest(), appeals_digest()
+    call_command("generate_demo", seed=2026, reset=True, as_of=generated_until(), stdout=StringIO())
     regenerated = Street.objects.get(code=STREET_CODE)
     assert regenerated.pk != street.pk
     assert Street.objects.count() == 1
     assert User.objects.filter(username="owner").count() == 1
+    assert not Appeal.objects.exclude(community__street=regenerated).exists()
     assert digest() == before
+    assert appeals_digest() == appeals_before
 
 
 def test_another_seed_gives_other_people_in_the_same_buildings(street: Street) -> None:
-    before = digest()
+    before, appeals_before = digest(), appeals_digest()
     names_before = set(Person.objects.values_list("full_name", flat=True))
     numbers_before = set(Unit.objects.values_list("community__code", "building__code", "number"))
     call_command("generate_demo", seed=7, reset=True, stdout=StringIO())
     assert digest() != before
+    assert appeals_digest() != appeals_before
     assert set(Person.objects.values_list("full_name", flat=True)) != names_before
     assert set(Unit.objects.values_list("community__code", "building__code", "number")) == numbers_before
 
@@ -376,3 +568,256 @@ def test_the_printed_admin_login_opens_the_admin(street: Street, client: Any) ->
         client.post("/accounts/login/", {"username": "admin", "password": DEMO_PASSWORD}).status_code == 302
     )
     assert client.get("/admin/").status_code == 200
+
+
+# --- The year of appeals -----------------------------------------------------------------------------------
+
+#: The engine's event for each timeline kind.
+EVENT_OF_KIND = {kind: event for event, kind in TIMELINE_KIND.items()}
+OPEN = [status.value for status in AppealStatus if is_open(status)]
+
+
+def can(user: User, appeal: Appeal, event: engine.AppealEvent) -> bool:
+    """The engine lets ``user`` make ``event`` in one of the parts they play in ``appeal``."""
+    return any(event in allowed_events(appeal.status, part) for part in parts_in(user, appeal))
+
+
+def _facts(entry: Mapping[str, Any], appeal: int, satisfaction: str | None) -> dict[str, Any]:
+    """What the engine needs to decide a timeline entry, from the entry itself (and the last rating)."""
+    data, note = entry["data"], entry["note"]
+    facts = {
+        "reason": note,
+        "reply_text": note,
+        "text": note,
+        "now": entry["at"],
+        "lead": data.get("lead"),
+        "co_handlers": data.get("co_handlers", []),
+        "current_lead": data.get("from_lead"),
+        "new_lead": data.get("to_lead"),
+        "involves_street_level": data.get("street_level"),
+        "contacted": data.get("visit") == "reached",
+        "resolved": data.get("resolved"),
+        "satisfaction": data.get("satisfaction", satisfaction),
+        "appeal": appeal,
+        "primary": data.get("into"),
+        "primary_status": data.get("primary_status"),
+    }
+    if "reopen_until" in data:
+        facts["reopen_until"] = datetime.fromisoformat(data["reopen_until"])
+    return facts
+
+
+def test_every_demo_appeal_replays_through_the_engine_to_its_stored_status(street: Street) -> None:
+    statuses = dict(Appeal.objects.filter(community__street=street).values_list("pk", "status"))
+    timelines: dict[int, list[Mapping[str, Any]]] = defaultdict(list)
+    entries = AppealEvent.objects.filter(community__street=street).order_by("appeal_id", "seq")
+    for row in entries.values("appeal_id", "seq", "kind", "from_status", "to_status", "note", "data", "at"):
+        timelines[row["appeal_id"]].append(row)
+    assert timelines.keys() == statuses.keys()
+    for pk, timeline in timelines.items():
+        intake, *steps = timeline
+        assert (intake["seq"], intake["kind"], intake["from_status"]) == (1, "received", "")
+        assert [entry["at"] for entry in timeline] == sorted(entry["at"] for entry in timeline)
+        status, satisfaction = AppealStatus.RECEIVED, None
+        for seq, entry in enumerate(steps, start=2):
+            transition = apply_event(
+                status,
+                EVENT_OF_KIND[entry["kind"]],
+                actor=entry["data"]["part"],
+                **_facts(entry, pk, satisfaction),
+            )
+            assert (entry["seq"], entry["from_status"], entry["to_status"]) == (
+                seq,
+                transition.from_status,
+                transition.to_status,
+            )
+            status = transition.to_status
+            satisfaction = entry["data"].get("satisfaction", satisfaction)
+        assert status == statuses[pk]
+
+
+def test_dispatches_stay_open_exactly_while_the_appeal_is_handled(street: Street) -> None:
+    appeals = Appeal.objects.filter(community__street=street).prefetch_related("dispatches")
+    for appeal in appeals:
+        leads = [d for d in appeal.dispatches.all() if d.role == "lead" and d.ended_at is None]
+        if is_open(appeal.status):
+            assert [d.subject_id for d in leads] == [appeal.lead_subject_id], appeal
+            if appeal.status in {"signed_for", "in_progress", "replied"}:
+                assert leads[0].signed_for_at is not None
+        else:
+            assert not [d for d in appeal.dispatches.all() if d.ended_at is None], appeal
+    closed = Appeal.objects.filter(community__street=street, status__in=["closed", "visited", "rated"])
+    assert not closed.filter(closed_at__isnull=True).exists()
+
+
+def test_numbers_count_up_per_community_and_year_in_order_of_receipt(street: Street) -> None:
+    numbers: dict[tuple[str, int], list[str]] = defaultdict(list)
+    rows = Appeal.objects.filter(community__street=street).order_by("received_at", "number")
+    for code, number, received in rows.values_list("community__code", "number", "received_at"):
+        year = timezone.localtime(received).year
+        numbers[(code, year)].append(number)
+    assert {code for code, _year in numbers} == {OLD_ESTATE, HIGH_RISE, MIXED}
+    for (_code, year), found in numbers.items():
+        assert found == [f"{year}-{running:06d}" for running in range(1, len(found) + 1)]
+
+
+def test_a_year_of_appeals_in_proportion_to_the_households_with_the_seasons(street: Street) -> None:
+    appeals = Appeal.objects.filter(community__street=street)
+    until = generated_until()
+    assert not appeals.filter(received_at__lt=until - timedelta(days=365)).exists()
+    assert not appeals.filter(received_at__gt=until).exists()
+    counts = Counter(appeals.values_list("community__code", flat=True))
+    assert 1500 <= counts[OLD_ESTATE] <= 3000
+    per_household = {
+        code: counts[code] / Household.objects.filter(community__code=code).count() for code in counts
+    }
+    assert all(0.4 <= share <= 1.0 for share in per_household.values())
+    assert per_household[OLD_ESTATE] > per_household[HIGH_RISE]
+    heating = [
+        timezone.localtime(at).month
+        for at in appeals.filter(category__code="facilities.heating").values_list("received_at", flat=True)
+    ]
+    assert sum(month in {10, 11, 12, 1, 2, 3, 4} for month in heating) >= 0.95 * len(heating)
+    drains = Counter(
+        timezone.localtime(at).month
+        for at in appeals.filter(category__code="facilities.drainage").values_list("received_at", flat=True)
+    )
+    assert drains[7] + drains[8] > 2 * (drains[1] + drains[2])
+    assert not appeals.filter(community__code=OLD_ESTATE, category__code="facilities.lifts").exists()
+    kinds = Counter(appeals.values_list("kind", flat=True))
+    assert kinds["complaint"] + kinds["help_request"] > 0.7 * len(appeals)
+    assert kinds["suggestion"] > 0
+    assert kinds["consultation"] > 0
+    assert 0.2 <= appeals.filter(is_public=True).count() / len(appeals) <= 0.32
+
+
+def test_most_requesters_have_no_account_and_assisted_entries_note_consent(street: Street) -> None:
+    appeals = Appeal.objects.filter(community__street=street)
+    assert appeals.filter(requester_user__isnull=True).count() > 0.99 * appeals.count()
+    assert not appeals.filter(requester__isnull=True, contact_name="").exists()
+    assisted = appeals.filter(channel__in=["grid_patrol", "walk_in"])
+    assert assisted.count() > 0.1 * appeals.count()
+    assert not assisted.filter(consent_note="").exists()
+    assert not assisted.filter(consent_at__isnull=True).exists()
+    grid_worker = User.objects.get(username="grid-worker")
+    assert appeals.filter(channel="grid_patrol", recorded_by=grid_worker).exists()
+
+
+def test_rates_lie_in_the_published_ranges_and_differ_between_subjects(street: Street) -> None:
+    now = generated_until()
+    records = appeal_records(street)
+    card = scorecard(records, now=now)
+    assert card.response.value is not None
+    assert card.resolution.value is not None
+    assert card.satisfaction.value is not None
+    assert card.on_time.value is not None
+    assert 0.93 <= card.response.value <= 0.99
+    assert 0.75 <= card.resolution.value <= 0.90
+    assert 0.85 <= card.satisfaction.value <= 0.95
+    assert 0.86 <= card.on_time.value <= 0.93
+    cards = rates_by(records, key="subject", now=now)
+    old = cards[f"{OLD_ESTATE}:郑州安居物业服务有限公司"]
+    new = cards[f"{HIGH_RISE}:郑州万家物业服务有限公司"]
+    assert old.on_time.value is not None
+    assert new.on_time.value is not None
+    assert old.on_time.value + Fraction(3, 100) < new.on_time.value
+    assert old.score is not None
+    assert new.score is not None
+    assert old.score < new.score
+    busy = [c.score for c in cards.values() if c.on_time.denominator >= 50 and c.score is not None]
+    assert len(busy) >= 8
+    assert max(busy) - min(busy) >= Fraction(5, 100)
+
+
+def test_some_appeals_were_disputed_reopened_withdrawn_or_merged(street: Street) -> None:
+    appeals = Appeal.objects.filter(community__street=street)
+    total = appeals.count()
+
+    def share(kind: str) -> float:
+        return appeals.filter(events__kind=kind).distinct().count() / total
+
+    assert 0.03 <= share("disputed") <= 0.07
+    assert share("redispatched") > 0
+    assert share("dispute_rejected") > 0
+    assert 0.025 <= share("reopened") <= 0.06
+    assert 0.01 <= appeals.filter(status=AppealStatus.WITHDRAWN).count() / total <= 0.035
+    merged = appeals.filter(status=AppealStatus.MERGED).select_related("merged_into")
+    assert 0.01 <= merged.count() / total <= 0.04
+    for duplicate in merged:
+        primary = duplicate.merged_into
+        assert primary is not None
+        assert (primary.community_id, primary.category_id, primary.area_id) == (
+            duplicate.community_id,
+            duplicate.category_id,
+            duplicate.area_id,
+        )
+        assert primary.received_at < duplicate.received_at
+        merge = duplicate.events.get(kind="merged")
+        assert merge.data["into"] == primary.pk
+        assert is_open(merge.data["primary_status"])
+        assert primary.events.filter(kind="note", data__merged=duplicate.pk, at=merge.at).exists()
+    assert not appeals.filter(merged_into__isnull=False).exclude(status=AppealStatus.MERGED).exists()
+
+
+def test_late_appeals_were_warned_and_escalated_when_the_deadline_job_ran(street: Street) -> None:
+    now = generated_until()
+    appeals = Appeal.objects.filter(community__street=street)
+    assert 0.08 <= appeals.filter(escalated_at__isnull=False).count() / appeals.count() <= 0.15
+    for stamp, kind in (("escalated_at", "escalated"), ("reminded_at", "reminded")):
+        stamped = set(appeals.filter(**{f"{stamp}__isnull": False}).values_list("pk", stamp))
+        entries = set(
+            AppealEvent.objects.filter(community__street=street, kind=kind).values_list("appeal_id", "at")
+        )
+        assert stamped == entries
+        assert all(at.timestamp() % 300 == 0 for _pk, at in stamped)
+    assert not appeals.filter(escalated_at__lte=F("due_at")).exists()
+    assert not appeals.filter(reminded_at__gte=F("due_at")).exists()
+    still_open = appeals.filter(status__in=OPEN)
+    assert 15 <= still_open.count() <= 80
+    overdue = still_open.filter(due_at__lt=now)
+    assert overdue.count() >= 3
+    assert not overdue.filter(due_at__lt=now - timedelta(minutes=5), escalated_at__isnull=True).exists()
+
+
+def test_a_rising_matter_of_one_building_shows_as_a_hot_spot(street: Street) -> None:
+    spots = hot_spots(
+        appeal_records(street), window=timedelta(days=30), now=generated_until(), previous_windows=3
+    )
+    cells = {(spot.category, spot.area) for spot in spots}
+    assert ("facilities.drainage", f"{OLD_ESTATE}:12号楼") in cells
+    assert ("facilities.lifts", f"{HIGH_RISE}:7号楼") in cells
+
+
+def test_the_demo_resident_has_appeals_in_each_state_and_may_rate_the_closed_one(street: Street) -> None:
+    user = User.objects.get(username="resident")
+    mine = Appeal.objects.filter(requester_user=user)
+    assert {"rated", "withdrawn", "closed", "replied"} <= set(mine.values_list("status", flat=True))
+    assert mine.filter(status__in=["signed_for", "in_progress"]).exists()
+    assert mine.filter(status="rated", events__kind="reopened").exists()
+    assert not mine.exclude(channel="web").exists()
+    assert can(user, mine.get(status="closed"), engine.AppealEvent.RATE)
+    assert can(user, mine.get(status="replied"), engine.AppealEvent.REOPEN)
+    for username in ("owner", "other-resident"):
+        assert Appeal.objects.filter(requester_user__username=username, status="rated").exists()
+
+
+def test_staff_logins_find_appeals_to_sign_for_reply_to_decide_and_supervise(street: Street) -> None:
+    now = generated_until()
+    staff = User.objects.get(username="enterprise-staff")
+    led = Appeal.objects.filter(lead_subject_id__in=scope_for(staff).acting_subject_ids)
+    waiting = led.filter(status="dispatched").order_by("received_at")
+    handling = led.filter(status__in=["signed_for", "in_progress"]).order_by("received_at")
+    assert waiting.count() >= 3
+    assert handling.count() >= 3
+    assert led.filter(status__in=OPEN, due_at__lt=now, escalated_at__isnull=False).exists()
+    assert all(can(staff, appeal, engine.AppealEvent.SIGN_FOR) for appeal in waiting)
+    assert all(can(staff, appeal, engine.AppealEvent.REPLY) for appeal in handling)
+    committee = User.objects.get(username="committee-staff")
+    disputed = Appeal.objects.get(community__code=OLD_ESTATE, status="disputed")
+    assert can(committee, disputed, engine.AppealEvent.REJECT_DISPUTE)
+    ngo = User.objects.get(username="ngo-staff")
+    assert Appeal.objects.filter(
+        lead_subject_id__in=scope_for(ngo).acting_subject_ids, status="dispatched"
+    ).exists()
+    escalated = Appeal.objects.filter(community__street=street, status__in=OPEN, escalated_at__isnull=False)
+    assert len(set(escalated.values_list("community__code", flat=True))) >= 2

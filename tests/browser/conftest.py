@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tests.cast import _english_by_default, _fast_password_hashing, client_for, world  # noqa: F401  (fixtures)
+from tests.cast import _empty_cache, _english_by_default, _fast_password_hashing, client_for, world  # noqa: F401  (fixtures)
 
 CHROMIUM = os.environ.get("COMITY_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"

@@ -2,22 +2,34 @@
 
 ``comity demo`` calls this command. Without ``--reset`` an existing demo street is left as it is, so that
 running the quickstart twice keeps whatever was done in the demo; with ``--reset`` it is rebuilt from the
-seed. Either way the logins are printed.
+seed. Either way the logins are printed. The year of appeals ends at the moment of generation, or at
+``--as-of`` (an ISO date and time) to reproduce a demo exactly.
 """
 
 from __future__ import annotations
 
 import time
-from argparse import ArgumentParser
+from argparse import ArgumentParser, ArgumentTypeError
+from datetime import datetime
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comity.demo.accounts import render_logins
 from comity.demo.generator import DemoError, DemoSummary, demo_street, generate_demo_street, summarise
 from comity.demo.specs import STREET_NAME
+
+
+def moment(value: str) -> datetime:
+    """An ISO date and time; without a zone it is read in the project's time zone."""
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError as error:
+        raise ArgumentTypeError(_("Give a date and time such as 2026-03-01T12:00+08:00.")) from error
+    return parsed if timezone.is_aware(parsed) else timezone.make_aware(parsed)
 
 
 class Command(BaseCommand):
@@ -28,8 +40,21 @@ class Command(BaseCommand):
         parser.add_argument(
             "--reset", action="store_true", help="delete the demo street and generate it again"
         )
+        parser.add_argument(
+            "--as-of",
+            type=moment,
+            default=None,
+            help="end the year of appeals at this ISO date and time instead of now (to reproduce a demo)",
+        )
 
-    def handle(self, *args: Any, seed: int, reset: bool, **options: Any) -> None:
+    def handle(
+        self, *args: Any, seed: int, reset: bool, as_of: datetime | str | None = None, **options: Any
+    ) -> None:
+        if isinstance(as_of, str):
+            try:
+                as_of = moment(as_of)
+            except ArgumentTypeError as error:
+                raise CommandError(str(error)) from error
         started = time.perf_counter()
         with transaction.atomic():
             street = demo_street()
@@ -38,7 +63,7 @@ class Command(BaseCommand):
                 self.stdout.write(_("The demo street already exists; use --reset to generate it again."))
             else:
                 try:
-                    summary = generate_demo_street(seed=seed)
+                    summary = generate_demo_street(seed=seed, now=as_of)
                 except DemoError as error:
                     raise CommandError(str(error)) from error
                 self.stdout.write(
@@ -47,6 +72,10 @@ class Command(BaseCommand):
                     )
                 )
         self.stdout.write(self._describe(summary))
+        self.stdout.write(
+            _("%(appeals)d appeals over the past year, %(open)d of them still being handled.")
+            % {"appeals": summary.appeals, "open": summary.open_appeals}
+        )
         for line in render_logins():
             self.stdout.write(line)
 

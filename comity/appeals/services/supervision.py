@@ -1,0 +1,236 @@
+"""The rest of the closed loop: return visits, notes, disputes rejected, duplicates merged, bulk dispatch, and
+supervision (督办) — the warnings before a deadline and the escalation after it, run as scheduled checks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
+
+from comity.appeals.models import Appeal, DispatchEnd
+from comity.appeals.notifying import notify_step
+from comity.appeals.services.lifecycle import _act, _end_dispatches, _finish, _locked, redispatch
+from comity.appeals.services.refusals import require
+from comity.appeals.timeline import write_event
+from comity.audit.services import record_audit
+from comity.engine import appeals as engine
+from comity.engine.appeals import OPEN_STATUSES, Actor
+from comity.structure.models import GovernanceSubject
+
+
+@transaction.atomic
+def note(actor: Any, appeal: Appeal, *, text: str) -> Appeal:
+    """An internal note on the timeline, seen by staff taking part and never by the requester."""
+    now = timezone.now()
+    appeal, part, transition = _act(actor, appeal, engine.AppealEvent.NOTE, text=text)
+    return _finish(
+        actor,
+        appeal,
+        part,
+        transition,
+        at=now,
+        summary=gettext_noop("Added a note to appeal %(number)s"),
+        note=text.strip(),
+    )
+
+
+@transaction.atomic
+def visit(actor: Any, appeal: Appeal, *, contacted: bool, note: str = "") -> Appeal:
+    """A return visit (回访) by the committee or the street office.
+
+    Only a visit that reached the requester moves the appeal on; an attempt that did not is kept on the
+    timeline as a note, so the next attempt can be planned.
+    """
+    now = timezone.now()
+    if not contacted:
+        text = note.strip() or str(_("Return visit attempted; the requester could not be reached."))
+        appeal, part, transition = _act(actor, appeal, engine.AppealEvent.NOTE, text=text)
+        return _finish(
+            actor,
+            appeal,
+            part,
+            transition,
+            at=now,
+            summary=gettext_noop("Tried a return visit for appeal %(number)s"),
+            note=text,
+            data={"visit": "not_reached"},
+        )
+    appeal, part, transition = _act(actor, appeal, engine.AppealEvent.VISIT, contacted=True)
+    return _finish(
+        actor,
+        appeal,
+        part,
+        transition,
+        at=now,
+        summary=gettext_noop("Made a return visit for appeal %(number)s"),
+        note=note.strip(),
+        data={"visit": "reached"},
+    )
+
+
+@transaction.atomic
+def reject_dispute(actor: Any, appeal: Appeal, *, reason: str) -> Appeal:
+    """The committee or street office keep the dispatch: the lead must sign for it after all."""
+    now = timezone.now()
+    locked = _locked(appeal)
+    current = locked.lead_subject
+    street_level = current is not None and current.community_id is None
+    appeal, part, transition = _act(
+        actor, locked, engine.AppealEvent.REJECT_DISPUTE, reason=reason, involves_street_level=street_level
+    )
+    return _finish(
+        actor,
+        appeal,
+        part,
+        transition,
+        at=now,
+        summary=gettext_noop("Rejected the dispute about appeal %(number)s"),
+        note=reason.strip(),
+    )
+
+
+@transaction.atomic
+def merge(actor: Any, duplicate: Appeal, *, into: Appeal, reason: str = "") -> Appeal:
+    """Merge a duplicate into another open appeal of the community; its requester follows that appeal.
+
+    The duplicate's dispatches end, it leaves every rate (``merged``) and its timeline points at the primary;
+    the primary's timeline records the merge as a note by the same person.
+    """
+    now = timezone.now()
+    if into.community_id != duplicate.community_id:
+        require(actor, "appeals.act_on_appeal", duplicate)
+        raise ValidationError({"into": [str(_("Choose an appeal of the same community."))]})
+    list(
+        Appeal.objects.select_for_update()
+        .filter(pk__in=[duplicate.pk, into.pk])
+        .order_by("pk")
+        .values_list("pk")
+    )
+    primary = _locked(into)
+    appeal, part, transition = _act(
+        actor,
+        duplicate,
+        engine.AppealEvent.MERGE,
+        appeal=duplicate.pk,
+        primary=primary.pk,
+        primary_status=primary.status,
+    )
+    appeal.merged_into = primary
+    _end_dispatches(appeal, at=now, reason=DispatchEnd.REDISPATCHED)
+    _finish(
+        actor,
+        appeal,
+        part,
+        transition,
+        at=now,
+        summary=gettext_noop("Merged appeal %(number)s into another appeal"),
+        fields=("merged_into",),
+        note=reason.strip(),
+        data={"into": primary.pk, "into_number": primary.number},
+        notify={"into": primary.number},
+    )
+    text = str(_("Appeal %(number)s was merged into this one.")) % {"number": appeal.number}
+    note_transition = engine.apply_event(primary.status, engine.AppealEvent.NOTE, actor=part, text=text)
+    write_event(
+        primary,
+        kind=note_transition.timeline_kind,
+        actor=actor,
+        from_status=primary.status,
+        at=now,
+        note=text,
+        data={"merged": appeal.pk, "merged_number": appeal.number},
+    )
+    return appeal
+
+
+@transaction.atomic
+def bulk_redispatch(
+    actor: Any, appeals: list[Appeal], *, lead_subject: GovernanceSubject, reason: str
+) -> list[Appeal]:
+    """Dispatch several appeals to one lead at once: all of them, or none when any is refused.
+
+    A refusal names the appeal it is about, so the user can take it out of the selection and try again.
+    """
+    done: list[Appeal] = []
+    for appeal in sorted(appeals, key=lambda a: a.pk):
+        try:
+            with transaction.atomic():
+                done.append(redispatch(actor, appeal, lead_subject=lead_subject, reason=reason))
+        except ValidationError as error:
+            messages = [f"{appeal.number}: {message}" for message in error.messages]
+            raise ValidationError(messages) from error
+    return done
+
+
+def _system_event(appeal: Appeal, event: engine.AppealEvent, *, at: datetime, data: dict[str, Any]) -> bool:
+    """A scheduled step on a locked appeal; ``False`` when the engine no longer allows it (status moved on)."""
+    try:
+        transition = engine.apply_event(appeal.status, event, actor=Actor.SYSTEM)
+    except engine.TransitionError:
+        return False
+    write_event(
+        appeal, kind=transition.timeline_kind, actor=None, from_status=appeal.status, at=at, data=data
+    )
+    return True
+
+
+def _due_ids(field: str, now: datetime) -> list[int]:
+    stamp = "reminded_at" if field == "remind_at" else "escalated_at"
+    filters: dict[str, Any] = {
+        "status__in": [s.value for s in OPEN_STATUSES],
+        f"{field}__isnull": False,
+        f"{field}__lt" if field == "due_at" else f"{field}__lte": now,
+        f"{stamp}__isnull": True,
+    }
+    return list(Appeal.objects.filter(**filters).order_by(field).values_list("pk", flat=True))
+
+
+def check_deadlines(now: datetime | None = None) -> tuple[list[Appeal], list[Appeal]]:
+    """Warn the handlers of appeals near their deadline and escalate those past it, once each.
+
+    Each appeal is handled in its own transaction with its row locked, so a concurrent step by staff (a reply
+    that makes the warning moot) and a second run of the job are both safe; the stamps ``reminded_at`` and
+    ``escalated_at`` make the job idempotent. Returns the appeals warned and escalated, for the notifications
+    and the job's log.
+    """
+    now = now or timezone.now()
+    reminded: list[Appeal] = []
+    escalated: list[Appeal] = []
+    for pk in _due_ids("remind_at", now):
+        with transaction.atomic():
+            appeal = _locked(Appeal(pk=pk))
+            if appeal.reminded_at is not None or appeal.due_at is None or appeal.due_at <= now:
+                continue
+            data: dict[str, Any] = {"due_at": appeal.due_at.isoformat()}
+            if _system_event(appeal, engine.AppealEvent.REMIND, at=now, data=data):
+                appeal.reminded_at = now
+                appeal.save(update_fields=["reminded_at"])
+                reminded.append(appeal)
+                notify_step(appeal, "reminded")
+    for pk in _due_ids("due_at", now):
+        with transaction.atomic():
+            appeal = _locked(Appeal(pk=pk))
+            if appeal.escalated_at is not None:
+                continue
+            data = {"due_at": appeal.due_at.isoformat() if appeal.due_at else None}
+            if _system_event(appeal, engine.AppealEvent.ESCALATE, at=now, data=data):
+                appeal.escalated_at = now
+                appeal.save(update_fields=["escalated_at"])
+                record_audit(
+                    actor=None,
+                    action="appeal.escalate",
+                    obj=appeal,
+                    community=appeal.community,
+                    summary=gettext_noop(
+                        "Appeal %(number)s is past its deadline and was escalated to the street office"
+                    ),
+                    params={"number": appeal.number},
+                )
+                escalated.append(appeal)
+                notify_step(appeal, "escalated")
+    return reminded, escalated

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from comity.appeals import views
+
+app_name = "appeals"
+
+urlpatterns = [
+    path("c/<int:community_id>/appeals/new/", views.new_appeal, name="new"),
+    path("c/<int:community_id>/appeals/suggest/", views.suggest, name="suggest"),
+    path("c/<int:community_id>/appeals/mine/", views.mine, name="mine"),
+    path("c/<int:community_id>/appeals/public/", views.public, name="public"),
+    path("c/<int:community_id>/appeals/queue/", views.queue, name="queue"),
+    path("c/<int:community_id>/appeals/queue/dispatch/", views.bulk_dispatch, name="bulk_dispatch"),
+    path("c/<int:community_id>/appeals/<int:appeal_id>/", views.detail, name="detail"),
+    path("c/<int:community_id>/appeals/<int:appeal_id>/do/<slug:action>/", views.act, name="act"),
+    path("c/<int:community_id>/appeals/<int:appeal_id>/photos/<int:photo_id>/", views.photo, name="photo"),
+]

@@ -1,0 +1,443 @@
+"""Appeal pages: a resident's intake, my appeals and the case page; the staff workbench; public appeals.
+
+Thin, as everywhere: parse → permission → service → render. Every step a user can take on the case page is a
+form posted to :func:`act`, which calls the service; the engine decides, and a refusal comes back as a form
+error in the user's language.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q, QuerySet
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from comity.accounts.scope import scope_for
+from comity.appeals import selectors, services
+from comity.appeals.forms import (
+    AppealForm,
+    MergeForm,
+    QueueFilterForm,
+    RatingForm,
+    ReasonForm,
+    RedispatchForm,
+    ReplyForm,
+    TextForm,
+    VisitForm,
+    reply_templates,
+)
+from comity.appeals.models import STATUS_LABELS, Appeal, Attachment
+from comity.appeals.permissions import parts_in
+from comity.engine.appeals import OPEN_STATUSES, Actor, AppealEvent, AppealStatus, allowed_events
+from comity.engine.category_suggest import suggest_categories
+from comity.structure import selectors as structure_selectors
+from comity.structure.models import Community, GovernanceSubject, MatterCategory
+from comity.structure.views import _apply_validation_error
+
+OPEN = [status.value for status in OPEN_STATUSES]
+
+
+def _community(request: HttpRequest, community_id: int, perm: str) -> Community:
+    community = structure_selectors.get_community_for_user(request.user, community_id)
+    if not request.user.has_perm(perm, community):
+        raise PermissionDenied
+    return community
+
+
+# --- intake -------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_appeal(request: HttpRequest, community_id: int) -> HttpResponse:
+    community = _community(request, community_id, "appeals.submit_appeal")
+    user = request.user
+    can_assist = user.has_perm("appeals.record_for_resident", community)
+    assisted = can_assist and request.GET.get("for") == "resident"
+    form = AppealForm(
+        request.POST or None, request.FILES or None, community=community, user=user, assisted=assisted
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            appeal = services.submit_appeal(user, community, **form.service_kwargs())
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(
+                request,
+                _("Appeal %(number)s received and passed to %(lead)s.")
+                % {"number": appeal.number, "lead": appeal.lead_subject},
+            )
+            return redirect("appeals:detail", community_id=community.pk, appeal_id=appeal.pk)
+    return render(
+        request,
+        "appeals/new.html",
+        {"community": community, "form": form, "assisted": assisted, "can_assist": can_assist},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def suggest(request: HttpRequest, community_id: int) -> JsonResponse:
+    """Categories suggested for the text typed so far (the intake form calls it as the resident types)."""
+    _community(request, community_id, "appeals.submit_appeal")
+    text = request.GET.get("text", "")[:2000]
+    found = suggest_categories(text, catalogue=selectors.catalogue_specs())
+    by_code = {c.code: c for c in MatterCategory.objects.filter(code__in=[s.code for s in found])}
+    return JsonResponse(
+        {
+            "suggestions": [
+                {"id": by_code[s.code].pk, "code": s.code, "name": by_code[s.code].name}
+                for s in found
+                if s.code in by_code
+            ]
+        }
+    )
+
+
+# --- a resident's appeals and the public list -------------------------------------------------------------------
+
+
+@login_required
+def mine(request: HttpRequest, community_id: int) -> HttpResponse:
+    community = structure_selectors.get_community_for_user(request.user, community_id)
+    appeals = (
+        Appeal.objects.filter(community=community)
+        .filter(Q(requester_user=request.user) | Q(duplicates__requester_user=request.user))
+        .select_related("category", "lead_subject")
+        .distinct()
+        .order_by("-received_at")
+    )
+    page = Paginator(appeals, 30).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "appeals/mine.html",
+        {
+            "community": community,
+            "page": page,
+            "can_submit": request.user.has_perm("appeals.submit_appeal", community),
+        },
+    )
+
+
+@login_required
+def public(request: HttpRequest, community_id: int) -> HttpResponse:
+    community = _community(request, community_id, "appeals.see_public_appeals")
+    appeals = (
+        Appeal.objects.filter(community=community, is_public=True)
+        .exclude(status__in=["withdrawn", "merged"])
+        .select_related("category", "lead_subject", "area__parent")
+        .order_by("-received_at")
+    )
+    page = Paginator(appeals, 30).get_page(request.GET.get("page"))
+    return render(request, "appeals/public.html", {"community": community, "page": page})
+
+
+# --- the case page and its steps ------------------------------------------------------------------------------
+
+
+@dataclass
+class Step:
+    """One step a user may take on the case page: the service to call and the form it needs."""
+
+    event: AppealEvent
+    label: Any
+    form: type[forms.Form] | None = None
+    style: str = ""
+    confirm: Any = ""
+
+
+STEPS: dict[str, Step] = {
+    step.event.value: step
+    for step in [
+        Step(AppealEvent.SIGN_FOR, gettext_lazy("Sign for this appeal")),
+        Step(AppealEvent.START, gettext_lazy("Start handling"), style="secondary"),
+        Step(AppealEvent.REPLY, gettext_lazy("Reply"), ReplyForm),
+        Step(AppealEvent.DISPUTE, gettext_lazy("Dispute the dispatch"), ReasonForm, "secondary"),
+        Step(AppealEvent.REJECT_DISPUTE, gettext_lazy("Reject the dispute"), ReasonForm, "secondary"),
+        Step(
+            AppealEvent.REDISPATCH, gettext_lazy("Dispatch to another subject"), RedispatchForm, "secondary"
+        ),
+        Step(AppealEvent.CLOSE, gettext_lazy("Close the appeal")),
+        Step(AppealEvent.VISIT, gettext_lazy("Record a return visit"), VisitForm),
+        Step(AppealEvent.RATE, gettext_lazy("Rate the handling"), RatingForm),
+        Step(AppealEvent.REOPEN, gettext_lazy("Not satisfied: reopen"), ReasonForm, "secondary"),
+        Step(
+            AppealEvent.MERGE,
+            gettext_lazy("Merge into another appeal"),
+            MergeForm,
+            "secondary",
+        ),
+        Step(AppealEvent.NOTE, gettext_lazy("Add an internal note"), TextForm, "secondary"),
+        Step(
+            AppealEvent.WITHDRAW,
+            gettext_lazy("Withdraw my appeal"),
+            style="danger",
+            confirm=gettext_lazy("Withdraw this appeal? It cannot be undone."),
+        ),
+    ]
+}
+
+
+def _form_for(step: Step, community: Community, data: Any = None) -> forms.Form | None:
+    if step.form is None:
+        return None
+    if step.form is RedispatchForm:
+        return RedispatchForm(data, community=community, prefix=step.event.value)
+    return step.form(data, prefix=step.event.value)
+
+
+def _available(user: Any, appeal: Appeal, parts: list[Actor]) -> list[str]:
+    events: set[AppealEvent] = set()
+    for part in parts:
+        events |= allowed_events(appeal.status, part)
+    if appeal.status == AppealStatus.RATED:
+        rating = getattr(appeal, "rating", None)
+        if rating is None or rating.satisfaction != "unsatisfied":
+            events.discard(AppealEvent.REOPEN)
+    return [name for name, step in STEPS.items() if step.event in events]
+
+
+def _run(user: Any, appeal: Appeal, event: AppealEvent, data: dict[str, Any]) -> Any:
+    community = appeal.community
+    match event:
+        case AppealEvent.SIGN_FOR:
+            return services.sign_for(user, appeal)
+        case AppealEvent.START:
+            return services.start(user, appeal)
+        case AppealEvent.REPLY:
+            return services.reply(user, appeal, text=data["text"])
+        case AppealEvent.DISPUTE:
+            return services.dispute(user, appeal, reason=data["reason"])
+        case AppealEvent.REJECT_DISPUTE:
+            return services.reject_dispute(user, appeal, reason=data["reason"])
+        case AppealEvent.REDISPATCH:
+            return services.redispatch(user, appeal, lead_subject=data["lead_subject"], reason=data["reason"])
+        case AppealEvent.CLOSE:
+            return services.close(user, appeal)
+        case AppealEvent.VISIT:
+            return services.visit(user, appeal, contacted=data["contacted"], note=data["note"])
+        case AppealEvent.RATE:
+            return services.rate(
+                user,
+                appeal,
+                contacted=True,
+                resolved=data["resolved"],
+                satisfaction=data["satisfaction"],
+                comment=data["comment"],
+            )
+        case AppealEvent.REOPEN:
+            return services.reopen(user, appeal, reason=data["reason"])
+        case AppealEvent.MERGE:
+            primary = Appeal.objects.filter(community=community, number=data["into"].strip()).first()
+            if primary is None:
+                raise ValidationError({"into": [_("No appeal of this community has that number.")]})
+            return services.merge(user, appeal, into=primary, reason=data["reason"])
+        case AppealEvent.NOTE:
+            return services.note(user, appeal, text=data["text"])
+        case AppealEvent.WITHDRAW:
+            return services.withdraw(user, appeal)
+    raise Http404
+
+
+def _detail_context(
+    request: HttpRequest, appeal: Appeal, bound: tuple[str, forms.Form] | None = None
+) -> dict[str, Any]:
+    user = request.user
+    community = appeal.community
+    parts = parts_in(user, appeal)
+    # Internal notes and the requester's contact are for the staff taking part (as in the API).
+    staff_view = any(part != Actor.REQUESTER for part in parts)
+    timeline = list(selectors.appeal_timeline(appeal))
+    if not staff_view:
+        timeline = [event for event in timeline if event.kind != "note"]
+    names = _available(user, appeal, parts)
+    actions = []
+    for name in names:
+        step = STEPS[name]
+        form = bound[1] if bound and bound[0] == name else _form_for(step, community)
+        actions.append({"name": name, "step": step, "form": form, "open": bool(bound and bound[0] == name)})
+    templates = []
+    if "reply" in names:
+        templates = reply_templates(community, scope_for(user).acting_subject_ids)
+    now = timezone.now()
+    return {
+        "community": community,
+        "appeal": appeal,
+        "status_label": STATUS_LABELS.get(AppealStatus(appeal.status), appeal.status),
+        "timeline": timeline,
+        "dispatches": list(selectors.open_dispatches(appeal)),
+        "photos": list(appeal.attachments.all()),
+        "actions": actions,
+        "templates": templates,
+        "staff_view": staff_view,
+        "is_open": appeal.status in OPEN,
+        "overdue": appeal.status in OPEN and appeal.due_at is not None and appeal.due_at < now,
+        "rating": getattr(appeal, "rating", None) if hasattr(appeal, "rating") else None,
+        "merged_into": appeal.merged_into,
+        "duplicates": list(appeal.duplicates.all()) if staff_view else [],
+    }
+
+
+@login_required
+def detail(request: HttpRequest, community_id: int, appeal_id: int) -> HttpResponse:
+    community = structure_selectors.get_community_for_user(request.user, community_id)
+    appeal = selectors.get_appeal_for_user(request.user, community, appeal_id)
+    return render(request, "appeals/detail.html", _detail_context(request, appeal))
+
+
+@login_required
+@require_POST
+def act(request: HttpRequest, community_id: int, appeal_id: int, action: str) -> HttpResponse:
+    community = structure_selectors.get_community_for_user(request.user, community_id)
+    appeal = selectors.get_appeal_for_user(request.user, community, appeal_id)
+    step = STEPS.get(action)
+    if step is None:
+        raise Http404
+    form = _form_for(step, community, request.POST)
+    if form is None or form.is_valid():
+        data = form.cleaned_data if form is not None else {}
+        try:
+            _run(request.user, appeal, step.event, data)
+        except ValidationError as error:
+            if form is None:
+                for message in error.messages:
+                    messages.error(request, message)
+                return redirect("appeals:detail", community_id=community.pk, appeal_id=appeal.pk)
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Done: %(step)s.") % {"step": step.label})
+            return redirect("appeals:detail", community_id=community.pk, appeal_id=appeal.pk)
+    appeal.refresh_from_db()
+    context = _detail_context(request, appeal, bound=(action, form) if form is not None else None)
+    return render(request, "appeals/detail.html", context, status=400)
+
+
+@login_required
+@require_GET
+def photo(request: HttpRequest, community_id: int, appeal_id: int, photo_id: int) -> FileResponse:
+    community = structure_selectors.get_community_for_user(request.user, community_id)
+    appeal = selectors.get_appeal_for_user(request.user, community, appeal_id)
+    attachment = get_object_or_404(Attachment, appeal=appeal, pk=photo_id)
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# --- the staff workbench ------------------------------------------------------------------------------------------
+
+
+def _queue_subjects(user: Any, community: Community) -> QuerySet[GovernanceSubject]:
+    scope = scope_for(user)
+    serving = GovernanceSubject.objects.filter(
+        Q(community=community) | Q(community__isnull=True, street=community.street_id)
+    )
+    if user.has_perm("appeals.dispatch_in_bulk", community) or scope.is_platform_staff:
+        return serving.order_by("name")
+    return serving.filter(pk__in=scope.acting_subject_ids).order_by("name")
+
+
+def _filtered(appeals: QuerySet[Appeal], form: QueueFilterForm) -> QuerySet[Appeal]:
+    if not form.is_valid():
+        return appeals.filter(status__in=OPEN)
+    data = form.cleaned_data
+    status = data.get("status") or ""
+    if status == "open" or (not form.data.get("status") and "status" not in form.data):
+        appeals = appeals.filter(status__in=OPEN)
+    elif status:
+        appeals = appeals.filter(status=status)
+    if data.get("category"):
+        code = data["category"]
+        appeals = appeals.filter(Q(category__code=code) | Q(category__code__startswith=f"{code}."))
+    if data.get("area"):
+        area = data["area"]
+        appeals = appeals.filter(Q(area=area) | Q(area__parent=area) | Q(unit__building=area))
+    if data.get("subject"):
+        appeals = appeals.filter(lead_subject=data["subject"])
+    if data.get("overdue"):
+        appeals = appeals.filter(status__in=OPEN, due_at__lt=timezone.now())
+    if data.get("q"):
+        q = data["q"].strip()
+        appeals = appeals.filter(Q(number__icontains=q) | Q(description__icontains=q))
+    return appeals
+
+
+@login_required
+def queue(request: HttpRequest, community_id: int) -> HttpResponse:
+    community = _community(request, community_id, "appeals.use_workbench")
+    subjects = _queue_subjects(request.user, community)
+    form = QueueFilterForm(request.GET or None, community=community, subjects=subjects)
+    appeals = _filtered(selectors.visible_appeals(request.user, community), form)
+    appeals = appeals.select_related("category", "lead_subject", "area").order_by("due_at", "received_at")
+    page = Paginator(appeals, 50).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for appeal in page.object_list:
+        appeal.is_late = appeal.status in OPEN and appeal.due_at is not None and appeal.due_at < now
+    can_bulk = request.user.has_perm("appeals.dispatch_in_bulk", community)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "appeals/queue.html",
+        {
+            "community": community,
+            "form": form,
+            "page": page,
+            "filtering": any(request.GET.get(name) for name in form.fields),
+            "can_bulk": can_bulk,
+            "can_assist": request.user.has_perm("appeals.record_for_resident", community),
+            "bulk_form": RedispatchForm(community=community, prefix="bulk") if can_bulk else None,
+            "query": query.urlencode(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def bulk_dispatch(request: HttpRequest, community_id: int) -> HttpResponse:
+    community = _community(request, community_id, "appeals.dispatch_in_bulk")
+    form = RedispatchForm(request.POST, community=community, prefix="bulk")
+    ids = [int(value) for value in request.POST.getlist("appeal") if value.isdigit()]
+    appeals = list(Appeal.objects.filter(community=community, pk__in=ids))
+    if not appeals:
+        messages.error(request, _("Choose the appeals to dispatch."))
+    elif not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, str(message))
+    else:
+        try:
+            done = services.bulk_redispatch(
+                request.user,
+                appeals,
+                lead_subject=form.cleaned_data["lead_subject"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            messages.error(request, _("Nothing was dispatched."))
+            for message in error.messages:
+                messages.error(request, message)
+        except PermissionDenied:
+            messages.error(request, _("Nothing was dispatched: you cannot dispatch some of these appeals."))
+        else:
+            messages.success(
+                request,
+                _("%(count)d appeals dispatched to %(lead)s.")
+                % {"count": len(done), "lead": form.cleaned_data["lead_subject"]},
+            )
+    query = request.POST.get("query", "")
+    return redirect(reverse("appeals:queue", args=[community.pk]) + (f"?{query}" if query else ""))

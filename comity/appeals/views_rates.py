@@ -1,0 +1,110 @@
+"""The appeal-rate dashboards of a community and of a street, and their CSV/XLSX exports.
+
+Thin: parse the period → permission → read the report → render (or export). ``?format=csv`` or
+``?format=xlsx`` on either page downloads the same figures; exporting needs its own permission.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.views.decorators.http import require_GET
+
+from comity.appeals.rates_cache import cached_report
+from comity.appeals.rates_chart import trend_chart
+from comity.appeals.rates_export import export_rates_csv, export_rates_xlsx
+from comity.appeals.rates_periods import CUSTOM, PRESETS, choose_period
+from comity.appeals.rates_report import RatesReport, community_report, street_report
+from comity.structure.importing import XLSX_CONTENT_TYPE
+from comity.structure.models import Community, Street
+from comity.structure.selectors import get_community_for_user
+
+FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_CONTENT_TYPE}
+
+
+def get_street_for_user(user: Any, street_id: int, *, perm: str) -> Street:
+    """The one way these pages reach a street: ``Http404`` if it does not exist, ``PermissionDenied`` if the
+    user may not use ``perm`` on it."""
+    try:
+        street = Street.objects.get(pk=street_id)
+    except Street.DoesNotExist as exc:
+        raise Http404 from exc
+    if not user.has_perm(perm, street):
+        raise PermissionDenied
+    return street
+
+
+def _export(
+    request: HttpRequest, target: Community | Street, report: RatesReport, file_format: str
+) -> HttpResponse:
+    language = get_language() or "en"
+    make = export_rates_csv if file_format == "csv" else export_rates_xlsx
+    response = HttpResponse(make(request.user, target, report, language), content_type=FORMATS[file_format])
+    choice = report.choice
+    name = f"appeal-rates-{target.code}-{choice.first_day.isoformat()}-{choice.last_day.isoformat()}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'
+    return response
+
+
+def _context(request: HttpRequest, report: RatesReport, *, can_export: bool) -> dict[str, Any]:
+    return {
+        "report": report,
+        "chart": trend_chart(report.trend),
+        "presets": list(PRESETS.items()),
+        "custom": CUSTOM,
+        "can_export": can_export,
+        "today": timezone.localdate(),
+    }
+
+
+@login_required
+@require_GET
+def community_rates(request: HttpRequest, community_id: int) -> HttpResponse:
+    file_format = request.GET.get("format", "")
+    if file_format and file_format not in FORMATS:
+        return HttpResponseBadRequest("format must be csv or xlsx")
+    perm = "appeals.export_rates" if file_format else "appeals.see_rates"
+    community = get_community_for_user(request.user, community_id, perm=perm)
+    now = timezone.now()
+    choice = choose_period(request.GET, timezone.localdate(now))
+    report = cached_report(
+        community.street_id,
+        f"community:{community.pk}",
+        choice.query,
+        now,
+        lambda: community_report(community, choice, now=now),
+    )
+    if file_format:
+        return _export(request, community, report, file_format)
+    context = _context(request, report, can_export=request.user.has_perm("appeals.export_rates", community))
+    context["community"] = community
+    context["can_see_street"] = request.user.has_perm("appeals.see_street_rates", community.street)
+    return render(request, "appeals/rates.html", context)
+
+
+@login_required
+@require_GET
+def street_rates(request: HttpRequest, street_id: int) -> HttpResponse:
+    file_format = request.GET.get("format", "")
+    if file_format and file_format not in FORMATS:
+        return HttpResponseBadRequest("format must be csv or xlsx")
+    perm = "appeals.export_street_rates" if file_format else "appeals.see_street_rates"
+    street = get_street_for_user(request.user, street_id, perm=perm)
+    now = timezone.now()
+    choice = choose_period(request.GET, timezone.localdate(now))
+    report = cached_report(
+        street.pk, "street", choice.query, now, lambda: street_report(street, choice, now=now)
+    )
+    if file_format:
+        return _export(request, street, report, file_format)
+    context = _context(
+        request, report, can_export=request.user.has_perm("appeals.export_street_rates", street)
+    )
+    context["street"] = street
+    return render(request, "appeals/rates_street.html", context)
