@@ -22,6 +22,13 @@ from comity.engine.appeals import AppealStatus
 from comity.structure.models import Area, AreaKind, Community, GovernanceSubject, MatterCategory, Unit
 
 
+def no_double_colon(form: forms.Form) -> None:
+    """Django adds ":" after a label unless it ends in ASCII punctuation; Chinese labels end in "？" or "："."""
+    for field in form.fields.values():
+        if field.label and str(field.label)[-1:] in "？！。：":
+            field.label_suffix = ""
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -84,7 +91,6 @@ class AppealForm(forms.Form):
     photos = MultipleFileField(
         label=_("Photos"),
         required=False,
-        help_text=_("Up to %(count)d photos, JPEG, PNG or WebP.") % {"count": MAX_PHOTOS},
     )
     is_public = forms.BooleanField(
         label=_("Show this appeal to the community (without my name)"),
@@ -98,6 +104,9 @@ class AppealForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.community = community
         self.assisted = assisted
+        self.fields["photos"].help_text = _("Up to %(count)d photos, JPEG, PNG or WebP.") % {
+            "count": MAX_PHOTOS
+        }
         self.fields["category"].choices = [("", "—"), *category_choices()]  # type: ignore[attr-defined]
         self.fields["area"].queryset = Area.objects.filter(  # type: ignore[attr-defined]
             community=community, kind__in=[AreaKind.BUILDING, AreaKind.COMMON_SPACE, AreaKind.ZONE]
@@ -138,6 +147,8 @@ class AppealForm(forms.Form):
             elif len(homes) == 1:
                 self.fields["unit"].initial = homes[0].pk
         self.order_fields(["contact_name", "contact_phone", "channel", "consent_note"])
+
+        no_double_colon(self)
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data

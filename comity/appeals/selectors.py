@@ -6,6 +6,7 @@ not exist in the community, ``PermissionDenied`` when the user takes no part in 
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -14,9 +15,11 @@ from django.http import Http404
 
 from comity.accounts.scope import scope_for
 from comity.appeals.models import Appeal, AppealEvent, Dispatch
+from comity.engine.appeals import OPEN_STATUSES, is_open
 from comity.engine.catalogue import CategorySpec
+from comity.engine.duplicates import DEFAULT_WINDOW, AppealKey, Candidate, duplicate_candidates
 from comity.engine.roles import Role
-from comity.structure.models import Community, MatterCategory
+from comity.structure.models import Area, Community, MatterCategory
 
 #: Roles that see every appeal of their community.
 ALL_APPEALS_ROLES = frozenset({Role.COMMITTEE_STAFF, Role.GRID_WORKER})
@@ -90,3 +93,56 @@ def catalogue_specs() -> tuple[CategorySpec, ...]:
         )
 
     return tuple(spec(row) for row in children.get(None, []))
+
+
+def _place_key(appeal: Appeal, parents: Mapping[int, int | None]) -> tuple[Hashable, ...]:
+    """The place chain the engine compares: the unit (if any), then the area and the areas containing it."""
+    chain: list[Hashable] = [("unit", appeal.unit_id)] if appeal.unit_id else []
+    area = appeal.area_id
+    while area is not None and ("area", area) not in chain:
+        chain.append(("area", area))
+        area = parents.get(area)
+    return tuple(chain)
+
+
+def possible_duplicates(appeal: Appeal, *, limit: int = 5) -> list[tuple[Appeal, Candidate]]:
+    """Open appeals of the community that may report the same matter (:mod:`comity.engine.duplicates`).
+
+    Only appeals received within the engine's window of this one are read, so the query stays small however
+    many appeals the community has.
+    """
+    if not is_open(appeal.status):
+        return []
+    window = DEFAULT_WINDOW
+    pool = list(
+        Appeal.objects.filter(
+            community=appeal.community_id,
+            status__in=[status.value for status in OPEN_STATUSES],
+            received_at__gte=appeal.received_at - window,
+            received_at__lte=appeal.received_at + window,
+        )
+        .exclude(pk=appeal.pk)
+        .select_related("category")[:200]
+    )
+    if not pool:
+        return []
+    parents = dict(Area.objects.filter(community=appeal.community_id).values_list("pk", "parent_id"))
+
+    def key(item: Appeal) -> AppealKey:
+        return AppealKey(
+            id=item.pk,
+            category=item.category.code,
+            place=_place_key(item, parents),
+            received_at=item.received_at,
+            open=is_open(item.status),
+        )
+
+    found = duplicate_candidates(
+        key(appeal),
+        [key(item) for item in pool],
+        window=window,
+        category_match="exact",
+        limit=limit,
+    )
+    by_id = {item.pk: item for item in pool}
+    return [(by_id[int(str(candidate.id))], candidate) for candidate in found]

@@ -289,7 +289,40 @@ def _detail_context(
         "rating": getattr(appeal, "rating", None) if hasattr(appeal, "rating") else None,
         "merged_into": appeal.merged_into,
         "duplicates": list(appeal.duplicates.all()) if staff_view else [],
+        "candidates": (
+            [
+                {"appeal": other, "score": round(float(found.score) * 100), "reasons": _reasons(found)}
+                for other, found in selectors.possible_duplicates(appeal)
+            ]
+            if "merge" in names
+            else []
+        ),
     }
+
+
+REASONS = {
+    "same_category": gettext_lazy("same matter"),
+    "same_parent_category": gettext_lazy("related matter"),
+    "parent_category": gettext_lazy("related matter"),
+    "community_wide": gettext_lazy("both for the whole community"),
+    "same_unit": gettext_lazy("same home"),
+    "same_stairwell": gettext_lazy("same stairwell"),
+    "same_building": gettext_lazy("same building"),
+    "same_zone": gettext_lazy("same courtyard"),
+    "same_area": gettext_lazy("same place"),
+}
+
+
+def _reasons(found: Any) -> list[str]:
+    words = []
+    for reason in found.reasons:
+        if reason.code == "within_hours":
+            words.append(_("within %(n)d hours") % {"n": reason.value})
+        elif reason.code == "within_days":
+            words.append(_("within %(n)d days") % {"n": reason.value})
+        else:
+            words.append(str(REASONS.get(reason.code, reason.code)))
+    return words
 
 
 @login_required

@@ -44,7 +44,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin(
         "resident",
         gettext_noop("Resident (tenant, 幸福里)"),
-        gettext_noop("your community and who handles each matter"),
+        gettext_noop("send an appeal with a photo; rate the one waiting for you"),
     ),
     DemoLogin(
         "owner", gettext_noop("Owner (幸福里)"), gettext_noop("your home and verification in My account")
@@ -57,17 +57,17 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin(
         "grid-worker",
         gettext_noop("Grid worker (幸福里)"),
-        gettext_noop("the structure map and the responsibility matrix"),
+        gettext_noop("record an appeal for a resident; the structure map"),
     ),
     DemoLogin(
         "committee-staff",
         gettext_noop("Residents' committee staff (幸福里)"),
-        gettext_noop("edit the matrix, import the registry, verify residents"),
+        gettext_noop("decide a disputed appeal, close replies, set time limits"),
     ),
     DemoLogin(
         "street-official",
         gettext_noop("Street official (和平街道)"),
-        gettext_noop("all three communities side by side"),
+        gettext_noop("appeal rates of the street; escalated appeals"),
     ),
     DemoLogin(
         "ngo-staff",
@@ -77,7 +77,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin(
         "enterprise-staff",
         gettext_noop("Property company staff"),
-        gettext_noop("the matters your company leads"),
+        gettext_noop("sign for and reply to appeals in the workbench"),
     ),
     DemoLogin("admin", gettext_noop("Platform staff"), gettext_noop("the admin site; every community")),
 )

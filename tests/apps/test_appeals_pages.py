@@ -402,3 +402,42 @@ def test_permission_matrix(
             case.method == "post" and response.status_code == 302
         ), response.status_code
         assert _state() == before
+
+
+def test_staff_see_possible_duplicates_and_merge_with_one_click(world: World, client_for: Any) -> None:
+    first = _appeal(world)
+    second = services.submit_appeal(
+        world.user("owner"),
+        world.harmony,
+        kind="complaint",
+        category=_lifts(),
+        description="Lift stuck again",
+        unit=world.unit,
+    )
+    unrelated = _appeal(world, category=MatterCategory.objects.get(code="noise.renovation"), unit=None)
+    committee = client_for("committee_staff")
+    page = committee.get(reverse("appeals:detail", args=[world.harmony.pk, second.pk]))
+    candidates = [c["appeal"] for c in page.context["candidates"]]
+    assert candidates == [first]
+    assert unrelated not in candidates
+    assert "same matter" in page.content.decode()
+    resident_page = client_for("owner").get(reverse("appeals:detail", args=[world.harmony.pk, second.pk]))
+    assert resident_page.context["candidates"] == []
+
+    url = reverse("appeals:act", args=[world.harmony.pk, second.pk, "merge"])
+    response = client_for("committee_staff").post(
+        url, {"merge-into": first.number, "merge-reason": "Same matter"}
+    )
+    assert response.status_code == 302
+    second.refresh_from_db()
+    assert (second.status, second.merged_into) == ("merged", first)
+
+
+def test_the_intake_form_reads_in_chinese(world: World, client_for: Any) -> None:
+    page = client_for("resident").get(
+        reverse("appeals:new", args=[world.harmony.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans"
+    )
+    text = page.content.decode()
+    assert "提交诉求" in text
+    assert "JPEG, PNG or WebP" not in text
+    assert "？：" not in text
