@@ -284,6 +284,11 @@ def _detail_context(
         "actions": actions,
         "templates": templates,
         "staff_view": staff_view,
+        # As in the API: the contact is for those who answer to the requester, not for co-handlers.
+        "show_contact": bool(
+            {Actor.HANDLER, Actor.FIRST_RECEIVER, Actor.SUPERVISOR} & set(parts)
+            or (appeal.recorded_by_id is not None and appeal.recorded_by_id == user.pk)
+        ),
         "is_open": appeal.status in OPEN,
         "overdue": appeal.status in OPEN and appeal.due_at is not None and appeal.due_at < now,
         "rating": getattr(appeal, "rating", None) if hasattr(appeal, "rating") else None,

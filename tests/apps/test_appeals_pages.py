@@ -441,3 +441,24 @@ def test_the_intake_form_reads_in_chinese(world: World, client_for: Any) -> None
     assert "提交诉求" in text
     assert "JPEG, PNG or WebP" not in text
     assert "？：" not in text
+
+
+def test_the_contact_is_shown_to_those_who_answer_not_to_co_handlers(world: World, client_for: Any) -> None:
+    from tests.factories import ResponsibilityFactory
+
+    row = ResponsibilityFactory(
+        community=world.harmony,
+        category=MatterCategory.objects.get(code="facilities.water"),
+        lead_subject=world.property_company,
+        time_limit_hours=24,
+    )
+    row.co_handlers.add(world.ngo)
+    appeal = _appeal(
+        world, category=MatterCategory.objects.get(code="facilities.water"), contact_phone="13912345678"
+    )
+    url = reverse("appeals:detail", args=[world.harmony.pk, appeal.pk])
+    assert "13912345678" in client_for("enterprise_staff").get(url).content.decode()
+    assert "13912345678" in client_for("committee_staff").get(url).content.decode()
+    co_handler = client_for("ngo_staff").get(url)
+    assert co_handler.status_code == 200
+    assert "13912345678" not in co_handler.content.decode()
