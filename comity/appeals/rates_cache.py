@@ -68,7 +68,8 @@ def _street_of(community_id: int) -> int | None:
 @receiver([post_save, post_delete], sender=Appeal)
 @receiver([post_save, post_delete], sender=Rating)
 def _appeal_changed(sender: type, instance: Appeal | Rating, **kwargs: Any) -> None:
-    street_id = _street_of(instance.community_id)
+    cached = type(instance).community.is_cached(instance)
+    street_id = instance.community.street_id if cached else _street_of(instance.community_id)
     if street_id is None:
         return
     # Now, so that the writer's own transaction reads fresh figures; and again after the commit, so that a report

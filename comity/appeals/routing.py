@@ -42,6 +42,8 @@ class Route:
     #: The matrix row used, or ``None`` when the residents' committee keeps the appeal as first receiver.
     responsibility: Responsibility | None
     time_limit_hours: int
+    #: The category's codes from itself up to its top-level category (for the time-limit policy too).
+    categories: list[str]
 
 
 def area_chain(*, area: Area | None, unit: Unit | None) -> list[int]:
@@ -92,6 +94,7 @@ def route_appeal(
         co_handlers=sorted(row.co_handlers.all(), key=lambda s: s.pk) if row else [],
         responsibility=row,
         time_limit_hours=row.time_limit_hours if row else category.default_time_limit_hours,
+        categories=categories,
     )
 
 

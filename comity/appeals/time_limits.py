@@ -41,9 +41,10 @@ def time_limit(
     route_hours: int,
     received_at: datetime,
     config: AppealSettings | None = None,
+    categories: list[str] | None = None,
 ) -> TimeLimit:
     config = config or appeal_settings(community)
-    chain = category_chain(category)
+    chain = categories if categories is not None else category_chain(category)
     policies = {
         policy.category.code: policy
         for policy in TimeLimitPolicy.objects.filter(

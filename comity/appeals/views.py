@@ -49,20 +49,15 @@ from comity.structure.views import _apply_validation_error
 OPEN = [status.value for status in OPEN_STATUSES]
 
 
-def _community(request: HttpRequest, community_id: int, perm: str) -> Community:
-    community = structure_selectors.get_community_for_user(request.user, community_id)
-    if not request.user.has_perm(perm, community):
-        raise PermissionDenied
-    return community
-
-
 # --- intake -------------------------------------------------------------------------------------------------
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def new_appeal(request: HttpRequest, community_id: int) -> HttpResponse:
-    community = _community(request, community_id, "appeals.submit_appeal")
+    community = structure_selectors.get_community_for_user(
+        request.user, community_id, perm="appeals.submit_appeal"
+    )
     user = request.user
     can_assist = user.has_perm("appeals.record_for_resident", community)
     assisted = can_assist and request.GET.get("for") == "resident"
@@ -93,7 +88,7 @@ def new_appeal(request: HttpRequest, community_id: int) -> HttpResponse:
 @require_GET
 def suggest(request: HttpRequest, community_id: int) -> JsonResponse:
     """Categories suggested for the text typed so far (the intake form calls it as the resident types)."""
-    _community(request, community_id, "appeals.submit_appeal")
+    structure_selectors.get_community_for_user(request.user, community_id, perm="appeals.submit_appeal")
     text = request.GET.get("text", "")[:2000]
     found = suggest_categories(text, catalogue=selectors.catalogue_specs())
     by_code = {c.code: c for c in MatterCategory.objects.filter(code__in=[s.code for s in found])}
@@ -135,7 +130,9 @@ def mine(request: HttpRequest, community_id: int) -> HttpResponse:
 
 @login_required
 def public(request: HttpRequest, community_id: int) -> HttpResponse:
-    community = _community(request, community_id, "appeals.see_public_appeals")
+    community = structure_selectors.get_community_for_user(
+        request.user, community_id, perm="appeals.see_public_appeals"
+    )
     appeals = (
         Appeal.objects.filter(community=community, is_public=True)
         .exclude(status__in=["withdrawn", "merged"])
@@ -291,7 +288,7 @@ def _detail_context(
         ),
         "is_open": appeal.status in OPEN,
         "overdue": appeal.status in OPEN and appeal.due_at is not None and appeal.due_at < now,
-        "rating": getattr(appeal, "rating", None) if hasattr(appeal, "rating") else None,
+        "rating": getattr(appeal, "rating", None),
         "merged_into": appeal.merged_into,
         "duplicates": list(appeal.duplicates.all()) if staff_view else [],
         "candidates": (
@@ -416,7 +413,9 @@ def _filtered(appeals: QuerySet[Appeal], form: QueueFilterForm) -> QuerySet[Appe
 
 @login_required
 def queue(request: HttpRequest, community_id: int) -> HttpResponse:
-    community = _community(request, community_id, "appeals.use_workbench")
+    community = structure_selectors.get_community_for_user(
+        request.user, community_id, perm="appeals.use_workbench"
+    )
     subjects = _queue_subjects(request.user, community)
     form = QueueFilterForm(request.GET or None, community=community, subjects=subjects)
     appeals = _filtered(selectors.visible_appeals(request.user, community), form)
@@ -447,7 +446,9 @@ def queue(request: HttpRequest, community_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def bulk_dispatch(request: HttpRequest, community_id: int) -> HttpResponse:
-    community = _community(request, community_id, "appeals.dispatch_in_bulk")
+    community = structure_selectors.get_community_for_user(
+        request.user, community_id, perm="appeals.dispatch_in_bulk"
+    )
     form = RedispatchForm(request.POST, community=community, prefix="bulk")
     ids = [int(value) for value in request.POST.getlist("appeal") if value.isdigit()]
     appeals = list(Appeal.objects.filter(community=community, pk__in=ids))

@@ -9,8 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -23,21 +22,9 @@ from comity.appeals.rates_periods import CUSTOM, PRESETS, choose_period
 from comity.appeals.rates_report import RatesReport, community_report, street_report
 from comity.structure.importing import XLSX_CONTENT_TYPE
 from comity.structure.models import Community, Street
-from comity.structure.selectors import get_community_for_user
+from comity.structure.selectors import get_community_for_user, get_street_for_user
 
 FORMATS = {"csv": "text/csv; charset=utf-8", "xlsx": XLSX_CONTENT_TYPE}
-
-
-def get_street_for_user(user: Any, street_id: int, *, perm: str) -> Street:
-    """The one way these pages reach a street: ``Http404`` if it does not exist, ``PermissionDenied`` if the
-    user may not use ``perm`` on it."""
-    try:
-        street = Street.objects.get(pk=street_id)
-    except Street.DoesNotExist as exc:
-        raise Http404 from exc
-    if not user.has_perm(perm, street):
-        raise PermissionDenied
-    return street
 
 
 def _export(

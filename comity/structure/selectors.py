@@ -53,12 +53,12 @@ def get_community_for_user(
     return community
 
 
-def get_street_for_user(user: Any, street_id: int) -> Street:
+def get_street_for_user(user: Any, street_id: int, *, perm: str = "structure.oversee_street") -> Street:
     try:
         street = Street.objects.get(pk=street_id)
     except Street.DoesNotExist as exc:
         raise Http404 from exc
-    _require(user, "structure.oversee_street", street)
+    _require(user, perm, street)
     return street
 
 

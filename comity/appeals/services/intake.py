@@ -191,7 +191,12 @@ def submit_appeal(
         appeal, kind=RECEIVED, actor=actor, from_status="", at=now, data={"channel": appeal.channel}
     )
     limit = time_limit(
-        locked, category=category, urgency=urgency, route_hours=route.time_limit_hours, received_at=now
+        locked,
+        category=category,
+        urgency=urgency,
+        route_hours=route.time_limit_hours,
+        received_at=now,
+        categories=route.categories,
     )
     appeal.status = transition.to_status
     appeal.lead_subject = route.lead
