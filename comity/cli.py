@@ -240,6 +240,9 @@ def build_parser() -> argparse.ArgumentParser:
     registry_export.add_argument("-o", "--output", help="file to write (default: standard output)")
     registry_export.set_defaults(handler=_registry_export)
 
+    from comity.cli_opinions import add_parser as add_opinions
+
+    add_opinions(sub)
     return parser
 
 
