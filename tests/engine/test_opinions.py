@@ -235,6 +235,31 @@ def test_two_camps_make_two_groups_and_the_bridge_is_consensus() -> None:
     assert report["divisive"][0]["statement"] in range(8)
 
 
+def test_tidy_camps_are_not_split_by_a_poor_start() -> None:
+    """Pol.is's first-distinct-points start can split tidy data along a minor axis; Comity's cold start does not."""
+    votes = []
+    for voter in range(24):
+        floor = 1 + voter % 6
+        upper = floor >= 4
+        for statement in range(8):
+            if statement in (0, 6, 7):
+                value = 1 if upper else -1
+            elif statement in (1, 5):
+                value = -1 if upper else 1
+            elif statement in (3, 4):
+                value = 1
+            else:
+                value = floor % 3 - 1
+            votes.append((voter, statement, value))
+    analysis = analyze(Conversation.from_records(votes))
+    assert analysis.grouping.silhouettes[2] > 0.5
+    camps = [
+        {(1 + int(p) % 6) >= 4 for p in analysis.conversation.participant_ids[rows]}
+        for rows in analysis.group_members
+    ]
+    assert sorted(map(sorted, camps)) == [[False], [True]]
+
+
 def test_warm_start_keeps_groups_stable() -> None:
     conv = two_camps()
     first = analyze(conv)

@@ -190,11 +190,19 @@ def kmeans(
     max_iters: int,
     previous: Sequence[Cluster] | None = None,
     weights: FloatArray | None = None,
+    initial: Sequence[Cluster] | None = None,
 ) -> list[Cluster]:
-    """Pol.is k-means over 2-D ``points`` named by ``ids``; clusters come back sorted by id."""
+    """Pol.is k-means over 2-D ``points`` named by ``ids``; clusters come back sorted by id.
+
+    ``previous`` warm-starts (Pol.is's ``clean-start-clusters``); ``initial`` gives the starting centres of a
+    cold start instead of the first ``k`` distinct points.
+    """
     if len(points) == 0 or k <= 0:
         return []
-    start = clean_start(points, ids, previous, k, weights) if previous else _initial(points, ids, k)
+    if previous:
+        start = clean_start(points, ids, previous, k, weights)
+    else:
+        start = list(initial) if initial else _initial(points, ids, k)
     cluster_ids = np.array([c.id for c in start], dtype=np.int64)
     centers = np.array([c.center for c in start], dtype=np.float64)
     remaining = max_iters
@@ -226,6 +234,22 @@ def _same_centers(old: FloatArray, new: FloatArray) -> bool:
     b = new[np.lexsort((new[:, 1], new[:, 0]))]
     n = min(len(a), len(b))
     return bool(np.all(np.hypot(a[:n, 0] - b[:n, 0], a[:n, 1] - b[:n, 1]) < SAME_CLUSTERING))
+
+
+def farthest_first(points: FloatArray, weights: FloatArray, k: int) -> list[Cluster]:
+    """Deterministic spread-out starting centres: the heaviest point, then repeatedly the farthest one."""
+    chosen = [int(np.argmax(weights))]
+    nearest = np.hypot(points[:, 0] - points[chosen[0], 0], points[:, 1] - points[chosen[0], 1])
+    while len(chosen) < min(k, len(points)):
+        far = int(np.argmax(nearest))
+        if nearest[far] <= 0:
+            break
+        chosen.append(far)
+        nearest = np.minimum(nearest, np.hypot(points[:, 0] - points[far, 0], points[:, 1] - points[far, 1]))
+    return [
+        Cluster(id=i, members=(), center=(float(points[c, 0]), float(points[c, 1])))
+        for i, c in enumerate(chosen)
+    ]
 
 
 def silhouette(centers: Mapping[int, tuple[float, float]], groups: Sequence[Cluster]) -> float:
@@ -315,7 +339,25 @@ def group_clusters(
     silhouettes: dict[int, float] = {}
     for k in ks:
         last = (previous or {}).get(k)
-        clusterings[k] = kmeans(points, ids, k, max_iters=GROUP_ITERS, previous=last, weights=weights)
+        clustering = kmeans(points, ids, k, max_iters=GROUP_ITERS, previous=last, weights=weights)
+        if not last:
+            # Cold start: Pol.is starts from the first k distinct centres, which can settle in a degenerate
+            # local optimum on small, tidy data (groups no better separated than chance: silhouette ≤ 0).
+            # Only then does Comity try spread-out starting centres, and keeps them if they separate better.
+            # Otherwise, and on every warm start, the groups are Pol.is's own.
+            own = silhouette(centers, clustering)
+            if own <= 0:
+                spread = kmeans(
+                    points,
+                    ids,
+                    k,
+                    max_iters=GROUP_ITERS,
+                    weights=weights,
+                    initial=farthest_first(points, weights, k),
+                )
+                if silhouette(centers, spread) > own:
+                    clustering = spread
+        clusterings[k] = clustering
         silhouettes[k] = silhouette(centers, clusterings[k])
     if force_k:
         return Grouping(clusterings=clusterings, silhouettes=silhouettes, smoother=smoother, k=force_k)
