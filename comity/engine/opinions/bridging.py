@@ -32,6 +32,8 @@ LAMBDA_FACTOR = 0.03
 MIN_RATINGS_PER_PARTICIPANT = 10
 MIN_RATINGS_PER_STATEMENT = 5
 CHECK_EVERY = 4
+#: Up to this many participant × statement cells the rating matrices are dense.
+DENSE_CELLS = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -66,8 +68,8 @@ def _loss(
 
 
 def _solve_side(
-    pattern: sp.csr_matrix,
-    rated: sp.csr_matrix,
+    pattern: sp.csr_matrix | FloatArray,
+    rated: sp.csr_matrix | FloatArray,
     count: FloatArray,
     r_sum: FloatArray,
     mu: float,
@@ -134,9 +136,20 @@ def bridging_scores(
     n_u, n_n, total = len(user_ids), len(item_ids), len(ratings)
 
     shape = (n_n, n_u)
-    pattern_n = sp.csr_matrix((np.ones(total), (n, u)), shape=shape)
-    rated_n = sp.csr_matrix((ratings, (n, u)), shape=shape)
-    pattern_u, rated_u = pattern_n.T.tocsr(), rated_n.T.tocsr()
+    pattern_n: sp.csr_matrix | FloatArray
+    rated_n: sp.csr_matrix | FloatArray
+    pattern_u: sp.csr_matrix | FloatArray
+    rated_u: sp.csr_matrix | FloatArray
+    if n_n * n_u <= DENSE_CELLS:  # small consultations: dense BLAS products beat sparse ones
+        pattern_n = np.zeros(shape)
+        pattern_n[n, u] = 1.0
+        rated_n = np.zeros(shape)
+        rated_n[n, u] = ratings
+        pattern_u, rated_u = np.ascontiguousarray(pattern_n.T), np.ascontiguousarray(rated_n.T)
+    else:
+        pattern_n = sp.csr_matrix((np.ones(total), (n, u)), shape=shape)
+        rated_n = sp.csr_matrix((ratings, (n, u)), shape=shape)
+        pattern_u, rated_u = pattern_n.T.tocsr(), rated_n.T.tocsr()
     count_n = np.asarray(pattern_n.sum(axis=1), dtype=np.float64).ravel()
     count_u = np.asarray(pattern_u.sum(axis=1), dtype=np.float64).ravel()
     r_sum_n = np.asarray(rated_n.sum(axis=1), dtype=np.float64).ravel()

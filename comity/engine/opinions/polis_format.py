@@ -206,21 +206,27 @@ def parse_csv(votes_text: str, comments_text: str) -> PolisConversation:
             )
         except (ValueError, TypeError) as error:
             raise PolisFormatError(f"comments.csv, line {reader.line_num}: {error}") from error
-    reader = csv.DictReader(io.StringIO(votes_text))
-    _require(reader.fieldnames, {"comment-id", "voter-id", "vote"}, "votes.csv")
+    rows = csv.reader(io.StringIO(votes_text))
+    header = next(rows, [])
+    _require(header, {"comment-id", "voter-id", "vote"}, "votes.csv")
+    voter_at, comment_at, vote_at = header.index("voter-id"), header.index("comment-id"), header.index("vote")
+    stamp_at = header.index("timestamp") if "timestamp" in header else None
     participants, tids, values, times = [], [], [], []
-    for record in reader:
+    for row in rows:
+        if not row:
+            continue
         try:
-            participants.append(_as_int(record["voter-id"]))
-            tids.append(_as_int(record["comment-id"]))
-            value = _as_int(record["vote"])
-            stamp = record.get("timestamp")
-            times.append(_as_time(stamp) if stamp else reader.line_num)
-        except (ValueError, TypeError) as error:
-            raise PolisFormatError(f"votes.csv, line {reader.line_num}: {error}") from error
+            participant, tid, value = int(row[voter_at]), int(row[comment_at]), int(row[vote_at])
+            stamp = row[stamp_at] if stamp_at is not None else ""
+            moment = int(stamp) if stamp.isdigit() else (_as_time(stamp) if stamp else rows.line_num)
+        except (ValueError, TypeError, IndexError) as error:
+            raise PolisFormatError(f"votes.csv, line {rows.line_num}: {error}") from error
         if value not in (-1, 0, 1):
-            raise PolisFormatError(f"votes.csv, line {reader.line_num}: vote {value}; expected -1, 0 or 1")
+            raise PolisFormatError(f"votes.csv, line {rows.line_num}: vote {value}; expected -1, 0 or 1")
+        participants.append(participant)
+        tids.append(tid)
         values.append(value)
+        times.append(moment)
     return _build(participants, tids, values, times, statements)
 
 

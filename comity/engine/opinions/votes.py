@@ -193,6 +193,13 @@ class Conversation:
         return None
 
 
+def _first_positions(keys: IntArray, size: int) -> IntArray:
+    """Where each key in ``range(size)`` first occurs in ``keys`` (keys that never occur are left out)."""
+    first = np.full(size, len(keys), dtype=np.int64)
+    np.minimum.at(first, keys, np.arange(len(keys), dtype=np.int64))
+    return first[first < len(keys)]
+
+
 def in_conversation(conversation: Conversation) -> NDArray[np.bool_]:
     """Which participants Pol.is clusters (its ``in-conv``), replayed from the votes' times.
 
@@ -213,7 +220,7 @@ def in_conversation(conversation: Conversation) -> NDArray[np.bool_]:
     times = conversation.first_at[order]
     group_end = np.searchsorted(times, times, side="right") - 1
     new_statement = np.zeros(len(cols), dtype=bool)
-    new_statement[np.unique(cols, return_index=True)[1]] = True
+    new_statement[_first_positions(cols, conversation.n_statements)] = True
     statements_by_end = np.cumsum(new_statement)[group_end]
     by_row = np.argsort(rows, kind="stable")
     sorted_rows = rows[by_row]
@@ -233,7 +240,8 @@ def in_conversation(conversation: Conversation) -> NDArray[np.bool_]:
     arrival_end[participant] = group_end[by_row[run_start]]
     qualified_end = np.full(n, never, dtype=np.int64)
     qualifying = np.flatnonzero(qualifies)
-    first_rows, first_positions = np.unique(rows[qualifying], return_index=True)
+    first_positions = _first_positions(rows[qualifying], n)
+    first_rows = rows[qualifying][first_positions]
     qualified_end[first_rows] = group_end[qualifying[first_positions]]
     start_of = dict(zip(participant.tolist(), run_start.tolist(), strict=True))
     length_of = dict(zip(participant.tolist(), run_lengths.tolist(), strict=True))
