@@ -22,6 +22,7 @@ ACTION_KINDS = {
     "subject": _("Governance subjects"),
     "membership": _("Members and roles"),
     "demo": _("Demo data"),
+    "consultation": _("Consultations"),
 }
 
 

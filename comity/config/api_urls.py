@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from comity.appeals import api as appeals_api
+from comity.consultations import api as consultations_api
 from comity.structure import api as structure_api
 
 urlpatterns = [
@@ -42,5 +43,30 @@ urlpatterns = [
         "v1/communities/<int:community_id>/appeals/<int:appeal_id>/events/",
         appeals_api.AppealEvents.as_view(),
         name="api-appeal-events",
+    ),
+    path(
+        "v1/communities/<int:community_id>/consultations/",
+        consultations_api.ConsultationList.as_view(),
+        name="api-consultations",
+    ),
+    path(
+        "v1/communities/<int:community_id>/consultations/<int:consultation_id>/",
+        consultations_api.ConsultationDetail.as_view(),
+        name="api-consultation",
+    ),
+    path(
+        "v1/communities/<int:community_id>/consultations/<int:consultation_id>/votes/",
+        consultations_api.ConsultationVotes.as_view(),
+        name="api-consultation-votes",
+    ),
+    path(
+        "v1/communities/<int:community_id>/consultations/<int:consultation_id>/statements/",
+        consultations_api.ConsultationStatements.as_view(),
+        name="api-consultation-statements",
+    ),
+    path(
+        "v1/communities/<int:community_id>/consultations/<int:consultation_id>/report/",
+        consultations_api.ConsultationReport.as_view(),
+        name="api-consultation-report",
     ),
 ]

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "comity.audit",
     "comity.notifications",
     "comity.appeals",
+    "comity.consultations",
     "comity.web",
     "comity.demo",
 ]
@@ -154,6 +155,9 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 COMITY_IMPORT_MAX_BYTES = int(os.environ.get("COMITY_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+# Pol.is conversations (votes.json/comments.json, votes.csv/comments.csv, or a .zip) are larger: this bounds the
+# upload and, for a .zip, what it unpacks to.
+COMITY_POLIS_IMPORT_MAX_BYTES = int(os.environ.get("COMITY_POLIS_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 
 EMAIL_BACKEND = os.environ.get("COMITY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("COMITY_DEFAULT_FROM_EMAIL", "comity@localhost")
@@ -175,6 +179,8 @@ COMITY_INLINE_JOBS = env_bool("COMITY_INLINE_JOBS", False)
 # Supervision of appeal deadlines (warnings before, escalation after) runs every five minutes under celery beat.
 CELERY_BEAT_SCHEDULE = {
     "appeal-deadlines": {"task": "comity.appeals.check_deadlines", "schedule": 300.0},
+    # Opinion maps are queued by every vote; this sweep only catches up on tasks a broker outage lost.
+    "consultation-analyses": {"task": "comity.consultations.recompute_dirty_analyses", "schedule": 60.0},
 }
 
 REST_FRAMEWORK = {

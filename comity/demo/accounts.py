@@ -44,7 +44,9 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin(
         "resident",
         gettext_noop("Resident (tenant, 幸福里)"),
-        gettext_noop("send an appeal with a photo; rate the one waiting for you"),
+        gettext_noop(
+            "send an appeal with a photo; rate the one waiting for you; vote in the open consultation"
+        ),
     ),
     DemoLogin(
         "owner", gettext_noop("Owner (幸福里)"), gettext_noop("your home and verification in My account")

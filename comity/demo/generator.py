@@ -5,7 +5,9 @@
 fixed anchors rather than from today, so the same seed always gives the same registry (the ids differ; the
 content does not). Its year of appeals (:mod:`comity.demo.appeals`) ends at ``now``, the moment of
 generation unless one is given, so the dashboards show the present; the same seed and ``now`` give the same
-appeals. The generator is a privileged bootstrap rather than a user action: it writes with ``bulk_create``
+appeals. Its two consultations (:mod:`comity.demo.consultations`) draw from a stream of their own seeded from
+the seed, so their votes do not change with ``now``; their dates count back from it. The generator is a
+privileged bootstrap rather than a user action: it writes with ``bulk_create``
 instead of going through the services, and records one audit entry per community to say so.
 
 :func:`delete_demo_street` removes it again, deleting in an order that respects the registry's protected
@@ -29,8 +31,10 @@ from comity.accounts.models import User
 from comity.appeals.models import Appeal
 from comity.audit.models import AuditEntry
 from comity.audit.services import record_audit
+from comity.consultations.models import Consultation, Vote
 from comity.demo.accounts import DEMO_EMAIL_DOMAIN, build_claims, demo_usernames, link_person, new_demo_users
 from comity.demo.appeals import delete_demo_appeals, generate_demo_appeals
+from comity.demo.consultations import delete_demo_consultations, generate_demo_consultations
 from comity.demo.layout import BATCH, Estate, build_estate
 from comity.demo.matrix import MatrixRow, build_matrix
 from comity.demo.names import NameBook
@@ -79,6 +83,8 @@ class DemoSummary:
     subjects: int
     appeals: int = 0
     open_appeals: int = 0
+    consultations: int = 0
+    consultation_votes: int = 0
 
 
 def demo_street() -> Street | None:
@@ -99,6 +105,8 @@ def summarise(street: Street) -> DemoSummary:
         subjects=GovernanceSubject.objects.filter(street=street).count(),
         appeals=appeals.count(),
         open_appeals=appeals.filter(status__in=[status.value for status in OPEN_STATUSES]).count(),
+        consultations=Consultation.objects.filter(community__street=street).count(),
+        consultation_votes=Vote.objects.filter(community__street=street).count(),
     )
 
 
@@ -113,6 +121,7 @@ def delete_demo_street() -> None:
     if street is not None:
         in_street: dict[str, Any] = {"community__street": street}
         delete_demo_appeals(street)
+        delete_demo_consultations(street)
         ResidencyClaim.objects.filter(**in_street).delete()
         Responsibility.objects.filter(**in_street).delete()
         Membership.objects.filter(subject__street=street).delete()
@@ -238,6 +247,7 @@ def generate_demo_street(*, seed: int, now: datetime | None = None) -> DemoSumma
     _save_matrix(rows)
     ResidencyClaim.objects.bulk_create(claims)
     appeals = generate_demo_appeals(street, rng=rng, now=now)
+    consultations = generate_demo_consultations(street, seed=seed, now=now)
 
     for estate, population in estates:
         record_audit(
@@ -254,6 +264,7 @@ def generate_demo_street(*, seed: int, now: datetime | None = None) -> DemoSumma
                 "persons": len(population.persons),
                 "appeals": appeals.get(estate.community.code, 0),
                 "appeals_until": now.isoformat(),
+                **(consultations if estate.community.code == OLD_ESTATE else {}),
             },
         )
     return DemoSummary(
@@ -267,4 +278,6 @@ def generate_demo_street(*, seed: int, now: datetime | None = None) -> DemoSumma
         open_appeals=Appeal.objects.filter(
             community__street=street, status__in=[status.value for status in OPEN_STATUSES]
         ).count(),
+        consultations=consultations["consultations"],
+        consultation_votes=consultations["consultation_votes"],
     )

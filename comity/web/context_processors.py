@@ -46,6 +46,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                 else reverse("appeals:mine", args=[community_id]),
                 str(_("Appeals")),
             ),
+            (reverse("consultations:list", args=[community_id]), str(_("Consultations"))),
             (reverse("structure:map", args=[community_id]), str(_("Structure"))),
             (reverse("structure:matrix", args=[community_id]), str(_("Responsibilities"))),
             (reverse("structure:subjects", args=[community_id]), str(_("Subjects"))),

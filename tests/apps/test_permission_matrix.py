@@ -21,6 +21,7 @@ from comity.structure.models import MatterCategory, ResidencyClaim, Responsibili
 from ..cast import World
 from ..conftest import CAST
 from ..factories import UserFactory
+from .consultations import make_consultation
 
 MEMBERS = {"resident", "owner", "grid_worker", "committee_staff", "ngo_staff", "enterprise_staff"}
 VIEWERS = MEMBERS | {"street_official", "platform_staff"}
@@ -29,6 +30,9 @@ AUDITORS = {"committee_staff", "street_official", "platform_staff"}
 OVERSEERS = {"street_official", "platform_staff"}
 SERVERS = {"committee_staff", "grid_worker", "platform_staff"}
 LOGGED_IN = set(CAST) - {"anonymous"}
+#: Consultations are run by the residents' committee and the street office; residents and owners take part.
+CONSULTATION_STAFF = {"committee_staff", "street_official", "platform_staff"}
+PARTICIPANTS = {"resident", "owner"}
 
 
 def _pending_claim(world: World) -> ResidencyClaim:
@@ -80,6 +84,83 @@ def _membership_state(world: World, setup: dict[str, Any]) -> Any:
 
 def _claim_state(world: World, setup: dict[str, Any]) -> Any:
     return sorted(ResidencyClaim.objects.values_list("pk", "status", "reason"))
+
+
+def _open_consultation(world: World) -> dict[str, Any]:
+    return {"consultation": make_consultation(world)}
+
+
+def _draft_consultation(world: World) -> dict[str, Any]:
+    return {"consultation": make_consultation(world, publish=False)}
+
+
+def _consultation_url(name: str, *extra: Any) -> Callable[[World, dict[str, Any]], str]:
+    return lambda w, s: reverse(f"consultations:{name}", args=[w.harmony.pk, s["consultation"].pk, *extra])
+
+
+def _consultation_state(world: World, setup: dict[str, Any]) -> Any:
+    from comity.consultations.models import Consultation
+
+    return sorted(Consultation.objects.values_list("pk", "title", "published", "closes_at"))
+
+
+def _statement_state(world: World, setup: dict[str, Any]) -> Any:
+    from comity.consultations.models import Statement
+
+    return sorted(Statement.objects.values_list("pk", "text", "moderation", "moderation_reason"))
+
+
+def _vote_state(world: World, setup: dict[str, Any]) -> Any:
+    from comity.consultations.models import Vote
+
+    return sorted(Vote.objects.values_list("statement_id", "participant_id", "value"))
+
+
+def _draft_state(world: World, setup: dict[str, Any]) -> Any:
+    from comity.consultations.models import DecisionDraft
+
+    return sorted(DecisionDraft.objects.values_list("pk", "title"))
+
+
+def _polis_upload() -> dict[str, Any]:
+    """A tiny Pol.is conversation in the API format: two participants, two comments."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    votes = [
+        {"pid": 0, "tid": 0, "vote": 1},
+        {"pid": 1, "tid": 0, "vote": -1},
+        {"pid": 1, "tid": 1, "vote": 0},
+    ]
+    comments = [{"tid": 0, "txt": "More benches.", "mod": 1}, {"tid": 1, "txt": "Fewer cars.", "mod": 0}]
+    return {
+        "upload": [
+            SimpleUploadedFile("votes.json", json.dumps(votes).encode()),
+            SimpleUploadedFile("comments.json", json.dumps(comments).encode()),
+        ],
+        "title": "Imported",
+        "vote_sign": "auto",
+    }
+
+
+def _first_statement(setup: dict[str, Any]) -> Any:
+    return setup["consultation"].statements.get(number=0)
+
+
+def _consultation_form(**extra: Any) -> dict[str, Any]:
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.localtime()
+    data = {
+        "title": "Bike shed",
+        "question": "Should we build one?",
+        "opens_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": (now + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"),
+        "seed_statements": "Yes.\nNo.",
+    }
+    data.update(extra)
+    return data
 
 
 EVERYONE = set(CAST)
@@ -312,6 +393,162 @@ CASES = [
         content_type="application/json",
     ),
     Case("api schema (public)", "get", lambda w, s: reverse("api-schema"), set(CAST), api=True),
+    Case(
+        "consultations list",
+        "get",
+        lambda w, s: reverse("consultations:list", args=[w.harmony.pk]),
+        VIEWERS,
+        setup=_open_consultation,
+    ),
+    Case("consultation page", "get", _consultation_url("detail"), VIEWERS, setup=_open_consultation),
+    Case(
+        "draft consultation page",
+        "get",
+        _consultation_url("detail"),
+        CONSULTATION_STAFF,
+        setup=_draft_consultation,
+    ),
+    Case(
+        "consultation vote",
+        "post",
+        _consultation_url("vote"),
+        PARTICIPANTS,
+        setup=_open_consultation,
+        data=lambda w, s: {"statement": _first_statement(s).pk, "value": "1"},
+        state=_vote_state,
+        ok_status={302},
+    ),
+    Case(
+        "consultation add a statement",
+        "post",
+        _consultation_url("add_statement"),
+        PARTICIPANTS,
+        setup=_open_consultation,
+        data=lambda w, s: {"text": "Plant more trees."},
+        state=_statement_state,
+        ok_status={302},
+    ),
+    Case(
+        "new consultation form",
+        "get",
+        lambda w, s: reverse("consultations:new", args=[w.harmony.pk]),
+        CONSULTATION_STAFF,
+    ),
+    Case(
+        "new consultation",
+        "post",
+        lambda w, s: reverse("consultations:new", args=[w.harmony.pk]),
+        CONSULTATION_STAFF,
+        data=lambda w, s: _consultation_form(),
+        state=_consultation_state,
+        ok_status={302},
+    ),
+    Case(
+        "edit consultation form",
+        "get",
+        _consultation_url("edit"),
+        CONSULTATION_STAFF,
+        setup=_open_consultation,
+    ),
+    Case(
+        "edit consultation",
+        "post",
+        _consultation_url("edit"),
+        CONSULTATION_STAFF,
+        setup=_open_consultation,
+        data=lambda w, s: _consultation_form(title="Changed"),
+        state=_consultation_state,
+        ok_status={302},
+    ),
+    Case(
+        "publish consultation",
+        "post",
+        _consultation_url("publish"),
+        CONSULTATION_STAFF,
+        setup=_draft_consultation,
+        state=_consultation_state,
+        ok_status={302},
+    ),
+    Case(
+        "consultation moderation queue",
+        "get",
+        _consultation_url("moderation"),
+        CONSULTATION_STAFF,
+        setup=_open_consultation,
+    ),
+    Case(
+        "consultation moderate a statement",
+        "post",
+        lambda w, s: reverse(
+            "consultations:moderate",
+            args=[w.harmony.pk, s["consultation"].pk, _first_statement(s).pk],
+        ),
+        CONSULTATION_STAFF,
+        setup=_open_consultation,
+        data=lambda w, s: {
+            f"s{_first_statement(s).pk}-decision": "rejected",
+            f"s{_first_statement(s).pk}-reason": "Off the question",
+        },
+        state=_statement_state,
+        ok_status={302},
+    ),
+    Case(
+        "consultation decision drafts",
+        "get",
+        _consultation_url("drafts"),
+        CONSULTATION_STAFF,
+        setup=_open_consultation,
+    ),
+    Case(
+        "consultation write a decision draft",
+        "post",
+        _consultation_url("drafts"),
+        CONSULTATION_STAFF,
+        setup=_open_consultation,
+        data=lambda w, s: {"title": "Benches", "body": "Buy four.", "statements": ["0"]},
+        state=_draft_state,
+        ok_status={302},
+    ),
+    Case("consultation report", "get", _consultation_url("report"), VIEWERS, setup=_open_consultation),
+    Case(
+        "draft consultation report",
+        "get",
+        _consultation_url("report"),
+        CONSULTATION_STAFF,
+        setup=_draft_consultation,
+    ),
+    Case(
+        "consultation report: decision draft from ticked statements",
+        "post",
+        _consultation_url("report_draft"),
+        CONSULTATION_STAFF,
+        setup=_open_consultation,
+        data=lambda w, s: {"title": "Benches", "statements": ["0"]},
+        state=_draft_state,
+        ok_status={302},
+    ),
+    Case(
+        "consultation import form",
+        "get",
+        lambda w, s: reverse("consultations:import", args=[w.harmony.pk]),
+        CONSULTATION_STAFF,
+    ),
+    Case(
+        "consultation import from Pol.is",
+        "post",
+        lambda w, s: reverse("consultations:import", args=[w.harmony.pk]),
+        CONSULTATION_STAFF,
+        data=lambda w, s: _polis_upload(),
+        state=_consultation_state,
+        ok_status={302},
+    ),
+    Case(
+        "consultation export to Pol.is formats",
+        "get",
+        _consultation_url("export"),
+        CONSULTATION_STAFF,
+        setup=_open_consultation,
+    ),
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -71,3 +72,23 @@ def assert_accessible(page: Any) -> None:
         for v in result["violations"]
     ]
     assert problems == [], f"{page.url}: " + "; ".join(problems)
+
+
+@contextmanager
+def signed_in(
+    browser: Any, live_server: Any, username: str, password: str, *, javascript: bool = True
+) -> Iterator[Any]:
+    """A phone-sized page logged in through the login form (``javascript=False`` tries the no-script path)."""
+    context = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, java_script_enabled=javascript
+    )
+    page = context.new_page()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_load_state()
+    try:
+        yield page
+    finally:
+        context.close()

@@ -3,8 +3,6 @@ the resident rates it; an overdue appeal escalates to the street office, whose o
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,24 +15,9 @@ from comity.appeals import services
 from comity.appeals.models import Appeal
 from comity.structure.models import MatterCategory
 
-from .conftest import PHONE, screenshot
+from .conftest import screenshot, signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-@contextmanager
-def signed_in(browser: Any, live_server: Any, username: str, password: str) -> Iterator[Any]:
-    context = browser.new_context(viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True)
-    page = context.new_page()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_load_state()
-    try:
-        yield page
-    finally:
-        context.close()
 
 
 def _photo(tmp_path: Path) -> Path:

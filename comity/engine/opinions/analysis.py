@@ -271,11 +271,13 @@ def analyze(
     previous: AnalysisState | None = None,
     k: int | None = None,
     group_members: Sequence[Sequence[int]] | None = None,
+    bridging: bool = True,
 ) -> Analysis:
     """Analyse ``conversation``; ``previous`` warm-starts, ``k`` fixes the number of groups.
 
     ``group_members`` (participant ids per group) replaces the clustering with given groups — used to compare
-    the statistics with another implementation's groups.
+    the statistics with another implementation's groups. ``bridging=False`` skips the bridging scores (they
+    come out as NaN), leaving exactly the Pol.is server's computations.
     """
     conv = conversation
     in_conv = in_conversation(conv)
@@ -322,7 +324,11 @@ def analyze(
         (int(s) in conv.meta for s in conv.statement_ids), dtype=bool, count=conv.n_statements
     )
     gac = rep.group_aware_consensus(counts)
-    fit = bridging_mod.bridging_scores(conv, orientation=projections[:, 0])
+    fit = (
+        bridging_mod.bridging_scores(conv, orientation=projections[:, 0])
+        if bridging
+        else bridging_mod.not_computed(conv)
+    )
     return Analysis(
         conversation=conv,
         in_conv=in_conv,

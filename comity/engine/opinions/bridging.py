@@ -212,6 +212,12 @@ def bridging_scores(
     )
 
 
+def not_computed(conversation: Conversation) -> Bridging:
+    """Bridging scores left out: every value NaN."""
+    nan = np.full(conversation.n_statements, np.nan)
+    return Bridging(nan, nan.copy(), np.full(conversation.n_participants, np.nan), 0.0, 0.0, 0, 0)
+
+
 def rank_fraction(values: FloatArray) -> FloatArray:
     """Each finite value's rank as a fraction in [0, 1] (1 = highest); NaN stays NaN."""
     out = np.full(len(values), np.nan)

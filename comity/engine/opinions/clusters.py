@@ -340,25 +340,25 @@ def group_clusters(
     for k in ks:
         last = (previous or {}).get(k)
         clustering = kmeans(points, ids, k, max_iters=GROUP_ITERS, previous=last, weights=weights)
-        if not last:
+        score = silhouette(centers, clustering)
+        if not last and score <= 0:
             # Cold start: Pol.is starts from the first k distinct centres, which can settle in a degenerate
             # local optimum on small, tidy data (groups no better separated than chance: silhouette ≤ 0).
             # Only then does Comity try spread-out starting centres, and keeps them if they separate better.
             # Otherwise, and on every warm start, the groups are Pol.is's own.
-            own = silhouette(centers, clustering)
-            if own <= 0:
-                spread = kmeans(
-                    points,
-                    ids,
-                    k,
-                    max_iters=GROUP_ITERS,
-                    weights=weights,
-                    initial=farthest_first(points, weights, k),
-                )
-                if silhouette(centers, spread) > own:
-                    clustering = spread
+            spread = kmeans(
+                points,
+                ids,
+                k,
+                max_iters=GROUP_ITERS,
+                weights=weights,
+                initial=farthest_first(points, weights, k),
+            )
+            spread_score = silhouette(centers, spread)
+            if spread_score > score:
+                clustering, score = spread, spread_score
         clusterings[k] = clustering
-        silhouettes[k] = silhouette(centers, clusterings[k])
+        silhouettes[k] = score
     if force_k:
         return Grouping(clusterings=clusterings, silhouettes=silhouettes, smoother=smoother, k=force_k)
     best = max(silhouettes.values())

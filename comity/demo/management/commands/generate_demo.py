@@ -76,6 +76,13 @@ class Command(BaseCommand):
             _("%(appeals)d appeals over the past year, %(open)d of them still being handled.")
             % {"appeals": summary.appeals, "open": summary.open_appeals}
         )
+        self.stdout.write(
+            _(
+                "%(consultations)d consultations with %(votes)d votes: the opinion map of an elevator retrofit, "
+                "and an open one to vote in."
+            )
+            % {"consultations": summary.consultations, "votes": summary.consultation_votes}
+        )
         for line in render_logins():
             self.stdout.write(line)
 

@@ -1,0 +1,154 @@
+"""Reads of consultations, scoped by community.
+
+:func:`get_consultation_for_user` is the one way views reach a consultation: ``Http404`` when it does not exist
+in the community of the URL, ``PermissionDenied`` when the user may not see it. :func:`next_statement_for` asks
+the engine which statement a participant should see next (Pol.is comment routing).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils import timezone
+
+from comity.consultations.models import Analysis, Consultation, DecisionDraft, Moderation, Statement, Vote
+from comity.engine.opinions import choose_next_statement
+from comity.structure.models import Community
+
+#: Open consultations first, then upcoming ones, then closed ones; drafts (staff only) last.
+STATUS_ORDER = {"open": 0, "upcoming": 1, "closed": 2, "draft": 3}
+
+
+def get_consultation_for_user(
+    user: Any, community: Community, consultation_id: int, *, perm: str = "consultations.see_consultation"
+) -> Consultation:
+    try:
+        consultation = Consultation.objects.select_related("community__street", "area").get(
+            community=community, pk=consultation_id
+        )
+    except Consultation.DoesNotExist as exc:
+        raise Http404 from exc
+    if not user.has_perm(perm, consultation):
+        raise PermissionDenied
+    return consultation
+
+
+def get_statement(consultation: Consultation, statement_id: Any) -> Statement:
+    """A statement of this consultation; an id of another consultation is a 404 like an unknown one."""
+    try:
+        return Statement.objects.get(consultation=consultation, pk=int(statement_id))
+    except (Statement.DoesNotExist, TypeError, ValueError) as exc:
+        raise Http404 from exc
+
+
+def consultations_for(user: Any, community: Community) -> QuerySet[Consultation]:
+    """The community's consultations ``user`` may open: published ones, and drafts for those who run them."""
+    now = timezone.now()
+    consultations = Consultation.objects.filter(community=community).select_related("area")
+    if not user.has_perm("consultations.manage_consultations", community):
+        consultations = consultations.filter(published=True)
+    voters = (
+        Vote.objects.filter(consultation=OuterRef("pk"))
+        .values("consultation")
+        # A vote is a user's or an imported Pol.is participant's, never both: the two counts add up.
+        .annotate(n=Count("participant", distinct=True) + Count("imported_participant", distinct=True))
+        .values("n")
+    )
+    statements = (
+        Statement.objects.filter(consultation=OuterRef("pk"), moderation=Moderation.ACCEPTED)
+        .values("consultation")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return consultations.annotate(
+        n_participants=Coalesce(Subquery(voters, output_field=IntegerField()), 0),
+        n_statements=Coalesce(Subquery(statements, output_field=IntegerField()), 0),
+        rank=Case(
+            When(published=False, then=Value(STATUS_ORDER["draft"])),
+            When(opens_at__gt=now, then=Value(STATUS_ORDER["upcoming"])),
+            When(closes_at__gt=now, then=Value(STATUS_ORDER["open"])),
+            default=Value(STATUS_ORDER["closed"]),
+            output_field=IntegerField(),
+        ),
+    ).order_by("rank", "closes_at", "pk")
+
+
+def votable(consultation: Consultation) -> QuerySet[Statement]:
+    """Statements shown for voting: accepted ones, meta statements included (Pol.is shows them too)."""
+    return Statement.objects.filter(consultation=consultation, moderation=Moderation.ACCEPTED)
+
+
+@dataclass(frozen=True)
+class Progress:
+    voted: int
+    total: int
+
+
+def progress_of(user: Any, consultation: Consultation) -> Progress:
+    statements = votable(consultation)
+    voted = Vote.objects.filter(participant=user, statement__in=statements).count()
+    return Progress(voted=voted, total=statements.count())
+
+
+def stored_priorities(consultation: Consultation) -> dict[int, float]:
+    """The comment priorities of the last opinion map (Pol.is ``comment-priorities``), by statement number."""
+    polis = Analysis.objects.filter(consultation=consultation).values_list("polis", flat=True).first()
+    raw = polis.get("comment-priorities") if isinstance(polis, dict) else None
+    priorities: dict[int, float] = {}
+    if isinstance(raw, dict):
+        for key, value in raw.items():
+            try:
+                priorities[int(key)] = float(value)
+            except (TypeError, ValueError):
+                continue
+    return priorities
+
+
+def routing_seed(user: Any, consultation: Consultation, voted: int) -> int:
+    """The same statement on a reload, a fresh draw after each vote: seeded by who, where and how far."""
+    return int(consultation.pk * 1_000_003 + user.pk * 7_919 + voted) % 2**32
+
+
+def next_statement_for(user: Any, consultation: Consultation, *, voted: int) -> Statement | None:
+    """The statement ``user`` should see next, chosen by the engine among those they have not voted on."""
+    unvoted = list(
+        votable(consultation)
+        .exclude(votes__participant=user)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+    number = choose_next_statement(
+        unvoted, stored_priorities(consultation), seed=routing_seed(user, consultation, voted)
+    )
+    if number is None:
+        return None
+    return Statement.objects.filter(consultation=consultation, number=number).first()
+
+
+def own_statements(user: Any, consultation: Consultation) -> QuerySet[Statement]:
+    return Statement.objects.filter(consultation=consultation, author=user).order_by("number")
+
+
+def moderation_queue(consultation: Consultation) -> QuerySet[Statement]:
+    """Every statement of the consultation, those waiting for review first."""
+    return (
+        Statement.objects.filter(consultation=consultation)
+        .annotate(
+            waiting=Case(
+                When(moderation=Moderation.PENDING, then=Value(0)),
+                default=Value(1),
+                output_field=IntegerField(),
+            )
+        )
+        .select_related("moderated_by")
+        .order_by("waiting", "number")
+    )
+
+
+def decision_drafts(consultation: Consultation) -> QuerySet[DecisionDraft]:
+    return DecisionDraft.objects.filter(consultation=consultation).select_related("created_by")

@@ -1,0 +1,76 @@
+"""Pages of the Pol.is import and export (staff who run consultations). Thin: the services in
+:mod:`comity.consultations.polis_io` check the permission, read and write."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+
+from comity.consultations import selectors
+from comity.consultations.forms_polis import PolisImportForm
+from comity.consultations.polis_files import max_bytes
+from comity.consultations.polis_io import (
+    export_polis_conversation,
+    import_polis_conversation,
+    imported_counts,
+)
+from comity.structure.selectors import get_community_for_user
+from comity.structure.views import _apply_validation_error
+
+MANAGE = "consultations.manage_consultations"
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def polis_import(request: HttpRequest, community_id: int) -> HttpResponse:
+    community = get_community_for_user(request.user, community_id, perm=MANAGE)
+    form = PolisImportForm(request.POST, request.FILES) if request.method == "POST" else PolisImportForm()
+    if form.is_bound and form.is_valid():
+        try:
+            consultation = import_polis_conversation(
+                request.user, community, form.cleaned_data["upload"], **form.service_kwargs()
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            counts = imported_counts(consultation)
+            messages.success(
+                request,
+                _(
+                    "Imported “%(title)s”: %(statements)d statements and %(votes)d votes of %(participants)d "
+                    "participants. The opinion map is ready."
+                )
+                % {
+                    "title": consultation.title,
+                    "statements": counts.statements,
+                    "votes": counts.votes,
+                    "participants": counts.participants,
+                },
+            )
+            return redirect(reverse("consultations:detail", args=[community.pk, consultation.pk]))
+    return render(
+        request,
+        "consultations/import.html",
+        {"community": community, "form": form, "max_bytes": max_bytes()},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+@login_required
+@require_GET
+def polis_export(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
+    community = get_community_for_user(request.user, community_id, perm="consultations.see_consultations")
+    consultation = selectors.get_consultation_for_user(request.user, community, consultation_id, perm=MANAGE)
+    response = HttpResponse(
+        export_polis_conversation(request.user, consultation), content_type="application/zip"
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="consultation-{community.code}-{consultation.pk}-polis.zip"'
+    )
+    return response

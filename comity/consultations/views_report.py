@@ -1,0 +1,106 @@
+"""The report page of a consultation: the opinion map, what sets each group apart, common ground, divisive
+statements; for those who run consultations also the moderators' flags, participation against the registry
+and a decision draft from the statements they tick.
+
+Thin, as everywhere: parse → permission → read or service → render.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from comity.consultations import selectors, services
+from comity.consultations.forms_report import ReportDraftForm
+from comity.consultations.models import Analysis, Consultation, Statement
+from comity.consultations.participation_stats import (
+    MIN_REGISTRY_FOR_FLAG,
+    UNDER_REPRESENTED_RATIO,
+    participation_stats,
+)
+from comity.consultations.report import ReportPage, build_report, default_draft_title, draft_body
+from comity.consultations.views import MANAGE, _consultation
+from comity.structure.views import _apply_validation_error
+
+
+def _page(request: HttpRequest, consultation: Consultation, can_manage: bool) -> ReportPage:
+    analysis = Analysis.objects.filter(consultation=consultation).first()
+    return build_report(consultation, analysis, viewer_id=request.user.pk, can_manage=can_manage)
+
+
+def _numbers(consultation: Consultation) -> list[int]:
+    return list(selectors.votable(consultation).order_by("number").values_list("number", flat=True))
+
+
+def _render(
+    request: HttpRequest,
+    consultation: Consultation,
+    *,
+    form: ReportDraftForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    can_manage = request.user.has_perm(MANAGE, consultation)
+    page = _page(request, consultation, can_manage)
+    context: dict[str, Any] = {
+        "community": consultation.community,
+        "consultation": consultation,
+        "status": consultation.status,
+        "page": page,
+        "can_manage": can_manage,
+    }
+    if can_manage:
+        context["participation"] = participation_stats(consultation)
+        context["flag_ratio_percent"] = round(100 * UNDER_REPRESENTED_RATIO)
+        context["flag_minimum"] = MIN_REGISTRY_FOR_FLAG
+        context["draft_form"] = form or ReportDraftForm(
+            initial={"title": default_draft_title(consultation)}, numbers=_numbers(consultation)
+        )
+        ticked = request.POST.getlist("statements") if form is not None else []
+        context["ticked"] = {int(n) for n in ticked if n.isdigit() and len(n) < 10}
+    return render(request, "consultations/report.html", context, status=status)
+
+
+@login_required
+@require_GET
+def report(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
+    consultation = _consultation(request, community_id, consultation_id)
+    return _render(request, consultation)
+
+
+@login_required
+@require_POST
+def report_draft(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
+    """Write a decision draft from the ticked statements: their texts as a numbered list with their support."""
+    consultation = _consultation(request, community_id, consultation_id, perm=MANAGE)
+    form = ReportDraftForm(request.POST, numbers=_numbers(consultation))
+    if form.is_valid():
+        chosen = list(dict.fromkeys(form.cleaned_data["statements"]))
+        texts = dict(
+            Statement.objects.filter(consultation=consultation, number__in=chosen).values_list(
+                "number", "text"
+            )
+        )
+        body = draft_body(consultation, _page(request, consultation, True), chosen, texts)
+        try:
+            draft = services.create_decision_draft(
+                request.user,
+                consultation,
+                title=form.cleaned_data["title"],
+                body=body,
+                statement_numbers=chosen,
+            )
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("Saved the decision draft “%(title)s”.") % {"title": draft.title})
+            return redirect(
+                "consultations:drafts", community_id=community_id, consultation_id=consultation.pk
+            )
+    return _render(request, consultation, form=form, status=400)
