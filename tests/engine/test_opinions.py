@@ -180,6 +180,16 @@ def test_kmeans_starts_from_the_first_distinct_points_and_drops_empty_clusters()
     assert sum(len(c.members) for c in clusters) == 5
 
 
+@given(seed=st.integers(0, 10_000))
+@settings(max_examples=40, deadline=None)
+def test_nearest_centre_agrees_with_plain_distances_including_ties(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    centers = rng.integers(-3, 4, size=(int(rng.integers(1, 12)), 2)).astype(float)
+    centers = np.vstack([centers, centers[:1]])  # a duplicate centre: the first one must win
+    points = np.vstack([rng.integers(-4, 5, size=(30, 2)).astype(float), rng.normal(size=(30, 2))])
+    assert np.array_equal(cl._nearest(points, centers), cl._nearest_exact(points, centers))
+
+
 def test_weighted_kmeans_moves_centres_to_weighted_means() -> None:
     points = np.array([[0.0, 0.0], [1.0, 0.0], [10.0, 0.0]])
     clusters = cl.kmeans(points, np.arange(3), 2, max_iters=5, weights=np.array([3.0, 1.0, 1.0]))

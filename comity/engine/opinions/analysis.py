@@ -12,6 +12,7 @@ from __future__ import annotations
 import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -102,7 +103,6 @@ class Analysis:
     grouping: Grouping
     group_members: list[NDArray[np.int64]]
     group_counts: rep.Counts
-    base_counts: rep.Counts
     repness: list[list[rep.Representative]]
     consensus: dict[str, list[rep.ConsensusEntry]]
     gac: FloatArray
@@ -112,6 +112,13 @@ class Analysis:
     flagged: NDArray[np.bool_]
     divisive: FloatArray
     forced_k: bool
+
+    @cached_property
+    def base_counts(self) -> rep.Counts:
+        """Vote counts per base cluster (Pol.is's ``votes-base``); only the Pol.is output needs them."""
+        row_of = {int(pid): row for row, pid in enumerate(self.conversation.participant_ids)}
+        members = [np.array(sorted(row_of[p] for p in c.members), dtype=np.int64) for c in self.base_clusters]
+        return rep.group_counts(self.conversation, members)
 
     @property
     def groups(self) -> list[Cluster]:
@@ -316,9 +323,6 @@ def analyze(
             for group in grouping.groups
         ]
     counts = rep.group_counts(conv, members)
-    base_counts = rep.group_counts(
-        conv, [np.array(sorted(row_of[p] for p in c.members), dtype=np.int64) for c in base]
-    )
     stats = rep.group_stats(counts)
     is_meta = np.fromiter(
         (int(s) in conv.meta for s in conv.statement_ids), dtype=bool, count=conv.n_statements
@@ -340,7 +344,6 @@ def analyze(
         grouping=grouping,
         group_members=members,
         group_counts=counts,
-        base_counts=base_counts,
         repness=rep.select_representative(stats, conv.statement_ids, conv.excluded),
         consensus=rep.select_consensus(rep.whole_counts(conv), conv.statement_ids, conv.excluded),
         gac=gac,

@@ -31,7 +31,7 @@ LAMBDA_FACTOR = 0.03
 #: Community Notes scores raters with at least 10 ratings and notes with at least 5.
 MIN_RATINGS_PER_PARTICIPANT = 10
 MIN_RATINGS_PER_STATEMENT = 5
-CHECK_EVERY = 4
+CHECK_EVERY = 6
 #: Up to this many participant × statement cells the rating matrices are dense.
 DENSE_CELLS = 1_000_000
 
@@ -156,7 +156,11 @@ def bridging_scores(
     r_sum_u = np.asarray(rated_u.sum(axis=1), dtype=np.float64).ravel()
 
     mu = float(ratings.mean())
-    centred = sp.csr_matrix((ratings - mu, (n, u)), shape=shape)
+    centred: sp.csr_matrix | FloatArray = (
+        rated_n - mu * pattern_n
+        if isinstance(rated_n, np.ndarray)
+        else sp.csr_matrix((ratings - mu, (n, u)), shape=shape)
+    )
     # Leading singular vectors of the centred ratings (a few power steps) start the factors.
     fn = np.ones(n_n) / np.sqrt(n_n)
     fu = np.zeros(n_u)

@@ -73,19 +73,36 @@ def _initial(points: FloatArray, ids: NDArray[np.int64], k: int) -> list[Cluster
     return clusters
 
 
+def _nearest_exact(points: FloatArray, centers: FloatArray) -> NDArray[np.int64]:
+    dx = np.subtract.outer(points[:, 0], centers[:, 0])
+    dy = np.subtract.outer(points[:, 1], centers[:, 1])
+    dx *= dx
+    dy *= dy
+    dx += dy
+    return np.asarray(np.argmin(dx, axis=1), dtype=np.int64)
+
+
 def _nearest(points: FloatArray, centers: FloatArray) -> NDArray[np.int64]:
-    """Index of the nearest centre for each point (first one on ties), in chunks to bound memory."""
+    """Index of the nearest centre for each point (first one on ties), in chunks to bound memory.
+
+    Distances are compared as ``|c|² − 2·x·c`` (one matrix product); where two centres come within rounding
+    of each other, the point is decided again with exact differences, so ties break as with plain distances.
+    """
     out = np.empty(len(points), dtype=np.int64)
     chunk = 65536
-    cx, cy = centers[:, 0], centers[:, 1]
+    minus_twice = -2.0 * centers.T
+    norms = (centers * centers).sum(axis=1)
     for start in range(0, len(points), chunk):
         block = points[start : start + chunk]
-        dx = np.subtract.outer(block[:, 0], cx)
-        dy = np.subtract.outer(block[:, 1], cy)
-        dx *= dx
-        dy *= dy
-        dx += dy
-        out[start : start + chunk] = np.argmin(dx, axis=1)
+        expanded = block @ minus_twice
+        expanded += norms
+        best = np.argmin(expanded, axis=1)
+        lowest = expanded[np.arange(len(block)), best]
+        slack = 1e-9 * (1.0 + (block * block).sum(axis=1) + norms.max())
+        close = (expanded <= (lowest + slack)[:, None]).sum(axis=1) > 1
+        if close.any():
+            best[close] = _nearest_exact(block[close], centers)
+        out[start : start + chunk] = best
     return out
 
 

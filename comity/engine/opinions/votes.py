@@ -94,17 +94,21 @@ class Conversation:
             raise VoteError("timestamps must have the same length as the votes")
         if len(v) and (v.min() < -1 or v.max() > 1):
             raise VoteError("votes must be +1 (agree), -1 (disagree) or 0 (pass)")
-        sequence = np.arange(len(p), dtype=np.int64)
-        order = np.lexsort((sequence, t, s, p))
-        p, s, v, t = p[order], s[order], v[order], t[order]
-        boundary = np.ones(len(p), dtype=bool)
-        if len(p) > 1:
-            boundary[1:] = (p[1:] != p[:-1]) | (s[1:] != s[:-1])
+        participant_ids, rows_all = np.unique(p, return_inverse=True)
+        statement_ids, cols_all = np.unique(s, return_inverse=True)
+        n_cols = max(len(statement_ids), 1)
+        key = rows_all.astype(np.int64).ravel() * n_cols + cols_all.astype(np.int64).ravel()
+        # lexsort is stable: votes with the same pair and time keep their given order, so "latest" is the
+        # later timestamp, then the later position.
+        order = np.lexsort((t, key))
+        key, v, t = key[order], v[order], t[order]
+        boundary = np.ones(len(key), dtype=bool)
+        if len(key) > 1:
+            boundary[1:] = key[1:] != key[:-1]
         starts = np.flatnonzero(boundary)
-        ends = np.append(starts[1:], len(p)).astype(np.int64) - 1 if len(p) else starts
-        p, s, v, first = p[ends], s[ends], v[ends], t[starts]
-        participant_ids, rows = np.unique(p, return_inverse=True)
-        statement_ids, cols = np.unique(s, return_inverse=True)
+        ends = np.append(starts[1:], len(key)).astype(np.int64) - 1 if len(key) else starts
+        key, v, first = key[ends], v[ends], t[starts]
+        rows, cols = key // n_cols, key % n_cols
         return cls(
             participant_ids=participant_ids.astype(np.int64),
             statement_ids=statement_ids.astype(np.int64),
@@ -180,6 +184,10 @@ class Conversation:
 
     def statement_counts(self) -> tuple[IntArray, IntArray, IntArray]:
         """Agrees, disagrees and all votes per statement column, over every participant."""
+        return self._statement_counts
+
+    @cached_property
+    def _statement_counts(self) -> tuple[IntArray, IntArray, IntArray]:
         n = self.n_statements
         agree = np.bincount(self.cols[self.values == AGREE], minlength=n).astype(np.int64)
         disagree = np.bincount(self.cols[self.values == DISAGREE], minlength=n).astype(np.int64)
