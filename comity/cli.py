@@ -240,9 +240,11 @@ def build_parser() -> argparse.ArgumentParser:
     registry_export.add_argument("-o", "--output", help="file to write (default: standard output)")
     registry_export.set_defaults(handler=_registry_export)
 
+    from comity.cli_decisions import add_parsers as add_decisions
     from comity.cli_opinions import add_parser as add_opinions
 
     add_opinions(sub)
+    add_decisions(sub)
     return parser
 
 
