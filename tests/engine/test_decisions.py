@@ -171,6 +171,10 @@ def test_residents_meeting_and_council_motion() -> None:
     assert not tally(meeting, adults, five).passed  # 5 of 10 is not more than half present
     six = [*five, ("r5", "no")]
     assert tally(meeting, adults, six).passed  # 6 present, 5 of 6 agree
+    households = get_rule("residents-meeting-households")
+    homes = members(f"h{i}" for i in range(4))
+    assert tally(households, homes, [("h0", "yes"), ("h1", "yes"), ("h2", "no")]).passed  # 3 of 4, 2 of 3
+    assert not tally(households, homes, [("h0", "yes"), ("h1", "yes")]).passed  # 2 of 4 is not more than half
     council = get_rule("council-motion")
     nine = members(f"m{i}" for i in range(9))
     present = [("m0", "yes"), ("m1", "yes"), ("m2", "yes"), ("m3", "yes"), ("m4", "no"), ("m5", "abstain")]
