@@ -116,12 +116,12 @@ def tally_command(args: argparse.Namespace) -> int:
 
 def _tally_with_lines(rule: Any, voters: Any, rows: list[tuple[str, str, int]], name: str) -> Tally:
     """Tally, naming the ballot file's line when a ballot is refused."""
-    for index in range(len(rows)):
-        try:
-            tally(rule, voters, [(owner, choice) for owner, choice, _ in rows[: index + 1]])
-        except TallyError as error:
-            raise TallyError(f"{name}, line {rows[index][2]}: {error}") from error
-    return tally(rule, voters, [(owner, choice) for owner, choice, _ in rows])
+    try:
+        return tally(rule, voters, [(owner, choice) for owner, choice, _line in rows])
+    except TallyError as error:
+        if error.index is None:
+            raise
+        raise TallyError(f"{name}, line {rows[error.index][2]}: {error}") from error
 
 
 def describe(outcome: Tally, language: str) -> str:

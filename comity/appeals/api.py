@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
-from rest_framework import generics, serializers, status
+from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -41,11 +41,7 @@ from comity.appeals.serializers import (
 from comity.engine.category_suggest import suggest_categories
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community, MatterCategory
-
-
-def _service_error(error: DjangoValidationError) -> serializers.ValidationError:
-    detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-    return serializers.ValidationError(detail)
+from comity.web.api import service_error
 
 
 def _community(user: Any, community_id: int, perm: str | None = None) -> Community:
@@ -113,7 +109,7 @@ class AppealList(generics.GenericAPIView):  # type: ignore[type-arg]
         try:
             appeal = services.submit_appeal(request.user, community, **body.validated_data)
         except DjangoValidationError as error:
-            raise _service_error(error) from error
+            raise service_error(error) from error
         return Response(_detail(request, appeal), status=status.HTTP_201_CREATED)
 
 
@@ -194,7 +190,7 @@ class AppealEvents(APIView):
         try:
             STEPS[event](request.user, appeal, dict(body.validated_data))
         except DjangoValidationError as error:
-            raise _service_error(error) from error
+            raise service_error(error) from error
         return Response(_detail(request, appeal))
 
 

@@ -23,21 +23,13 @@ from rest_framework.views import APIView
 
 from comity.consultations import selectors, services
 from comity.consultations.models import Analysis, Consultation, Statement, Vote, VoteValue
+from comity.consultations.permissions import may_take_part
 from comity.structure import selectors as structure_selectors
-from comity.structure.models import Community
-
-
-def _service_error(error: DjangoValidationError) -> serializers.ValidationError:
-    detail = error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-    return serializers.ValidationError(detail)
-
-
-def _community(user: Any, community_id: int) -> Community:
-    return structure_selectors.get_community_for_user(user, community_id)
+from comity.web.api import service_error
 
 
 def _consultation(request: Request, community_id: int, consultation_id: int) -> Consultation:
-    community = _community(request.user, community_id)
+    community = structure_selectors.get_community_for_user(request.user, community_id)
     return selectors.get_consultation_for_user(request.user, community, consultation_id)
 
 
@@ -104,7 +96,7 @@ class ConsultationList(APIView):
 
     @extend_schema(responses=ConsultationSummarySerializer(many=True))
     def get(self, request: Request, community_id: int) -> Response:
-        community = _community(request.user, community_id)
+        community = structure_selectors.get_community_for_user(request.user, community_id)
         if not request.user.has_perm("consultations.see_consultations", community):
             raise Http404
         consultations = selectors.consultations_for(request.user, community)
@@ -118,10 +110,7 @@ class ConsultationDetail(APIView):
     def get(self, request: Request, community_id: int, consultation_id: int) -> Response:
         consultation = _consultation(request, community_id, consultation_id)
         user = request.user
-        may_take_part = (
-            bool(user.is_authenticated and user.has_perm("consultations.take_part", consultation))
-            and not user.is_superuser
-        )
+        taking_part = may_take_part(user, consultation)
         mine = (
             dict(
                 Vote.objects.filter(consultation=consultation, participant=user).values_list(
@@ -143,7 +132,7 @@ class ConsultationDetail(APIView):
         ]
         voted = sum(1 for s in statements if s["my_vote"] is not None)
         following = None
-        if may_take_part and consultation.is_open:
+        if taking_part and consultation.is_open:
             chosen = selectors.next_statement_for(user, consultation, voted=voted)
             following = chosen.number if chosen else None
         analysis = Analysis.objects.filter(consultation=consultation).first()
@@ -156,7 +145,7 @@ class ConsultationDetail(APIView):
             "opens_at": consultation.opens_at,
             "closes_at": consultation.closes_at,
             "allow_statements": consultation.allow_statements,
-            "may_take_part": may_take_part,
+            "may_take_part": taking_part,
             "voted": voted,
             "total": len(statements),
             "next_statement": following,
@@ -182,7 +171,7 @@ class ConsultationVotes(APIView):
         try:
             vote = services.cast_vote(request.user, statement, int(incoming.validated_data["value"]))
         except DjangoValidationError as error:
-            raise _service_error(error) from error
+            raise service_error(error) from error
         return Response({"statement": statement.number, "value": vote.value}, status=status.HTTP_201_CREATED)
 
 
@@ -197,7 +186,7 @@ class ConsultationStatements(APIView):
         try:
             statement = services.add_statement(request.user, consultation, incoming.validated_data["text"])
         except DjangoValidationError as error:
-            raise _service_error(error) from error
+            raise service_error(error) from error
         return Response(
             {"number": statement.number, "text": statement.text, "moderation": statement.moderation},
             status=status.HTTP_201_CREATED,

@@ -64,7 +64,7 @@ def compute_analysis(consultation_id: int) -> Analysis | None:
     The row is marked clean *before* the votes are read, so a vote that arrives during the computation marks it
     dirty again and queues the next run. Of two runs that overlap, the one that started last wins.
     """
-    consultation = Consultation.objects.filter(pk=consultation_id).select_related("community").first()
+    consultation = Consultation.objects.filter(pk=consultation_id).first()
     if consultation is None:
         return None
     row, _created = Analysis.objects.get_or_create(

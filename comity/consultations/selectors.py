@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -97,8 +98,14 @@ def progress_of(user: Any, consultation: Consultation) -> Progress:
 
 def stored_priorities(consultation: Consultation) -> dict[int, float]:
     """The comment priorities of the last opinion map (Pol.is ``comment-priorities``), by statement number."""
-    polis = Analysis.objects.filter(consultation=consultation).values_list("polis", flat=True).first()
-    raw = polis.get("comment-priorities") if isinstance(polis, dict) else None
+    # Only the priorities leave the database, not the whole Pol.is structure (megabytes for a big consultation):
+    # this runs for every statement a resident is shown.
+    raw = (
+        Analysis.objects.filter(consultation=consultation)
+        .annotate(priorities=KeyTransform("comment-priorities", "polis"))
+        .values_list("priorities", flat=True)
+        .first()
+    )
     priorities: dict[int, float] = {}
     if isinstance(raw, dict):
         for key, value in raw.items():

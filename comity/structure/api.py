@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from comity.structure import selectors, services
 from comity.structure.models import Community, GovernanceSubject, Responsibility
+from comity.web.api import service_error
 
 
 class CommunitySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
@@ -142,9 +143,6 @@ class ResponsibilityDetail(APIView):
                 notes=data.get("notes", row.notes),
             )
         except DjangoValidationError as error:
-            detail = (
-                error.message_dict if hasattr(error, "error_dict") else {"non_field_errors": error.messages}
-            )
-            raise serializers.ValidationError(detail) from error
+            raise service_error(error) from error
         fresh = selectors.responsibility_matrix(community).get(pk=row.pk)
         return Response(ResponsibilitySerializer(fresh).data)

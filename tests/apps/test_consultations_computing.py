@@ -228,3 +228,12 @@ def test_the_edit_page_offers_the_number_of_groups(world: Any, split: Any, clien
 
     page = client_for("committee_staff").get(reverse("consultations:edit", args=[world.harmony.pk, split.pk]))
     assert b'name="group_count"' in page.content
+
+
+def test_residents_are_offered_statements_by_the_stored_priorities(split: Any) -> None:
+    from comity.consultations import selectors
+
+    computing.compute_analysis(split.pk)
+    stored = {int(k): v for k, v in Analysis.objects.get(consultation=split).polis["comment-priorities"].items()}
+    assert selectors.stored_priorities(split) == stored
+    assert len(stored) == len(SPLIT)

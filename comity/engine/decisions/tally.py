@@ -10,7 +10,7 @@ take part and never agree (unless a rule measures approval over the votes cast o
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 from fractions import Fraction
@@ -26,7 +26,14 @@ class Choice(StrEnum):
 
 
 class TallyError(ValueError):
-    """Ballots that cannot be counted: an unknown voter, a second ballot, an unknown choice."""
+    """Ballots that cannot be counted: an unknown voter, a second ballot, an unknown choice.
+
+    ``index`` is the position (from 0) of the refused ballot, so a reader can name its line.
+    """
+
+    def __init__(self, message: str, index: int | None = None) -> None:
+        super().__init__(message)
+        self.index = index
 
 
 @dataclass(frozen=True)
@@ -253,14 +260,17 @@ def tally(rule: DecisionRule, voters: Sequence[Voter], ballots: Iterable[tuple[s
     by_key = {voter.key: voter for voter in voters}
     choices: dict[str, Choice] = {}
     count = 0
-    for name, raw in ballots:
+    for index, (name, raw) in enumerate(ballots):
         count += 1
         key = key_of.get(name)
         if key is None:
-            raise TallyError(f"{name!r} is not on the register for this decision")
+            raise TallyError(f"{name!r} is not on the register for this decision", index)
         if key in choices:
-            raise TallyError(f"a second ballot for {key!r}: one voter, one ballot")
-        choices[key] = _choice(raw)
+            raise TallyError(f"a second ballot for {key!r}: one voter, one ballot", index)
+        try:
+            choices[key] = _choice(raw)
+        except TallyError as error:
+            raise TallyError(str(error), index) from error
     totals: dict[Basis, BasisTotals] = {}
     for basis in rule.bases or (Basis.HEADCOUNT,):
 
@@ -294,7 +304,6 @@ def tally(rule: DecisionRule, voters: Sequence[Voter], ballots: Iterable[tuple[s
             consenting=consenting,
             passed=not concerned or Fraction(len(consenting), len(concerned)) >= rule.affected_consent,
         )
-    outcome = Tally(rule, totals, tuple(results), affected, voters=len(voters), ballots=count)
     return Tally(
         rule,
         totals,
@@ -302,18 +311,20 @@ def tally(rule: DecisionRule, voters: Sequence[Voter], ballots: Iterable[tuple[s
         affected,
         voters=len(voters),
         ballots=count,
-        shortfalls=tuple(shortfalls(outcome)),
+        shortfalls=tuple(shortfalls(rule, totals, results)),
     )
 
 
-def shortfalls(outcome: Tally) -> list[Shortfall]:
+def shortfalls(
+    rule: DecisionRule, totals_by_basis: Mapping[Basis, BasisTotals], results: Iterable[ThresholdResult]
+) -> list[Shortfall]:
     """For each failing threshold, how much more of its basis would carry it, if the newcomers voted yes."""
     out = []
-    for result in outcome.results:
+    for result in results:
         if result.passed:
             continue
         t = result.threshold
-        totals = outcome.totals[t.basis]
+        totals = totals_by_basis[t.basis]
         remaining = totals.eligible - totals.participating
         f = t.fraction
         if t.stage == Stage.PARTICIPATION:
@@ -323,7 +334,7 @@ def shortfalls(outcome: Tally) -> list[Shortfall]:
                 remaining + 1
             )  # unanimity already broken by a "no" or an abstention: newcomers cannot mend it
         else:
-            whole = totals.participating if outcome.rule.abstentions_participate else totals.cast
+            whole = totals.participating if rule.abstentions_participate else totals.cast
             more = max((f * whole - totals.yes) / (1 - f), Fraction(0))
         if t.basis != Basis.AREA:  # whole voters
             more = Fraction(int(more) + 1) if t.strict and more == int(more) else Fraction(-(-more // 1))

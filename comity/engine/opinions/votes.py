@@ -194,12 +194,6 @@ class Conversation:
         seen = np.bincount(self.cols, minlength=n).astype(np.int64)
         return agree, disagree, seen
 
-    def column_of(self, statement_id: int) -> int | None:
-        index = int(np.searchsorted(self.statement_ids, statement_id))
-        if index < self.n_statements and int(self.statement_ids[index]) == statement_id:
-            return index
-        return None
-
 
 def _first_positions(keys: IntArray, size: int) -> IntArray:
     """Where each key in ``range(size)`` first occurs in ``keys`` (keys that never occur are left out)."""
