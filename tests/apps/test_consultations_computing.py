@@ -234,6 +234,8 @@ def test_residents_are_offered_statements_by_the_stored_priorities(split: Any) -
     from comity.consultations import selectors
 
     computing.compute_analysis(split.pk)
-    stored = {int(k): v for k, v in Analysis.objects.get(consultation=split).polis["comment-priorities"].items()}
+    stored = {
+        int(k): v for k, v in Analysis.objects.get(consultation=split).polis["comment-priorities"].items()
+    }
     assert selectors.stored_priorities(split) == stored
     assert len(stored) == len(SPLIT)
