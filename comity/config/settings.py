@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "comity.notifications",
     "comity.appeals",
     "comity.consultations",
+    "comity.decisions",
     "comity.web",
     "comity.demo",
 ]

@@ -10,6 +10,7 @@ urlpatterns = [
     path("", include("comity.appeals.urls")),
     path("", include("comity.appeals.urls_settings")),
     path("", include("comity.consultations.urls")),
+    path("", include("comity.decisions.urls")),
     path("", include("comity.notifications.urls")),
     path("", include("comity.structure.urls")),
     path("", include("comity.appeals.urls_rates")),

@@ -1,0 +1,809 @@
+"""Decision pages: the list, the decision page (proposal, rule in words, ballot, live count, affected parties,
+cost plan, result and minorities), the receipt check and the public ballot log; and the staff pages (create and
+edit, register, paper ballots with a second check, proxies, the "would it pass?" simulator, cost plan).
+
+Thin, as everywhere: parse → permission → service → render. Every form is a plain POST that works without
+JavaScript; a refused step re-renders its form with the reason and changes nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from comity.consultations.models import DecisionDraft
+from comity.decisions import counting, services
+from comity.decisions.forms import (
+    AffectedUnitForm,
+    BallotForm,
+    CancelForm,
+    CostPlanForm,
+    DecisionForm,
+    ExtendForm,
+    MediationForm,
+    MinutesForm,
+    PaperBallotForm,
+    ProxyForm,
+    ReceiptForm,
+    TextForm,
+    ballot_values,
+)
+from comity.decisions.models import (
+    BallotKind,
+    CostPlan,
+    Decision,
+    DecisionStatus,
+    Elector,
+    LogEntry,
+    Participation,
+)
+from comity.decisions.register import units_in_scope
+from comity.decisions.services.parties import may_object, may_write_minority, objection_deadline
+from comity.decisions.services.voting import proxies_of, waiting_paper_ballots
+from comity.engine.decisions.ballot_log import LogEntry as ChainEntry
+from comity.engine.decisions.ballot_log import verify
+from comity.structure import selectors as structure_selectors
+from comity.structure.models import Community, Person
+from comity.structure.views import _apply_validation_error
+
+MANAGE = "decisions.manage_decisions"
+RECEIPTS_KEY = "decision_receipts"
+
+
+def _community(request: HttpRequest, community_id: int, perm: str = "decisions.see_decisions") -> Community:
+    return structure_selectors.get_community_for_user(request.user, community_id, perm=perm)
+
+
+def _decision(
+    request: HttpRequest, community_id: int, decision_id: int, perm: str = "decisions.see_decision"
+) -> Decision:
+    community = _community(request, community_id)
+    try:
+        decision = Decision.objects.select_related("community__street", "area", "subject", "draft").get(
+            community=community, pk=decision_id
+        )
+    except Decision.DoesNotExist as error:
+        raise Http404 from error
+    if not request.user.has_perm(perm, decision):
+        raise PermissionDenied
+    return decision
+
+
+def _url(decision: Decision, name: str = "detail", anchor: str = "") -> str:
+    url = reverse(f"decisions:{name}", args=[decision.community_id, decision.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+# --- the list -----------------------------------------------------------------------------------------------
+
+STATUS_ORDER = {
+    DecisionStatus.OPEN: 0,
+    DecisionStatus.CLOSED: 1,
+    DecisionStatus.DRAFT: 2,
+    DecisionStatus.CANCELLED: 3,
+}
+
+
+@login_required
+def decision_list(request: HttpRequest, community_id: int) -> HttpResponse:
+    community = _community(request, community_id)
+    can_manage = request.user.has_perm(MANAGE, community)
+    decisions = Decision.objects.filter(community=community).select_related("area")
+    if not can_manage:
+        decisions = decisions.exclude(status=DecisionStatus.DRAFT)
+    mine = set(
+        Elector.objects.filter(
+            decision__community=community, persons__user__pk=request.user.pk or 0, participations__isnull=True
+        ).values_list("decision_id", flat=True)
+    )
+    rows = sorted(decisions, key=lambda d: (STATUS_ORDER[DecisionStatus(d.status)], -d.closes_at.timestamp()))
+    for decision in rows:
+        decision.awaiting_me = decision.pk in mine and decision.accepts_ballots  # type: ignore[attr-defined]
+    return render(
+        request,
+        "decisions/list.html",
+        {"community": community, "decisions": rows, "can_manage": can_manage},
+    )
+
+
+# --- create and edit ----------------------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new(request: HttpRequest, community_id: int) -> HttpResponse:
+    community = _community(request, community_id, perm=MANAGE)
+    draft = None
+    if request.GET.get("draft") or request.POST.get("draft"):
+        try:
+            draft = DecisionDraft.objects.get(
+                community=community, pk=int(request.GET.get("draft") or request.POST["draft"])
+            )
+        except (DecisionDraft.DoesNotExist, ValueError) as error:
+            raise Http404 from error
+    initial = {"title": draft.title, "agenda": draft.body} if draft else {}
+    form = DecisionForm(request.POST or None, community=community, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.data_for_service()
+        data["draft"] = draft
+        try:
+            decision = services.create_decision(request.user, community, data, form.option_list())
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The decision is drafted. Check it, then open voting."))
+            return redirect(_url(decision))
+    return render(
+        request,
+        "decisions/form.html",
+        {"community": community, "form": form, "draft": draft, "decision": None},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def edit(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id, perm=MANAGE)
+    if decision.status != DecisionStatus.DRAFT:
+        messages.error(request, _("Only a draft can be edited; voting has opened."))
+        return redirect(_url(decision))
+    form = DecisionForm(request.POST or None, instance=decision, community=decision.community)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_decision(request.user, decision, form.data_for_service(), form.option_list())
+        except ValidationError as error:
+            _apply_validation_error(form, error)
+        else:
+            messages.success(request, _("The draft is saved."))
+            return redirect(_url(decision))
+    decision.refresh_from_db()
+    return render(
+        request,
+        "decisions/form.html",
+        {"community": decision.community, "form": form, "draft": decision.draft, "decision": decision},
+    )
+
+
+# --- the decision page --------------------------------------------------------------------------------------
+
+
+def _cost_rows(plan: CostPlan | None, my_units: set[int]) -> list[dict[str, Any]]:
+    if plan is None:
+        return []
+    return [
+        {
+            "unit": share["unit"],
+            "floor": share["floor"],
+            "amount": counting.money(share["amount_fen"]),
+            "compensation": counting.money(share["compensation_fen"]) if share["compensation_fen"] else "",
+            "mine": share.get("unit_id") in my_units,
+        }
+        for share in plan.plan.get("shares", [])
+    ]
+
+
+def detail_context(request: HttpRequest, decision: Decision, **extra: Any) -> dict[str, Any]:
+    user = request.user
+    rule = counting.rule_of(decision)
+    can_manage = user.has_perm(MANAGE, decision)
+    eligibilities = services.electors_for(user, decision)
+    ballot_forms = [
+        (e, BallotForm(decision=decision, prefix=f"e{e.elector.pk}")) for e in eligibilities if not e.voted
+    ]
+    if "ballot_error" in extra:
+        elector_id, bound = extra.pop("ballot_error")
+        ballot_forms = [(e, bound if e.elector.pk == elector_id else f) for e, f in ballot_forms]
+    result = None
+    if decision.status == DecisionStatus.CLOSED:
+        result = decision.result
+    elif decision.status == DecisionStatus.OPEN:
+        result = counting.count(decision)
+    plan = CostPlan.objects.filter(decision=decision).first()
+    my_units: set[int] = set()
+    person_ids = (
+        list(Person.objects.filter(user=user).values_list("pk", flat=True)) if user.is_authenticated else []
+    )
+    if person_ids:
+        from comity.structure.models import Ownership
+
+        my_units = set(Ownership.objects.filter(person_id__in=person_ids).values_list("unit_id", flat=True))
+    receipts = request.session.pop(f"{RECEIPTS_KEY}:{decision.pk}", None)
+    objections = list(decision.objections.select_related("elector").order_by("created_at"))
+    own_electors = [e.elector for e in eligibilities if not e.proxy]
+    context = {
+        "community": decision.community,
+        "decision": decision,
+        "rule": rule,
+        "rule_title": counting.rule_title(rule),
+        "rule_lines": counting.rule_lines(rule),
+        "options": list(decision.options.all()),
+        "eligibilities": eligibilities,
+        "ballot_forms": ballot_forms,
+        "receipts": receipts,
+        "result": result,
+        "lines": counting.explain(result) if result else [],
+        "shortfalls": counting.explain_shortfalls(result)
+        if result and decision.status == DecisionStatus.OPEN
+        else [],
+        "totals": counting.totals_table(result) if result else [],
+        "option_rows": counting.option_rows(result) if result else [],
+        "affected_units": list(decision.affected_units.select_related("unit__building")),
+        "objections": objections,
+        "mediations": list(decision.mediations.select_related("objection")),
+        "minority_statements": list(decision.minority_statements.all()),
+        "may_object": may_object(decision) and bool(own_electors),
+        "objection_deadline": objection_deadline(decision),
+        "own_electors": own_electors,
+        "minority_electors": may_write_minority(user, decision),
+        "plan": plan,
+        "cost_rows": _cost_rows(plan, my_units),
+        "plan_money": {
+            key: counting.money(plan.plan.get(f"{key}_fen", 0))
+            for key in ("total", "subsidy", "owners", "compensation")
+        }
+        if plan
+        else {},
+        "can_manage": can_manage,
+        "electors_total": decision.electors.count(),
+        "participations_total": Participation.objects.filter(decision=decision, counted=True).count(),
+        "objection_form": TextForm(prefix="objection"),
+        "minority_form": TextForm(prefix="minority"),
+    }
+    if can_manage:
+        context.update(
+            {
+                "extend_form": ExtendForm(),
+                "cancel_form": CancelForm(),
+                "minutes_form": MinutesForm(initial={"minutes": decision.minutes}),
+                "mediation_form": MediationForm(objections=objections),
+                "affected_form": AffectedUnitForm(units=units_in_scope(decision)),
+                "waiting_paper": waiting_paper_ballots(decision).count(),
+            }
+        )
+    context.update(extra)
+    return context
+
+
+@login_required
+def detail(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id)
+    return render(request, "decisions/detail.html", detail_context(request, decision))
+
+
+def _refused(request: HttpRequest, decision: Decision, error: ValidationError, **extra: Any) -> HttpResponse:
+    context = detail_context(request, decision, **extra)
+    context["errors"] = error.messages
+    return render(request, "decisions/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def vote(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id)
+    try:
+        elector_id = int(request.POST.get("elector", ""))
+    except ValueError as error:
+        raise PermissionDenied from error
+    form = BallotForm(request.POST, decision=decision, prefix=f"e{elector_id}")
+    if not form.is_valid():
+        return _refused(
+            request, decision, ValidationError(_("Check your ballot.")), ballot_error=(elector_id, form)
+        )
+    try:
+        receipt = services.cast_ballot(request.user, decision, elector_id, **ballot_values(form, decision))
+    except ValidationError as error:
+        return _refused(request, decision, error)
+    key = f"{RECEIPTS_KEY}:{decision.pk}"
+    request.session[key] = [*request.session.get(key, []), receipt]
+    messages.success(request, _("Your ballot has been counted. Keep your receipt code to check it later."))
+    return redirect(_url(decision, anchor="receipt"))
+
+
+def _staff_post(
+    request: HttpRequest, decision: Decision, action: Any, success: str, anchor: str = ""
+) -> HttpResponse:
+    try:
+        action()
+    except ValidationError as error:
+        return _refused(request, decision, error)
+    messages.success(request, success)
+    return redirect(_url(decision, anchor=anchor))
+
+
+@login_required
+@require_POST
+def open_voting(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id, perm=MANAGE)
+    try:
+        summary = services.open_voting(request.user, decision)
+    except ValidationError as error:
+        return _refused(request, decision, error)
+    messages.success(
+        request, _("Voting is open. The register holds %(n)s electors.") % {"n": summary["electors"]}
+    )
+    if summary["unowned"]:
+        messages.warning(
+            request,
+            _(
+                "%(n)s units have no owner on record: their area counts in the total, but nobody can vote for them. "
+                "Complete the registry for the next vote."
+            )
+            % {"n": summary["unowned"]},
+        )
+    return redirect(_url(decision))
+
+
+@login_required
+@require_POST
+def extend(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id, perm=MANAGE)
+    form = ExtendForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, decision, ValidationError(_("Give the new closing time.")), extend_form=form)
+    return _staff_post(
+        request,
+        decision,
+        lambda: services.extend_voting(request.user, decision, form.cleaned_data["closes_at"]),
+        _("Voting is extended."),
+    )
+
+
+@login_required
+@require_POST
+def close(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id, perm=MANAGE)
+    return _staff_post(
+        request,
+        decision,
+        lambda: services.close_decision(request.user, decision),
+        _("The result is published."),
+        "result",
+    )
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id, perm=MANAGE)
+    form = CancelForm(request.POST)
+    if not form.is_valid():
+        return _refused(
+            request, decision, ValidationError(_("Say why the decision is cancelled.")), cancel_form=form
+        )
+    return _staff_post(
+        request,
+        decision,
+        lambda: services.cancel_decision(request.user, decision, form.cleaned_data["reason"]),
+        _("The decision is cancelled."),
+    )
+
+
+@login_required
+@require_POST
+def minutes(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id, perm=MANAGE)
+    form = MinutesForm(request.POST)
+    if not form.is_valid():
+        return _refused(request, decision, ValidationError(list(form.errors["minutes"])), minutes_form=form)
+    return _staff_post(
+        request,
+        decision,
+        lambda: services.save_minutes(request.user, decision, form.cleaned_data["minutes"]),
+        _("The minutes are saved."),
+        "minutes",
+    )
+
+
+@login_required
+@require_POST
+def affected_add(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id, perm=MANAGE)
+    form = AffectedUnitForm(request.POST, units=units_in_scope(decision))
+    if not form.is_valid():
+        return _refused(
+            request, decision, ValidationError(_("Choose a unit and how it is affected.")), affected_form=form
+        )
+    data = form.cleaned_data
+    return _staff_post(
+        request,
+        decision,
+        lambda: services.add_affected_unit(
+            request.user, decision, data["unit"], data["impact"], data["note"]
+        ),
+        _("The unit is listed as affected."),
+        "affected",
+    )
+
+
+@login_required
+@require_POST
+def affected_remove(
+    request: HttpRequest, community_id: int, decision_id: int, affected_id: int
+) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id, perm=MANAGE)
+    return _staff_post(
+        request,
+        decision,
+        lambda: services.remove_affected_unit(request.user, decision, affected_id),
+        _("The unit is no longer listed as affected."),
+        "affected",
+    )
+
+
+@login_required
+@require_POST
+def objection(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id)
+    form = TextForm(request.POST, prefix="objection")
+    if not form.is_valid():
+        return _refused(request, decision, ValidationError(_("Write your objection.")), objection_form=form)
+    return _staff_post(
+        request,
+        decision,
+        lambda: services.submit_objection(
+            request.user, decision, form.cleaned_data["elector"], form.cleaned_data["text"]
+        ),
+        _("Your objection is on the decision's page."),
+        "objections",
+    )
+
+
+@login_required
+@require_POST
+def objection_withdraw(
+    request: HttpRequest, community_id: int, decision_id: int, objection_id: int
+) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id)
+    return _staff_post(
+        request,
+        decision,
+        lambda: services.withdraw_objection(request.user, decision, objection_id),
+        _("Your objection is withdrawn."),
+        "objections",
+    )
+
+
+@login_required
+@require_POST
+def mediation(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id, perm=MANAGE)
+    form = MediationForm(request.POST, objections=decision.objections.all())
+    if not form.is_valid():
+        return _refused(
+            request, decision, ValidationError(_("Check the mediation record.")), mediation_form=form
+        )
+    data = form.cleaned_data
+    return _staff_post(
+        request,
+        decision,
+        lambda: services.record_mediation(
+            request.user,
+            decision,
+            objection_id=data["objection"] or None,
+            held_on=data["held_on"],
+            attendees=data["attendees"],
+            record=data["record"],
+            outcome=data["outcome"],
+        ),
+        _("The mediation is recorded."),
+        "objections",
+    )
+
+
+@login_required
+@require_POST
+def minority(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id)
+    form = TextForm(request.POST, prefix="minority")
+    if not form.is_valid():
+        return _refused(request, decision, ValidationError(_("Write your statement.")), minority_form=form)
+    return _staff_post(
+        request,
+        decision,
+        lambda: services.add_minority_statement(
+            request.user, decision, form.cleaned_data["elector"], form.cleaned_data["text"]
+        ),
+        _("Your statement is published with the result."),
+        "minority",
+    )
+
+
+# --- receipts and the ballot log ----------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def receipt(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id)
+    form = ReceiptForm(request.POST or None)
+    check = None
+    if request.method == "POST" and form.is_valid():
+        check = services.check_receipt(decision, form.cleaned_data["code"])
+    labels = {str(o.position): o.label for o in decision.options.all()}
+    selection: list[str] = []
+    if check and check.found:
+        if decision.ballot_kind == BallotKind.APPROVAL:
+            selection = [labels.get(str(p), str(p)) for p in check.selection]
+        elif decision.ballot_kind == BallotKind.RANKED:
+            selection = [" = ".join(labels.get(str(p), str(p)) for p in group) for group in check.selection]
+    return render(
+        request,
+        "decisions/receipt.html",
+        {
+            "community": decision.community,
+            "decision": decision,
+            "form": form,
+            "check": check,
+            "selection": selection,
+        },
+        status=400 if request.method == "POST" and not form.is_valid() else 200,
+    )
+
+
+def _chain(decision: Decision) -> list[ChainEntry]:
+    return [
+        ChainEntry(e.sequence, e.content, e.previous, e.hash)
+        for e in LogEntry.objects.filter(decision=decision).order_by("sequence")
+    ]
+
+
+@login_required
+def ballot_log(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id)
+    chain = _chain(decision)
+    verification = verify(chain)
+    head_ok = not chain or chain[-1].hash == decision.log_head
+    page = Paginator(LogEntry.objects.filter(decision=decision).order_by("sequence"), 100).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "decisions/log.html",
+        {
+            "community": decision.community,
+            "decision": decision,
+            "page": page,
+            "verification": verification,
+            "head_ok": head_ok,
+        },
+    )
+
+
+@login_required
+def ballot_log_json(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id)
+    entries = [
+        {"sequence": e.sequence, "content": e.content, "previous": e.previous, "hash": e.hash}
+        for e in _chain(decision)
+    ]
+    response = JsonResponse(
+        {"decision": decision.pk, "title": decision.title, "head": decision.log_head, "entries": entries},
+        json_dumps_params={"ensure_ascii": False, "indent": 1},
+    )
+    response["Content-Disposition"] = f'attachment; filename="decision-{decision.pk}-ballot-log.json"'
+    return response
+
+
+# --- staff pages --------------------------------------------------------------------------------------------
+
+
+@login_required
+def register(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id, perm=MANAGE)
+    electors = Elector.objects.filter(decision=decision).prefetch_related("participations")
+    query = request.GET.get("q", "").strip()
+    if query:
+        electors = electors.filter(units__icontains=query) | electors.filter(label__icontains=query)
+    page = Paginator(electors.order_by("building", "units", "pk"), 200).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "decisions/register.html",
+        {"community": decision.community, "decision": decision, "page": page, "query": query},
+    )
+
+
+def _electors_left(decision: Decision) -> Any:
+    return Elector.objects.filter(decision=decision, participations__isnull=True).order_by(
+        "building", "units", "pk"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id, perm=MANAGE)
+    form = PaperBallotForm(request.POST or None, electors=_electors_left(decision), decision=decision)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                code = services.enter_paper_ballot(
+                    request.user,
+                    decision,
+                    data["elector"],
+                    data["reference"],
+                    **ballot_values(form, decision),
+                )
+            except ValidationError as error:
+                _apply_validation_error(form, error)
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "Paper ballot %(reference)s is entered. Another person must now check it. Receipt for the voter: %(code)s"
+                    )
+                    % {"reference": data["reference"], "code": code},
+                )
+                return redirect(_url(decision, "paper"))
+        else:
+            status = 400
+    return render(
+        request,
+        "decisions/paper.html",
+        {
+            "community": decision.community,
+            "decision": decision,
+            "form": form,
+            "waiting": waiting_paper_ballots(decision),
+            "labels": {o.position: o.label for o in decision.options.all()},
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def paper_check(
+    request: HttpRequest, community_id: int, decision_id: int, participation_id: int
+) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id, perm=MANAGE)
+    matches = request.POST.get("verdict") == "matches"
+    try:
+        services.check_paper_ballot(request.user, decision, participation_id, matches=matches)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+        return redirect(_url(decision, "paper"))
+    if matches:
+        messages.success(request, _("The paper ballot is checked and counted."))
+    else:
+        messages.warning(request, _("The entry was removed. Enter the paper ballot again."))
+    return redirect(_url(decision, "paper"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def proxies(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id, perm=MANAGE)
+    people = Person.objects.filter(
+        community=decision.community, verified_at__isnull=False, user__isnull=False
+    ).order_by("full_name")
+    form = ProxyForm(request.POST or None, electors=_electors_left(decision), people=people)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.record_proxy(
+                    request.user,
+                    decision,
+                    data["elector"],
+                    data["proxy"],
+                    data["document"],
+                    data["signed_on"],
+                )
+            except ValidationError as error:
+                _apply_validation_error(form, error)
+                status = 400
+            else:
+                messages.success(request, _("The proxy is recorded; they can now vote for the owner."))
+                return redirect(_url(decision, "proxies"))
+        else:
+            status = 400
+    return render(
+        request,
+        "decisions/proxies.html",
+        {
+            "community": decision.community,
+            "decision": decision,
+            "form": form,
+            "proxies": proxies_of(decision),
+        },
+        status=status,
+    )
+
+
+SIMULATOR_LIMIT = 500
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def simulator(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    """Staff try "what if these owners voted so?" against the live count, one building at a time."""
+    decision = _decision(request, community_id, decision_id, perm=MANAGE)
+    if decision.status != DecisionStatus.OPEN or decision.ballot_kind != BallotKind.MOTION:
+        messages.error(request, _("The simulator works on a yes-or-no vote while voting is open."))
+        return redirect(_url(decision))
+    left = _electors_left(decision)
+    buildings = sorted({b for b in left.values_list("building", flat=True) if b})
+    building = (
+        request.GET.get("building") or request.POST.get("building") or (buildings[0] if buildings else "")
+    )
+    shown = list(left.filter(building=building)[:SIMULATOR_LIMIT] if building else left[:SIMULATOR_LIMIT])
+    assumed: dict[str, str] = {}
+    if request.method == "POST":
+        everyone = request.POST.get("everyone")
+        for elector in shown:
+            value = everyone or request.POST.get(f"e{elector.pk}", "")
+            if value in ("yes", "no", "abstain"):
+                assumed[elector.key] = value
+    result = counting.count(decision, extra=assumed)
+    return render(
+        request,
+        "decisions/simulator.html",
+        {
+            "community": decision.community,
+            "decision": decision,
+            "rows": [(e, assumed.get(e.key, "")) for e in shown],
+            "choices": [("yes", _("Yes")), ("no", _("No")), ("abstain", _("Abstain"))],
+            "buildings": buildings,
+            "building": building,
+            "assumed_count": len(assumed),
+            "result": result,
+            "lines": counting.explain(result),
+            "shortfalls": counting.explain_shortfalls(result),
+            "passes": counting.passed_of(result),
+            "secret": decision.secret,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cost_plan(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    decision = _decision(request, community_id, decision_id, perm=MANAGE)
+    plan = CostPlan.objects.filter(decision=decision).first()
+    initial = {}
+    if plan:
+        initial = {
+            "total": plan.total_fen / 100,
+            "method": plan.method,
+            "floor_values": ", ".join(f"{k}: {v}" for k, v in plan.floor_values.items()),
+            "subsidy_percent": plan.subsidy_percent,
+            "subsidy_cap": plan.subsidy_cap_fen / 100 if plan.subsidy_cap_fen is not None else None,
+            "compensation": ", ".join(f"{k}: {v / 100:g}" for k, v in plan.compensation.items()),
+        }
+    form = CostPlanForm(request.POST or None, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.set_cost_plan(request.user, decision, form.data_for_service())
+            except ValidationError as error:
+                _apply_validation_error(form, error)
+                status = 400
+            else:
+                messages.success(
+                    request,
+                    _("The cost-sharing plan is saved; every unit's amount is on the decision's page."),
+                )
+                return redirect(_url(decision, anchor="costs"))
+        else:
+            status = 400
+    return render(
+        request,
+        "decisions/cost_plan.html",
+        {"community": decision.community, "decision": decision, "form": form, "plan": plan},
+        status=status,
+    )
