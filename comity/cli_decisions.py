@@ -14,6 +14,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
+from comity.engine.decisions.ballot_log import GENESIS, LogEntry, find_receipt, verify
 from comity.engine.decisions.costs import CostError, ShareUnit, Subsidy, split_costs
 from comity.engine.decisions.files import FileError, read_ballots, read_units
 from comity.engine.decisions.rules import PRESETS, Basis, Stage, UnknownRule, get_rule
@@ -39,6 +40,13 @@ def add_parsers(sub: Any) -> None:
     run.add_argument("--json", action="store_true", help="print the tally as JSON")
     run.add_argument("--language", default="en", choices=["en", "zh-hans"])
     run.set_defaults(handler=tally_command)
+
+    check = decide_sub.add_parser(
+        "verify-log", help="recompute the hash chain of a downloaded ballot log (decision-N-ballot-log.json)"
+    )
+    check.add_argument("path", metavar="FILE.json")
+    check.add_argument("--receipt", help="also find the ballot of this receipt code")
+    check.set_defaults(handler=verify_log_command)
 
     costs = sub.add_parser("costs", help="share the cost of a common investment among units")
     costs_sub = costs.add_subparsers(dest="costs_command", metavar="ACTION", required=True)
@@ -71,6 +79,42 @@ def _translation(language: str) -> Any:
     from django.utils import translation
 
     return translation.override(language)
+
+
+def verify_log_command(args: argparse.Namespace) -> int:
+    """Exit 0 when the chain is intact (and the receipt, if given, is in it), 1 otherwise."""
+    try:
+        data = json.loads(_read(args.path))
+        entries = [
+            LogEntry(int(e["sequence"]), e["content"], str(e["previous"]), str(e["hash"]))
+            for e in data["entries"]
+        ]
+        head = str(data.get("head", ""))
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        print(f"Cannot read the ballot log {args.path}: {error}", file=sys.stderr)
+        return 1
+    result = verify(entries)
+    if not result.ok:
+        print(
+            f"BROKEN at entry #{result.first_bad}: {result.reason} ({result.checked} entries checked before it)"
+        )
+        return 1
+    if head and entries and entries[-1].hash != head:
+        print("BROKEN: the last entry is not the head the log was published with")
+        return 1
+    print(
+        f"OK: {result.checked} entries, the chain is intact; head {entries[-1].hash if entries else GENESIS}"
+    )
+    if args.receipt:
+        code = "".join(ch for ch in args.receipt.upper() if ch.isalnum())
+        found = find_receipt(entries, "-".join(code[i : i + 5] for i in range(0, len(code), 5)))
+        if found is None:
+            print("The receipt is not in this log (a secret ballot enters it when voting closes).")
+            return 1
+        print(
+            f"The receipt is entry #{found.sequence}: {json.dumps(dict(found.content), ensure_ascii=False)}"
+        )
+    return 0
 
 
 def rules_command(args: argparse.Namespace) -> int:

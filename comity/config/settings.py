@@ -182,6 +182,8 @@ CELERY_BEAT_SCHEDULE = {
     "appeal-deadlines": {"task": "comity.appeals.check_deadlines", "schedule": 300.0},
     # Opinion maps are queued by every vote; this sweep only catches up on tasks a broker outage lost.
     "consultation-analyses": {"task": "comity.consultations.recompute_dirty_analyses", "schedule": 60.0},
+    # Decisions whose voting time is over close and publish their result.
+    "decisions-close": {"task": "comity.decisions.close_due_decisions", "schedule": 60.0},
 }
 
 REST_FRAMEWORK = {

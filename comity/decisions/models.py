@@ -159,6 +159,11 @@ class Decision(models.Model):
         return self.status == DecisionStatus.OPEN and self.opens_at <= now < self.closes_at
 
     @property
+    def voting_over(self) -> bool:
+        """Open, but its time is up: the result is published when it is closed (by staff or the minute sweep)."""
+        return self.status == DecisionStatus.OPEN and timezone.now() >= self.closes_at
+
+    @property
     def accepts_ballots(self) -> bool:
         return self.accepts_ballots_at(timezone.now())
 

@@ -29,7 +29,7 @@ def when(moment: Any) -> str:
 def locked(decision: Decision) -> Decision:
     """The decision row, locked for the transaction: ballots and log entries of one decision are serialised."""
     return (
-        Decision.objects.select_for_update()
+        Decision.objects.select_for_update(of=("self",))
         .select_related("community__street", "area", "subject")
         .get(pk=decision.pk)
     )

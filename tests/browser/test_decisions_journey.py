@@ -1,0 +1,216 @@
+"""Decisions on a phone: an owner casts a ballot, keeps the receipt code and checks it (in large text too);
+staff type in a paper ballot that counts only after a second manager has compared it with the paper; and a
+resident reads a published result, every threshold explained, and the ballot log whose chain is intact."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from comity.decisions.models import Ballot, LogEntry, Participation
+from tests.apps.decisions import end_voting, make_decision, make_estate, vote_for
+
+from .conftest import PHONE, screenshot, signed_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _no_sideways_scrolling(page: Any) -> None:
+    width, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    assert inner == PHONE["width"]
+    assert width <= inner, f"{page.url} is {width}px wide on a {inner}px phone"
+
+
+def _counted_so_far(page: Any) -> int:
+    text = page.locator("#result").get_by_text(re.compile(r"\d+ ballots? counted so far")).inner_text()
+    return int(re.search(r"(\d+) ballots? counted so far", text).group(1))  # type: ignore[union-attr]
+
+
+def test_an_owner_votes_and_checks_the_receipt(browser: Any, live_server: Any, world: Any) -> None:
+    estate = make_estate(world)
+    decision = make_decision(world, estate)
+    base = f"{live_server.url}/c/{world.harmony.pk}/decisions/"
+    with signed_in(browser, live_server, estate.owners["302"].username, world.password) as page:
+        page.goto(f"{live_server.url}/c/{world.harmony.pk}/")
+        page.get_by_role("link", name="Decisions", exact=True).click()
+        page.get_by_role("heading", name="Decisions", level=1).wait_for()
+        assert page.url == base
+        card = page.locator(".decision-list li").filter(has_text="Elevator for stairwell 5-1")
+        assert card.get_by_text("Your vote is awaited").is_visible()
+        screenshot(page, "decision-list")
+
+        card.get_by_role("link", name="Elevator for stairwell 5-1").click()
+        page.get_by_role("heading", name="Elevator for stairwell 5-1", level=1).wait_for()
+        assert page.url == f"{base}{decision.pk}/"
+        rule = page.locator("#rule")
+        assert rule.get_by_role("heading", name="How it is decided").is_visible()
+        assert rule.get_by_text("Every owner of an affected unit must consent separately.").is_visible()
+        assert rule.get_by_text("10 electors on the register.").is_visible()
+        ballot = page.locator("#vote")
+        assert ballot.get_by_role("heading", name="For 5-302").is_visible()
+        _no_sideways_scrolling(page)
+        screenshot(page, "decision-ballot")
+
+        ballot.get_by_label("Yes", exact=True).check()
+        ballot.get_by_role("button", name="Cast my ballot").click()
+        page.get_by_role("heading", name="Your receipt").wait_for()
+        assert page.url.endswith("#receipt")
+        assert page.get_by_text("Your ballot has been counted.").is_visible()
+        assert page.locator("#vote").get_by_text("Your ballot for 5-302 has been received.").is_visible()
+        code = page.get_by_test_id("receipt-code").inner_text().strip()
+        assert re.fullmatch(r"[A-Z2-9]{5}-[A-Z2-9]{5}-[A-Z2-9]{5}", code), code
+        _no_sideways_scrolling(page)
+        screenshot(page, "decision-receipt-code")
+
+        page.locator("#receipt").get_by_role("link", name="Check a receipt").click()
+        page.get_by_role("heading", name="Check a receipt", level=1).wait_for()
+        page.get_by_label("Receipt code").fill(code.lower())
+        page.get_by_role("button", name="Check", exact=True).click()
+        found = page.locator("#receipt-result")
+        found.get_by_role("heading", name="Your ballot is counted").wait_for()
+        assert "It was recorded as: Yes" in found.inner_text()
+        sequence = Ballot.objects.get(decision=decision).log_sequence
+        assert sequence == 2  # after the entry that opened the vote
+        assert found.get_by_text(f"It is entry #{sequence} of the ballot log").is_visible()
+        _no_sideways_scrolling(page)
+        screenshot(page, "decision-receipt-check")
+
+        page.get_by_role("button", name="Larger text").click()
+        page.wait_for_load_state()
+        assert "large-text" in (page.locator("html").get_attribute("class") or "")
+        page.get_by_label("Receipt code").fill(code.lower())
+        page.get_by_role("button", name="Check", exact=True).click()
+        page.locator("#receipt-result").get_by_role("heading", name="Your ballot is counted").wait_for()
+        _no_sideways_scrolling(page)
+        screenshot(page, "decision-receipt-check-large-text")
+        page.goto(f"{base}{decision.pk}/")
+        assert "large-text" in (page.locator("html").get_attribute("class") or "")
+        _no_sideways_scrolling(page)
+        screenshot(page, "decision-detail-large-text")
+        page.goto(base)
+        _no_sideways_scrolling(page)
+        assert page.get_by_text("Your vote is awaited").count() == 0
+
+
+def test_a_paper_ballot_counts_after_a_second_manager_checks_it(
+    browser: Any, live_server: Any, world: Any
+) -> None:
+    estate = make_estate(world)
+    decision = make_decision(world, estate)
+    vote_for(decision, [estate.owners["501"], estate.owners["502"]])
+    url = f"{live_server.url}/c/{world.harmony.pk}/decisions/{decision.pk}/"
+
+    with signed_in(browser, live_server, "chen", world.password) as page:
+        page.goto(url)
+        assert _counted_so_far(page) == 2
+        page.get_by_role("link", name="Paper ballots").click()
+        page.get_by_role("heading", name="Paper ballots", level=1).wait_for()
+        form = page.locator("form").filter(has=page.get_by_role("button", name="Enter for a second check"))
+        form.get_by_label("Elector").select_option(label="5-402 · Owner402")
+        form.get_by_label("Number on the paper ballot").fill("P-0042")
+        form.get_by_label("No", exact=True).check()
+        screenshot(page, "decision-paper-entry")
+        form.get_by_role("button", name="Enter for a second check").click()
+        page.get_by_text("Paper ballot P-0042 is entered. Another person must now check it.").wait_for()
+        waiting = page.locator("#waiting .paper-check")
+        assert waiting.count() == 1
+        assert waiting.get_by_text("Paper ballot P-0042").is_visible()
+        assert "Entered as: No" in waiting.inner_text()
+        assert waiting.get_by_text("You entered this ballot; someone else must check it.").is_visible()
+        assert waiting.get_by_role("button", name="Matches the paper: count it").count() == 0
+        _no_sideways_scrolling(page)
+        screenshot(page, "decision-paper-waiting")
+        page.goto(url)
+        assert _counted_so_far(page) == 2  # not counted before the second check
+
+    participation = Participation.objects.get(decision=decision, paper_reference="P-0042")
+    assert participation.counted is False
+    with signed_in(browser, live_server, "shu", world.password) as page:
+        page.goto(url)
+        paper = page.get_by_role("link", name="Paper ballots")
+        assert paper.locator(".badge").inner_text() == "1"
+        paper.click()
+        article = page.locator("#waiting .paper-check")
+        assert "Entered by" in article.inner_text()
+        screenshot(page, "decision-paper-check")
+        article.get_by_role("button", name="Matches the paper: count it").click()
+        page.get_by_text("The paper ballot is checked and counted.").wait_for()
+        assert page.locator("#waiting").get_by_text("No paper ballot is waiting.").is_visible()
+        page.locator(".breadcrumb").get_by_role("link", name="Elevator for stairwell 5-1").click()
+        page.get_by_role("heading", name="Elevator for stairwell 5-1", level=1).wait_for()
+        assert _counted_so_far(page) == 3
+        no_row = page.locator("#result table tbody tr").first
+        assert no_row.locator("td").nth(3).inner_text() == "80.00 m²"  # the "No" column, by area
+        _no_sideways_scrolling(page)
+        screenshot(page, "decision-after-paper-check")
+
+    participation.refresh_from_db()
+    assert participation.counted is True
+    assert participation.checked_by == world.user("street_official")
+
+
+def test_a_resident_reads_the_published_result_and_the_ballot_log(
+    browser: Any, live_server: Any, world: Any
+) -> None:
+    estate = make_estate(world)
+    decision = make_decision(world, estate, affected=[estate.units["201"]])
+    yes = [estate.owners[n] for n in ("201", "301", "302", "401", "402", "501", "502", "601")]
+    vote_for(decision, yes, "yes")
+    vote_for(decision, [estate.owners["602"]], "no")
+    end_voting(decision)
+    url = f"{live_server.url}/c/{world.harmony.pk}/decisions/{decision.pk}/"
+
+    with signed_in(browser, live_server, "chen", world.password) as page:
+        page.goto(url)
+        page.get_by_role("button", name="Close voting and publish the result").click()
+        page.get_by_text("The result is published.").wait_for()
+        assert page.url.endswith("#result")
+    decision.refresh_from_db()
+    assert decision.status == "closed"
+    assert decision.passed is True
+
+    with signed_in(browser, live_server, "rui", world.password) as page:
+        page.goto(url)
+        result = page.locator("#result")
+        assert result.get_by_role("heading", name="Result").is_visible()
+        assert result.locator(".result__verdict").inner_text() == "Passed"
+        lines = [line.strip() for line in result.locator(".threshold__text").all_inner_texts()]
+        # 9 of 10 owners took part with 780 of 900 m²; 8 of 9 (690 of 780 m²) said yes.
+        assert lines == [
+            "Participation by area: 86.7% ≥ 66.7% ✓",
+            "Participation by headcount: 90.0% ≥ 66.7% ✓",
+            "Approval by area: 88.5% ≥ 75.0% ✓",
+            "Approval by headcount: 88.9% ≥ 75.0% ✓",
+            "Consent of affected owners: 1 of 1, 100.0% needed ✓",
+        ], lines
+        details = result.locator(".threshold__detail").all_inner_texts()
+        assert details[0] == "780.00 of 900.00 m²"
+        table = result.get_by_role("table", name="Totals by counting basis")
+        headers = table.locator("thead th").all_inner_texts()
+        assert headers == ["Basis", "May vote", "Took part", "Yes", "No", "Abstain"]
+        rows = {
+            r.locator("th").inner_text(): r.locator("td").all_inner_texts()
+            for r in table.locator("tbody tr").all()
+        }
+        assert rows["area"] == ["900.00 m²", "780.00 m²", "690.00 m²", "90.00 m²", "0.00 m²"]
+        headcount = rows["headcount"]
+        assert headcount[:3] == ["10 voters", "9 voters", "8 voters"]
+        assert headcount[3].startswith(
+            "1 voter"
+        )  # one "no": the wording of one voter is reported, not pinned
+        assert headcount[4] == "0 voters"
+        assert result.get_by_role("heading", name="Minutes").is_visible()
+        assert page.locator("#vote").count() == 0  # rui owns nothing here
+        _no_sideways_scrolling(page)
+        screenshot(page, "decision-result")
+
+        result.get_by_role("link", name="Ballot log").click()
+        page.get_by_role("heading", name="Ballot log", level=1).wait_for()
+        entries = LogEntry.objects.filter(decision=decision).count()
+        assert entries == 1 + 9 + 1  # opened, nine ballots, closed
+        assert page.get_by_text(f"✓ The chain of {entries} entries is intact.").is_visible()
+        assert page.locator(".log-table tbody tr").count() == entries
+        _no_sideways_scrolling(page)
+        screenshot(page, "decision-log")
