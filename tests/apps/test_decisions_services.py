@@ -60,9 +60,11 @@ def test_register_counts_owners_as_the_supreme_peoples_court_does(world: Any, es
     assert (wang.area, wang.units) == (Decimal("130.00"), "5-201, 5-202")
     couple = next(e for e in electors.values() if e.units == "5-301")
     assert couple.persons.count() == 2  # Li and Zhao hold one vote together
-    assert decision.rule_version == 1 and decision.log_length == 1
+    assert decision.rule_version == 1
+    assert decision.log_length == 1
     opened = LogEntry.objects.get(decision=decision, sequence=1).content
-    assert opened["type"] == "opened" and opened["electors"] == 10
+    assert opened["type"] == "opened"
+    assert opened["electors"] == 10
 
 
 def test_a_unit_without_owner_counts_in_the_total_but_nobody_votes_for_it(world: Any, estate: Estate) -> None:
@@ -89,7 +91,8 @@ def test_exactly_two_thirds_by_area_meets_participation(world: Any, estate: Esta
     vote_for(decision, _owners(estate, TWO_THIRDS_BY_AREA))
     result = count(decision)
     by_area = _threshold(result, "participation", "area")
-    assert Fraction(by_area["share"]) == Fraction(2, 3) and by_area["passed"] is True
+    assert Fraction(by_area["share"]) == Fraction(2, 3)
+    assert by_area["passed"] is True
     by_head = _threshold(result, "participation", "headcount")
     assert (by_head["value"], by_head["total"], by_head["passed"]) == ("7", "10", True)
     # the developer's units are affected: every threshold is met, the separate consent is not
@@ -126,7 +129,8 @@ def test_affected_owner_must_consent_separately(world: Any, estate: Estate) -> N
     vote_for(decision, _owners(estate, ("201", "301", "302", "401", "402", "501", "502", "602")))
     result = count(decision)
     assert all(t["passed"] for t in result["thresholds"])
-    assert result["affected_consent"]["passed"] is False and result["passed"] is False
+    assert result["affected_consent"]["passed"] is False
+    assert result["passed"] is False
     vote_for(decision, [estate.owners["601"]], "yes")
     assert count(decision)["passed"] is True
 
@@ -155,7 +159,8 @@ def test_secret_ballots_cannot_be_linked_to_voters(world: Any, estate: Estate) -
     assert Ballot.objects.filter(decision=decision, participation__isnull=False).count() == 0
     assert {f.name for f in Ballot._meta.get_fields()}.isdisjoint({"created_at", "cast_at", "elector"})
     live = count(decision)
-    assert live["hidden"] is True and live["totals"]["headcount"]["approving"] == "0"
+    assert live["hidden"] is True
+    assert live["totals"]["headcount"]["approving"] == "0"
     during = [e.content for e in LogEntry.objects.filter(decision=decision, sequence__gt=1)]
     assert all(c["type"] == "participation" and "choice" not in c for c in during)
     end_voting(decision)
@@ -188,7 +193,8 @@ def test_only_those_on_the_register_vote(world: Any, estate: Estate) -> None:
     elector = Elector.objects.get(decision=decision, units="5-302")
     with pytest.raises(PermissionDenied):
         services.cast_ballot(owner_elsewhere, decision, elector.pk, "yes")
-    assert not Participation.objects.exists() and decision.log_entries.count() == 1
+    assert not Participation.objects.exists()
+    assert decision.log_entries.count() == 1
 
 
 def test_co_owners_share_one_ballot(world: Any, estate: Estate) -> None:
@@ -232,7 +238,8 @@ def test_approval_and_ranked_ballots(world: Any, estate: Estate) -> None:
         elector = services.electors_for(estate.owners[number], approval)[0].elector
         services.cast_ballot(estate.owners[number], approval, elector.pk, selection=picked)
     result = count(approval)
-    assert result["order"][0] == "2" and result["winner"] is None  # 5 of 10 owners: not quorate
+    assert result["order"][0] == "2"
+    assert result["winner"] is None
     approvals = {o["option"]: o["approvals"] for o in result["options"]}
     assert approvals["2"] == {"area": "350", "headcount": "4"}
     elector = services.electors_for(estate.owners["501"], approval)[0].elector
@@ -254,7 +261,8 @@ def test_approval_and_ranked_ballots(world: Any, estate: Estate) -> None:
         services.cast_ballot(estate.owners[number], ranked, elector.pk, selection=ranks)
     assert Ballot.objects.get(decision=ranked, participation__elector__units="5-501").selection == [[1, 3]]
     result = count(ranked)
-    assert result["winner"] == "2" and result["schulze"]["winners"] == ["2"]
+    assert result["winner"] == "2"
+    assert result["schulze"]["winners"] == ["2"]
 
 
 def test_close_refuses_early_and_waits_for_paper_checks(world: Any, estate: Estate) -> None:
@@ -266,12 +274,14 @@ def test_close_refuses_early_and_waits_for_paper_checks(world: Any, estate: Esta
     services.enter_paper_ballot(staff, decision, developer, "P-9", choice="no")
     end_voting(decision)
     sweep = close_due_decisions()
-    assert sweep.closed == [] and "second check" in sweep.waiting[decision.pk]
+    assert sweep.closed == []
+    assert "second check" in sweep.waiting[decision.pk]
     participation = Participation.objects.get(elector=developer)
     services.check_paper_ballot(world.user("street_official"), decision, participation.pk, matches=True)
     assert close_due_decisions().closed == [decision.pk]
     decision.refresh_from_db()
-    assert decision.status == DecisionStatus.CLOSED and decision.passed is False
+    assert decision.status == DecisionStatus.CLOSED
+    assert decision.passed is False
     assert LogEntry.objects.filter(decision=decision).last().content["type"] == "closed"
     assert verify_decision_log(decision).ok
 
@@ -284,7 +294,8 @@ def test_extension_is_limited_to_three_months_after_the_planned_close(world: Any
         services.extend_voting(staff, decision, planned + timedelta(days=100))
     services.extend_voting(staff, decision, planned + timedelta(days=80))
     decision.refresh_from_db()
-    assert decision.planned_closes_at == planned and decision.closes_at == planned + timedelta(days=80)
+    assert decision.planned_closes_at == planned
+    assert decision.closes_at == planned + timedelta(days=80)
 
 
 def test_a_failed_item_waits_a_year_before_it_is_put_again(world: Any, estate: Estate) -> None:
@@ -367,10 +378,12 @@ def test_simultaneous_ballots_of_one_owner_leave_one(world: Any) -> None:
         for choice in choices:
             submit(choice, None)
     assert errors == []
-    assert len(accepted) == 1 and len(refused) == SUBMITTERS - 1
+    assert len(accepted) == 1
+    assert len(refused) == SUBMITTERS - 1
     assert all("already been received" in message for message in refused)
     assert Participation.objects.filter(decision=decision, elector=elector).count() == 1
     assert Ballot.objects.filter(decision=decision).count() == 1
     assert LogEntry.objects.filter(decision=decision).count() == 2
     decision.refresh_from_db()
-    assert decision.log_length == 2 and verify_decision_log(decision).ok
+    assert decision.log_length == 2
+    assert verify_decision_log(decision).ok

@@ -26,14 +26,16 @@ def test_approvals_are_counted_on_both_bases_and_ordered() -> None:
     assert counts["grey"] == {Basis.AREA: Fraction(100), Basis.HEADCOUNT: Fraction(1)}
     assert result.order == ("cream", "grey", "red")  # area first, then headcount, then the paper's order
     # 240 of 300 m² (80%) and 3 of 4 owners take part: quorate
-    assert result.quorate and result.winner == "cream"
+    assert result.quorate
+    assert result.winner == "cream"
 
 
 def test_without_participation_there_is_no_winner() -> None:
     result = tally_approval(ORDINARY, VOTERS, OPTIONS, [("a", ["grey"]), ("b", ["grey"])])
     by_head = next(r for r in result.participation if r.threshold.basis == Basis.HEADCOUNT)
     assert (by_head.value, by_head.total, by_head.passed) == (2, 4, False)
-    assert result.winner is None and result.to_dict()["winner"] is None
+    assert result.winner is None
+    assert result.to_dict()["winner"] is None
 
 
 def test_approval_limits_and_unknown_voters_are_refused_with_the_ballot_index() -> None:
@@ -54,7 +56,8 @@ def test_ranked_ballots_choose_the_schulze_winner() -> None:
         ("d", [["grey"], ["cream"]]),
     ]
     result = tally_ranked(ORDINARY, VOTERS, OPTIONS, ballots)
-    assert result.winner == "cream" and result.order[0] == "cream"
+    assert result.winner == "cream"
+    assert result.order[0] == "cream"
     assert result.to_dict()["schulze"]["winners"] == ["cream"]
 
 
