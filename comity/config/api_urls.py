@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView
 
 from comity.appeals import api as appeals_api
 from comity.consultations import api as consultations_api
+from comity.decisions import api as decisions_api
 from comity.structure import api as structure_api
 
 urlpatterns = [
@@ -68,5 +69,30 @@ urlpatterns = [
         "v1/communities/<int:community_id>/consultations/<int:consultation_id>/report/",
         consultations_api.ConsultationReport.as_view(),
         name="api-consultation-report",
+    ),
+    path(
+        "v1/communities/<int:community_id>/decisions/",
+        decisions_api.DecisionList.as_view(),
+        name="api-decisions",
+    ),
+    path(
+        "v1/communities/<int:community_id>/decisions/<int:decision_id>/",
+        decisions_api.DecisionDetail.as_view(),
+        name="api-decision",
+    ),
+    path(
+        "v1/communities/<int:community_id>/decisions/<int:decision_id>/ballots/",
+        decisions_api.DecisionBallots.as_view(),
+        name="api-decision-ballots",
+    ),
+    path(
+        "v1/communities/<int:community_id>/decisions/<int:decision_id>/receipt/",
+        decisions_api.DecisionReceipt.as_view(),
+        name="api-decision-receipt",
+    ),
+    path(
+        "v1/communities/<int:community_id>/decisions/<int:decision_id>/log/",
+        decisions_api.DecisionLog.as_view(),
+        name="api-decision-log",
     ),
 ]

@@ -103,9 +103,10 @@ def amount(value: Fraction, basis: str, *, unit: bool = True) -> str:
     whole = int(value) if value.denominator == 1 else float(value)
     if not unit:
         return number_format(whole, force_grouping=True)
+    figure = number_format(whole, force_grouping=True)
     if basis == Basis.HOUSEHOLD:
-        return _("%(n)s households") % {"n": number_format(whole, force_grouping=True)}
-    return _("%(n)s voters") % {"n": number_format(whole, force_grouping=True)}
+        return ngettext("%(n)s household", "%(n)s households", int(whole)) % {"n": figure}
+    return ngettext("%(n)s voter", "%(n)s voters", int(whole)) % {"n": figure}
 
 
 def money(fen: int) -> str:

@@ -8,6 +8,7 @@ JavaScript; a refused step re-renders its form with the reason and changes nothi
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import messages
@@ -565,6 +566,15 @@ def ballot_log(request: HttpRequest, community_id: int, decision_id: int) -> Htt
     page = Paginator(LogEntry.objects.filter(decision=decision).order_by("sequence"), 100).get_page(
         request.GET.get("page")
     )
+    entries = [
+        {
+            "sequence": e.sequence,
+            "kind": e.content.get("type", ""),
+            "json": json.dumps(e.content, ensure_ascii=False, sort_keys=True, indent=1),
+            "hash": e.hash,
+        }
+        for e in page
+    ]
     return render(
         request,
         "decisions/log.html",
@@ -572,6 +582,7 @@ def ballot_log(request: HttpRequest, community_id: int, decision_id: int) -> Htt
             "community": decision.community,
             "decision": decision,
             "page": page,
+            "entries": entries,
             "verification": verification,
             "head_ok": head_ok,
         },

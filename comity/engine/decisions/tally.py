@@ -335,6 +335,8 @@ def shortfalls(
             )  # unanimity already broken by a "no" or an abstention: newcomers cannot mend it
         else:
             whole = totals.participating if rule.abstentions_participate else totals.cast
+            if whole == 0:
+                continue  # nobody has voted yet: participation's shortfall says what is needed first
             more = max((f * whole - totals.yes) / (1 - f), Fraction(0))
         if t.basis != Basis.AREA:  # whole voters
             more = Fraction(int(more) + 1) if t.strict and more == int(more) else Fraction(-(-more // 1))

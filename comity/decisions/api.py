@@ -1,0 +1,191 @@
+"""REST API for decisions: the list, one decision with its rule in words, the live count or published result and
+the caller's ballots; casting a ballot; checking a receipt; the ballot log.
+
+Thin, like the pages: every write goes through the same services (:mod:`comity.decisions.services`), so a refusal
+is a 400 with the service's translated message (``Accept-Language`` chooses the language) or a 403. The API never
+says who voted how: the count is aggregated, secret counts show participation only until the close, and the
+register's names are not exposed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from comity.decisions import counting, services
+from comity.decisions.models import Decision, DecisionStatus, LogEntry
+from comity.structure import selectors as structure_selectors
+from comity.web.api import service_error
+
+
+def _decision(request: Request, community_id: int, decision_id: int) -> Decision:
+    community = structure_selectors.get_community_for_user(
+        request.user, community_id, perm="decisions.see_decisions"
+    )
+    try:
+        decision = Decision.objects.select_related("area").get(community=community, pk=decision_id)
+    except Decision.DoesNotExist as error:
+        raise Http404 from error
+    if not request.user.has_perm("decisions.see_decision", decision):
+        raise PermissionDenied
+    return decision
+
+
+class DecisionSummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.CharField()
+    rule = serializers.CharField(source="rule_name")
+    ballot = serializers.CharField(source="ballot_kind")
+    secret = serializers.BooleanField()
+    area = serializers.CharField(source="area.name", default=None)
+    opens_at = serializers.DateTimeField()
+    closes_at = serializers.DateTimeField()
+    passed = serializers.BooleanField(allow_null=True)
+
+
+class MyElectorSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    elector = serializers.IntegerField(source="elector.pk")
+    units = serializers.CharField(source="elector.units")
+    proxy = serializers.BooleanField()
+    voted = serializers.BooleanField()
+
+
+class OptionSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    position = serializers.IntegerField()
+    text = serializers.CharField()
+
+
+class DecisionDetailSerializer(DecisionSummarySerializer):
+    agenda = serializers.CharField()
+    rule_title = serializers.CharField()
+    rule_explained = serializers.ListField(child=serializers.CharField())
+    options = OptionSerializer(many=True)
+    my_ballots = MyElectorSerializer(many=True)
+    count = serializers.JSONField(
+        allow_null=True, help_text=_("The engine's tally: totals, thresholds, shortfalls.")
+    )
+    explained = serializers.ListField(child=serializers.CharField())
+
+
+class BallotSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    elector = serializers.IntegerField(help_text=_("One of your electors (my_ballots)."))
+    choice = serializers.ChoiceField(choices=["yes", "no", "abstain"], required=False)
+    selection = serializers.JSONField(
+        required=False,
+        help_text=_(
+            "Approval: a list of option positions. Ranked: {position: rank}, 1 for the first choice."
+        ),
+    )
+
+
+class ReceiptSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    code = serializers.CharField(max_length=40)
+
+
+class DecisionList(APIView):
+    """The decisions of a community the caller may open (drafts only for those who run them)."""
+
+    @extend_schema(responses=DecisionSummarySerializer(many=True))
+    def get(self, request: Request, community_id: int) -> Response:
+        community = structure_selectors.get_community_for_user(
+            request.user, community_id, perm="decisions.see_decisions"
+        )
+        decisions = Decision.objects.filter(community=community).select_related("area")
+        if not request.user.has_perm("decisions.manage_decisions", community):
+            decisions = decisions.exclude(status=DecisionStatus.DRAFT)
+        return Response(DecisionSummarySerializer(decisions, many=True).data)
+
+
+class DecisionDetail(APIView):
+    """One decision with its rule in words, the live count (or the published result) and the caller's ballots."""
+
+    @extend_schema(responses=DecisionDetailSerializer)
+    def get(self, request: Request, community_id: int, decision_id: int) -> Response:
+        decision = _decision(request, community_id, decision_id)
+        rule = counting.rule_of(decision)
+        result: dict[str, Any] | None = None
+        if decision.status == DecisionStatus.CLOSED:
+            result = decision.result
+        elif decision.status == DecisionStatus.OPEN:
+            result = counting.count(decision)
+        data = {
+            **DecisionSummarySerializer(decision).data,
+            "agenda": decision.agenda,
+            "rule_title": counting.rule_title(rule),
+            "rule_explained": counting.rule_lines(rule),
+            "options": [{"position": o.position, "text": o.label} for o in decision.options.all()],
+            "my_ballots": MyElectorSerializer(services.electors_for(request.user, decision), many=True).data,
+            "count": result,
+            "explained": [line.text for line in counting.explain(result)] if result else [],
+        }
+        return Response(data)
+
+
+class DecisionBallots(APIView):
+    """Cast the ballot of one of the caller's electors; the answer holds the receipt code, shown only this once."""
+
+    @extend_schema(request=BallotSerializer, responses={201: ReceiptSerializer})
+    def post(self, request: Request, community_id: int, decision_id: int) -> Response:
+        decision = _decision(request, community_id, decision_id)
+        incoming = BallotSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        data = incoming.validated_data
+        try:
+            code = services.cast_ballot(
+                request.user,
+                decision,
+                data["elector"],
+                choice=data.get("choice"),
+                selection=data.get("selection"),
+            )
+        except DjangoValidationError as error:
+            raise service_error(error) from error
+        return Response({"code": code}, status=status.HTTP_201_CREATED)
+
+
+class DecisionReceipt(APIView):
+    """Check a receipt code: whether the ballot is counted, as what, and its entry in the ballot log."""
+
+    @extend_schema(request=ReceiptSerializer)
+    def post(self, request: Request, community_id: int, decision_id: int) -> Response:
+        decision = _decision(request, community_id, decision_id)
+        incoming = ReceiptSerializer(data=request.data)
+        incoming.is_valid(raise_exception=True)
+        check = services.check_receipt(decision, incoming.validated_data["code"])
+        return Response(
+            {
+                "found": check.found,
+                "counted": check.counted,
+                "choice": check.choice,
+                "selection": list(check.selection),
+                "log_entry": check.entry.sequence if check.entry else None,
+            }
+        )
+
+
+class DecisionLog(APIView):
+    """The hash-chained ballot log, as downloaded from the page (``comity decide verify-log`` checks it)."""
+
+    def get(self, request: Request, community_id: int, decision_id: int) -> Response:
+        decision = _decision(request, community_id, decision_id)
+        entries = LogEntry.objects.filter(decision=decision).order_by("sequence")
+        return Response(
+            {
+                "decision": decision.pk,
+                "head": decision.log_head,
+                "entries": [
+                    {"sequence": e.sequence, "content": e.content, "previous": e.previous, "hash": e.hash}
+                    for e in entries
+                ],
+            }
+        )
