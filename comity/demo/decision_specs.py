@@ -19,6 +19,7 @@ Texts are Simplified Chinese only, like the rest of the demo's content (see
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from comity.demo.consultation_specs import RETROFIT_BUILDING
 
@@ -34,7 +35,7 @@ FLOOR_TABLE = {"1": "0", "2": "0", "3": "10", "4": "20", "5": "30", "6": "40"}
 #: Floor-coefficient method: Guangzhou-style coefficients × exclusive area.
 FLOOR_COEFFICIENTS = {"1": "0", "2": "0", "3": "0.7", "4": "0.8", "5": "0.9", "6": "1.0"}
 #: Zhengzhou's subsidy: 25 % of the cost, at most CNY 150,000 a lift.
-SUBSIDY_PERCENT = "25"
+SUBSIDY_PERCENT = Decimal("25")
 SUBSIDY_CAP_FEN = 15_000_000
 
 #: Voting chances by floor: the upper floors (4–6), the third floor, the lower floors (1–2).

@@ -6,13 +6,16 @@ fixed anchors rather than from today, so the same seed always gives the same reg
 content does not). Its year of appeals (:mod:`comity.demo.appeals`) ends at ``now``, the moment of
 generation unless one is given, so the dashboards show the present; the same seed and ``now`` give the same
 appeals. Its two consultations (:mod:`comity.demo.consultations`) draw from a stream of their own seeded from
-the seed, so their votes do not change with ``now``; their dates count back from it. The generator is a
+the seed, so their votes do not change with ``now``; their dates count back from it. Its decisions
+(:mod:`comity.demo.decisions`: an elevator retrofit voted stairwell by stairwell, an estate-wide vote on the
+maintenance fund, a building's roof, a residents' meeting) are written through the decision services, so their
+ballot logs are real; they too draw from a stream of their own. Otherwise the generator is a
 privileged bootstrap rather than a user action: it writes with ``bulk_create``
 instead of going through the services, and records one audit entry per community to say so.
 
 :func:`delete_demo_street` removes it again, deleting in an order that respects the registry's protected
 foreign keys (appeals protect their subjects, ownerships protect persons, matrix rows protect subjects,
-subjects protect their areas).
+subjects protect their areas, decisions protect their areas too).
 """
 
 from __future__ import annotations
@@ -32,9 +35,11 @@ from comity.appeals.models import Appeal
 from comity.audit.models import AuditEntry
 from comity.audit.services import record_audit
 from comity.consultations.models import Consultation, Vote
+from comity.decisions.models import Ballot, Decision
 from comity.demo.accounts import DEMO_EMAIL_DOMAIN, build_claims, demo_usernames, link_person, new_demo_users
 from comity.demo.appeals import delete_demo_appeals, generate_demo_appeals
 from comity.demo.consultations import delete_demo_consultations, generate_demo_consultations
+from comity.demo.decisions import delete_demo_decisions, generate_demo_decisions
 from comity.demo.layout import BATCH, Estate, build_estate
 from comity.demo.matrix import MatrixRow, build_matrix
 from comity.demo.names import NameBook
@@ -85,6 +90,8 @@ class DemoSummary:
     open_appeals: int = 0
     consultations: int = 0
     consultation_votes: int = 0
+    decisions: int = 0
+    decision_ballots: int = 0
 
 
 def demo_street() -> Street | None:
@@ -107,20 +114,23 @@ def summarise(street: Street) -> DemoSummary:
         open_appeals=appeals.filter(status__in=[status.value for status in OPEN_STATUSES]).count(),
         consultations=Consultation.objects.filter(community__street=street).count(),
         consultation_votes=Vote.objects.filter(community__street=street).count(),
+        decisions=Decision.objects.filter(community__street=street).count(),
+        decision_ballots=Ballot.objects.filter(decision__community__street=street).count(),
     )
 
 
 def delete_demo_street() -> None:
     """Delete the demo street, everything in it, and the demo accounts (recognised by their e-mail domain).
 
-    Rows that protect others go first (appeals protect their subjects, ownerships protect persons, matrix
-    rows protect subjects, subjects protect their areas); then persons, households and communities go one
+    Rows that protect others go first (appeals protect their subjects, decisions their areas and proxies,
+    ownerships protect persons, matrix rows protect subjects, subjects protect their areas); then persons, households and communities go one
     table at a time, which keeps each cascade small.
     """
     street = demo_street()
     if street is not None:
         in_street: dict[str, Any] = {"community__street": street}
         delete_demo_appeals(street)
+        delete_demo_decisions(street)
         delete_demo_consultations(street)
         ResidencyClaim.objects.filter(**in_street).delete()
         Responsibility.objects.filter(**in_street).delete()
@@ -248,6 +258,7 @@ def generate_demo_street(*, seed: int, now: datetime | None = None) -> DemoSumma
     ResidencyClaim.objects.bulk_create(claims)
     appeals = generate_demo_appeals(street, rng=rng, now=now)
     consultations = generate_demo_consultations(street, seed=seed, now=now)
+    decisions = generate_demo_decisions(street, seed=seed, now=now)
 
     for estate, population in estates:
         record_audit(
@@ -265,6 +276,7 @@ def generate_demo_street(*, seed: int, now: datetime | None = None) -> DemoSumma
                 "appeals": appeals.get(estate.community.code, 0),
                 "appeals_until": now.isoformat(),
                 **(consultations if estate.community.code == OLD_ESTATE else {}),
+                **(decisions if estate.community.code == OLD_ESTATE else {}),
             },
         )
     return DemoSummary(
@@ -280,4 +292,6 @@ def generate_demo_street(*, seed: int, now: datetime | None = None) -> DemoSumma
         ).count(),
         consultations=consultations["consultations"],
         consultation_votes=consultations["consultation_votes"],
+        decisions=decisions["decisions"],
+        decision_ballots=decisions["decision_ballots"],
     )

@@ -363,6 +363,10 @@ def extend_voting(actor: Any, decision: Decision, closes_at: datetime) -> Decisi
     rule = rule_of(decision)
     planned = decision.planned_closes_at or decision.closes_at
     limit = add_months(planned, rule.max_extension_months)
+    if decision.planned_closes_at and decision.closes_at != decision.planned_closes_at:
+        raise ValidationError(
+            {"closes_at": [_("Voting has already been extended once; it cannot be extended again.")]}
+        )
     if closes_at <= decision.closes_at:
         raise ValidationError({"closes_at": [_("An extension must end after the current closing time.")]})
     if closes_at > limit:
