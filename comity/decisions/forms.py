@@ -83,6 +83,13 @@ class DecisionForm(forms.ModelForm):  # type: ignore[type-arg]
         if self.instance.pk:
             self.fields["options"].initial = "\n".join(o.label for o in self.instance.options.all())
 
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
+        if opens_at and closes_at and closes_at <= opens_at:
+            self.add_error("closes_at", _("Voting must close after it opens."))
+        return data
+
     def option_list(self) -> list[str]:
         return [
             line.strip() for line in (self.cleaned_data.get("options") or "").splitlines() if line.strip()

@@ -147,7 +147,9 @@ class Decision(models.Model):
         ordering = ["-opens_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(closes_at__gt=F("opens_at")), name="decision_closes_after_opening"
+                condition=Q(closes_at__gt=F("opens_at")),
+                name="decision_closes_after_opening",
+                violation_error_message=_("Voting must close after it opens."),
             ),
         ]
         indexes = [models.Index(fields=["community", "status", "closes_at"])]

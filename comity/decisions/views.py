@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comity.consultations.models import DecisionDraft
@@ -334,9 +335,12 @@ def open_voting(request: HttpRequest, community_id: int, decision_id: int) -> Ht
     if summary["unowned"]:
         messages.warning(
             request,
-            _(
+            ngettext(
+                "%(n)s unit has no owner on record: its area counts in the total, but nobody can vote for it. "
+                "Complete the registry for the next vote.",
                 "%(n)s units have no owner on record: their area counts in the total, but nobody can vote for them. "
-                "Complete the registry for the next vote."
+                "Complete the registry for the next vote.",
+                summary["unowned"],
             )
             % {"n": summary["unowned"]},
         )
@@ -679,7 +683,11 @@ def paper_check(
     request: HttpRequest, community_id: int, decision_id: int, participation_id: int
 ) -> HttpResponse:
     decision = _decision(request, community_id, decision_id, perm=MANAGE)
-    matches = request.POST.get("verdict") == "matches"
+    verdict = request.POST.get("verdict")
+    if verdict not in ("matches", "mistake"):
+        messages.error(request, _("Say whether the entry matches the paper ballot."))
+        return redirect(_url(decision, "paper"))
+    matches = verdict == "matches"
     try:
         services.check_paper_ballot(request.user, decision, participation_id, matches=matches)
     except ValidationError as error:

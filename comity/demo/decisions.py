@@ -584,10 +584,10 @@ def generate_demo_decisions(street: Street, *, seed: int, now: datetime) -> dict
         agenda=specs.FUND_AGENDA,
         rule="civil-code-278-major",
         area=None,
-        opens_at=hour - timedelta(days=5),
-        closes_at=hour + timedelta(days=25),
+        opens_at=hour - timedelta(days=3),
+        closes_at=hour + timedelta(days=27),
     )
-    fund_item = writer.open(fund, hour - timedelta(days=5), hour + timedelta(days=25))
+    fund_item = writer.open(fund, hour - timedelta(days=3), hour + timedelta(days=27))
     blocked = {s.elector for s in fund_item.seats if set(s.persons) & logins}
     fund_item.plan = _draw(rng, fund_item.seats, lambda _seat: specs.FUND_CHANCES, blocked)
     opened.append(fund_item)

@@ -20,7 +20,7 @@ from .consultations import make_consultation
 SUBMITTERS = 8
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_votes_of_one_resident_leave_one_row(world: Any) -> None:
     consultation = make_consultation(world)
     statement = consultation.statements.get(number=0)

@@ -693,7 +693,8 @@ def test_actions_refuse_get_and_change_nothing(name: str, world: World, client_f
     before = snapshot()
     assert client_for("committee_staff").get(url).status_code == 405
     anonymous = client_for("anonymous").get(url)
-    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    assert anonymous.status_code == 302
+    assert "/login/" in anonymous["Location"]
     assert snapshot() == before
 
 

@@ -344,7 +344,7 @@ def test_ballot_log_commands_find_tampering(world: Any, estate: Estate, tmp_path
 SUBMITTERS = 8
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_simultaneous_ballots_of_one_owner_leave_one(world: Any) -> None:
     estate = make_estate(world)
     decision = make_decision(world, estate)

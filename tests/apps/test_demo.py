@@ -1,5 +1,5 @@
-"""The demo street: its shape, its people, its logins, its appeals and consultations, and that one seed always
-gives the same street.
+"""The demo street: its shape, its people, its logins, its appeals, consultations and decisions, and that one seed
+always gives the same street.
 
 Generating the street takes a few seconds, so it is generated once for the module (outside the per-test
 transactions) and removed at the end; tests that reset or regenerate it run inside their own transaction,
@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from io import StringIO
+from statistics import mean
 from typing import Any, cast
 
 import pytest
@@ -32,12 +33,29 @@ from comity.appeals.models import Appeal, AppealEvent, Rating
 from comity.appeals.permissions import parts_in
 from comity.audit.models import AuditEntry
 from comity.consultations.models import Analysis, Consultation, DecisionDraft, Moderation, Statement, Vote
+from comity.decisions import services
+from comity.decisions.counting import count, explain_shortfalls
+from comity.decisions.models import (
+    AffectedUnit,
+    Ballot,
+    CostPlan,
+    Decision,
+    Elector,
+    LogEntry,
+    Mediation,
+    MinorityStatement,
+    Objection,
+    Participation,
+    ProxyAuthorization,
+)
 from comity.demo.accounts import DEMO_PASSWORD, NEWCOMERS
 from comity.demo.consultation_specs import DANCING, RETROFIT, RETROFIT_BUILDING
-from comity.demo.generator import delete_demo_street
+from comity.demo.decision_specs import COLOURS, FUND_TITLE, ROOF_BUILDING, ROOF_TITLE
+from comity.demo.generator import delete_demo_street, summarise
 from comity.demo.specs import HIGH_RISE, MIXED, OLD_ESTATE, STREET_CODE
 from comity.engine import appeals as engine
 from comity.engine.appeals import TIMELINE_KIND, AppealStatus, allowed_events, apply_event, is_open
+from comity.engine.decisions import ballot_log
 from comity.engine.rates import AppealRecord, Resolved, Satisfaction, hot_spots, rates_by, scorecard
 from comity.engine.roles import Role
 from comity.structure.models import (
@@ -507,6 +525,7 @@ def test_running_again_without_reset_changes_nothing(street: Street) -> None:
 
 def test_reset_with_the_same_seed_and_moment_regenerates_the_same_street_and_appeals(street: Street) -> None:
     before, appeals_before, consultations_before = digest(), appeals_digest(), consultations_digest()
+    decisions_before = decisions_digest()
     call_command("generate_demo", seed=2026, reset=True, as_of=generated_until(), stdout=StringIO())
     regenerated = Street.objects.get(code=STREET_CODE)
     assert regenerated.pk != street.pk
@@ -517,6 +536,8 @@ def test_reset_with_the_same_seed_and_moment_regenerates_the_same_street_and_app
     assert appeals_digest() == appeals_before
     assert consultations_digest() == consultations_before
     assert Consultation.objects.filter(community__street=regenerated).count() == 2
+    assert decisions_digest() == decisions_before
+    assert Decision.objects.filter(community__street=regenerated).count() == 9
 
 
 def test_another_seed_gives_other_people_in_the_same_buildings(street: Street) -> None:
@@ -966,3 +987,303 @@ def test_young_residents_are_under_represented_in_the_open_consultation(street: 
     young_voters = sum(1 for _user, year in born if 2026 - year < 35) / len(born)
     assert young_share > 0.15
     assert young_voters < young_share / 3
+
+
+# --- Decisions ---------------------------------------------------------------------------------------------
+
+
+def decisions_digest() -> str:
+    """The decisions by content: electors by name and flat, times as seconds before the moment of generation.
+    Receipts and log hashes are random by design and left out."""
+    anchor = generated_until()
+
+    def content(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(
+            (value - anchor).total_seconds() if isinstance(value, datetime) else value for value in row
+        )
+
+    queries: list[Any] = [
+        Decision.objects.values_list(
+            "title",
+            "status",
+            "passed",
+            "rule_name",
+            "ballot_kind",
+            "area__code",
+            "draft__title",
+            "opens_at",
+            "closes_at",
+            "closed_at",
+            "minutes",
+            "log_length",
+        ),
+        Elector.objects.values_list("decision__title", "label", "units", "area", "affected"),
+        Participation.objects.values_list(
+            "decision__title",
+            "elector__units",
+            "channel",
+            "cast_by__first_name",
+            "paper_reference",
+            "checked_by__first_name",
+            "checked_at",
+            "counted",
+            "created_at",
+        ),
+        Ballot.objects.values_list(
+            "decision__title", "participation__elector__units", "choice", "selection", "area", "counted"
+        ),
+        AffectedUnit.objects.values_list("decision__title", "unit__number", "impact", "note"),
+        Objection.objects.values_list("decision__title", "elector__units", "text", "status", "created_at"),
+        Mediation.objects.values_list("decision__title", "held_on", "attendees", "record", "outcome"),
+        MinorityStatement.objects.values_list("decision__title", "elector__units", "text", "created_at"),
+        ProxyAuthorization.objects.values_list(
+            "decision__title", "elector__units", "proxy__full_name", "document", "signed_on"
+        ),
+        CostPlan.objects.values_list("decision__title", "total_fen", "method", "plan"),
+    ]
+    rows = [sorted((content(row) for row in query), key=repr) for query in queries]
+    return hashlib.sha256(repr(rows).encode()).hexdigest()
+
+
+def _retrofits() -> list[Decision]:
+    return list(
+        Decision.objects.filter(community__code=OLD_ESTATE, rule_name="elevator-retrofit")
+        .select_related("area__parent", "draft", "cost_plan")
+        .order_by("area__code")
+    )
+
+
+def _one(decisions: list[Decision], status: str, passed: bool | None) -> Decision:
+    matching = [d for d in decisions if d.status == status and d.passed is passed]
+    assert len(matching) == 1, matching
+    return matching[0]
+
+
+def _thresholds(result: Mapping[str, Any]) -> dict[tuple[str, str], bool]:
+    return {(t["stage"], t["basis"]): t["passed"] for t in result["thresholds"]}
+
+
+def test_building_3_votes_on_its_lift_stairwell_by_stairwell_from_the_consultations_draft(
+    street: Street,
+) -> None:
+    retrofit, _dancing = _consultations()
+    draft = DecisionDraft.objects.get(consultation=retrofit)
+    decisions = _retrofits()
+    stairwells = Area.objects.filter(
+        community__code=OLD_ESTATE, kind=AreaKind.STAIRWELL, parent__code=RETROFIT_BUILDING
+    )
+    assert [d.area.code for d in decisions if d.area] == sorted(stairwells.values_list("code", flat=True))
+    for decision in decisions:
+        assert decision.draft == draft
+        assert decision.ballot_kind == "motion"
+        assert not decision.secret
+        plan = decision.cost_plan
+        assert plan.method in {"floor-table", "floor-coefficient"}
+        assert (plan.subsidy_percent, plan.subsidy_cap_fen) == (Decimal(25), 15_000_000)
+        assert plan.plan["subsidy_fen"] == min(plan.total_fen // 4, 15_000_000)
+        shares = plan.plan["shares"]
+        assert len(shares) == Unit.objects.filter(stairwell=decision.area).count()
+        assert sum(s["amount_fen"] for s in shares) == plan.total_fen - plan.plan["subsidy_fen"]
+        assert all(s["amount_fen"] < 0 < s["compensation_fen"] for s in shares if s["floor"] == 1)
+        assert all(s["amount_fen"] > 0 for s in shares if s["floor"] >= 3)
+        affected = list(decision.affected_units.select_related("unit"))
+        assert affected
+        for row in affected:
+            assert (row.unit.floor, row.unit.stairwell_id) == (1, decision.area_id)
+            assert row.impact in {"occupied", "light"}
+        if decision.status != "draft":
+            flagged = set(decision.electors.filter(affected=True).values_list("units", flat=True))
+            assert flagged == {str(row.unit) for row in affected}
+    outcomes = Counter((d.status, d.passed) for d in decisions)
+    assert outcomes[("closed", True)] >= 2
+    assert outcomes[("closed", False)] == 1
+    assert outcomes[("open", None)] == 1
+
+
+def test_stairwells_that_passed_had_their_affected_owners_consent(street: Street) -> None:
+    passed = [d for d in _retrofits() if d.passed]
+    for decision in passed:
+        assert decision.result is not None
+        assert all(_thresholds(decision.result).values())
+        assert decision.result["affected_consent"]["passed"]
+        for elector in decision.electors.filter(affected=True):
+            assert Ballot.objects.get(participation__elector=elector).choice == "yes"
+        assert "表决通过" in decision.minutes
+    statement = MinorityStatement.objects.get(decision__in=passed)
+    assert Ballot.objects.get(participation__elector=statement.elector).choice == "no"
+    assert statement.author is not None
+    assert statement.elector.persons.filter(user=statement.author).exists()
+
+
+def test_one_stairwell_failed_on_area_while_the_headcount_carried_it(street: Street) -> None:
+    failed = _one(_retrofits(), "closed", False)
+    assert failed.result is not None
+    thresholds = _thresholds(failed.result)
+    assert thresholds[("participation", "headcount")]
+    assert thresholds[("approval", "headcount")]
+    assert not (thresholds[("participation", "area")] and thresholds[("approval", "area")])
+    assert failed.result["affected_consent"]["passed"]
+    assert "未通过" in failed.minutes
+    # the large flats stayed away or voted no
+    yes = set(
+        Ballot.objects.filter(decision=failed, choice="yes").values_list("participation__elector", flat=True)
+    )
+    areas = dict(failed.electors.values_list("pk", "area"))
+    assert mean(a for pk, a in areas.items() if pk not in yes) > mean(
+        a for pk, a in areas.items() if pk in yes
+    )
+
+
+def test_the_open_stairwell_waits_on_its_affected_owner_who_objected(street: Street) -> None:
+    waiting = _one(_retrofits(), "open", None)
+    assert waiting.accepts_ballots
+    result = count(waiting)
+    assert all(_thresholds(result).values())
+    assert result["affected_consent"]["passed"] is False
+    assert explain_shortfalls(result) == ["1 affected owner has not consented yet."]
+    affected = waiting.electors.get(affected=True)
+    assert AffectedUnit.objects.get(decision=waiting).impact == "light"
+    assert not affected.participations.exists()
+    objection = Objection.objects.get(decision=waiting)
+    assert (objection.elector, objection.status) == (affected, "open")
+    assert affected.persons.filter(user=objection.author).exists()
+    mediation = Mediation.objects.get(decision=waiting)
+    assert (mediation.objection, mediation.outcome) == (objection, "continuing")
+
+
+def test_the_open_stairwell_has_a_proxy_ballot_and_paper_ballots_checked_and_waiting(street: Street) -> None:
+    waiting = _one(_retrofits(), "open", None)
+    proxy = ProxyAuthorization.objects.get(decision=waiting)
+    assert not proxy.elector.persons.filter(pk=proxy.proxy_id).exists()
+    by_proxy = Participation.objects.get(decision=waiting, elector=proxy.elector)
+    assert (by_proxy.channel, by_proxy.counted, by_proxy.cast_by) == ("proxy", True, proxy.proxy.user)
+    papers = Participation.objects.filter(decision=waiting, channel="paper")
+    checked = papers.get(counted=True)
+    assert checked.checked_by is not None
+    assert checked.cast_by is not None
+    assert checked.checked_by != checked.cast_by
+    for user in (checked.cast_by, checked.checked_by):
+        assert user.has_perm("decisions.manage_decisions", waiting)
+    pending = papers.get(counted=False)
+    assert pending.checked_by is None
+    staff = User.objects.get(username="committee-staff")
+    assert pending.cast_by != staff
+    services.check_paper_ballot(staff, waiting, pending.pk, matches=True)
+    assert count(waiting)["affected_consent"]["passed"] is False
+
+
+def test_the_estate_votes_on_its_maintenance_fund_with_the_turnout_of_the_first_days(street: Street) -> None:
+    fund = Decision.objects.get(community__code=OLD_ESTATE, title=FUND_TITLE)
+    assert (fund.rule_name, fund.area, fund.ballot_kind, fund.secret) == (
+        "civil-code-278-major",
+        None,
+        "motion",
+        False,
+    )
+    assert fund.status == "open"
+    assert fund.accepts_ballots
+    electors = fund.electors.count()
+    assert electors >= 3000
+    result = count(fund)
+    thresholds = _thresholds(result)
+    assert not thresholds[("participation", "area")]
+    assert not thresholds[("participation", "headcount")]
+    turnout = Fraction(result["totals"]["headcount"]["participating"]) / electors
+    assert Fraction(1, 50) < turnout < Fraction(1, 10)
+    assert result["shortfalls"]
+    assert all(s["attainable"] for s in result["shortfalls"])
+    assert explain_shortfalls(result)
+    choices = Counter(Ballot.objects.filter(decision=fund).values_list("choice", flat=True))
+    assert choices["yes"] > choices["no"] > 0
+
+
+def test_building_13_decided_to_repair_its_roof_from_the_maintenance_fund(street: Street) -> None:
+    roof = Decision.objects.get(community__code=OLD_ESTATE, title=ROOF_TITLE)
+    assert roof.rule_name == "civil-code-278-ordinary"
+    assert roof.area is not None
+    assert (roof.area.kind, roof.area.code) == (AreaKind.BUILDING, ROOF_BUILDING)
+    assert (roof.status, roof.passed) == ("closed", True)
+    assert roof.result is not None
+    assert all(_thresholds(roof.result).values())
+    assert "表决通过" in roof.minutes
+    assert roof.cost_plan.method == "area"
+    assert roof.closed_at is not None
+    assert roof.closed_at < generated_until()
+
+
+def test_residents_rank_colour_schemes_for_the_repainting(street: Street) -> None:
+    colours = Decision.objects.get(community__code=OLD_ESTATE, rule_name="residents-meeting")
+    assert (colours.ballot_kind, colours.status) == ("ranked", "open")
+    assert list(colours.options.values_list("label", flat=True)) == list(COLOURS)
+    ballots = Ballot.objects.filter(decision=colours, counted=True)
+    assert ballots.count() >= 10
+    for selection in ballots.values_list("selection", flat=True):
+        assert 2 <= len(selection) <= len(COLOURS)
+    result = count(colours)
+    assert len(result["order"]) == len(COLOURS)
+
+
+@pytest.mark.parametrize(
+    ("username", "title"), [("owner", FUND_TITLE), ("resident", "老旧小区改造：外立面粉刷配色方案")]
+)
+def test_the_owner_and_resident_logins_find_an_open_vote_waiting_for_them(
+    street: Street, client: Any, username: str, title: str
+) -> None:
+    from django.urls import reverse
+
+    user = User.objects.get(username=username)
+    decision = Decision.objects.get(community__code=OLD_ESTATE, title=title)
+    assert decision.accepts_ballots
+    (eligibility,) = services.electors_for(user, decision)
+    assert not eligibility.voted
+    assert not eligibility.proxy
+    client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD})
+    url = reverse("decisions:detail", args=[decision.community_id, decision.pk])
+    assert client.get(url).status_code == 200
+    prefix = f"e{eligibility.elector.pk}"
+    ballot = {f"{prefix}-choice": "yes"} if decision.ballot_kind == "motion" else {f"{prefix}-rank_1": "1"}
+    response = client.post(
+        reverse("decisions:vote", args=[decision.community_id, decision.pk]),
+        {"elector": eligibility.elector.pk, **ballot},
+    )
+    assert response.status_code == 302
+    assert Participation.objects.get(decision=decision, elector=eligibility.elector).cast_by == user
+
+
+def test_the_demo_logins_have_voted_in_no_open_decision(street: Street) -> None:
+    for username in ("owner", "resident"):
+        user = User.objects.get(username=username)
+        assert not Participation.objects.filter(cast_by=user).exists()
+
+
+def test_every_ballot_log_verifies_and_holds_every_counted_ballot(street: Street) -> None:
+    decisions = Decision.objects.filter(community__street=street).exclude(status="draft")
+    assert decisions.count() == 8
+    for decision in decisions:
+        rows = list(LogEntry.objects.filter(decision=decision).order_by("sequence"))
+        entries = [ballot_log.LogEntry(r.sequence, r.content, r.previous, r.hash) for r in rows]
+        check = ballot_log.verify(entries)
+        assert check.ok, (decision, check)
+        assert check.checked == decision.log_length
+        assert rows[-1].hash == decision.log_head
+        assert rows[0].content["type"] == "opened"
+        logged = {r.content["receipt"] for r in rows if r.content["type"] == "ballot"}
+        counted = set(
+            Ballot.objects.filter(decision=decision, counted=True).values_list("receipt_hash", flat=True)
+        )
+        assert logged == counted
+        assert len(logged) == Participation.objects.filter(decision=decision, counted=True).count()
+        if decision.status == "closed":
+            assert rows[-1].content == {"type": "closed", "passed": decision.passed, "ballots": len(logged)}
+            assert decision.result is not None
+            assert count(decision)["thresholds"] == decision.result["thresholds"]
+
+
+def test_the_summary_counts_the_decisions(street: Street) -> None:
+    summary = summarise(street)
+    assert summary.decisions == 9
+    assert summary.decision_ballots == Ballot.objects.filter(decision__community__street=street).count()
+    assert summary.decision_ballots > 200
+    entry = AuditEntry.objects.get(action="demo.generated", community__code=OLD_ESTATE)
+    assert entry.changes["decisions"] == 9
+    assert entry.changes["decision_ballots"] == summary.decision_ballots

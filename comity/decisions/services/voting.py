@@ -14,7 +14,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from comity.audit.services import record_audit
 from comity.decisions.models import (
@@ -83,7 +83,16 @@ def _clean_choice(decision: Decision, choice: str | None, selection: Any) -> tup
             raise ValidationError({"selection": [_("Choose among the options of this ballot.")]})
         if decision.max_approvals and len(picked) > decision.max_approvals:
             raise ValidationError(
-                {"selection": [_("Approve at most %(n)s options.") % {"n": decision.max_approvals}]}
+                {
+                    "selection": [
+                        ngettext(
+                            "Approve at most %(n)s option.",
+                            "Approve at most %(n)s options.",
+                            decision.max_approvals,
+                        )
+                        % {"n": decision.max_approvals}
+                    ]
+                }
             )
         return "", picked
     # ranked: {position: rank}; equal ranks tie, unranked options come last
