@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from comity.decisions.models import (
@@ -148,7 +148,10 @@ class CostPlanForm(forms.Form):
         ),
     )
     subsidy_percent = forms.DecimalField(
-        label=_("Subsidy (% of the cost)"), min_value=Decimal("0"), max_value=Decimal("100"), required=False
+        label=_("Subsidy (percent of the cost)"),
+        min_value=Decimal("0"),
+        max_value=Decimal("100"),
+        required=False,
     )
     subsidy_cap = forms.DecimalField(label=_("Subsidy cap (CNY)"), min_value=Decimal("0"), required=False)
     compensation = forms.CharField(
@@ -225,7 +228,7 @@ class ProxyForm(forms.Form):
     def __init__(self, *args: Any, electors: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _model_field(self, "elector").queryset = electors
-        _model_field(self, "elector").label_from_instance = lambda e: f"{e.units} · {e.label}"
+        _model_field(self, "elector").label_from_instance = lambda e: f"{e.units} · {e.name}"
         _model_field(self, "proxy").queryset = people
 
 
@@ -236,7 +239,7 @@ class PaperBallotForm(forms.Form):
     def __init__(self, *args: Any, electors: Any, decision: Decision, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         _model_field(self, "elector").queryset = electors
-        _model_field(self, "elector").label_from_instance = lambda e: f"{e.units} · {e.label}"
+        _model_field(self, "elector").label_from_instance = lambda e: f"{e.units} · {e.name}"
         add_ballot_fields(self, decision)
 
 
@@ -245,7 +248,11 @@ def add_ballot_fields(form: forms.Form, decision: Decision) -> None:
     if decision.ballot_kind == BallotKind.MOTION:
         form.fields["choice"] = forms.ChoiceField(
             label=_("Choice"),
-            choices=[("yes", _("Yes")), ("no", _("No")), ("abstain", _("Abstain"))],
+            choices=[
+                ("yes", pgettext_lazy("ballot choice", "Yes")),
+                ("no", pgettext_lazy("ballot choice", "No")),
+                ("abstain", pgettext_lazy("ballot choice", "Abstain")),
+            ],
             widget=forms.RadioSelect,
         )
     elif decision.ballot_kind == BallotKind.APPROVAL:

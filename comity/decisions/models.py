@@ -245,6 +245,15 @@ class Elector(models.Model):
         constraints = [models.UniqueConstraint(fields=["decision", "key"], name="elector_unique_key")]
 
     def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        """Who the elector is, in the reader's language for the developer and units with no owner on record."""
+        if self.developer:
+            return str(_("the developer (unsold units)"))
+        if self.key.startswith("u:"):
+            return str(_("owner not on record"))
         return self.label
 
     @property
@@ -518,7 +527,7 @@ class CostPlan(models.Model):
     total_fen = models.BigIntegerField(_("total cost (fen)"), validators=[MinValueValidator(0)])
     method = models.CharField(_("how the cost is shared"), max_length=20, choices=CostMethod.choices)
     subsidy_percent = models.DecimalField(
-        _("subsidy (% of the cost)"),
+        _("subsidy (percent of the cost)"),
         max_digits=5,
         decimal_places=2,
         default=Decimal("0"),

@@ -93,10 +93,10 @@ def _owners(decision: object) -> Register:
         if not held:
             unowned += 1
             people: list[int] = []
-            key, label, developer = f"u:{unit.pk}", _("owner not on record"), False
+            key, label, developer = f"u:{unit.pk}", "", False  # named on display, in the reader's language
         elif any(o.holder_kind == HolderKind.DEVELOPER for o in held):
             people = []
-            key, label, developer = "developer", _("the developer (unsold units)"), True
+            key, label, developer = "developer", holder_name(held), True
         else:
             names = sorted(
                 (
@@ -116,6 +116,10 @@ def _owners(decision: object) -> Register:
         if not entry.building:
             entry.building = unit.building.code
     return Register(entries=list(parties.values()), unowned=unowned)
+
+
+def holder_name(held: list[Ownership]) -> str:
+    return next((o.holder_name for o in held if o.holder_name), "")
 
 
 def _resident_people(decision: object) -> QuerySet[Person]:

@@ -19,7 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comity.consultations.models import DecisionDraft
@@ -775,7 +775,11 @@ def simulator(request: HttpRequest, community_id: int, decision_id: int) -> Http
             "community": decision.community,
             "decision": decision,
             "rows": [(e, assumed.get(e.key, "")) for e in shown],
-            "choices": [("yes", _("Yes")), ("no", _("No")), ("abstain", _("Abstain"))],
+            "choices": [
+                ("yes", pgettext_lazy("ballot choice", "Yes")),
+                ("no", pgettext_lazy("ballot choice", "No")),
+                ("abstain", pgettext_lazy("ballot choice", "Abstain")),
+            ],
             "buildings": buildings,
             "building": building,
             "assumed_count": len(assumed),

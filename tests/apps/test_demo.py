@@ -1039,10 +1039,13 @@ def decisions_digest() -> str:
         ProxyAuthorization.objects.values_list(
             "decision__title", "elector__units", "proxy__full_name", "document", "signed_on"
         ),
-        CostPlan.objects.values_list("decision__title", "total_fen", "method", "plan"),
     ]
     rows = [sorted((content(row) for row in query), key=repr) for query in queries]
-    return hashlib.sha256(repr(rows).encode()).hexdigest()
+    plans = sorted(
+        (title, method, [(s["unit"], s["amount_fen"], s["compensation_fen"]) for s in plan["shares"]])
+        for title, method, plan in CostPlan.objects.values_list("decision__title", "method", "plan")
+    )
+    return hashlib.sha256(repr([rows, plans]).encode()).hexdigest()
 
 
 def _retrofits() -> list[Decision]:

@@ -524,7 +524,7 @@ def record_proxy(
         action="decisions.proxy",
         obj=decision,
         summary=gettext_noop("Recorded %(proxy)s as proxy for %(elector)s in “%(title)s”"),
-        params={"proxy": proxy.full_name, "elector": elector.label, "title": decision.title},
+        params={"proxy": proxy.full_name, "elector": elector.name, "title": decision.title},
         community=decision.community,
     )
     return authorization

@@ -123,7 +123,7 @@ def _participate(
 ) -> Participation:
     if Participation.objects.filter(decision=decision, elector=elector).exists():
         raise ValidationError(
-            _("A ballot for %(who)s has already been received.") % {"who": elector.label}, code="voted"
+            _("A ballot for %(who)s has already been received.") % {"who": elector.name}, code="voted"
         )
     try:
         with transaction.atomic():
@@ -137,7 +137,7 @@ def _participate(
             )
     except IntegrityError as error:  # a concurrent ballot for the same elector won the race
         raise ValidationError(
-            _("A ballot for %(who)s has already been received.") % {"who": elector.label}, code="voted"
+            _("A ballot for %(who)s has already been received.") % {"who": elector.name}, code="voted"
         ) from error
 
 
