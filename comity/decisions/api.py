@@ -117,7 +117,7 @@ class DecisionDetail(APIView):
         if decision.status == DecisionStatus.CLOSED:
             result = decision.result
         elif decision.status == DecisionStatus.OPEN:
-            result = counting.count(decision)
+            result = counting.live_count(decision)
         data = {
             **DecisionSummarySerializer(decision).data,
             "agenda": decision.agenda,

@@ -17,6 +17,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from django.core.cache import cache
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext
@@ -33,35 +34,47 @@ def rule_of(decision: Decision) -> DecisionRule:
     return get_rule(decision.rule_name)
 
 
-def _voter(elector: Elector, affected: bool | None = None) -> Voter:
-    return Voter(
-        key=elector.key,
-        area=Fraction(elector.area),
-        affected=elector.affected if affected is None else affected,
-    )
+@dataclass(frozen=True)
+class _Ballot:
+    elector_id: int | None
+    choice: str
+    selection: list[Any]
+    area: Decimal
+    receipt_hash: str
 
 
 def count(decision: Decision, *, extra: dict[str, str] | None = None) -> dict[str, Any]:
     """The decision's tally as the engine's dict, with ``"kind"`` and, while a secret vote runs, ``"hidden"``.
 
     ``extra`` maps elector keys of people who have not voted to a hypothetical choice (the staff simulator).
+    Rows are read as tuples, not model instances: an estate has thousands of electors and ballots.
     """
-    electors = list(decision.electors.all())
-    by_id = {e.pk: e for e in electors}
-    participations = list(
-        Participation.objects.filter(decision=decision, counted=True).values_list("elector_id", flat=True)
-    )
-    ballots = list(Ballot.objects.filter(decision=decision, counted=True).select_related("participation"))
+    electors = list(Elector.objects.filter(decision=decision).values_list("pk", "key", "area", "affected"))
+    key_of = {pk: key for pk, key, _area, _affected in electors}
+    ballots = [
+        _Ballot(*row)
+        for row in Ballot.objects.filter(decision=decision, counted=True).values_list(
+            "participation__elector_id", "choice", "selection", "area", "receipt_hash"
+        )
+    ]
     hidden = decision.secret and decision.status != "closed"
     rule = rule_of(decision)
-    voted_ids = set(participations)
     if decision.secret:
-        voters = [_voter(e) for e in electors if e.pk not in voted_ids]
+        voted_ids = set(
+            Participation.objects.filter(decision=decision, counted=True).values_list("elector_id", flat=True)
+        )
+        voters = [
+            Voter(key=key, area=Fraction(area), affected=affected)
+            for pk, key, area, affected in electors
+            if pk not in voted_ids
+        ]
         voters += [Voter(key=f"{SECRET_PREFIX}{b.receipt_hash}", area=Fraction(b.area)) for b in ballots]
         pairs = [(f"{SECRET_PREFIX}{b.receipt_hash}", b) for b in ballots]
     else:
-        voters = [_voter(e) for e in electors]
-        pairs = [(by_id[b.participation.elector_id].key, b) for b in ballots if b.participation is not None]
+        voters = [
+            Voter(key=key, area=Fraction(area), affected=affected) for _pk, key, area, affected in electors
+        ]
+        pairs = [(key_of[b.elector_id], b) for b in ballots if b.elector_id is not None]
     pending = dict(extra or {})
     if decision.ballot_kind == BallotKind.MOTION:
         choices = [(key, Choice.ABSTAIN.value if hidden else b.choice) for key, b in pairs]
@@ -83,6 +96,16 @@ def count(decision: Decision, *, extra: dict[str, str] | None = None) -> dict[st
     result["kind"] = decision.ballot_kind
     result["hidden"] = hidden
     return result
+
+
+def live_count(decision: Decision) -> dict[str, Any]:
+    """:func:`count` for the pages, cached until the ballot log grows (every counted ballot appends to it)."""
+    key = f"comity:decision-count:{decision.pk}:{decision.status}:{decision.log_length}"
+    cached: dict[str, Any] | None = cache.get(key)
+    if cached is None:
+        cached = count(decision)
+        cache.set(key, cached, timeout=3600)
+    return cached
 
 
 # --- presentation -------------------------------------------------------------------------------------------

@@ -228,8 +228,8 @@ class Elector(models.Model):
         Decision, on_delete=models.CASCADE, related_name="electors", verbose_name=_("decision")
     )
     key = models.CharField(_("key"), max_length=80)
-    label = models.CharField(_("who"), max_length=255)
-    units = models.CharField(_("units"), max_length=500, blank=True)
+    label = models.TextField(_("who"))
+    units = models.TextField(_("units"), blank=True)
     building = models.CharField(_("building"), max_length=60, blank=True)
     area = models.DecimalField(_("area (m²)"), max_digits=14, decimal_places=2, default=Decimal("0"))
     persons = models.ManyToManyField(

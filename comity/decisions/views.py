@@ -208,7 +208,7 @@ def detail_context(request: HttpRequest, decision: Decision, **extra: Any) -> di
     if decision.status == DecisionStatus.CLOSED:
         result = decision.result
     elif decision.status == DecisionStatus.OPEN:
-        result = counting.count(decision)
+        result = counting.live_count(decision)
     plan = CostPlan.objects.filter(decision=decision).first()
     my_units: set[int] = set()
     person_ids = (

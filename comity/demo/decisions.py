@@ -107,6 +107,8 @@ class Opened:
     opens_at: datetime
     closes_at: datetime
     plan: Plan
+    #: Electors the demo logins vote for: they never vote, so the logins find their votes waiting.
+    blocked: set[int]
     spec: specs.RetrofitSpec | None = None
 
 
@@ -182,11 +184,13 @@ def _retrofit_chances(seat: Seat) -> specs.Chances:
     return specs.RETROFIT_CHANCES[specs.floor_camp(seat.floor)]
 
 
-def _plan_passed(rng: random.Random, rule: DecisionRule, seats: list[Seat], *, dissent: bool) -> Plan:
+def _plan_passed(
+    rng: random.Random, rule: DecisionRule, seats: list[Seat], blocked: set[int], *, dissent: bool
+) -> Plan:
     affected = {s.elector for s in seats if s.affected}
-    plan = _draw(rng, seats, _retrofit_chances, skip=set())
+    plan = _draw(rng, seats, _retrofit_chances, skip=blocked)
     plan.update(dict.fromkeys(affected, "yes"))
-    _carry(rule, seats, plan, fixed=affected)
+    _carry(rule, seats, plan, fixed=affected | blocked)
     if dissent and not any(plan.get(s.elector) == "no" and s.floor <= 2 for s in seats):
         # one lower-floor owner holds out, so the minority has a voice
         for seat in _by_area(
@@ -202,15 +206,15 @@ def _plan_passed(rng: random.Random, rule: DecisionRule, seats: list[Seat], *, d
     return plan
 
 
-def _plan_failed_on_area(rng: random.Random, rule: DecisionRule, seats: list[Seat]) -> Plan:
+def _plan_failed_on_area(
+    rng: random.Random, rule: DecisionRule, seats: list[Seat], blocked: set[int]
+) -> Plan:
     """Enough owners take part and agree, but not enough square metres: the largest flats stay away (as many as
     the headcount allows), the rest vote; if the area still carries it, the largest of them vote no."""
     affected = {s.elector for s in seats if s.affected}
     headcount_needed = math.ceil(Fraction(2, 3) * len(seats))
-    away = {
-        s.elector
-        for s in _by_area(s for s in seats if s.elector not in affected)[: len(seats) - headcount_needed]
-    }
+    largest = _by_area(s for s in seats if s.elector not in affected | blocked)
+    away = blocked | {s.elector for s in largest[: len(seats) - headcount_needed - len(blocked)]}
     plan = _draw(rng, seats, lambda seat: (1.0, *_retrofit_chances(seat)[1:]), skip=away)
     plan.update(dict.fromkeys(affected, "yes"))
     while not _met(_count(rule, seats, plan), Basis.HEADCOUNT):
@@ -348,6 +352,10 @@ class _Writer:
         self.voters: dict[int, int] = {}
         #: Person id → their account, once they have one.
         self.users: dict[int, User] = {}
+        #: The persons of the demo logins who vote (see :data:`DEMO_LOGINS_WHO_VOTE`).
+        self.logins = set(
+            Person.objects.filter(user__username__in=DEMO_LOGINS_WHO_VOTE).values_list("pk", flat=True)
+        )
 
     def day(self, moment: datetime) -> date:
         """The local date of ``moment``, never later than today (the services refuse dates in the future)."""
@@ -389,7 +397,9 @@ class _Writer:
     ) -> Opened:
         services.open_voting(self.staff, decision)
         decision.refresh_from_db()
-        return Opened(decision, _seats(decision, floors), opens_at, closes_at, {})
+        seats = _seats(decision, floors)
+        blocked = {s.elector for s in seats if set(s.persons) & self.logins}
+        return Opened(decision, seats, opens_at, closes_at, {}, blocked)
 
     def choose_voters(self, opened: Opened, accounts: Mapping[int, int | None]) -> None:
         """Who casts each planned ballot: a person of the elector who has an account already, else the first."""
@@ -523,7 +533,6 @@ def generate_demo_decisions(street: Street, *, seed: int, now: datetime) -> dict
     rng = random.Random(f"{seed}/decisions")
     community = Community.objects.get(street=street, code=OLD_ESTATE)
     staff = User.objects.get(username="committee-staff")
-    logins = set(Person.objects.filter(user__username__in=DEMO_LOGINS_WHO_VOTE).values_list("pk", flat=True))
     draft = DecisionDraft.objects.get(community=community, title=RETROFIT_DRAFT_TITLE)
     writer = _Writer(rng, community, staff, now)
     hour = writer.hour
@@ -550,12 +559,13 @@ def generate_demo_decisions(street: Street, *, seed: int, now: datetime) -> dict
         item = writer.open(decision, decision.opens_at, decision.closes_at, floors)
         item.spec = spec
         if spec.outcome == specs.PASSED:
-            item.plan = _plan_passed(rng, retrofit_rule, item.seats, dissent=spec.stairwell == 1)
+            item.plan = _plan_passed(
+                rng, retrofit_rule, item.seats, item.blocked, dissent=spec.stairwell == 1
+            )
         elif spec.outcome == specs.FAILED_ON_AREA:
-            item.plan = _plan_failed_on_area(rng, retrofit_rule, item.seats)
+            item.plan = _plan_failed_on_area(rng, retrofit_rule, item.seats, item.blocked)
         else:
-            blocked = {s.elector for s in item.seats if set(s.persons) & logins}
-            plan = _plan_waiting(rng, retrofit_rule, item.seats, blocked)
+            plan = _plan_waiting(rng, retrofit_rule, item.seats, item.blocked)
             item.plan = {
                 k: v for k, v in plan.plan.items() if k not in (plan.proxy.elector, plan.paper.elector)
             }
@@ -574,9 +584,9 @@ def generate_demo_decisions(street: Street, *, seed: int, now: datetime) -> dict
     services.set_cost_plan(staff, roof, {"total_fen": specs.ROOF_TOTAL_FEN, "method": CostMethod.AREA})
     roof_item = writer.open(roof, hour - timedelta(days=75), hour - timedelta(days=61), floors)
     roof_item.plan = _draw(
-        rng, roof_item.seats, lambda s: specs.ROOF_CHANCES[specs.floor_camp(s.floor)], set()
+        rng, roof_item.seats, lambda s: specs.ROOF_CHANCES[specs.floor_camp(s.floor)], roof_item.blocked
     )
-    _carry(ordinary, roof_item.seats, roof_item.plan, fixed=set())
+    _carry(ordinary, roof_item.seats, roof_item.plan, fixed=roof_item.blocked)
     opened.append(roof_item)
 
     fund = writer.create(
@@ -588,8 +598,7 @@ def generate_demo_decisions(street: Street, *, seed: int, now: datetime) -> dict
         closes_at=hour + timedelta(days=27),
     )
     fund_item = writer.open(fund, hour - timedelta(days=3), hour + timedelta(days=27))
-    blocked = {s.elector for s in fund_item.seats if set(s.persons) & logins}
-    fund_item.plan = _draw(rng, fund_item.seats, lambda _seat: specs.FUND_CHANCES, blocked)
+    fund_item.plan = _draw(rng, fund_item.seats, lambda _seat: specs.FUND_CHANCES, fund_item.blocked)
     opened.append(fund_item)
 
     # 2. Accounts for everyone who votes online, objects, acts as proxy or checks paper ballots.
@@ -605,7 +614,7 @@ def generate_demo_decisions(street: Street, *, seed: int, now: datetime) -> dict
         writer.choose_voters(item, accounts)
     objector = next(s for s in waiting_item.seats if s.affected)
     objector_person = _voter(objector, accounts)
-    proxy_person = _proxy_person(waiting_plan.proxy, community, logins)
+    proxy_person = _proxy_person(waiting_plan.proxy, community, writer.logins)
     checker = _second_staff(community, staff)
     wanted = {
         person: _username(person) for person in [*writer.voters.values(), objector_person, proxy_person]
@@ -639,7 +648,7 @@ def generate_demo_decisions(street: Street, *, seed: int, now: datetime) -> dict
             )
         else:
             writer.cast(item)
-    _rank_colours(writer, colours_item, logins)
+    _rank_colours(writer, colours_item)
 
     # 5. Close what is over, with minutes and the minority's word; date what the services stamped now.
     for item in [*opened, colours_item]:
@@ -731,7 +740,7 @@ def _vote_waiting(
     services.enter_paper_ballot(second_staff, decision, electors[plan.unchecked.elector], unchecked, "yes")
 
 
-def _rank_colours(writer: _Writer, item: Opened, skip: set[int]) -> None:
+def _rank_colours(writer: _Writer, item: Opened) -> None:
     """Residents rank the colour schemes by their age camp's taste and their own; many rank only the first few."""
     rng = writer.rng
     people = Person.objects.filter(pk__in={p for s in item.seats for p in s.persons}).select_related("user")
@@ -741,7 +750,7 @@ def _rank_colours(writer: _Writer, item: Opened, skip: set[int]) -> None:
         taste = [rng.gauss(0, 0.9) for _ in specs.COLOURS]
         depth = rng.choice((4, 4, 4, 3, 3, 2))
         person = residents.get(seat.persons[0]) if seat.persons else None
-        if person is None or person.pk in skip or takes_part >= specs.COLOURS_TURNOUT:
+        if person is None or seat.elector in item.blocked or takes_part >= specs.COLOURS_TURNOUT:
             continue
         camp = specs.COLOUR_TASTES[age_camp(AGE_YEAR - person.birth_year if person.birth_year else 40)]
         order = sorted(range(len(specs.COLOURS)), key=lambda i: -(camp[i] + taste[i]))

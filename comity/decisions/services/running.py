@@ -307,8 +307,8 @@ def open_voting(actor: Any, decision: Decision) -> dict[str, int]:
         Elector(
             decision=decision,
             key=entry.key,
-            label=entry.label[:255],
-            units=", ".join(entry.units)[:500],
+            label=entry.label,
+            units=", ".join(entry.units),
             building=entry.building,
             area=entry.area,
             affected=bool(affected_units & set(entry.unit_ids)),

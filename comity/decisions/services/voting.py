@@ -54,15 +54,23 @@ def electors_for(user: Any, decision: Decision) -> list[Eligibility]:
     """The electors ``user`` may vote for: their own (as a verified person) and those who made them proxy."""
     if not getattr(user, "is_authenticated", False) or decision.status == DecisionStatus.DRAFT:
         return []
-    own = Elector.objects.filter(decision=decision, persons__user=user, persons__verified_at__isnull=False)
-    proxied = Elector.objects.filter(
+    own_rows = Elector.objects.filter(
+        decision=decision, persons__user=user, persons__verified_at__isnull=False
+    )
+    proxied_rows = Elector.objects.filter(
         decision=decision, proxies__proxy__user=user, proxies__proxy__verified_at__isnull=False
     )
-    voted = set(Participation.objects.filter(decision=decision).values_list("elector_id", flat=True))
+    own, proxied = list(own_rows.distinct()), list(proxied_rows.distinct())
+    mine = {e.pk for e in own} | {e.pk for e in proxied}
+    voted = set(
+        Participation.objects.filter(decision=decision, elector_id__in=mine).values_list(
+            "elector_id", flat=True
+        )
+    )
     seen: dict[int, Eligibility] = {}
-    for elector in own.distinct():
+    for elector in own:
         seen[elector.pk] = Eligibility(elector, False, elector.pk in voted)
-    for elector in proxied.distinct():
+    for elector in proxied:
         seen.setdefault(elector.pk, Eligibility(elector, True, elector.pk in voted))
     return list(seen.values())
 
