@@ -182,7 +182,7 @@ class DecisionOption(models.Model):
     class Meta:
         verbose_name = _("option")
         verbose_name_plural = _("options")
-        ordering = ["decision", "position"]
+        ordering = ["decision_id", "position"]
         constraints = [
             models.UniqueConstraint(fields=["decision", "position"], name="decision_option_position_unique")
         ]
@@ -214,7 +214,7 @@ class AffectedUnit(models.Model):
     class Meta:
         verbose_name = _("affected unit")
         verbose_name_plural = _("affected units")
-        ordering = ["decision", "unit__building__code", "unit__floor", "unit__number"]
+        ordering = ["decision_id", "unit__building__code", "unit__floor", "unit__number"]
         constraints = [models.UniqueConstraint(fields=["decision", "unit"], name="affected_unit_unique")]
 
     def __str__(self) -> str:
@@ -241,7 +241,7 @@ class Elector(models.Model):
     class Meta:
         verbose_name = _("elector")
         verbose_name_plural = _("electors")
-        ordering = ["decision", "building", "units", "pk"]
+        ordering = ["decision_id", "building", "units", "pk"]
         constraints = [models.UniqueConstraint(fields=["decision", "key"], name="elector_unique_key")]
 
     def __str__(self) -> str:
@@ -337,7 +337,7 @@ class Participation(models.Model):
     class Meta:
         verbose_name = _("participation")
         verbose_name_plural = _("participations")
-        ordering = ["decision", "created_at", "pk"]
+        ordering = ["decision_id", "created_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["decision", "elector"], name="one_ballot_per_elector"),
         ]
@@ -372,7 +372,7 @@ class Ballot(models.Model):
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
-        ordering = ["decision", "receipt_hash"]
+        ordering = ["decision_id", "receipt_hash"]
 
     def __str__(self) -> str:
         return f"{self.receipt_hash[:12]}…"
@@ -392,7 +392,7 @@ class LogEntry(models.Model):
     class Meta:
         verbose_name = _("ballot log entry")
         verbose_name_plural = _("ballot log entries")
-        ordering = ["decision", "sequence"]
+        ordering = ["decision_id", "sequence"]
         constraints = [
             models.UniqueConstraint(fields=["decision", "sequence"], name="log_entry_sequence_unique")
         ]
@@ -433,7 +433,7 @@ class Objection(models.Model):
     class Meta:
         verbose_name = _("objection")
         verbose_name_plural = _("objections")
-        ordering = ["decision", "created_at", "pk"]
+        ordering = ["decision_id", "created_at", "pk"]
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -475,7 +475,7 @@ class Mediation(models.Model):
     class Meta:
         verbose_name = _("mediation")
         verbose_name_plural = _("mediations")
-        ordering = ["decision", "held_on", "pk"]
+        ordering = ["decision_id", "held_on", "pk"]
 
     def __str__(self) -> str:
         return f"{self.held_on}: {self.get_outcome_display()}"
@@ -503,7 +503,7 @@ class MinorityStatement(models.Model):
     class Meta:
         verbose_name = _("minority statement")
         verbose_name_plural = _("minority statements")
-        ordering = ["decision", "created_at", "pk"]
+        ordering = ["decision_id", "created_at", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["decision", "elector"], name="one_minority_statement_per_elector")
         ]

@@ -8,7 +8,7 @@ words of the objections, mediation records, minutes and minority statements arou
   lift; the large end flats of the lower floors are where the resistance is.
 * An **estate-wide vote on raising the maintenance fund** (续筹专项维修资金, a major matter of Art. 278) is open, with
   the turnout of its first days.
-* The owners of **building 13** decided, in the spring, to pay for a new roof from their building's share of the
+* The owners of **building 13** decided, two months ago, to pay for a new roof from their building's share of the
   maintenance fund (using the fund is an ordinary matter of Art. 278 since the Civil Code).
 * A **residents' meeting** ranks four colour schemes for repainting the estate in the old-estate renovation.
 
@@ -127,6 +127,11 @@ MINORITY_STATEMENT = (
     "尊重表决结果，但希望施工严格遵守午休和晚上不施工的约定，并把维保费用的分担写进协议。"
 )
 
+FAILED_MINORITY_STATEMENT = (
+    "我家住六楼，父母年纪大了，每天上下楼很困难，投了同意票。这次没通过，是因为几户大面积业主没有参与表决，"
+    "不是大家反对。希望居委会一年后重新组织表决前，先上门听听这些业主的顾虑。"
+)
+
 PASSED_MINUTES = (
     "表决于{closed}结束。本单元{electors}户业主中{participants}户参与表决，参与人数占{turnout_head}，"
     "参与面积占{turnout_area}；同意人数占参与人数的{yes_head}，同意面积占参与面积的{yes_area}；"
@@ -154,9 +159,9 @@ FUND_AGENDA = (
     "本事项属于筹集建筑物及其附属设施的维修资金，须经专有部分面积和人数“双三分之二”的业主参与表决，"
     "并经参与表决专有部分面积和人数“双四分之三”的业主同意。"
 )
-#: In its first days: about one owner in thirty has voted online; most owners vote in the last week, or on paper
+#: Two days in: about one owner in thirty-five has voted online; most owners vote in the last week, or on paper
 #: when the committee's volunteers go door to door.
-FUND_CHANCES: Chances = (0.035, 0.72, 0.18)
+FUND_CHANCES: Chances = (0.028, 0.72, 0.18)
 
 
 # --- building 13 uses its maintenance fund for a new roof (closed, passed) ------------------------------------
@@ -176,7 +181,7 @@ ROOF_CHANCES: tuple[Chances, Chances, Chances] = ((0.86, 0.9, 0.04), (0.8, 0.78,
 ROOF_MINUTES = (
     "表决于{closed}结束。本楼{electors}户业主中{participants}户参与表决，参与人数占{turnout_head}，"
     "参与面积占{turnout_area}；同意人数占参与人数的{yes_head}，同意面积占参与面积的{yes_area}。表决通过。\n"
-    "物业公司已向区房屋专项维修资金管理中心申请划拨，施工定于雨季前完成，竣工后由楼栋自治小组参与验收，"
+    "物业公司已向区房屋专项维修资金管理中心申请划拨，资金到位后一个月内完工，竣工后由楼栋自治小组参与验收，"
     "费用明细在楼道公告栏公示。"
 )
 

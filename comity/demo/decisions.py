@@ -594,10 +594,10 @@ def generate_demo_decisions(street: Street, *, seed: int, now: datetime) -> dict
         agenda=specs.FUND_AGENDA,
         rule="civil-code-278-major",
         area=None,
-        opens_at=hour - timedelta(days=3),
-        closes_at=hour + timedelta(days=27),
+        opens_at=hour - timedelta(days=2),
+        closes_at=hour + timedelta(days=28),
     )
-    fund_item = writer.open(fund, hour - timedelta(days=3), hour + timedelta(days=27))
+    fund_item = writer.open(fund, hour - timedelta(days=2), hour + timedelta(days=28))
     fund_item.plan = _draw(rng, fund_item.seats, lambda _seat: specs.FUND_CHANCES, fund_item.blocked)
     opened.append(fund_item)
 
@@ -662,6 +662,16 @@ def generate_demo_decisions(street: Street, *, seed: int, now: datetime) -> dict
             continue
         if retrofit.outcome == specs.FAILED_ON_AREA:
             services.save_minutes(staff, decision, _minutes(specs.FAILED_MINUTES, decision))
+            # when a motion fails, those who voted yes are the minority
+            supporters = [s for s in item.seats if item.plan.get(s.elector) == "yes" and s.floor >= 5]
+            if supporters:
+                author = writer.users[writer.voters[supporters[0].elector]]
+                statement = services.add_minority_statement(
+                    author, decision, supporters[0].elector, specs.FAILED_MINORITY_STATEMENT
+                )
+                MinorityStatement.objects.filter(pk=statement.pk).update(
+                    created_at=item.closes_at + timedelta(days=1, hours=5)
+                )
             continue
         services.save_minutes(staff, decision, _minutes(specs.PASSED_MINUTES, decision))
         dissenters = [s for s in item.seats if item.plan.get(s.elector) == "no" and s.floor <= 2]

@@ -848,7 +848,9 @@ def _closed_with(world: World, estate: Estate, yes: list[Any], no: list[Any]) ->
 
 def test_a_minority_statement_is_for_those_outvoted_once(world: World, estate: Estate, client: Any) -> None:
     no_voter, yes_voter = estate.owners["302"], estate.owners["401"]
-    decision = _closed_with(world, estate, [yes_voter], [no_voter])
+    others = [estate.owners[n] for n in ("201", "301", "402", "501", "502", "601", "602")]
+    decision = _closed_with(world, estate, [yes_voter, *others], [no_voter])
+    assert decision.passed is True  # 9 of 10 take part, 8 of 9 agree: the no-voter is outvoted
     elector = _elector(decision, no_voter)
     page = _login(client, no_voter).get(_url("detail", decision)).content.decode()
     assert f'name="minority-elector" value="{elector.pk}"' in page
@@ -875,6 +877,26 @@ def test_a_minority_statement_is_for_those_outvoted_once(world: World, estate: E
     assert refused.status_code == 400
     assert "Only those who took part and were outvoted can add a minority statement, once." in _text(refused)
     assert _writes() == before
+
+
+def test_when_a_motion_fails_those_who_voted_yes_are_the_minority(
+    world: World, estate: Estate, client: Any
+) -> None:
+    yes_voter, no_voter = estate.owners["401"], estate.owners["302"]
+    decision = _closed_with(world, estate, [yes_voter], [no_voter])
+    assert decision.passed is False
+    assert (
+        'name="minority-elector"'
+        not in _login(client, no_voter).get(_url("detail", decision)).content.decode()
+    )
+    elector = _elector(decision, yes_voter)
+    page = _login(client, yes_voter).get(_url("detail", decision)).content.decode()
+    assert f'name="minority-elector" value="{elector.pk}"' in page
+    response = client.post(
+        _url("minority", decision), {"minority-elector": elector.pk, "minority-text": "Too few took part."}
+    )
+    assert response.status_code == 302
+    assert MinorityStatement.objects.get().elector == elector
 
 
 def test_an_empty_minority_statement_is_refused(world: World, estate: Estate, client: Any) -> None:

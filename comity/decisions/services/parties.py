@@ -138,7 +138,8 @@ def withdraw_objection(actor: Any, decision: Decision, objection_id: Any) -> Non
 
 def may_write_minority(actor: Any, decision: Decision) -> list[Any]:
     """Electors of ``actor`` who may still add a minority statement to a published result: those who took part
-    and, in an open ballot of a motion, did not vote yes."""
+    and were outvoted — in an open ballot of a motion, who did not vote yes when it passed, or voted yes when it
+    failed (a secret ballot or a choice among options: anyone who took part)."""
     if decision.status != DecisionStatus.CLOSED:
         return []
     written = set(MinorityStatement.objects.filter(decision=decision).values_list("elector_id", flat=True))
@@ -151,8 +152,8 @@ def may_write_minority(actor: Any, decision: Decision) -> list[Any]:
         if participation is None:
             continue
         ballot = getattr(participation, "ballot", None)
-        if ballot is not None and ballot.choice == "yes":
-            continue
+        if ballot is not None and ballot.choice and (ballot.choice == "yes") == bool(decision.passed):
+            continue  # on the winning side
         out.append(elector)
     return out
 
