@@ -241,6 +241,8 @@ class PaperBallotForm(forms.Form):
         _model_field(self, "elector").queryset = electors
         _model_field(self, "elector").label_from_instance = lambda e: f"{e.units} · {e.name}"
         add_ballot_fields(self, decision)
+        if "choice" in self.fields:
+            self.fields["choice"].label = _("Marked on the paper")
 
 
 def add_ballot_fields(form: forms.Form, decision: Decision) -> None:

@@ -49,7 +49,9 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         ),
     ),
     DemoLogin(
-        "owner", gettext_noop("Owner (幸福里)"), gettext_noop("your home and verification in My account")
+        "owner",
+        gettext_noop("Owner (幸福里)"),
+        gettext_noop("vote on the maintenance fund and keep your receipt; your home in My account"),
     ),
     DemoLogin(
         "other-resident",
@@ -64,7 +66,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin(
         "committee-staff",
         gettext_noop("Residents' committee staff (幸福里)"),
-        gettext_noop("decide a disputed appeal, close replies, set time limits"),
+        gettext_noop("decide a disputed appeal; check the waiting paper ballot of the elevator vote"),
     ),
     DemoLogin(
         "street-official",

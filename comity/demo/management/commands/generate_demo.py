@@ -83,6 +83,13 @@ class Command(BaseCommand):
             )
             % {"consultations": summary.consultations, "votes": summary.consultation_votes}
         )
+        self.stdout.write(
+            _(
+                "%(decisions)d decisions with %(ballots)d ballots: elevator retrofits stairwell by stairwell, "
+                "a maintenance-fund vote open for owners, a roof repair decided."
+            )
+            % {"decisions": summary.decisions, "ballots": summary.decision_ballots}
+        )
         for line in render_logins():
             self.stdout.write(line)
 
