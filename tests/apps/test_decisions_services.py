@@ -387,3 +387,23 @@ def test_simultaneous_ballots_of_one_owner_leave_one(world: Any) -> None:
     decision.refresh_from_db()
     assert decision.log_length == 2
     assert verify_decision_log(decision).ok
+
+
+def test_electors_are_told_when_voting_opens_and_when_the_result_is_out(
+    world: Any, estate: Estate, django_capture_on_commit_callbacks: Any
+) -> None:
+    from comity.notifications.models import Notification
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = make_decision(world, estate)
+    opened = Notification.objects.filter(kind="decision.opened")
+    told = set(opened.values_list("recipient_id", flat=True))
+    voters = {u.pk for u in estate.owners.values()} | {estate.zhao.pk}
+    assert told == voters  # Wang once for two units; Li and Zhao both; nobody off the register
+    assert "until" in opened.first().text
+    end_voting(decision)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.close_decision(world.user("committee_staff"), decision)
+    closed = Notification.objects.filter(kind="decision.closed")
+    assert set(closed.values_list("recipient_id", flat=True)) == voters
+    assert "did not pass" in closed.first().text

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from comity.audit.services import record_audit
+from comity.decisions import notifying
 from comity.decisions.counting import count, passed_of, rule_of
 from comity.decisions.models import (
     AffectedUnit,
@@ -344,6 +345,7 @@ def open_voting(actor: Any, decision: Decision) -> dict[str, int]:
             "closes_at": decision.closes_at.isoformat(),
         },
     )
+    notifying.voting_opened(decision)
     record_audit(
         actor=actor,
         action="decisions.open",
@@ -426,6 +428,7 @@ def close_now(decision: Decision, actor: Any = None) -> Decision:
     decision.closed_at = timezone.now()
     decision.save(update_fields=["status", "result", "passed", "closed_at"])
     append_log(decision, {"type": "closed", "passed": decision.passed, "ballots": result["ballots"]})
+    notifying.result_published(decision)
     record_audit(
         actor=actor,
         action="decisions.close",
