@@ -407,3 +407,17 @@ def test_electors_are_told_when_voting_opens_and_when_the_result_is_out(
     closed = Notification.objects.filter(kind="decision.closed")
     assert set(closed.values_list("recipient_id", flat=True)) == voters
     assert "did not pass" in closed.first().text
+
+
+def test_the_admin_reads_decisions_but_writes_nothing(world: Any, estate: Estate, client: Any) -> None:
+    from django.urls import reverse
+
+    decision = make_decision(world, estate)
+    client.force_login(world.user("platform_staff"))
+    for model in ("decision", "logentry", "objection", "mediation", "costplan"):
+        assert client.get(reverse(f"admin:decisions_{model}_changelist")).status_code == 200
+        assert client.get(reverse(f"admin:decisions_{model}_add")).status_code == 403
+    page = client.get(reverse("admin:decisions_decision_change", args=[decision.pk]))
+    assert page.status_code == 200
+    assert b'name="_save"' not in page.content
+    assert client.get("/admin/decisions/ballot/").status_code == 404  # ballots are not for browsing
