@@ -179,12 +179,14 @@ def _estate_wide_with_owner_objection(world: World) -> dict[str, Any]:
     return setup
 
 
-def _estate_wide_closed_owner_voted_no(world: World) -> dict[str, Any]:
+def _estate_wide_closed_owner_outvoted(world: World) -> dict[str, Any]:
+    """The owner alone voted yes; too few took part, so the motion failed and the owner is the minority."""
     setup = _estate_wide(world)
-    vote_for(setup["decision"], [world.user("owner")], "no")
+    vote_for(setup["decision"], [world.user("owner")], "yes")
     end_voting(setup["decision"])
     services.close_decision(_staff(world), setup["decision"])
     setup["decision"].refresh_from_db()
+    assert setup["decision"].passed is False
     return setup
 
 
@@ -454,9 +456,9 @@ CASES = [
     _post(
         "minority",
         {"owner"},
-        _estate_wide_closed_owner_voted_no,
+        _estate_wide_closed_owner_outvoted,
         lambda w, s: {"minority-elector": s["elector"].pk, "minority-text": "Gates should stay grey."},
-        label="minority statement of the owner who voted no",
+        label="minority statement of the outvoted owner",
         refused_status=400,
     ),
 ]
