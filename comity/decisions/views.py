@@ -54,7 +54,7 @@ from comity.decisions.services.voting import proxies_of, waiting_paper_ballots
 from comity.engine.decisions.ballot_log import LogEntry as ChainEntry
 from comity.engine.decisions.ballot_log import verify
 from comity.structure import selectors as structure_selectors
-from comity.structure.models import Community, Person
+from comity.structure.models import Community, Ownership, Person
 from comity.structure.views import _apply_validation_error
 
 MANAGE = "decisions.manage_decisions"
@@ -215,8 +215,6 @@ def detail_context(request: HttpRequest, decision: Decision, **extra: Any) -> di
         list(Person.objects.filter(user=user).values_list("pk", flat=True)) if user.is_authenticated else []
     )
     if person_ids:
-        from comity.structure.models import Ownership
-
         my_units = set(Ownership.objects.filter(person_id__in=person_ids).values_list("unit_id", flat=True))
     receipts = request.session.pop(f"{RECEIPTS_KEY}:{decision.pk}", None)
     objections = list(decision.objections.select_related("elector").order_by("created_at"))
