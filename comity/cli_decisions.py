@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-from comity.engine.decisions.ballot_log import GENESIS, LogEntry, find_receipt, verify
+from comity.engine.decisions.ballot_log import GENESIS, LogEntry, find_receipt, normalise_receipt, verify
 from comity.engine.decisions.costs import CostError, ShareUnit, Subsidy, split_costs
 from comity.engine.decisions.files import FileError, read_ballots, read_units
 from comity.engine.decisions.rules import PRESETS, Basis, Stage, UnknownRule, get_rule
@@ -106,8 +106,7 @@ def verify_log_command(args: argparse.Namespace) -> int:
         f"OK: {result.checked} entries, the chain is intact; head {entries[-1].hash if entries else GENESIS}"
     )
     if args.receipt:
-        code = "".join(ch for ch in args.receipt.upper() if ch.isalnum())
-        found = find_receipt(entries, "-".join(code[i : i + 5] for i in range(0, len(code), 5)))
+        found = find_receipt(entries, normalise_receipt(args.receipt))
         if found is None:
             print("The receipt is not in this log (a secret ballot enters it when voting closes).")
             return 1

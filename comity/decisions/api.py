@@ -11,9 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -22,7 +20,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from comity.decisions import counting, services
-from comity.decisions.models import Decision, DecisionStatus, LogEntry
+from comity.decisions.closing import log_document
+from comity.decisions.models import Decision, DecisionStatus
+from comity.decisions.selectors import get_decision_for_user
 from comity.structure import selectors as structure_selectors
 from comity.web.api import service_error
 
@@ -31,13 +31,7 @@ def _decision(request: Request, community_id: int, decision_id: int) -> Decision
     community = structure_selectors.get_community_for_user(
         request.user, community_id, perm="decisions.see_decisions"
     )
-    try:
-        decision = Decision.objects.select_related("area").get(community=community, pk=decision_id)
-    except Decision.DoesNotExist as error:
-        raise Http404 from error
-    if not request.user.has_perm("decisions.see_decision", decision):
-        raise PermissionDenied
-    return decision
+    return get_decision_for_user(request.user, community, decision_id)
 
 
 class DecisionSummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -178,14 +172,4 @@ class DecisionLog(APIView):
 
     def get(self, request: Request, community_id: int, decision_id: int) -> Response:
         decision = _decision(request, community_id, decision_id)
-        entries = LogEntry.objects.filter(decision=decision).order_by("sequence")
-        return Response(
-            {
-                "decision": decision.pk,
-                "head": decision.log_head,
-                "entries": [
-                    {"sequence": e.sequence, "content": e.content, "previous": e.previous, "hash": e.hash}
-                    for e in entries
-                ],
-            }
-        )
+        return Response(log_document(decision))

@@ -8,6 +8,7 @@ transaction, so one that cannot close does not hold back the others.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -43,12 +44,30 @@ def close_due_decisions() -> Sweep:
     return sweep
 
 
-def verify_decision_log(decision: Decision) -> Verification:
-    """Recompute a decision's chain from the database and compare its end with the decision's recorded head."""
-    entries = [
+def chain_of(decision: Decision) -> list[ChainEntry]:
+    """The decision's ballot log as the engine's entries, in order."""
+    return [
         ChainEntry(e.sequence, e.content, e.previous, e.hash)
         for e in LogEntry.objects.filter(decision=decision).order_by("sequence")
     ]
+
+
+def log_document(decision: Decision) -> dict[str, Any]:
+    """The log as published (page download and API): what ``comity decide verify-log`` checks."""
+    return {
+        "decision": decision.pk,
+        "title": decision.title,
+        "head": decision.log_head,
+        "entries": [
+            {"sequence": e.sequence, "content": dict(e.content), "previous": e.previous, "hash": e.hash}
+            for e in chain_of(decision)
+        ],
+    }
+
+
+def verify_decision_log(decision: Decision) -> Verification:
+    """Recompute a decision's chain from the database and compare its end with the decision's recorded head."""
+    entries = chain_of(decision)
     result = verify(entries)
     if result.ok and entries and entries[-1].hash != decision.log_head:
         return Verification(

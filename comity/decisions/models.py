@@ -24,7 +24,6 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from decimal import Decimal
-from fractions import Fraction
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -255,10 +254,6 @@ class Elector(models.Model):
         if self.key.startswith("u:"):
             return str(_("owner not on record"))
         return self.label
-
-    @property
-    def area_fraction(self) -> Fraction:
-        return Fraction(self.area)
 
 
 class Channel(models.TextChoices):

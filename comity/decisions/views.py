@@ -24,6 +24,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from comity.consultations.models import DecisionDraft
 from comity.decisions import counting, services
+from comity.decisions.closing import chain_of, log_document
 from comity.decisions.forms import (
     AffectedUnitForm,
     BallotForm,
@@ -49,9 +50,9 @@ from comity.decisions.models import (
     Participation,
 )
 from comity.decisions.register import units_in_scope
+from comity.decisions.selectors import get_decision_for_user
 from comity.decisions.services.parties import may_object, may_write_minority, objection_deadline
-from comity.decisions.services.voting import proxies_of, waiting_paper_ballots
-from comity.engine.decisions.ballot_log import LogEntry as ChainEntry
+from comity.decisions.services.voting import proxies_of, unvoted, waiting_paper_ballots
 from comity.engine.decisions.ballot_log import verify
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community, Ownership, Person
@@ -68,16 +69,7 @@ def _community(request: HttpRequest, community_id: int, perm: str = "decisions.s
 def _decision(
     request: HttpRequest, community_id: int, decision_id: int, perm: str = "decisions.see_decision"
 ) -> Decision:
-    community = _community(request, community_id)
-    try:
-        decision = Decision.objects.select_related("community__street", "area", "subject", "draft").get(
-            community=community, pk=decision_id
-        )
-    except Decision.DoesNotExist as error:
-        raise Http404 from error
-    if not request.user.has_perm(perm, decision):
-        raise PermissionDenied
-    return decision
+    return get_decision_for_user(request.user, _community(request, community_id), decision_id, perm=perm)
 
 
 def _url(decision: Decision, name: str = "detail", anchor: str = "") -> str:
@@ -552,17 +544,10 @@ def receipt(request: HttpRequest, community_id: int, decision_id: int) -> HttpRe
     )
 
 
-def _chain(decision: Decision) -> list[ChainEntry]:
-    return [
-        ChainEntry(e.sequence, e.content, e.previous, e.hash)
-        for e in LogEntry.objects.filter(decision=decision).order_by("sequence")
-    ]
-
-
 @login_required
 def ballot_log(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = _decision(request, community_id, decision_id)
-    chain = _chain(decision)
+    chain = chain_of(decision)
     verification = verify(chain)
     head_ok = not chain or chain[-1].hash == decision.log_head
     page = Paginator(LogEntry.objects.filter(decision=decision).order_by("sequence"), 100).get_page(
@@ -594,14 +579,7 @@ def ballot_log(request: HttpRequest, community_id: int, decision_id: int) -> Htt
 @login_required
 def ballot_log_json(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = _decision(request, community_id, decision_id)
-    entries = [
-        {"sequence": e.sequence, "content": e.content, "previous": e.previous, "hash": e.hash}
-        for e in _chain(decision)
-    ]
-    response = JsonResponse(
-        {"decision": decision.pk, "title": decision.title, "head": decision.log_head, "entries": entries},
-        json_dumps_params={"ensure_ascii": False, "indent": 1},
-    )
+    response = JsonResponse(log_document(decision), json_dumps_params={"ensure_ascii": False, "indent": 1})
     response["Content-Disposition"] = f'attachment; filename="decision-{decision.pk}-ballot-log.json"'
     return response
 
@@ -624,17 +602,11 @@ def register(request: HttpRequest, community_id: int, decision_id: int) -> HttpR
     )
 
 
-def _electors_left(decision: Decision) -> Any:
-    return Elector.objects.filter(decision=decision, participations__isnull=True).order_by(
-        "building", "units", "pk"
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = _decision(request, community_id, decision_id, perm=MANAGE)
-    form = PaperBallotForm(request.POST or None, electors=_electors_left(decision), decision=decision)
+    form = PaperBallotForm(request.POST or None, electors=unvoted(decision), decision=decision)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -706,7 +678,7 @@ def proxies(request: HttpRequest, community_id: int, decision_id: int) -> HttpRe
     people = Person.objects.filter(
         community=decision.community, verified_at__isnull=False, user__isnull=False
     ).order_by("full_name")
-    form = ProxyForm(request.POST or None, electors=_electors_left(decision), people=people)
+    form = ProxyForm(request.POST or None, electors=unvoted(decision), people=people)
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -752,7 +724,7 @@ def simulator(request: HttpRequest, community_id: int, decision_id: int) -> Http
     if decision.status != DecisionStatus.OPEN or decision.ballot_kind != BallotKind.MOTION:
         messages.error(request, _("The simulator works on a yes-or-no vote while voting is open."))
         return redirect(_url(decision))
-    left = _electors_left(decision)
+    left = unvoted(decision)
     buildings = sorted({b for b in left.values_list("building", flat=True) if b})
     building = (
         request.GET.get("building") or request.POST.get("building") or (buildings[0] if buildings else "")

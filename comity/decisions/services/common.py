@@ -80,9 +80,3 @@ def append_log(decision: Decision, content: dict[str, Any]) -> LogEntry:
 def new_receipt() -> str:
     raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(15))
     return "-".join(raw[i : i + 5] for i in range(0, 15, 5))
-
-
-def normalise_receipt(text: str) -> str:
-    """What a voter typed, as the code was issued: upper case, in groups of five, spaces and dashes ignored."""
-    raw = "".join(ch for ch in text.upper() if ch.isalnum())
-    return "-".join(raw[i : i + 5] for i in range(0, len(raw), 5))

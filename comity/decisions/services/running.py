@@ -5,6 +5,7 @@ the result), cancel it, write the minutes, record proxies."""
 from __future__ import annotations
 
 import calendar
+import hashlib
 from datetime import date, datetime
 from decimal import Decimal
 from fractions import Fraction
@@ -36,7 +37,7 @@ from comity.decisions.services.common import MANAGE, append_log, locked, require
 from comity.engine.decisions.ballot_log import canonical
 from comity.engine.decisions.costs import CostError, ShareUnit, Subsidy, split_costs
 from comity.engine.decisions.rules import Electorate, get_rule
-from comity.structure.models import Area, AreaKind, Community, Person, SubjectKind
+from comity.structure.models import Area, AreaKind, Community, GovernanceSubject, Person, SubjectKind
 
 FIELDS = (
     "title",
@@ -286,8 +287,6 @@ def set_cost_plan(actor: Any, decision: Decision, data: dict[str, Any]) -> CostP
 
 def register_digest(electors: list[Elector]) -> str:
     """A hash of the frozen register, written into the log's first entry so the register cannot change unseen."""
-    import hashlib
-
     rows = [[e.key, str(e.area), e.affected, e.units] for e in electors]
     return hashlib.sha256(canonical({"register": rows})).hexdigest()
 
@@ -538,8 +537,6 @@ def scope_areas(community: Community) -> list[Area]:
 
 
 def subjects_for(community: Community) -> Any:
-    from comity.structure.models import GovernanceSubject
-
     return GovernanceSubject.objects.filter(community=community, is_active=True).exclude(
         kind__in=[SubjectKind.STREET_OFFICE, SubjectKind.GOVERNMENT_DEPARTMENT]
     )

@@ -34,12 +34,11 @@ from comity.decisions.services.common import (
     append_log,
     locked,
     new_receipt,
-    normalise_receipt,
     require,
     require_accepting,
     require_status,
 )
-from comity.engine.decisions.ballot_log import receipt_hash
+from comity.engine.decisions.ballot_log import normalise_receipt, receipt_hash
 from comity.engine.decisions.tally import Choice
 
 
@@ -341,4 +340,7 @@ def proxies_of(decision: Decision) -> Any:
 
 
 def unvoted(decision: Decision) -> Any:
-    return Elector.objects.filter(decision=decision, participations__isnull=True)
+    """Electors who have not voted, by building and units (the paper-ballot, proxy and simulator lists)."""
+    return Elector.objects.filter(decision=decision, participations__isnull=True).order_by(
+        "building", "units", "pk"
+    )

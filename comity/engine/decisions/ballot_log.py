@@ -25,6 +25,12 @@ def entry_hash(previous: str, content: Mapping[str, Any]) -> str:
     return hashlib.sha256(previous.encode("ascii") + b"\n" + canonical(content)).hexdigest()
 
 
+def normalise_receipt(text: str) -> str:
+    """A receipt code as issued, from what a voter typed: upper case, groups of five, spaces and dashes ignored."""
+    raw = "".join(ch for ch in text.upper() if ch.isalnum())
+    return "-".join(raw[i : i + 5] for i in range(0, len(raw), 5))
+
+
 def receipt_hash(receipt: str) -> str:
     """What the log stores of a voter's receipt code (the code itself stays with the voter)."""
     return hashlib.sha256(("receipt:" + receipt).encode("utf-8")).hexdigest()
