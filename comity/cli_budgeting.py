@@ -1,7 +1,11 @@
-"""``comity pb allocate FILE.pb --rule {greedy,mes,mes-add1,mes-add1-greedy,phragmen} [--json]``: which projects a rule funds.
+"""Participatory budgeting on pabulib files, engine only (no database):
 
-Engine only (no database): the pabulib file is read by :mod:`comity.engine.budgeting.pabulib`, the rule is one of
-:mod:`comity.engine.budgeting.rules`. The text output says, for every project, why it was or was not funded.
+* ``comity pb allocate FILE.pb --rule {greedy,mes,mes-add1,mes-add1-greedy,phragmen,official} [--json]``: which
+  projects a rule funds, and for every project why it was or was not funded. ``official`` is the rule the file's
+  META ``rule`` names (:func:`comity.engine.budgeting.balance.official_rule`).
+* ``comity pb compare FILE.pb [--group-by VOTER_COLUMN] [--json]``: the balance report, every rule side by side
+  (:func:`comity.engine.budgeting.balance.compare`), per group of voters with ``--group-by`` (a VOTES column such as
+  ``sex``, ``voting_method`` or ``neighborhood``).
 """
 
 from __future__ import annotations
@@ -14,6 +18,14 @@ from collections.abc import Callable
 from fractions import Fraction
 from typing import Any
 
+from comity.engine.budgeting.balance import (
+    BalanceReport,
+    Comparison,
+    GroupBalance,
+    ProportionalityCheck,
+    compare,
+    official_rule,
+)
 from comity.engine.budgeting.model import Election
 from comity.engine.budgeting.pabulib import PabulibError, read_pabulib
 from comity.engine.budgeting.rules import (
@@ -42,11 +54,27 @@ def add_parser(sub: Any) -> None:
     pb_sub = pb.add_subparsers(dest="pb_command", metavar="ACTION", required=True)
     allocate = pb_sub.add_parser("allocate", help="the projects a rule funds, each with the reason")
     allocate.add_argument("path", metavar="FILE.pb")
-    allocate.add_argument("--rule", required=True, choices=sorted(RULES))
+    allocate.add_argument(
+        "--rule",
+        required=True,
+        choices=[*sorted(RULES), "official"],
+        help="official: the rule named by the file's META (greedy, greedy-no-skip, greedy-threshold, equal shares)",
+    )
     allocate.add_argument(
         "--json", action="store_true", help='print {"selected": [...], "cost": …, "rule": …}'
     )
     allocate.set_defaults(handler=allocate_command)
+    comp = pb_sub.add_parser(
+        "compare", help="every rule side by side: satisfaction, fairness, proportionality"
+    )
+    comp.add_argument("path", metavar="FILE.pb")
+    comp.add_argument(
+        "--group-by",
+        metavar="VOTER_COLUMN",
+        help="a VOTES column (sex, voting_method, neighborhood, …): how each group of voters fares",
+    )
+    comp.add_argument("--json", action="store_true", help="print the report as JSON")
+    comp.set_defaults(handler=compare_command)
 
 
 def _number(value: Fraction | None) -> str | None:
@@ -77,22 +105,39 @@ def explain(item: ProjectExplanation) -> str:
     return reasons.get(item.reason or "", "not funded")
 
 
-def allocate_command(args: argparse.Namespace) -> int:
+def _read(path: str) -> Election | None:
     try:
-        with open(args.path, encoding="utf-8-sig") as handle:
-            election = read_pabulib(handle.read(), os.path.basename(args.path))
+        with open(path, encoding="utf-8-sig") as handle:
+            return read_pabulib(handle.read(), os.path.basename(path))
     except OSError as error:
-        print(f"Cannot read {args.path}: {error}", file=sys.stderr)
-        return 1
+        print(f"Cannot read {path}: {error}", file=sys.stderr)
     except PabulibError as error:
         print(f"Cannot read the pabulib file: {error}", file=sys.stderr)
+    return None
+
+
+def allocate_command(args: argparse.Namespace) -> int:
+    election = _read(args.path)
+    if election is None:
         return 1
-    allocation = RULES[args.rule](election)
+    rule = args.rule
+    if rule == "official":
+        try:
+            spec = official_rule(election)
+        except ValueError as error:
+            print(f"No official rule: {error}", file=sys.stderr)
+            return 1
+        allocation = spec.allocate(election)
+        rule = spec.label
+        title = f"official rule {rule} (META rule {election.meta.get('rule')})"
+    else:
+        allocation = RULES[rule](election)
+        title = rule
     if args.json:
         print(
             json.dumps(
                 {
-                    "rule": args.rule,
+                    "rule": rule,
                     "selected": list(allocation.selected),
                     "cost": allocation.cost,
                     "budget": allocation.budget,
@@ -103,9 +148,7 @@ def allocate_command(args: argparse.Namespace) -> int:
             )
         )
         return 0
-    print(
-        f"{args.rule}: {len(allocation.selected)} projects funded, {allocation.cost} of {allocation.budget}"
-    )
+    print(f"{title}: {len(allocation.selected)} projects funded, {allocation.cost} of {allocation.budget}")
     names = {p.id: p.name for p in election.projects}
     order = list(allocation.selected) + [
         p.id for p in election.projects if p.id not in allocation.selected_set
@@ -114,4 +157,220 @@ def allocate_command(args: argparse.Namespace) -> int:
         item = allocation.explanations.get(pid)
         name = f" {names[pid]}" if names.get(pid) else ""
         print(f"  {pid}{name} (cost {election.costs[pid]}): {explain(item) if item else ''}")
+    return 0
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# comity pb compare
+
+
+def _money(value: int | Fraction) -> str:
+    return f"{round(value):,}"
+
+
+def _percent(value: Fraction | None) -> str:
+    return "-" if value is None else f"{float(value) * 100:.1f}%"
+
+
+def _axiom(check: ProportionalityCheck | None) -> str:
+    if check is None:
+        return "too large to check"
+    return "yes" if check.satisfied else "VIOLATED"
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    """Align the cells in columns (the first left, the others right); a one-cell row is a heading, printed as is."""
+    cells = [row for row in rows if len(row) > 1]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+    lines = []
+    for row in rows:
+        if len(row) == 1:
+            lines.append(row[0])
+            continue
+        aligned = [row[0].ljust(widths[0])] + [c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)]
+        lines.append("  ".join(aligned).rstrip())
+    return lines
+
+
+def _group_rows(comparison: Comparison, group_by: str) -> list[list[str]]:
+    labels = comparison.rules
+    by_rule: dict[str, dict[str, GroupBalance]] = {
+        label: {g.group: g for g in comparison.reports[label].groups} for label in labels
+    }
+    names = sorted({name for groups in by_rule.values() for name in groups})
+    rows: list[list[str]] = [
+        [""],
+        [f"By {group_by} (spent on them: each funded project's cost shared equally among its supporters)"],
+    ]
+    for name in names:
+        first = next(by_rule[label][name] for label in labels if name in by_rule[label])
+        rows.append([f"{name}: {first.voters} voters, fair share of the budget {_money(first.fair_share)}"])
+        cells = [by_rule[label].get(name) for label in labels]
+        rows.append(["  with >=1 funded"] + [_percent(g.non_empty_share) if g else "-" for g in cells])
+        rows.append(["  avg satisfaction"] + [_money(g.average_satisfaction) if g else "-" for g in cells])
+        rows.append(["  spent on them"] + [_money(g.attributed_spending) if g else "-" for g in cells])
+        rows.append(["  vs fair share"] + [_percent(g.fair_share_ratio) if g else "-" for g in cells])
+    return rows
+
+
+def _print_comparison(election: Election, comparison: Comparison, group_by: str | None) -> None:
+    labels = comparison.rules
+    reports = comparison.reports
+    print(
+        f"{len(election.ballots)} voters, {len(election.projects)} projects, budget {_money(election.budget)}"
+    )
+    if comparison.official:
+        print(f"Official rule (*): {comparison.official} (META rule {election.meta.get('rule')})")
+    else:
+        print(f"Official rule: none ({comparison.official_error})")
+    header = ["rule"] + [label + ("*" if label == comparison.official else "") for label in labels]
+    rows = [
+        ["funded projects"] + [str(len(reports[label].selected)) for label in labels],
+        ["cost"] + [_money(reports[label].cost) for label in labels],
+        ["total satisfaction"] + [_money(reports[label].total_satisfaction) for label in labels],
+        ["avg satisfaction"] + [_money(reports[label].average_satisfaction) for label in labels],
+        ["with >=1 funded"] + [_percent(reports[label].non_empty_share) for label in labels],
+        ["Gini of satisfaction"] + [f"{float(reports[label].gini):.3f}" for label in labels],
+        ["EJR up to one"] + [_axiom(comparison.ejr[label]) for label in labels],
+        ["PJR"] + [_axiom(comparison.pjr[label]) for label in labels],
+    ]
+    if group_by:
+        rows += _group_rows(comparison, group_by)
+    print()
+    for line in _table([header, *rows]):
+        print(line)
+    print()
+    names = {p.id: p.name for p in election.projects}
+
+    def listed(ids: tuple[str, ...]) -> str:
+        if not ids:
+            return " nothing"
+        items = [f"{p} {_short(names[p])}".rstrip() for p in ids]
+        return "".join(f"\n    {item}" for item in items)
+
+    for difference in comparison.differences:
+        if difference.identical:
+            print(f"{difference.other} funds the same projects as {difference.baseline}")
+            continue
+        print(f"{difference.baseline} vs {difference.other}:")
+        print(f"  only {difference.baseline}:{listed(difference.only_baseline)}")
+        print(f"  only {difference.other}:{listed(difference.only_other)}")
+    for label in labels:
+        for name, check in (("EJR up to one", comparison.ejr[label]), ("PJR", comparison.pjr[label])):
+            if check is None or check.witness is None:
+                continue
+            w = check.witness
+            got = (
+                f"the best served of them gets {_money(w.received)}"
+                if check.axiom == "ejr"
+                else f"the funded projects any of them supports cost {_money(w.received)}"
+            )
+            slack = f" (+{_money(w.allowance)} for one unfunded project)" if w.allowance else ""
+            print(
+                f"{label} violates {name}: {len(w.voters)} voters all support {', '.join(w.projects)}, "
+                f"cost {_money(w.cost)}, which {w.required_voters} voters' shares of the budget could pay for; "
+                f"{got}{slack}, less than {_money(w.deserved)}"
+            )
+
+
+def _short(text: str, width: int = 60) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _float(value: Fraction | None) -> float | None:
+    return None if value is None else float(value)
+
+
+def _check_json(check: ProportionalityCheck | None) -> dict[str, Any] | None:
+    if check is None:
+        return None
+    witness = check.witness
+    return {
+        "satisfied": check.satisfied,
+        "up_to": check.up_to,
+        "witness": None
+        if witness is None
+        else {
+            "projects": list(witness.projects),
+            "voters": list(witness.voters),
+            "cost": witness.cost,
+            "required_voters": witness.required_voters,
+            "deserved": witness.deserved,
+            "received": witness.received,
+            "allowance": witness.allowance,
+        },
+    }
+
+
+def _report_json(report: BalanceReport) -> dict[str, Any]:
+    return {
+        "selected": list(report.selected),
+        "cost": report.cost,
+        "total_satisfaction": report.total_satisfaction,
+        "average_satisfaction": float(report.average_satisfaction),
+        "average_cardinality": float(report.average_cardinality),
+        "non_empty_share": float(report.non_empty_share),
+        "gini": float(report.gini),
+        "groups": [
+            {
+                "group": g.group,
+                "voters": g.voters,
+                "non_empty_share": float(g.non_empty_share),
+                "average_satisfaction": float(g.average_satisfaction),
+                "average_cardinality": float(g.average_cardinality),
+                "supported_spending": g.supported_spending,
+                "attributed_spending": float(g.attributed_spending),
+                "fair_share": float(g.fair_share),
+                "fair_share_ratio": _float(g.fair_share_ratio),
+            }
+            for g in report.groups
+        ],
+    }
+
+
+def compare_command(args: argparse.Namespace) -> int:
+    election = _read(args.path)
+    if election is None:
+        return 1
+    group_by: str | None = args.group_by
+    if group_by is not None:
+        columns = sorted({key for b in election.ballots for key in b.meta})
+        if group_by not in columns:
+            available = ", ".join(columns) or "none"
+            print(f"No voter has a {group_by!r} column (VOTES columns: {available})", file=sys.stderr)
+            return 1
+    column = group_by
+    comparison = compare(
+        election,
+        group_of=(lambda b: b.meta.get(column)) if column is not None else None,
+    )
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "budget": election.budget,
+                    "voters": len(election.ballots),
+                    "official": comparison.official,
+                    "official_error": comparison.official_error,
+                    "baseline": comparison.baseline,
+                    "rules": list(comparison.rules),
+                    "reports": {label: _report_json(comparison.reports[label]) for label in comparison.rules},
+                    "ejr": {label: _check_json(comparison.ejr[label]) for label in comparison.rules},
+                    "pjr": {label: _check_json(comparison.pjr[label]) for label in comparison.rules},
+                    "differences": [
+                        {
+                            "baseline": d.baseline,
+                            "other": d.other,
+                            "only_baseline": list(d.only_baseline),
+                            "only_other": list(d.only_other),
+                        }
+                        for d in comparison.differences
+                    ],
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+        )
+        return 0
+    _print_comparison(election, comparison, group_by)
     return 0

@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "comity.appeals",
     "comity.consultations",
     "comity.decisions",
+    "comity.budgeting",
     "comity.web",
     "comity.demo",
 ]
@@ -184,6 +185,7 @@ CELERY_BEAT_SCHEDULE = {
     "consultation-analyses": {"task": "comity.consultations.recompute_dirty_analyses", "schedule": 60.0},
     # Decisions whose voting time is over close and publish their result.
     "decisions-close": {"task": "comity.decisions.close_due_decisions", "schedule": 60.0},
+    "budgets-close": {"task": "comity.budgeting.close_due_cycles", "schedule": 60.0},
 }
 
 REST_FRAMEWORK = {

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("comity.appeals.urls_settings")),
     path("", include("comity.consultations.urls")),
     path("", include("comity.decisions.urls")),
+    path("", include("comity.budgeting.urls")),
     path("", include("comity.notifications.urls")),
     path("", include("comity.structure.urls")),
     path("", include("comity.appeals.urls_rates")),

@@ -62,3 +62,101 @@ def test_a_malformed_file_names_its_line(tmp_path: Path, capsys: Any) -> None:
     err = capsys.readouterr().err
     assert "bad.pb, line 9" in err
     assert main(["pb", "allocate", str(tmp_path / "missing.pb"), "--rule", "greedy"]) == 1
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# --rule official and comity pb compare
+
+
+@pytest.mark.parametrize(
+    ("name", "label"),
+    [
+        ("Poland_Gdynia_2023_Leszczynki__small.pb", "greedy-no-skip>=50"),
+        ("Netherlands_Assen_2024.pb", "mes-add1"),
+    ],
+)
+def test_the_official_rule_funds_what_the_city_funded(name: str, label: str, capsys: Any) -> None:
+    path = PABULIB / name
+    assert main(["pb", "allocate", str(path), "--rule", "official", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["rule"] == label
+    assert set(out["selected"]) == _real_selected(path)
+    assert main(["pb", "allocate", str(path), "--rule", "official"]) == 0
+    first = capsys.readouterr().out.splitlines()[0]
+    assert first.startswith(f"official rule {label} (META rule ")
+
+
+def test_no_official_rule_is_an_error(capsys: Any) -> None:
+    path = PABULIB / "US_Stanford_Dataset_2022_Jersey_City_Ward_B_vote_knapsacks.pb"
+    assert main(["pb", "allocate", str(path), "--rule", "official"]) == 1
+    assert "No official rule: the file's META rule is 'unknown'" in capsys.readouterr().err
+
+
+def test_compare_prints_every_rule_side_by_side(capsys: Any) -> None:
+    path = PABULIB / "Netherlands_Assen_2024.pb"
+    assert main(["pb", "compare", str(path)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "84 voters, 14 projects, budget 100,000"
+    assert lines[1] == "Official rule (*): mes-add1 (META rule equalshares/add1)"
+    header = lines[3].split()
+    assert header == ["rule", "greedy", "mes", "mes-add1*", "mes-add1-greedy", "phragmen"]
+    rows = {line[:20].strip(): line[20:].split() for line in lines[4:12]}
+    assert rows["funded projects"] == ["7", "7", "9", "10", "10"]
+    assert rows["cost"] == ["99,200", "60,700", "76,700", "88,700", "88,700"]
+    assert rows["with >=1 funded"][2] == "94.0%"
+    assert rows["EJR up to one"] == ["yes"] * 5
+    assert set(rows) >= {"total satisfaction", "avg satisfaction", "Gini of satisfaction", "PJR"}
+    text = "\n".join(lines)
+    assert "mes-add1 vs greedy:" in text
+    assert "mes-add1 vs mes-add1-greedy:" in text
+
+
+def test_compare_by_group(capsys: Any) -> None:
+    path = PABULIB / "Poland_Warszawa_2019_Obszar_2-Sady_Zoliborskie-Zatrasie-Rudawka.pb"
+    assert main(["pb", "compare", str(path), "--group-by", "sex"]) == 0
+    out = capsys.readouterr().out
+    assert "By sex (spent on them" in out
+    assert "F: 450 voters, fair share of the budget 315,658" in out
+    assert "M: 302 voters, fair share of the budget 211,842" in out
+    assert out.count("  vs fair share") == 2
+
+
+def test_compare_names_the_under_represented_group(capsys: Any) -> None:
+    path = PABULIB / "Poland_Swiecie_2023.pb"
+    assert main(["pb", "compare", str(path)]) == 0
+    out = capsys.readouterr().out
+    pjr_row = next(line for line in out.splitlines() if line.startswith("PJR"))
+    assert pjr_row.split()[1:] == ["VIOLATED", "yes", "yes", "yes", "yes"]  # greedy, then the others
+    assert "greedy violates PJR: 87 voters all support c5, cost 34,000" in out
+
+
+def test_compare_json(capsys: Any) -> None:
+    path = PABULIB / "Netherlands_Assen_2024.pb"
+    assert main(["pb", "compare", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["official"] == out["baseline"] == "mes-add1"
+    assert out["rules"] == ["greedy", "mes", "mes-add1", "mes-add1-greedy", "phragmen"]
+    assert set(out["reports"]["mes-add1"]["selected"]) == _real_selected(path)
+    assert out["ejr"]["greedy"] == {"satisfied": True, "up_to": "one", "witness": None}
+    assert out["pjr"]["greedy"]["up_to"] is None
+    assert [d["other"] for d in out["differences"]] == ["greedy", "mes", "mes-add1-greedy", "phragmen"]
+    assert 0 <= out["reports"]["greedy"]["gini"] < 1
+
+
+def test_compare_too_large_to_check(monkeypatch: Any, capsys: Any) -> None:
+    import functools
+
+    from comity import cli_budgeting
+    from comity.engine.budgeting.balance import compare
+
+    monkeypatch.setattr(cli_budgeting, "compare", functools.partial(compare, check_limit=10))
+    assert main(["pb", "compare", str(PABULIB / "Netherlands_Assen_2024.pb")]) == 0
+    ejr_row = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("EJR"))
+    assert ejr_row.count("too large to check") == 5
+
+
+def test_compare_group_by_an_unknown_column(capsys: Any) -> None:
+    path = PABULIB / "Poland_Swiecie_2023.pb"
+    assert main(["pb", "compare", str(path), "--group-by", "age"]) == 1
+    assert "No voter has a 'age' column (VOTES columns: none)" in capsys.readouterr().err
+    assert main(["pb", "compare", str(PABULIB / "missing.pb")]) == 1

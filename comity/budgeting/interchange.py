@@ -1,0 +1,197 @@
+"""pabulib files in and out of the application.
+
+**Import** turns a ``.pb`` file (a city's or another community's election) into a closed cycle of the community:
+one district with the file's budget, its projects as proposals, its ballots (with the file's voter ids, no accounts),
+and every rule's outcome, so the rule comparison and the balance report work on it as on our own cycles. It is
+atomic: a file with a problem is refused whole, with the line of the problem, and nothing is written.
+
+**Export** writes a district's proposals and ballots as a pabulib file: voters are the ballots' numbers, never
+names; the buildings are kept as the voters' ``group`` column.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from comity.audit.services import record_audit
+from comity.budgeting import computing
+from comity.budgeting.models import (
+    BallotKind,
+    BallotMark,
+    BudgetBallot,
+    Cycle,
+    CycleStatus,
+    District,
+    Proposal,
+    ProposalStatus,
+    Rule,
+)
+from comity.budgeting.services import MANAGE, require
+from comity.engine.budgeting.model import Election, VoteType
+from comity.engine.budgeting.pabulib import PabulibError, read_pabulib, write_pabulib
+from comity.structure.models import Community
+
+#: The largest file accepted through the pages (Warszawa 2026, 61,668 voters, is about 2 MB).
+MAX_BYTES = 20 * 1024 * 1024
+
+KIND_OF = {
+    VoteType.APPROVAL: BallotKind.APPROVAL,
+    VoteType.CHOOSE_1: BallotKind.APPROVAL,
+    VoteType.CUMULATIVE: BallotKind.CUMULATIVE,
+    VoteType.SCORING: BallotKind.CUMULATIVE,
+    VoteType.ORDINAL: BallotKind.RANKED,
+}
+
+
+def parse(data: bytes, name: str) -> Election:
+    """The election in an uploaded file, or a :class:`ValidationError` naming the line of the first problem."""
+    if len(data) > MAX_BYTES:
+        raise ValidationError(
+            {"file": _("The file is larger than %(size)s MB.") % {"size": MAX_BYTES // (1024 * 1024)}}
+        )
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise ValidationError(
+            {"file": _("Line %(line)s: the file is not UTF-8 text.") % {"line": line}}, code="pabulib"
+        ) from error
+    try:
+        election = read_pabulib(text, name)
+    except PabulibError as error:
+        raise ValidationError(
+            {"file": _("Line %(line)s: %(problem)s") % {"line": error.line, "problem": str(error)}},
+            code="pabulib",
+        ) from error
+    if any(p.cost <= 0 for p in election.projects):
+        raise ValidationError({"file": _("Every project must cost more than zero.")}, code="pabulib")
+    if election.budget <= 0:
+        raise ValidationError({"file": _("The budget must be more than zero.")}, code="pabulib")
+    return election
+
+
+@transaction.atomic
+def import_pabulib(actor: Any, community: Community, data: bytes, name: str, title: str = "") -> Cycle:
+    require(actor, MANAGE, community)
+    election = parse(data, name)
+    meta = election.meta
+    kind = KIND_OF[election.vote_type]
+    max_length = meta.get("max_length", "")
+    cycle = Cycle.objects.create(
+        community=community,
+        title=title or meta.get("description") or name,
+        description=meta.get("comment", ""),
+        status=CycleStatus.CLOSED,
+        ballot_kind=kind,
+        max_choices=int(max_length) if max_length.isdigit() and kind != BallotKind.CUMULATIVE else None,
+        rule=Rule.MES_ADD1,
+        imported_from=name[:200],
+        created_by=actor,
+        closed_at=timezone.now(),
+    )
+    district = District.objects.create(
+        cycle=cycle, name=meta.get("subunit") or meta.get("unit") or name[:120], budget=election.budget
+    )
+    proposals = Proposal.objects.bulk_create(
+        Proposal(
+            cycle=cycle,
+            district=district,
+            number=i,
+            title=(project.name or _("Project %(id)s") % {"id": project.id})[:160],
+            description=project.meta.get("description", ""),
+            cost=project.cost,
+            costing_note=_("From the imported file."),
+            status=ProposalStatus.ON_BALLOT,
+            external_id=project.id[:60],
+        )
+        for i, project in enumerate(election.projects, start=1)
+    )
+    by_id = {p.external_id: p for p in proposals}
+    now = timezone.now()
+    ballots = BudgetBallot.objects.bulk_create(
+        (
+            BudgetBallot(cycle=cycle, district=district, external_id=b.voter[:60], cast_at=now, group="")
+            for b in election.ballots
+        ),
+        batch_size=2000,
+    )
+    if ballots and ballots[0].pk is None:  # a backend that does not return ids from bulk inserts
+        ballots = list(BudgetBallot.objects.filter(cycle=cycle).order_by("pk"))
+    marks: list[BallotMark] = []
+    for row, ballot in zip(ballots, election.ballots, strict=True):
+        if election.vote_type == VoteType.ORDINAL:
+            marks.extend(
+                BallotMark(ballot=row, proposal=by_id[p], rank=rank)
+                for rank, p in enumerate(ballot.ranking, 1)
+            )
+        elif ballot.points:
+            marks.extend(
+                BallotMark(ballot=row, proposal=by_id[p], points=v) for p, v in ballot.points.items() if v > 0
+            )
+        else:
+            marks.extend(BallotMark(ballot=row, proposal=by_id[p]) for p in sorted(ballot.approved))
+    BallotMark.objects.bulk_create(marks, batch_size=5000)
+    outcomes = computing.compute_outcomes(cycle)
+    funded = {pk for o in outcomes if o.official for pk in o.selected}
+    Proposal.objects.filter(cycle=cycle, pk__in=funded).update(status=ProposalStatus.FUNDED)
+    Proposal.objects.filter(cycle=cycle).exclude(pk__in=funded).update(status=ProposalStatus.NOT_FUNDED)
+    record_audit(
+        actor=actor,
+        action="budgeting.imported",
+        obj=cycle,
+        summary=gettext_noop("Imported the pabulib file %(name)s (%(voters)s ballots) as “%(cycle)s”."),
+        params={"name": name, "voters": len(election.ballots), "cycle": cycle.title},
+        community=community,
+    )
+    return cycle
+
+
+def export_pabulib(cycle: Cycle, district: District) -> str:
+    election = computing.election_for(cycle, district)
+    meta = {
+        "description": cycle.title,
+        "country": "China",
+        "unit": cycle.community.name,
+        "subunit": district.name,
+        "instance": str(cycle.created_at.year),
+        "num_projects": str(len(election.projects)),
+        "num_votes": str(len(election.ballots)),
+        "rule": {
+            Rule.GREEDY: "greedy",
+            Rule.MES_ADD1: "equalshares/add1",
+            Rule.MES_ADD1_GREEDY: "equalshares/add1",
+            Rule.MES: "equalshares",
+            Rule.PHRAGMEN: "phragmen",
+        }[Rule(cycle.rule)],
+        "currency": "CNY",
+    }
+    if cycle.ballot_kind in (BallotKind.APPROVAL, BallotKind.RANKED) and cycle.max_choices:
+        meta["max_length"] = str(cycle.max_choices)
+    if cycle.ballot_kind == BallotKind.CUMULATIVE:
+        meta["max_sum_points"] = str(cycle.points)
+    selected = set()
+    if cycle.status == CycleStatus.CLOSED:
+        selected = {
+            computing.project_id(p)
+            for p in district.proposals.filter(status__in=[ProposalStatus.FUNDED, ProposalStatus.DELIVERED])
+        }
+    projects = tuple(
+        type(p)(
+            id=p.id, cost=p.cost, name=p.name, meta={**p.meta, "selected": "1" if p.id in selected else "0"}
+        )
+        for p in election.projects
+    )
+    out = Election(
+        budget=election.budget,
+        projects=projects,
+        ballots=election.ballots,
+        vote_type=election.vote_type,
+        meta=meta,
+    )
+    return write_pabulib(out)

@@ -1,0 +1,50 @@
+// The running budget bar of a knapsack ballot and the points counter of a cumulative one. Progressive
+// enhancement: the ballot works without it, and the server checks every ballot again.
+(function () {
+  "use strict";
+  function fmt(n) { return n.toLocaleString(document.documentElement.lang || undefined); }
+  function setup(form) {
+    var kind = form.dataset.kind;
+    if (kind === "knapsack") {
+      var budget = parseInt(form.dataset.budget, 10);
+      var bar = document.getElementById("budget-bar");
+      var spentEl = bar.querySelector(".budget-bar__spent");
+      var left = bar.querySelector(".budget-bar__left");
+      var fill = bar.querySelector(".budget-bar__fill");
+      var boxes = form.querySelectorAll("input[type=checkbox][data-cost]");
+      var update = function () {
+        var spent = 0;
+        boxes.forEach(function (box) { if (box.checked) { spent += parseInt(box.dataset.cost, 10) || 0; } });
+        var over = spent > budget;
+        spentEl.textContent = fmt(spent);
+        left.textContent = (over ? left.dataset.overLabel : left.dataset.leftLabel) + ": " + fmt(Math.abs(budget - spent));
+        fill.style.width = Math.min(100, (spent / budget) * 100).toFixed(1) + "%";
+        bar.classList.toggle("budget-bar--over", over);
+        boxes.forEach(function (box) {
+          var cost = parseInt(box.dataset.cost, 10) || 0;
+          box.closest(".ballot-project").classList.toggle("ballot-project--unaffordable", !box.checked && spent + cost > budget);
+        });
+      };
+      boxes.forEach(function (box) { box.addEventListener("change", update); });
+      update();
+    } else if (kind === "cumulative") {
+      var total = parseInt(form.dataset.points, 10);
+      var pbar = document.getElementById("points-bar");
+      var used = pbar.querySelector(".points-used");
+      var pfill = pbar.querySelector(".budget-bar__fill");
+      var inputs = form.querySelectorAll("input[type=number]");
+      var count = function () {
+        var sum = 0;
+        inputs.forEach(function (input) { sum += Math.max(0, parseInt(input.value, 10) || 0); });
+        used.textContent = sum;
+        pfill.style.width = Math.min(100, (sum / total) * 100).toFixed(1) + "%";
+        pbar.classList.toggle("budget-bar--over", sum > total);
+      };
+      inputs.forEach(function (input) { input.addEventListener("input", count); });
+      count();
+    }
+  }
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form.ballot-form").forEach(setup);
+  });
+})();
