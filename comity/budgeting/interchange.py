@@ -49,6 +49,13 @@ KIND_OF = {
 }
 
 
+def _problem(error: PabulibError) -> str:
+    """The reader's description of the problem without its "file, line N:" prefix (the page says the line)."""
+    text = str(error)
+    prefix = f"line {error.line}: "
+    return text.split(prefix, 1)[1] if prefix in text else text
+
+
 def parse(data: bytes, name: str) -> Election:
     """The election in an uploaded file, or a :class:`ValidationError` naming the line of the first problem."""
     if len(data) > MAX_BYTES:
@@ -66,7 +73,7 @@ def parse(data: bytes, name: str) -> Election:
         election = read_pabulib(text, name)
     except PabulibError as error:
         raise ValidationError(
-            {"file": _("Line %(line)s: %(problem)s") % {"line": error.line, "problem": str(error)}},
+            {"file": _("Line %(line)s: %(problem)s") % {"line": error.line, "problem": _problem(error)}},
             code="pabulib",
         ) from error
     if any(p.cost <= 0 for p in election.projects):
