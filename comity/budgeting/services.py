@@ -88,7 +88,7 @@ def create_fund(actor: Any, community: Community, data: dict[str, Any], *, post_
                 if fund.year <= timezone.localdate().year
                 else timezone.localdate(),
                 "description": _(
-                    "Annual formula: %(fixed)s yuan + %(per100)s yuan per 100 residents × %(residents)s"
+                    "%(fixed)s yuan + %(per100)s yuan per 100 residents × %(residents)s residents"
                 )
                 % {
                     "fixed": yuan(fund.fixed_fen),
@@ -423,7 +423,7 @@ def submit_proposal(actor: Any, cycle: Cycle, data: dict[str, Any]) -> Proposal:
     cycle = _locked(cycle)
     _require_status(cycle, CycleStatus.PROPOSING)
     if cycle.proposals_close_at and timezone.now() >= cycle.proposals_close_at:
-        raise ValidationError(_("Proposals closed on %(date)s.") % {"date": _when(cycle.proposals_close_at)})
+        raise ValidationError(_("Proposals closed on %(date)s") % {"date": _when(cycle.proposals_close_at)})
     district: District | None = data.get("district")
     if district is None or district.cycle_id != cycle.pk:
         raise ValidationError({"district": _("Choose a district of this cycle.")})
@@ -651,7 +651,7 @@ def _require_accepting(cycle: Cycle) -> None:
     _require_status(cycle, CycleStatus.VOTING)
     if cycle.voting_closes_at is not None and timezone.now() >= cycle.voting_closes_at:
         raise ValidationError(
-            _("Voting closed on %(date)s.") % {"date": _when(cycle.voting_closes_at)}, code="cycle_late"
+            _("Voting closed on %(date)s") % {"date": _when(cycle.voting_closes_at)}, code="cycle_late"
         )
 
 

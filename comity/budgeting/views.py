@@ -605,6 +605,7 @@ def results(request: HttpRequest, community_id: int, cycle_id: int) -> HttpRespo
         return redirect(_cycle_url(cycle))
     grouped = services.outcomes_of(cycle)
     counts = services.voter_counts(cycle)
+    short = wording.short_names()
     sections = []
     for district in cycle.districts.all():
         outcomes = grouped.get(district.pk, [])
@@ -627,9 +628,9 @@ def results(request: HttpRequest, community_id: int, cycle_id: int) -> HttpRespo
                 "voters": counts.get(district.pk, 0),
                 "official": official,
                 "rows": wording.rows(official, proposals),
-                "comparison": comparison(outcomes, proposals),
-                "measures": [(o, o.measures) for o in outcomes],
-                "groups": group_rows(outcomes),
+                "comparison": comparison(outcomes, proposals, short),
+                "measures": [(o, o.measures, short[o.rule]) for o in outcomes],
+                "groups": group_rows(outcomes, short),
             }
         )
     return render(
@@ -640,14 +641,14 @@ def results(request: HttpRequest, community_id: int, cycle_id: int) -> HttpRespo
             "cycle": cycle,
             "sections": sections,
             "rule_summaries": [
-                (label, wording.RULE_SUMMARIES[Rule(value)]()) for value, label in Rule.choices
+                (label, short[value], wording.RULE_SUMMARIES[Rule(value)]()) for value, label in Rule.choices
             ],
             "can_manage": request.user.has_perm(MANAGE, cycle),
         },
     )
 
 
-def comparison(outcomes: list[Outcome], proposals: list[Proposal]) -> dict[str, Any]:
+def comparison(outcomes: list[Outcome], proposals: list[Proposal], short: dict[str, str]) -> dict[str, Any]:
     """Projects × rules: which rule funds what, the projects where the rules differ first."""
     chosen = [set(o.selected) for o in outcomes]
     lines: list[dict[str, Any]] = []
@@ -657,13 +658,13 @@ def comparison(outcomes: list[Outcome], proposals: list[Proposal]) -> dict[str, 
         lines.append({"proposal": proposal, "marks": marks, "differs": len(set(marks)) > 1, "votes": votes})
     lines.sort(key=lambda line: (not line["differs"], -line["votes"], line["proposal"].number))
     return {
-        "rules": [o.get_rule_display() for o in outcomes],
+        "rules": [short[o.rule] for o in outcomes],
         "lines": lines,
         "any_difference": any(line["differs"] for line in lines),
     }
 
 
-def group_rows(outcomes: list[Outcome]) -> list[dict[str, Any]]:
+def group_rows(outcomes: list[Outcome], short: dict[str, str]) -> list[dict[str, Any]]:
     """Per building: the share of its voters with at least one funded project, under each rule."""
     names: list[str] = []
     for outcome in outcomes:
@@ -676,7 +677,7 @@ def group_rows(outcomes: list[Outcome]) -> list[dict[str, Any]]:
         voters = 0
         for outcome in outcomes:
             group = next((g for g in outcome.measures.get("groups", []) if g["name"] == name), None)
-            cells.append(group)
+            cells.append({"rule": short[outcome.rule], "official": outcome.official, "group": group})
             voters = max(voters, group["voters"] if group else 0)
         table.append({"name": name, "voters": voters, "cells": cells})
     return table

@@ -78,6 +78,17 @@ def explain(item: dict[str, Any] | None) -> str:
     return _("Not funded.")
 
 
+def short_names() -> dict[str, str]:
+    """Rule names short enough for a table column on a phone."""
+    return {
+        Rule.MES_ADD1: _("Equal Shares"),
+        Rule.MES_ADD1_GREEDY: _("Equal Shares + votes"),
+        Rule.GREEDY: _("Most votes"),
+        Rule.PHRAGMEN: _("Phragmén"),
+        Rule.MES: _("Equal Shares, plain"),
+    }
+
+
 RULE_SUMMARIES = {
     Rule.MES_ADD1: lambda: _(
         "Every voter gets an equal share of the budget. A project is funded when its supporters can pay for it "

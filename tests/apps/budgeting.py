@@ -26,9 +26,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from comity.accounts.models import User
 from comity.budgeting import services
 from comity.budgeting.models import BallotKind, Cycle, Fund, Proposal
-from comity.structure.models import AreaKind
+from comity.structure.models import Area, AreaKind
 
 from ..cast import World
 from ..factories import AreaFactory, HouseholdFactory, PersonFactory, UnitFactory, UserFactory
@@ -44,6 +45,13 @@ class Scenario:
 
 
 def add_building2(world: World) -> tuple[Any, dict[str, Any]]:
+    """Building 2 and its four voters (created once: a second cycle in the same test reuses them)."""
+    existing = Area.objects.filter(community=world.harmony, kind=AreaKind.BUILDING, code="2").first()
+    if existing is not None:
+        users = {
+            u.username.removeprefix("voter-"): u for u in User.objects.filter(username__startswith="voter-")
+        }
+        return existing, {**users, "rui": world.user("resident"), "olga": world.user("owner")}
     building2 = AreaFactory(community=world.harmony, kind=AreaKind.BUILDING, code="2", name="Building 2")
     voters: dict[str, Any] = {}
     for i, name in enumerate(("w", "x", "y", "z"), start=1):

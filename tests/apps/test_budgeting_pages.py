@@ -43,7 +43,8 @@ def test_the_knapsack_ballot_shows_the_budget_and_refuses_too_much(world: World,
     page = client.get(_url("vote", scenario.cycle))
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Chosen" in text and 'data-budget="100"' in text
+    assert "Chosen" in text
+    assert 'data-budget="100"' in text
     assert 'data-cost="60"' in text
     before = snapshot()
     response = client.post(
@@ -128,8 +129,10 @@ def test_the_results_explain_every_project_and_compare_the_rules(world: World, c
     assert "Not funded: its supporters had" in text
     # B is funded by greedy and Phragmén but not by MES: its row is highlighted.
     assert text.count('class="differs"') == 3
-    assert "Building 1" in text and "Building 2" in text
-    assert "66.7%" in text and "100.0%" in text
+    assert "Building 1" in text
+    assert "Building 2" in text
+    assert "66.7%" in text
+    assert "100.0%" in text
 
 
 def test_results_wait_for_the_close(world: World, client_for: Any) -> None:
@@ -181,7 +184,8 @@ def test_the_ledger_page_shows_where_every_fen_went(world: World, client_for: An
     assert "500.00" in text  # income
     assert "90.00" in text  # allocated to A and C
     assert "410.00" in text  # not yet allocated
-    assert "Project A" in text and "Project C" in text
+    assert "Project A" in text
+    assert "Project C" in text
 
 
 def test_a_payment_over_the_allocation_is_refused_on_its_field(world: World, client_for: Any) -> None:
@@ -300,7 +304,7 @@ def test_a_malformed_file_is_refused_with_its_line_and_nothing_is_saved(
     text = response.content.decode()
     assert "Line 11: project 2 cost &#x27;fifty&#x27; is not a number" in text
     assert snapshot() == before
-    response = _import(client, world, "META\nkey;value\n".encode() + b"\xff\xfe")
+    response = _import(client, world, b"META\nkey;value\n" + b"\xff\xfe")
     assert response.status_code == 400
     assert "Line 3: the file is not UTF-8 text." in response.content.decode()
     assert snapshot() == before

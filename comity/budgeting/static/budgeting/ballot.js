@@ -9,7 +9,8 @@
       var budget = parseInt(form.dataset.budget, 10);
       var bar = document.getElementById("budget-bar");
       var spentEl = bar.querySelector(".budget-bar__spent");
-      var left = bar.querySelector(".budget-bar__left");
+      var label = bar.querySelector(".budget-bar__label");
+      var amount = bar.querySelector(".budget-bar__amount");
       var fill = bar.querySelector(".budget-bar__fill");
       var boxes = form.querySelectorAll("input[type=checkbox][data-cost]");
       var update = function () {
@@ -17,7 +18,8 @@
         boxes.forEach(function (box) { if (box.checked) { spent += parseInt(box.dataset.cost, 10) || 0; } });
         var over = spent > budget;
         spentEl.textContent = fmt(spent);
-        left.textContent = (over ? left.dataset.overLabel : left.dataset.leftLabel) + ": " + fmt(Math.abs(budget - spent));
+        label.textContent = over ? label.dataset.overLabel : label.dataset.leftLabel;
+        amount.textContent = fmt(Math.abs(budget - spent));
         fill.style.width = Math.min(100, (spent / budget) * 100).toFixed(1) + "%";
         bar.classList.toggle("budget-bar--over", over);
         boxes.forEach(function (box) {
