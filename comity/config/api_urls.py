@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from comity.appeals import api as appeals_api
+from comity.budgeting import api as budgeting_api
 from comity.consultations import api as consultations_api
 from comity.decisions import api as decisions_api
 from comity.structure import api as structure_api
@@ -94,5 +95,40 @@ urlpatterns = [
         "v1/communities/<int:community_id>/decisions/<int:decision_id>/log/",
         decisions_api.DecisionLog.as_view(),
         name="api-decision-log",
+    ),
+    path(
+        "v1/communities/<int:community_id>/funds/",
+        budgeting_api.FundList.as_view(),
+        name="api-funds",
+    ),
+    path(
+        "v1/communities/<int:community_id>/funds/<int:fund_id>/ledger/",
+        budgeting_api.FundLedger.as_view(),
+        name="api-fund-ledger",
+    ),
+    path(
+        "v1/communities/<int:community_id>/budgets/",
+        budgeting_api.CycleList.as_view(),
+        name="api-budgets",
+    ),
+    path(
+        "v1/communities/<int:community_id>/budgets/<int:cycle_id>/",
+        budgeting_api.CycleDetail.as_view(),
+        name="api-budget",
+    ),
+    path(
+        "v1/communities/<int:community_id>/budgets/<int:cycle_id>/ballot/",
+        budgeting_api.CycleBallot.as_view(),
+        name="api-budget-ballot",
+    ),
+    path(
+        "v1/communities/<int:community_id>/budgets/<int:cycle_id>/proposals/",
+        budgeting_api.CycleProposals.as_view(),
+        name="api-budget-proposals",
+    ),
+    path(
+        "v1/communities/<int:community_id>/budgets/<int:cycle_id>/results/",
+        budgeting_api.CycleResults.as_view(),
+        name="api-budget-results",
     ),
 ]

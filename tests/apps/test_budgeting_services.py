@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from fractions import Fraction
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, connections
 from django.utils import timezone
 
 from comity.audit.models import AuditEntry
@@ -17,6 +19,7 @@ from comity.budgeting import services, wording
 from comity.budgeting.models import (
     BallotKind,
     BudgetBallot,
+    Cycle,
     CycleStatus,
     EntryKind,
     LedgerEntry,
@@ -440,3 +443,48 @@ def test_unused_helpers_are_consistent(world: World) -> None:
     vote_table(scenario)
     assert BudgetBallot.objects.filter(cycle=scenario.cycle).count() == 6
     assert Decision.objects.count() == 0
+
+
+SUBMITTERS = 8
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_ballots_of_one_voter_leave_one_whole_ballot(world: World) -> None:
+    """Eight submissions of one voter at once (on PostgreSQL, truly at once): every one is taken in turn under the
+    cycle's row lock, and what remains is one ballot equal to exactly one of the submissions — never a mix of two."""
+    scenario = make_cycle(world, stage="voting")
+    voter = scenario.voters["w"]
+    p = scenario.projects
+    selections = [[p["A"].pk], [p["B"].pk], [p["A"].pk, p["B"].pk], [p["C"].pk]] * 2
+    errors: list[BaseException] = []
+
+    def submit(selection: list[int], barrier: threading.Barrier | None) -> None:
+        try:
+            if barrier is not None:
+                barrier.wait(timeout=10)
+            services.cast_ballot(
+                voter, Cycle.objects.get(pk=scenario.cycle.pk), [(pk, 1) for pk in selection]
+            )
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    if connection.vendor == "postgresql":
+        barrier = threading.Barrier(SUBMITTERS)
+        threads = [threading.Thread(target=submit, args=(s, barrier)) for s in selections]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    else:
+        for selection in selections:
+            submit(selection, None)
+    assert errors == []
+    ballot = BudgetBallot.objects.get(cycle=scenario.cycle, voter=voter)
+    marks = sorted(ballot.marks.values_list("proposal_id", flat=True))
+    assert marks in [sorted(s) for s in selections]
+    assert (
+        AuditEntry.objects.filter(action__in=["budgeting.ballot_cast", "budgeting.ballot_replaced"]).count()
+        == 8
+    )
