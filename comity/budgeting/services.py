@@ -604,7 +604,38 @@ def open_voting(actor: Any, cycle: Cycle, closes_at: datetime) -> Cycle:
     cycle.voting_closes_at = closes_at
     cycle.save(update_fields=["status", "voting_opens_at", "voting_closes_at"])
     _audit(actor, cycle, "voting_opened", gettext_noop("Opened voting on “%(cycle)s”."))
+    notify(
+        list(_voters_of(cycle.community)),
+        kind="budgeting.opened",
+        summary=gettext_noop(
+            "Voting on “%(cycle)s” is open until %(closes)s: choose the projects for your community."
+        ),
+        params={"cycle": cycle.title, "closes": timezone.localtime(closes_at).strftime("%Y-%m-%d %H:%M")},
+        url=reverse("budgeting:vote", args=[cycle.community_id, cycle.pk]),
+        community=cycle.community,
+    )
     return cycle
+
+
+def _voters_of(community: Community) -> Any:
+    """The accounts of the community's verified residents and owners (who may vote)."""
+    from comity.accounts.models import User
+
+    today = timezone.localdate()
+    return User.objects.filter(
+        Q(person__community=community, person__verified_at__isnull=False, person__is_resident=True)
+        | Q(
+            person__verified_at__isnull=False,
+            person__ownerships__community=community,
+            person__ownerships__until__isnull=True,
+        )
+        | Q(
+            person__verified_at__isnull=False,
+            person__ownerships__community=community,
+            person__ownerships__until__gte=today,
+        ),
+        is_active=True,
+    ).distinct()
 
 
 # --- voting ---------------------------------------------------------------------------------------------------

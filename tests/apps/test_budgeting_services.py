@@ -488,3 +488,13 @@ def test_simultaneous_ballots_of_one_voter_leave_one_whole_ballot(world: World) 
         AuditEntry.objects.filter(action__in=["budgeting.ballot_cast", "budgeting.ballot_replaced"]).count()
         == 8
     )
+
+
+def test_residents_are_told_when_voting_opens(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        make_cycle(world, stage="voting")
+    told = set(
+        Notification.objects.filter(kind="budgeting.opened").values_list("recipient__username", flat=True)
+    )
+    # Verified residents and owners of Harmony; not its staff (not residents), not Riverside's Otto.
+    assert told == {"voter-w", "voter-x", "voter-y", "voter-z", "rui", "olga"}
