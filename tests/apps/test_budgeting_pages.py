@@ -351,3 +351,20 @@ def test_export_round_trips_the_ballots(world: World, client_for: Any) -> None:
     # Voters are ballot numbers, never names or accounts.
     assert not any(b.voter in {"rui", "olga"} for b in election.ballots)
     assert {b.meta.get("group") for b in election.ballots} == {"Building 1", "Building 2"}
+
+
+def test_the_pages_speak_chinese(world: World, client_for: Any) -> None:
+    scenario = make_cycle(world, stage="closed")
+    client = client_for("resident")
+    results = client.get(_url("results", scenario.cycle), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    assert "获得资助：4 位支持者每人支付 15.00 元。" in results
+    assert "规则比较" in results
+    voting = make_cycle(world, stage="voting", kind=BallotKind.KNAPSACK, fund=scenario.fund)
+    response = client.post(
+        _url("vote", voting.cycle),
+        {"project": [p.pk for p in voting.projects.values()]},
+        HTTP_ACCEPT_LANGUAGE="zh-hans",
+    )
+    assert response.status_code == 400
+    assert "130" in response.content.decode()
+    assert "Your projects cost" not in response.content.decode()
