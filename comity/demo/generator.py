@@ -9,7 +9,8 @@ appeals. Its two consultations (:mod:`comity.demo.consultations`) draw from a st
 the seed, so their votes do not change with ``now``; their dates count back from it. Its decisions
 (:mod:`comity.demo.decisions`: an elevator retrofit voted stairwell by stairwell, an estate-wide vote on the
 maintenance fund, a building's roof, a residents' meeting) are written through the decision services, so their
-ballot logs are real; they too draw from a stream of their own. Otherwise the generator is a
+ballot logs are real; they too draw from a stream of their own. So do 幸福里's community fund and budget cycles
+(:mod:`comity.demo.budgeting`), written after them through the budgeting services. Otherwise the generator is a
 privileged bootstrap rather than a user action: it writes with ``bulk_create``
 instead of going through the services, and records one audit entry per community to say so.
 
@@ -38,6 +39,7 @@ from comity.consultations.models import Consultation, Vote
 from comity.decisions.models import Ballot, Decision
 from comity.demo.accounts import DEMO_EMAIL_DOMAIN, build_claims, demo_usernames, link_person, new_demo_users
 from comity.demo.appeals import delete_demo_appeals, generate_demo_appeals
+from comity.demo.budgeting import delete_demo_budgeting, generate_demo_budgeting
 from comity.demo.consultations import delete_demo_consultations, generate_demo_consultations
 from comity.demo.decisions import delete_demo_decisions, generate_demo_decisions
 from comity.demo.layout import BATCH, Estate, build_estate
@@ -130,6 +132,7 @@ def delete_demo_street() -> None:
     if street is not None:
         in_street: dict[str, Any] = {"community__street": street}
         delete_demo_appeals(street)
+        delete_demo_budgeting(street)
         delete_demo_decisions(street)
         delete_demo_consultations(street)
         ResidencyClaim.objects.filter(**in_street).delete()
@@ -259,6 +262,7 @@ def generate_demo_street(*, seed: int, now: datetime | None = None) -> DemoSumma
     appeals = generate_demo_appeals(street, rng=rng, now=now)
     consultations = generate_demo_consultations(street, seed=seed, now=now)
     decisions = generate_demo_decisions(street, seed=seed, now=now)
+    budgeting = generate_demo_budgeting(street, seed=seed, now=now)
 
     for estate, population in estates:
         record_audit(
@@ -277,6 +281,7 @@ def generate_demo_street(*, seed: int, now: datetime | None = None) -> DemoSumma
                 "appeals_until": now.isoformat(),
                 **(consultations if estate.community.code == OLD_ESTATE else {}),
                 **(decisions if estate.community.code == OLD_ESTATE else {}),
+                **(budgeting if estate.community.code == OLD_ESTATE else {}),
             },
         )
     return DemoSummary(

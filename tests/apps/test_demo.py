@@ -1,5 +1,5 @@
-"""The demo street: its shape, its people, its logins, its appeals, consultations and decisions, and that one seed
-always gives the same street.
+"""The demo street: its shape, its people, its logins, its appeals, consultations, decisions and community fund, and
+that one seed always gives the same street.
 
 Generating the street takes a few seconds, so it is generated once for the module (outside the per-test
 transactions) and removed at the end; tests that reset or regenerate it run inside their own transaction,
@@ -32,6 +32,23 @@ from comity.accounts.scope import scope_for
 from comity.appeals.models import Appeal, AppealEvent, Rating
 from comity.appeals.permissions import parts_in
 from comity.audit.models import AuditEntry
+from comity.budgeting import services as budgeting
+from comity.budgeting.models import (
+    BudgetBallot,
+    Cycle,
+    CycleStatus,
+    EntryKind,
+    Fund,
+    LedgerEntry,
+    Milestone,
+    NegativeReason,
+    Outcome,
+    Proposal,
+    ProposalStatus,
+    Rule,
+    SourceKind,
+)
+from comity.budgeting.models import Rating as ProjectRating
 from comity.consultations.models import Analysis, Consultation, DecisionDraft, Moderation, Statement, Vote
 from comity.decisions import services
 from comity.decisions.counting import count, explain_shortfalls
@@ -525,7 +542,7 @@ def test_running_again_without_reset_changes_nothing(street: Street) -> None:
 
 def test_reset_with_the_same_seed_and_moment_regenerates_the_same_street_and_appeals(street: Street) -> None:
     before, appeals_before, consultations_before = digest(), appeals_digest(), consultations_digest()
-    decisions_before = decisions_digest()
+    decisions_before, budgeting_before = decisions_digest(), budgeting_digest()
     call_command("generate_demo", seed=2026, reset=True, as_of=generated_until(), stdout=StringIO())
     regenerated = Street.objects.get(code=STREET_CODE)
     assert regenerated.pk != street.pk
@@ -537,6 +554,7 @@ def test_reset_with_the_same_seed_and_moment_regenerates_the_same_street_and_app
     assert consultations_digest() == consultations_before
     assert Consultation.objects.filter(community__street=regenerated).count() == 2
     assert decisions_digest() == decisions_before
+    assert budgeting_digest() == budgeting_before
     assert Decision.objects.filter(community__street=regenerated).count() == 9
 
 
@@ -1293,3 +1311,219 @@ def test_the_summary_counts_the_decisions(street: Street) -> None:
     entry = AuditEntry.objects.get(action="demo.generated", community__code=OLD_ESTATE)
     assert entry.changes["decisions"] == 9
     assert entry.changes["decision_ballots"] == summary.decision_ballots
+
+
+# --- The community fund and participatory budgeting --------------------------------------------------------
+
+
+def budgeting_digest() -> str:
+    """The fund and the budget cycles by content: voters by name, projects by title, times as seconds before the
+    moment of generation."""
+    anchor = generated_until()
+
+    def content(row: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(
+            (value - anchor).total_seconds() if isinstance(value, datetime) else value for value in row
+        )
+
+    titles = dict(Proposal.objects.values_list("pk", "title"))
+    queries: list[Any] = [
+        Fund.objects.values_list("name", "year", "fixed_fen", "per_100_residents_fen", "residents"),
+        LedgerEntry.objects.values_list(
+            "kind",
+            "source",
+            "amount_fen",
+            "occurred_on",
+            "description",
+            "counterparty",
+            "proposal__title",
+            "receipt_number",
+        ),
+        Cycle.objects.values_list(
+            "title", "status", "ballot_kind", "voting_opens_at", "voting_closes_at", "closed_at"
+        ),
+        Proposal.objects.values_list(
+            "cycle__title",
+            "district__name",
+            "number",
+            "title",
+            "status",
+            "cost",
+            "reasons",
+            "proposer__first_name",
+            "created_at",
+            "reviewed_at",
+        ),
+        BudgetBallot.objects.values_list(
+            "cycle__title", "district__name", "voter__first_name", "group", "cast_at"
+        ),
+        Milestone.objects.values_list("proposal__title", "title", "due_on", "done_on"),
+        ProjectRating.objects.values_list(
+            "proposal__title", "user__first_name", "stars", "comment", "created_at"
+        ),
+    ]
+    rows = [sorted((content(row) for row in query), key=repr) for query in queries]
+    marks = sorted(
+        (
+            ballot.voter.first_name if ballot.voter else "",
+            sorted(m.proposal.title for m in ballot.marks.all()),
+        )
+        for ballot in BudgetBallot.objects.select_related("voter").prefetch_related("marks__proposal")
+    )
+    outcomes = sorted(
+        (o.district.name, o.rule, o.official, [titles[pk] for pk in o.selected])
+        for o in Outcome.objects.select_related("district")
+    )
+    return hashlib.sha256(repr([rows, marks, outcomes]).encode()).hexdigest()
+
+
+def _cycle(status: str) -> Cycle:
+    return Cycle.objects.get(community__code=OLD_ESTATE, status=status)
+
+
+def test_the_fund_follows_the_formula_and_its_ledger_balances(street: Street) -> None:
+    community = _community(OLD_ESTATE)
+    fund = Fund.objects.get(community=community)
+    residents = Person.objects.filter(community=community, is_resident=True).count()
+    assert fund.residents == residents
+    assert fund.formula_fen == 10_000_000 + 150_000 * residents // 100
+    summary = budgeting.summarise(fund)
+    assert summary.income_by_source[SourceKind.FORMULA] == fund.formula_fen
+    assert {SourceKind.GRANT, SourceKind.DONATION} <= set(summary.income_by_source)
+    assert summary.income == sum(summary.income_by_source.values())
+    entries = LedgerEntry.objects.filter(fund=fund)
+    assert all(any("\u4e00" <= char <= "\u9fff" for char in entry.description) for entry in entries)
+    # Every project's money adds up: allocated = paid + returned + still owed, never less than zero.
+    for money in summary.projects:
+        assert money.outstanding >= 0
+        assert money.allocated == money.disbursed + money.returned + money.outstanding
+        assert money.allocated == int(money.proposal.cost or 0) * 100
+    assert summary.allocated == sum(m.allocated for m in summary.projects)
+    assert summary.cash == summary.income - summary.disbursed > 0
+    assert summary.available == summary.income - summary.allocated + summary.returned
+    assert summary.available >= _cycle(CycleStatus.VOTING).budget * 100
+    payments = entries.filter(kind=EntryKind.DISBURSEMENT)
+    assert payments.count() >= 5
+    assert not payments.filter(receipt_number="").exists()
+    assert entries.filter(kind=EntryKind.RETURN).count() == 1
+    allocated = set(entries.filter(kind=EntryKind.ALLOCATION).values_list("proposal", flat=True))
+    funded = Proposal.objects.filter(
+        cycle__fund=fund, status__in=[ProposalStatus.FUNDED, ProposalStatus.DELIVERED]
+    )
+    assert allocated == set(funded.values_list("pk", flat=True))
+
+
+def test_last_springs_cycle_funds_other_projects_than_most_votes_first(street: Street) -> None:
+    cycle = _cycle(CycleStatus.CLOSED)
+    assert cycle.rule == Rule.MES_ADD1
+    assert cycle.closed_at is not None
+    assert cycle.closed_at < generated_until() - timedelta(days=60)
+    proposals = cycle.proposals.all()
+    assert 12 <= proposals.count() <= 16
+    assert cycle.districts.count() == 2
+    ballots = BudgetBallot.objects.filter(cycle=cycle)
+    assert ballots.count() >= 200
+    assert ballots.filter(voter__isnull=False).count() == ballots.count()
+    funded: set[int] = set()
+    for district in cycle.districts.all():
+        outcomes = {o.rule: o for o in Outcome.objects.filter(district=district)}
+        assert set(outcomes) == set(Rule.values)
+        official = outcomes[Rule.MES_ADD1]
+        assert official.official
+        assert not any(o.official for rule, o in outcomes.items() if rule != Rule.MES_ADD1)
+        # The larger courtyard's expensive projects take the whole budget under "most votes first"; the
+        # official rule funds the smaller courtyard's projects too.
+        assert set(official.selected) != set(outcomes[Rule.GREEDY].selected)
+        assert official.cost <= district.budget
+        funded |= set(official.selected)
+        # Every ballot was cast by a verified resident whose home is in the district.
+        for ballot in ballots.filter(district=district).select_related("voter")[:40]:
+            assert budgeting.district_of(ballot.voter, cycle) == district
+    assert funded == set(
+        proposals.filter(status__in=[ProposalStatus.FUNDED, ProposalStatus.DELIVERED]).values_list(
+            "pk", flat=True
+        )
+    )
+    assert proposals.filter(status=ProposalStatus.NOT_FUNDED).exists()
+
+
+def test_ineligible_proposals_have_reasons_from_the_negative_list(street: Street) -> None:
+    cycle = _cycle(CycleStatus.CLOSED)
+    ruled_out = cycle.proposals.filter(status=ProposalStatus.INELIGIBLE)
+    assert 2 <= ruled_out.count() <= 3
+    for proposal in ruled_out:
+        assert proposal.reasons
+        assert set(proposal.reasons) <= set(NegativeReason.values)
+        assert proposal.review_note
+        assert proposal.cost is None
+        assert not proposal.marks.exists()
+    assert {"private", "other_party"} <= {r for p in ruled_out for r in p.reasons}
+    costed = cycle.proposals.exclude(status=ProposalStatus.INELIGIBLE)
+    assert not costed.filter(Q(cost__isnull=True) | Q(costing_note="")).exists()
+
+
+def test_funded_projects_have_milestones_and_one_was_accepted_and_rated(street: Street) -> None:
+    cycle = _cycle(CycleStatus.CLOSED)
+    milestones = Milestone.objects.filter(proposal__cycle=cycle)
+    assert milestones.filter(done_on__isnull=False).exists()
+    assert milestones.filter(done_on__isnull=True).exists()
+    assert not milestones.filter(done_on__gt=generated_until().date()).exists()
+    (delivered,) = cycle.proposals.filter(status=ProposalStatus.DELIVERED)
+    assert delivered.accepted_on is not None
+    assert delivered.acceptance_note
+    assert not delivered.milestones.filter(done_on__isnull=True).exists()
+    ratings = ProjectRating.objects.filter(proposal=delivered)
+    assert ratings.count() >= 8
+    assert 4 <= mean(ratings.values_list("stars", flat=True)) <= 5
+    assert not ratings.filter(user__username__in=["resident", "owner"]).exists()
+    resident = User.objects.get(username="resident")
+    assert budgeting.may_rate(resident, delivered)
+
+
+def test_the_resident_login_can_vote_in_the_open_round_on_a_phone(street: Street, client: Any) -> None:
+    from django.urls import reverse
+
+    cycle = _cycle(CycleStatus.VOTING)
+    assert cycle.ballot_kind == "knapsack"
+    assert cycle.voting_closes_at is not None
+    assert cycle.voting_closes_at > timezone.now()
+    assert BudgetBallot.objects.filter(cycle=cycle).count() >= 30
+    for username in ("resident", "owner"):
+        user = User.objects.get(username=username)
+        assert not BudgetBallot.objects.filter(voter=user).exists()
+        assert budgeting.district_of(user, cycle) is not None
+    resident = User.objects.get(username="resident")
+    district = budgeting.district_of(resident, cycle)
+    assert district is not None
+    projects = list(district.proposals.filter(status=ProposalStatus.ON_BALLOT).order_by("cost"))
+    assert sum(int(p.cost or 0) for p in projects) > district.budget  # choosing is a real choice
+    chosen, total = [], 0
+    for project in projects:
+        if total + int(project.cost or 0) <= district.budget:
+            chosen.append(project.pk)
+            total += int(project.cost or 0)
+    client.post("/accounts/login/", {"username": "resident", "password": DEMO_PASSWORD})
+    url = reverse("budgeting:vote", args=[cycle.community_id, cycle.pk])
+    assert client.get(url, HTTP_USER_AGENT="Mozilla/5.0 (iPhone)").status_code == 200
+    assert client.post(url, {"project": chosen}).status_code == 302
+    ballot = BudgetBallot.objects.get(cycle=cycle, voter=resident)
+    assert ballot.district == district
+    assert sorted(ballot.marks.values_list("proposal", flat=True)) == sorted(chosen)
+
+
+def test_next_years_cycle_waits_for_the_committee_to_review(street: Street) -> None:
+    cycle = _cycle(CycleStatus.REVIEWING)
+    pending = cycle.proposals.filter(status=ProposalStatus.SUBMITTED)
+    assert pending.filter(proposer__username="resident").exists()
+    assert cycle.proposals.filter(status=ProposalStatus.ELIGIBLE).exists()
+    staff = User.objects.get(username="committee-staff")
+    assert staff.has_perm(budgeting.MANAGE, cycle)
+    budgeting.review_proposal(staff, pending.first(), eligible=True, reasons=[])
+
+
+def test_the_audit_entry_counts_the_fund_and_cycles(street: Street) -> None:
+    entry = AuditEntry.objects.get(action="demo.generated", community__code=OLD_ESTATE)
+    community = _community(OLD_ESTATE)
+    assert entry.changes["budget_cycles"] == Cycle.objects.filter(community=community).count() == 3
+    assert entry.changes["budget_ballots"] == BudgetBallot.objects.filter(cycle__community=community).count()
+    assert entry.changes["fund_entries"] == LedgerEntry.objects.filter(fund__community=community).count()
