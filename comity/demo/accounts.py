@@ -45,7 +45,8 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         "resident",
         gettext_noop("Resident (tenant, 幸福里)"),
         gettext_noop(
-            "send an appeal with a photo; rate the one waiting for you; vote in the open consultation"
+            "send an appeal with a photo; rate the one waiting for you; vote in the open consultation; "
+            "fill the community budget's knapsack ballot"
         ),
     ),
     DemoLogin(
@@ -66,7 +67,10 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin(
         "committee-staff",
         gettext_noop("Residents' committee staff (幸福里)"),
-        gettext_noop("decide a disputed appeal; check the waiting paper ballot of the elevator vote"),
+        gettext_noop(
+            "decide a disputed appeal; check the waiting paper ballot of the elevator vote; "
+            "review next year's budget proposals"
+        ),
     ),
     DemoLogin(
         "street-official",

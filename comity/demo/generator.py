@@ -35,6 +35,7 @@ from comity.accounts.models import User
 from comity.appeals.models import Appeal
 from comity.audit.models import AuditEntry
 from comity.audit.services import record_audit
+from comity.budgeting.models import BudgetBallot, Cycle
 from comity.consultations.models import Consultation, Vote
 from comity.decisions.models import Ballot, Decision
 from comity.demo.accounts import DEMO_EMAIL_DOMAIN, build_claims, demo_usernames, link_person, new_demo_users
@@ -94,6 +95,8 @@ class DemoSummary:
     consultation_votes: int = 0
     decisions: int = 0
     decision_ballots: int = 0
+    budget_cycles: int = 0
+    budget_ballots: int = 0
 
 
 def demo_street() -> Street | None:
@@ -118,6 +121,8 @@ def summarise(street: Street) -> DemoSummary:
         consultation_votes=Vote.objects.filter(community__street=street).count(),
         decisions=Decision.objects.filter(community__street=street).count(),
         decision_ballots=Ballot.objects.filter(decision__community__street=street).count(),
+        budget_cycles=Cycle.objects.filter(community__street=street).count(),
+        budget_ballots=BudgetBallot.objects.filter(cycle__community__street=street).count(),
     )
 
 
@@ -299,4 +304,6 @@ def generate_demo_street(*, seed: int, now: datetime | None = None) -> DemoSumma
         consultation_votes=consultations["consultation_votes"],
         decisions=decisions["decisions"],
         decision_ballots=decisions["decision_ballots"],
+        budget_cycles=budgeting["budget_cycles"],
+        budget_ballots=budgeting["budget_ballots"],
     )

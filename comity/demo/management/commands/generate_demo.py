@@ -90,6 +90,13 @@ class Command(BaseCommand):
             )
             % {"decisions": summary.decisions, "ballots": summary.decision_ballots}
         )
+        self.stdout.write(
+            _(
+                "%(cycles)d budget cycles with %(ballots)d ballots: a spring cycle decided by Equal Shares and "
+                "compared with most votes, a knapsack round open for residents, next year's proposals in review."
+            )
+            % {"cycles": summary.budget_cycles, "ballots": summary.budget_ballots}
+        )
         for line in render_logins():
             self.stdout.write(line)
 
