@@ -353,7 +353,8 @@ def test_a_resident_reads_the_results(browser: Any, live_server: Any, world: Any
         assert "2 voters" in figures["Most votes"]["PJR"]
         assert figures["Most votes"]["EJR (up to one project)"] == "✓ holds"
 
-        district.get_by_role("heading", name="Building by building").wait_for()
+        # Building by building is folded away (a street's estate has dozens of buildings): open it.
+        district.locator("summary", has_text="Building by building").click()
         buildings = _cards(district.locator(".rule-cards").nth(1))
         assert list(buildings) == ["Building 1 · 2 voters", "Building 2 · 4 voters"]
         assert list(buildings["Building 1 · 2 voters"]) == RULES
