@@ -8,7 +8,9 @@ Every rule is a pure function of an :class:`~comity.engine.budgeting.model.Elect
   project the ballot gives anything to) is taken as the approval set — a deliberate simplification for now;
 * ties are broken lexicographically by project id (Python string order, pabutools' default ``lexico_tie_breaking``:
   ``"10"`` comes before ``"2"``);
-* all arithmetic is exact (``int`` and :class:`~fractions.Fraction`).
+* every number in an outcome or explanation is exact (``int`` and :class:`~fractions.Fraction`), and so is every
+  decision: MES (:mod:`comity.engine.budgeting._fastmes`) takes a decision in floating point only when a rigorous
+  error bound shows that exact arithmetic would take the same one, and exactly otherwise.
 
 Identical ballots are aggregated (one group per approval set, with its multiplicity) before any computation, so the
 cost of a rule grows with the number of distinct ballots, not of voters.
@@ -22,9 +24,13 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from itertools import pairwise
+from itertools import chain
 from typing import Literal
 
+import numpy as np
+
+from comity.engine.budgeting import _fastmes
+from comity.engine.budgeting._fastmes import Incidence
 from comity.engine.budgeting.model import Election
 
 GreedyVariant = Literal["skip", "no-skip", "threshold"]
@@ -106,19 +112,47 @@ class _Prepared:
     mult: list[int]
     votes: dict[str, int]
     n_voters: int
+    #: The same supporters as numpy arrays, projects in id order (shared by every MES run).
+    incidence: Incidence
 
 
 def _prepare(election: Election) -> _Prepared:
     costs = election.costs
-    groups = Counter(frozenset(b.supported & costs.keys()) for b in election.ballots)
-    mult: list[int] = []
-    supporters: dict[str, list[int]] = {p: [] for p in costs}
-    for gi, (approved, m) in enumerate(sorted(groups.items(), key=lambda kv: sorted(kv[0]))):
-        mult.append(m)
-        for p in approved:
-            supporters[p].append(gi)
-    votes = {p: sum(mult[g] for g in gs) for p, gs in supporters.items()}
-    return _Prepared(costs, supporters, mult, votes, len(election.ballots))
+    ids = sorted(costs)
+    index = {p: i for i, p in enumerate(ids)}
+    # Count identical ballots first (frozensets hash once), then restrict them to the election's projects.
+    raw = Counter(b.approved if not (b.points or b.ranking) else b.supported for b in election.ballots)
+    groups: dict[tuple[int, ...], int] = {}
+    for approved, m in raw.items():
+        key = tuple(sorted(index[p] for p in approved if p in index))
+        groups[key] = groups.get(key, 0) + m
+    # Groups in the order of their sorted approval sets (index order is id order).
+    keys = sorted(groups)
+    mult = [groups[key] for key in keys]
+    lengths = np.fromiter(map(len, keys), dtype=np.intp, count=len(keys))
+    flat = np.fromiter(chain.from_iterable(keys), dtype=np.intp, count=int(lengths.sum()))
+    group_of = np.repeat(np.arange(len(keys), dtype=np.intp), lengths)
+    by_project = group_of[np.argsort(flat, kind="stable")]  # stable: each project's groups stay in order
+    ptr = np.zeros(len(ids) + 1, dtype=np.int64)
+    np.cumsum(np.bincount(flat, minlength=len(ids)), out=ptr[1:])
+    mult_array = np.asarray(mult, dtype=np.int64)
+    weights = mult_array[by_project].astype(np.float64)
+    tally = np.zeros(len(ids), dtype=np.int64)
+    np.add.at(tally, flat, mult_array[group_of])
+    vote_counts = tally.tolist()
+    members = [by_project[ptr[i] : ptr[i + 1]].tolist() for i in range(len(ids))]
+    incidence = Incidence(
+        ids=tuple(ids),
+        costs=tuple(costs[p] for p in ids),
+        votes=tuple(vote_counts),
+        ptr=ptr,
+        groups=by_project,
+        weights=weights,
+        n_groups=len(keys),
+    )
+    supporters = {p: members[index[p]] for p in costs}
+    votes = {p: vote_counts[index[p]] for p in costs}
+    return _Prepared(costs, supporters, mult, votes, len(election.ballots), incidence)
 
 
 def _greedy_order(prep: _Prepared, projects: Iterable[str]) -> list[str]:
@@ -230,140 +264,57 @@ class _MesRun:
     aborted: bool = False
 
 
-def _payment(cost: int, levels: list[tuple[Fraction, int, float]]) -> Fraction | None:
-    """The equal payment q with Σ m·min(b, q) = cost over the supporters, given as (budget, count, float(budget))
-    levels sorted by budget, or None if they cannot afford it. Floats only decide clear-cut affordability (with a
-    relative margin of 1e-9; anything closer is decided exactly); the payment itself is exact, and its computation
-    touches only the levels poorer than it."""
-    total_f = sum(f * m for _, m, f in levels)
-    if total_f < cost * (1 - 1e-9):
-        return None
-    if total_f <= cost * (1 + 1e-9) and sum((b * m for b, m, _ in levels), Fraction(0)) < cost:
-        return None
-    remaining_cost: Fraction | int = cost
-    count = sum(m for _, m, _ in levels)
-    for b, m, _ in levels:
-        q = Fraction(remaining_cost, count)
-        if q <= b:
-            return q
-        remaining_cost -= m * b
-        count -= m
-    raise AssertionError("unreachable: affordable projects have an equal payment")  # pragma: no cover
-
-
 def _mes_run(
     prep: _Prepared,
     voter_budget: Fraction,
     satisfaction: Satisfaction,
     *,
     abort_above: int | None = None,
+    explain: bool = True,
 ) -> _MesRun:
     """One run of MES with every voter's budget ``voter_budget``. With ``abort_above``, the run stops as soon as the
-    selection costs more than that (its outcome is then only known to be infeasible).
+    selection costs more than that (its outcome is then only known to be infeasible). Without ``explain``, only the
+    selection and its cost are computed (the notes of selected projects then lack ρ and the payment).
 
-    Groups of ballots with the same remaining money share a *level* (an index into ``level_budget``), so the exact
-    rational arithmetic runs once per level, not once per ballot group."""
-    mult = prep.mult
-    level_budget: list[Fraction] = [voter_budget]
-    level_float: list[float] = [float(voter_budget)]
-    level_of_value: dict[Fraction, int] = {voter_budget: 0}
-    level = [0] * len(mult)
+    The rounds run in :mod:`comity.engine.budgeting._fastmes`: numpy over ballot groups, every decision exact."""
+    inc = prep.incidence
     selected: list[str] = []
     notes: dict[str, dict[str, object]] = {}
-    cost_so_far = 0
     # Supported free projects are funded first (pabutools adds them to the initial allocation).
-    remaining: dict[str, Fraction] = {}  # project → lower bound on its ρ (exact once evaluated in a round)
-    sats: dict[str, int] = {}
-    for p in sorted(prep.costs):
-        if prep.votes[p] == 0:
+    candidates: list[int] = []
+    for j, p in enumerate(inc.ids):
+        if inc.votes[j] == 0:
             notes[p] = {"reason": "no-supporters"}
-        elif prep.costs[p] == 0:
+        elif inc.costs[j] == 0:
             selected.append(p)
             notes[p] = {"stage": "mes"}
         else:
-            sats[p] = prep.costs[p] if satisfaction == "cost" else 1
-            remaining[p] = Fraction(prep.costs[p], prep.votes[p] * sats[p])
-
-    approx = {p: float(r) for p, r in remaining.items()}
-
-    def levels_of(p: str) -> list[tuple[Fraction, int, float]]:
-        counts: dict[int, int] = {}
-        for g in prep.supporters[p]:
-            lv = level[g]
-            counts[lv] = counts.get(lv, 0) + mult[g]
-        order = sorted(counts, key=level_float.__getitem__)
-        for a, b in pairwise(order):
-            if level_float[b] - level_float[a] <= 1e-12 * abs(
-                level_float[b]
-            ):  # too close for floats: sort exactly
-                order.sort(key=level_budget.__getitem__)
-                break
-        return [(level_budget[lv], counts[lv], level_float[lv]) for lv in order]
-
-    while remaining:
-        best: Fraction | None = None
-        best_p: str | None = None
-        best_q: Fraction | None = None
-        # Evaluation order by a float image of the bounds (cheap); the stop test keeps a safety margin, so every
-        # project whose exact bound could be <= the best exact ρ is evaluated.
-        best_f = 0.0
-        for p in sorted(remaining, key=lambda x: (approx[x], x)):
-            if best is not None and approx[p] > best_f * (1 + 1e-9) and remaining[p] > best:
-                break
-            q = _payment(prep.costs[p], levels_of(p))
-            if q is None:
-                del remaining[p]
-                continue
-            rho = q / sats[p]
-            remaining[p] = rho
-            approx[p] = float(rho)
-            if best is None or rho < best or (rho == best and best_p is not None and p < best_p):
-                best, best_p, best_q = rho, p, q
-                best_f = approx[p]
-        if best_p is None or best_q is None:
-            break
-        del remaining[best_p]
-        full = capped = 0
-        moved: dict[int, int] = {}
-        full_payer: dict[int, bool] = {}
-        for g in prep.supporters[best_p]:
-            lv = level[g]
-            new = moved.get(lv)
-            if new is None:
-                b = level_budget[lv]
-                full_payer[lv] = b >= best_q
-                value = b - best_q if full_payer[lv] else Fraction(0)
-                new = level_of_value.get(value)
-                if new is None:
-                    new = level_of_value[value] = len(level_budget)
-                    level_budget.append(value)
-                    level_float.append(float(value))
-                moved[lv] = new
-            if full_payer[lv]:
-                full += mult[g]
-            else:
-                capped += mult[g]
-            level[g] = new
-        selected.append(best_p)
-        notes[best_p] = {
-            "stage": "mes",
-            "rho": best,
-            "payment": best_q,
-            "full_payers": full,
-            "capped_payers": capped,
-        }
-        cost_so_far += prep.costs[best_p]
-        if abort_above is not None and cost_so_far > abort_above:
-            return _MesRun(selected, cost_so_far, notes, aborted=True)
-    for p in prep.costs:
-        if p not in notes:
-            money = sum((b * m for b, m, _ in levels_of(p)), Fraction(0))
-            notes[p] = {
-                "reason": "supporters-short",
-                "supporters_money": money,
-                "shortfall": prep.costs[p] - money,
-            }
-    return _MesRun(selected, sum(prep.costs[p] for p in selected), notes)
+            candidates.append(j)
+    sats = [c if satisfaction == "cost" else 1 for c in inc.costs]
+    mes, result = _fastmes.run(inc, voter_budget, candidates, sats, abort_above=abort_above)
+    for r, funded in enumerate(result.rounds):
+        p = inc.ids[funded.project]
+        selected.append(p)
+        note: dict[str, object] = {"stage": "mes"}
+        if explain:
+            payment = mes.payment(r)
+            note.update(rho=payment / sats[funded.project], payment=payment)
+        note.update(full_payers=funded.full_payers, capped_payers=funded.capped_payers)
+        notes[p] = note
+    if result.aborted:
+        return _MesRun(selected, result.cost, notes, aborted=True)
+    if explain:
+        for j in candidates:
+            p = inc.ids[j]
+            if p not in notes:
+                levels, counts = mes.supporter_levels(j)
+                money = mes.exact_sum(levels, counts.astype(np.int64))
+                notes[p] = {
+                    "reason": "supporters-short",
+                    "supporters_money": money,
+                    "shortfall": inc.costs[j] - money,
+                }
+    return _MesRun(selected, result.cost, notes)
 
 
 def equal_shares(
@@ -416,16 +367,19 @@ def equal_shares_add1(
         kept_k = k_max
         kept = _mes_run(prep, base + k_max, satisfaction)
     else:
+        # The steps only need each outcome's cost; the kept one is run again with its explanations.
         k = 0
         while k <= k_max:
-            run = _mes_run(prep, base + k, satisfaction, abort_above=real)
+            run = _mes_run(prep, base + k, satisfaction, abort_above=real, explain=False)
             if run.aborted or run.cost > real:
                 break
-            kept, kept_k = run, k
+            kept_k = k
             k += 1
             if Fraction(base + k) >= supported_cost:
                 # Every voter alone can pay for everything: the outcome would be all supported projects (overspend).
                 break
+        if kept_k is not None:
+            kept = _mes_run(prep, base + kept_k, satisfaction)
     selected = list(kept.selected) if kept else []
     notes: dict[str, dict[str, object]] = dict(kept.notes) if kept else {}
     if completion == "greedy":
