@@ -14,12 +14,13 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max, Q, Sum
+from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from comity.accounts.models import User
 from comity.accounts.scope import scope_for
 from comity.audit.services import record_audit
 from comity.budgeting import computing
@@ -570,8 +571,6 @@ def cost_proposal(actor: Any, proposal: Proposal, *, cost: int, note: str) -> Pr
 
 
 def _when(moment: datetime) -> str:
-    from django.utils import formats
-
     return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
 
 
@@ -619,8 +618,6 @@ def open_voting(actor: Any, cycle: Cycle, closes_at: datetime) -> Cycle:
 
 def _voters_of(community: Community) -> Any:
     """The accounts of the community's verified residents and owners (who may vote)."""
-    from comity.accounts.models import User
-
     today = timezone.localdate()
     return User.objects.filter(
         Q(person__community=community, person__verified_at__isnull=False, person__is_resident=True)
@@ -848,8 +845,6 @@ def close_cycle(actor: Any, cycle: Cycle, *, early: bool = False) -> Cycle:
         actor, cycle, "cycle_closed", gettext_noop("Closed voting on “%(cycle)s” and funded its projects.")
     )
     voters = BudgetBallot.objects.filter(cycle=cycle, voter__isnull=False).values_list("voter", flat=True)
-    from comity.accounts.models import User
-
     notify(
         list(User.objects.filter(pk__in=voters)),
         kind="budgeting.closed",
@@ -1007,14 +1002,8 @@ def outcomes_of(cycle: Cycle) -> dict[int, list[Outcome]]:
 def voter_counts(cycle: Cycle) -> dict[int, int]:
     return {
         row["district"]: row["n"]
-        for row in BudgetBallot.objects.filter(cycle=cycle).values("district").annotate(n=models_count())
+        for row in BudgetBallot.objects.filter(cycle=cycle).values("district").annotate(n=Count("pk"))
     }
-
-
-def models_count() -> Any:
-    from django.db.models import Count
-
-    return Count("pk")
 
 
 def visible_proposals(user: Any, cycle: Cycle) -> Any:
