@@ -119,13 +119,16 @@ def explanation_json(item: ProjectExplanation) -> dict[str, Any]:
     return {key: _plain(value) for key, value in vars(item).items() if value is not None}
 
 
+def fen_text(amount: int) -> str:
+    """An amount in fen as yuan with two decimals and thousands separators, exactly: ``-123456`` → ``-1,234.56``."""
+    sign = "-" if amount < 0 else ""
+    amount = abs(amount)
+    return f"{sign}{amount // 100:,}.{amount % 100:02d}"
+
+
 def fraction(value: str | int | None) -> Fraction | None:
-    if value is None:
-        return None
-    if isinstance(value, int):
-        return Fraction(value)
-    numerator, _, denominator = value.partition("/")
-    return Fraction(int(numerator), int(denominator or 1))
+    """An explanation's number back as an exact fraction ("n/d" strings, as :func:`explanation_json` writes)."""
+    return None if value is None else Fraction(value)
 
 
 def _group_of(ballot: Ballot) -> str | None:
@@ -213,3 +216,14 @@ def compute_outcomes(cycle: Cycle) -> list[Outcome]:
             )
     Outcome.objects.bulk_create(outcomes)
     return outcomes
+
+
+def decide(cycle: Cycle) -> set[int]:
+    """Compute every outcome of a cycle and set its balloted proposals funded or not funded by the official rule;
+    return the funded proposals' ids. Closing a cycle and importing a file both end here."""
+    outcomes = compute_outcomes(cycle)
+    funded = {pk for outcome in outcomes if outcome.official for pk in outcome.selected}
+    on_ballot = cycle.proposals.filter(status=ProposalStatus.ON_BALLOT)
+    on_ballot.filter(pk__in=funded).update(status=ProposalStatus.FUNDED)
+    on_ballot.exclude(pk__in=funded).update(status=ProposalStatus.NOT_FUNDED)
+    return funded

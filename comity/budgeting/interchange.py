@@ -32,7 +32,8 @@ from comity.budgeting.models import (
     ProposalStatus,
     Rule,
 )
-from comity.budgeting.services import MANAGE, require
+from comity.budgeting.services import MANAGE
+from comity.decisions.services.common import require
 from comity.engine.budgeting.model import Election, VoteType
 from comity.engine.budgeting.pabulib import PabulibError, read_pabulib, write_pabulib
 from comity.structure.models import Community
@@ -144,10 +145,7 @@ def import_pabulib(actor: Any, community: Community, data: bytes, name: str, tit
         else:
             marks.extend(BallotMark(ballot=row, proposal=by_id[p]) for p in sorted(ballot.approved))
     BallotMark.objects.bulk_create(marks, batch_size=5000)
-    outcomes = computing.compute_outcomes(cycle)
-    funded = {pk for o in outcomes if o.official for pk in o.selected}
-    Proposal.objects.filter(cycle=cycle, pk__in=funded).update(status=ProposalStatus.FUNDED)
-    Proposal.objects.filter(cycle=cycle).exclude(pk__in=funded).update(status=ProposalStatus.NOT_FUNDED)
+    computing.decide(cycle)
     record_audit(
         actor=actor,
         action="budgeting.imported",

@@ -123,8 +123,11 @@ class LedgerEntry(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
         verbose_name=_("recorded by"),
+        help_text=_("Empty for the allocations of a cycle closed by the scheduled sweep."),
     )
     recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 

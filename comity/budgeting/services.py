@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Max, Q, Sum
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -43,6 +43,7 @@ from comity.budgeting.models import (
     SourceKind,
 )
 from comity.decisions.models import Decision, DecisionStatus
+from comity.decisions.services.common import require, when
 from comity.engine.roles import Role
 from comity.notifications.services import notify
 from comity.structure.models import Area, AreaKind, Community, GovernanceSubject, Person
@@ -51,13 +52,8 @@ MANAGE_FUNDS = "budgeting.manage_funds"
 MANAGE = "budgeting.manage_cycles"
 
 
-def require(actor: Any, perm: str, obj: Any) -> None:
-    if not actor.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def yuan(fen: int) -> str:
-    return f"{fen / 100:,.2f}"
+    return computing.fen_text(fen)
 
 
 # --- funds and the ledger -------------------------------------------------------------------------------------
@@ -424,7 +420,7 @@ def submit_proposal(actor: Any, cycle: Cycle, data: dict[str, Any]) -> Proposal:
     cycle = _locked(cycle)
     _require_status(cycle, CycleStatus.PROPOSING)
     if cycle.proposals_close_at and timezone.now() >= cycle.proposals_close_at:
-        raise ValidationError(_("Proposals closed on %(date)s") % {"date": _when(cycle.proposals_close_at)})
+        raise ValidationError(_("Proposals closed on %(date)s") % {"date": when(cycle.proposals_close_at)})
     district: District | None = data.get("district")
     if district is None or district.cycle_id != cycle.pk:
         raise ValidationError({"district": _("Choose a district of this cycle.")})
@@ -570,8 +566,17 @@ def cost_proposal(actor: Any, proposal: Proposal, *, cost: int, note: str) -> Pr
     return proposal
 
 
-def _when(moment: datetime) -> str:
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
+def _require_funded(cycle: Cycle) -> None:
+    """The cycle's fund must still hold its whole budget unallocated (when voting opens and when it closes)."""
+    if cycle.fund is None:
+        return
+    available = summarise(cycle.fund).available
+    if available < cycle.budget * 100:
+        raise ValidationError(
+            _("The fund has %(available)s yuan not yet allocated; the cycle's budget is %(budget)s yuan.")
+            % {"available": yuan(available), "budget": f"{cycle.budget:,}"},
+            code="cycle_unfunded",
+        )
 
 
 @transaction.atomic
@@ -590,14 +595,7 @@ def open_voting(actor: Any, cycle: Cycle, closes_at: datetime) -> Cycle:
         )
     if not cycle.proposals.filter(status=ProposalStatus.ON_BALLOT).exists():
         raise ValidationError(_("No proposal is on the ballot."), code="cycle_empty")
-    if cycle.fund is not None:
-        available = summarise(cycle.fund).available
-        if available < cycle.budget * 100:
-            raise ValidationError(
-                _("The fund has %(available)s yuan not yet allocated; the cycle's budget is %(budget)s yuan.")
-                % {"available": yuan(available), "budget": f"{cycle.budget:,}"},
-                code="cycle_unfunded",
-            )
+    _require_funded(cycle)
     cycle.status = CycleStatus.VOTING
     cycle.voting_opens_at = now
     cycle.voting_closes_at = closes_at
@@ -662,12 +660,13 @@ def may_vote(user: Any, cycle: Cycle) -> bool:
     return bool(scope_for(user).roles_in(cycle.community_id) & {Role.RESIDENT, Role.OWNER})
 
 
-def district_of(user: Any, cycle: Cycle) -> District | None:
-    """The district whose projects the user votes on, or None if they do not vote in this cycle."""
+def district_of(user: Any, cycle: Cycle, building: Area | None = None) -> District | None:
+    """The district whose projects the user votes on (from their home's building, looked up unless given), or None
+    if they do not vote in this cycle."""
     if not may_vote(user, cycle):
         return None
     districts = list(cycle.districts.prefetch_related("buildings"))
-    building = home_building(user, cycle.community)
+    building = building or home_building(user, cycle.community)
     for district in districts:
         if building is not None and any(b.pk == building.pk for b in district.buildings.all()):
             return district
@@ -679,7 +678,7 @@ def _require_accepting(cycle: Cycle) -> None:
     _require_status(cycle, CycleStatus.VOTING)
     if cycle.voting_closes_at is not None and timezone.now() >= cycle.voting_closes_at:
         raise ValidationError(
-            _("Voting closed on %(date)s") % {"date": _when(cycle.voting_closes_at)}, code="cycle_late"
+            _("Voting closed on %(date)s") % {"date": when(cycle.voting_closes_at)}, code="cycle_late"
         )
 
 
@@ -749,14 +748,14 @@ def cast_ballot(actor: Any, cycle: Cycle, marks: list[tuple[int, int]]) -> Budge
     if not actor.has_perm("budgeting.see_cycle", cycle):
         raise PermissionDenied
     _require_accepting(cycle)
-    district = district_of(actor, cycle)
+    building = home_building(actor, cycle.community)
+    district = district_of(actor, cycle, building)
     if district is None:
         raise ValidationError(
             _("Only residents of the community with a verified home in one of its districts vote."),
             code="ballot_not_voter",
         )
     chosen = validate_marks(cycle, district, marks)
-    building = home_building(actor, cycle.community)
     ballot, created = BudgetBallot.objects.update_or_create(
         cycle=cycle,
         voter=actor,
@@ -805,26 +804,20 @@ def close_cycle(actor: Any, cycle: Cycle, *, early: bool = False) -> Cycle:
     require(actor, MANAGE, cycle)
     cycle = _locked(cycle)
     _require_status(cycle, CycleStatus.VOTING)
-    now = timezone.now()
-    if cycle.voting_closes_at and now < cycle.voting_closes_at and not early:
+    if cycle.voting_closes_at and timezone.now() < cycle.voting_closes_at and not early:
         raise ValidationError(
             _("Voting is planned to close on %(date)s; confirm closing early.")
-            % {"date": _when(cycle.voting_closes_at)},
+            % {"date": when(cycle.voting_closes_at)},
             code="cycle_early",
         )
-    if cycle.fund is not None:
-        available = summarise(cycle.fund).available
-        if available < cycle.budget * 100:
-            raise ValidationError(
-                _("The fund has %(available)s yuan not yet allocated; the cycle's budget is %(budget)s yuan.")
-                % {"available": yuan(available), "budget": f"{cycle.budget:,}"},
-                code="cycle_unfunded",
-            )
-    outcomes = computing.compute_outcomes(cycle)
-    funded = {pk for o in outcomes if o.official for pk in o.selected}
-    on_ballot = cycle.proposals.filter(status=ProposalStatus.ON_BALLOT)
-    on_ballot.filter(pk__in=funded).update(status=ProposalStatus.FUNDED)
-    on_ballot.exclude(pk__in=funded).update(status=ProposalStatus.NOT_FUNDED)
+    return _close(actor, cycle)
+
+
+def _close(actor: Any, cycle: Cycle) -> Cycle:
+    """Closing itself, on the locked cycle; ``actor`` is None for the sweep."""
+    now = timezone.now()
+    _require_funded(cycle)
+    funded = computing.decide(cycle)
     cycle.status = CycleStatus.CLOSED
     cycle.closed_at = now
     if cycle.voting_closes_at is None or cycle.voting_closes_at > now:
@@ -863,25 +856,10 @@ def close_due_cycles(now: datetime | None = None) -> int:
     for cycle in Cycle.objects.filter(status=CycleStatus.VOTING, voting_closes_at__lte=now):
         with transaction.atomic():
             locked = _locked(cycle)
-            if locked.status != CycleStatus.VOTING:
-                continue
-            _close_as_system(locked)
-            closed += 1
+            if locked.status == CycleStatus.VOTING:
+                _close(None, locked)
+                closed += 1
     return closed
-
-
-class _System:
-    """The sweep's actor: it may close a cycle and nothing else."""
-
-    pk = None
-    is_authenticated = False
-
-    def has_perm(self, perm: str, obj: Any = None) -> bool:
-        return perm == MANAGE
-
-
-def _close_as_system(cycle: Cycle) -> None:
-    close_cycle(_System(), cycle, early=True)
 
 
 # --- delivery -------------------------------------------------------------------------------------------------

@@ -498,3 +498,16 @@ def test_residents_are_told_when_voting_opens(world: World, django_capture_on_co
     )
     # Verified residents and owners of Harmony; not its staff (not residents), not Riverside's Otto.
     assert told == {"voter-w", "voter-x", "voter-y", "voter-z", "rui", "olga"}
+
+
+def test_the_sweep_closes_a_voted_cycle_and_allocates_its_projects(world: World) -> None:
+    scenario = make_cycle(world, stage="voted")
+    assert services.close_due_cycles(timezone.now() + timedelta(days=8)) == 1
+    entries = LedgerEntry.objects.filter(fund=scenario.fund, kind=EntryKind.ALLOCATION).order_by(
+        "proposal__number"
+    )
+    assert [(e.proposal.title, e.amount_fen, e.recorded_by) for e in entries] == [
+        ("Project A", 6_000, None),
+        ("Project C", 3_000, None),
+    ]
+    assert services.close_due_cycles(timezone.now() + timedelta(days=8)) == 0

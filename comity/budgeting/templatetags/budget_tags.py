@@ -6,16 +6,15 @@ from typing import Any
 
 from django import template
 
+from comity.budgeting.computing import fen_text
+
 register = template.Library()
 
 
 @register.filter
 def fen(value: Any) -> str:
     """An amount in fen as yuan with two decimals: ``123456`` → ``1,234.56``."""
-    amount = int(value or 0)
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount)
-    return f"{sign}{amount // 100:,}.{amount % 100:02d}"
+    return fen_text(int(value or 0))
 
 
 @register.filter
