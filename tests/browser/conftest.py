@@ -15,6 +15,8 @@ from tests.cast import _empty_cache, _english_by_default, _fast_password_hashing
 CHROMIUM = os.environ.get("COMITY_CHROMIUM", "/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 PHONE = {"width": 390, "height": 844}
+#: The narrowest phones still in use (iPhone SE first generation, small Android phones).
+SMALL_PHONE = {"width": 320, "height": 640}
 
 # Playwright's sync API runs an event loop in this thread; Django's ORM is only used by fixtures here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -55,6 +57,7 @@ def screenshot(page: Any, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     assert_accessible(page)
+    assert_fits_screen(page)
     return path
 
 
@@ -76,11 +79,22 @@ def assert_accessible(page: Any) -> None:
 
 @contextmanager
 def signed_in(
-    browser: Any, live_server: Any, username: str, password: str, *, javascript: bool = True
+    browser: Any,
+    live_server: Any,
+    username: str,
+    password: str,
+    *,
+    javascript: bool = True,
+    viewport: dict[str, int] = PHONE,
 ) -> Iterator[Any]:
-    """A phone-sized page logged in through the login form (``javascript=False`` tries the no-script path)."""
+    """A phone-sized page logged in through the login form (``javascript=False`` tries the no-script path;
+    ``viewport=SMALL_PHONE`` the narrowest phones)."""
     context = browser.new_context(
-        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True, java_script_enabled=javascript
+        viewport=viewport,
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        java_script_enabled=javascript,
     )
     page = context.new_page()
     page.goto(f"{live_server.url}/accounts/login/")
@@ -92,3 +106,37 @@ def signed_in(
         yield page
     finally:
         context.close()
+
+
+#: What widens a page: elements past its right edge that no scrolling box clips (an absolutely positioned element
+#: is clipped only by a scrolling box at or above its containing block).
+_WIDE = """() => {
+    const edge = document.documentElement.clientWidth;
+    const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
+        + (typeof e.className === "string" && e.className ? "." + e.className.trim().split(/ +/).join(".") : "");
+    const detached = e => ["absolute", "fixed"].includes(getComputedStyle(e).position);
+    const clipped = e => {
+        let free = detached(e);  // looking for the containing block, past boxes that do not clip e
+        for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
+            const style = getComputedStyle(a);
+            if (free && style.position === "static") continue;
+            if (style.overflowX !== "visible") return true;
+            free = detached(a);
+        }
+        return false;
+    };
+    return [...document.querySelectorAll("body *")]
+        .filter(e => e.getBoundingClientRect().right > edge + 1 && !clipped(e))
+        .slice(0, 4).map(e => `${name(e)} in ${name(e.parentElement)} (“${e.textContent.trim().slice(0, 20)}”)`
+            + ` ends at ${Math.round(e.getBoundingClientRect().right)}px`);
+}"""
+
+
+def assert_fits_screen(page: Any) -> None:
+    """The page is no wider than the phone's screen (nothing to scroll sideways) and not zoomed out to fit."""
+    expected = page.viewport_size["width"]
+    width, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    if inner != expected or width > inner:
+        wide = page.evaluate(_WIDE)
+        assert inner == expected, f"{page.url} is zoomed out to {inner}px wide by {wide}"
+        assert width <= inner, f"{page.url} is {width}px wide on a {inner}px phone: {wide}"

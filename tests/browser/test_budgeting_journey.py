@@ -18,44 +18,12 @@ import pytest
 from comity.budgeting.models import BallotKind, BudgetBallot, Cycle, CycleStatus, ProposalStatus
 from tests.apps.budgeting import make_cycle
 
-from .conftest import PHONE, screenshot, signed_in
+from .conftest import assert_fits_screen, screenshot, signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 #: The rules' short names, official rule first, as the results page's comparison shows them.
 RULES = ["Equal Shares", "Equal Shares + votes", "Most votes", "Phragmén", "Equal Shares, plain"]
-
-
-#: What widens a page: elements past its right edge that no scrolling box clips (an absolutely positioned element
-#: is clipped only by a scrolling box at or above its containing block).
-_WIDE = """() => {
-    const edge = document.documentElement.clientWidth;
-    const name = e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "")
-        + (typeof e.className === "string" && e.className ? "." + e.className.trim().split(/ +/).join(".") : "");
-    const detached = e => ["absolute", "fixed"].includes(getComputedStyle(e).position);
-    const clipped = e => {
-        let free = detached(e);  // looking for the containing block, past boxes that do not clip e
-        for (let a = e.parentElement; a && a !== document.body; a = a.parentElement) {
-            const style = getComputedStyle(a);
-            if (free && style.position === "static") continue;
-            if (style.overflowX !== "visible") return true;
-            free = detached(a);
-        }
-        return false;
-    };
-    return [...document.querySelectorAll("body *")]
-        .filter(e => e.getBoundingClientRect().right > edge + 1 && !clipped(e))
-        .slice(0, 4).map(e => `${name(e)} in ${name(e.parentElement)} (“${e.textContent.trim().slice(0, 20)}”)`
-            + ` ends at ${Math.round(e.getBoundingClientRect().right)}px`);
-}"""
-
-
-def _no_sideways_scrolling(page: Any) -> None:
-    width, inner = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    if inner != PHONE["width"] or width > inner:
-        wide = page.evaluate(_WIDE)
-        assert inner == PHONE["width"], f"{page.url} is zoomed out to {inner}px wide by {wide}"
-        assert width <= inner, f"{page.url} is {width}px wide on a {inner}px phone: {wide}"
 
 
 def _bar(page: Any) -> tuple[str, str, bool, float]:
@@ -113,7 +81,7 @@ def test_a_resident_fills_a_knapsack_ballot(browser: Any, live_server: Any, worl
         assert page.url == url
         part = page.locator("section").filter(has=page.get_by_role("heading", name="Your part"))
         assert part.get_by_text("You vote in Whole community, whose budget is 100 yuan.").is_visible()
-        _no_sideways_scrolling(page)
+        assert_fits_screen(page)
         screenshot(page, "budget-cycle-voting")
 
         part.get_by_role("link", name="Vote", exact=True).click()
@@ -121,7 +89,7 @@ def test_a_resident_fills_a_knapsack_ballot(browser: Any, live_server: Any, worl
         assert page.url == f"{url}vote/"
         assert page.get_by_text("Whole community · budget 100 yuan").is_visible()
         assert _bar(page) == ("0", "left: 100 yuan", False, 0)
-        _no_sideways_scrolling(page)
+        assert_fits_screen(page)
         screenshot(page, "budget-ballot")
 
         _box(page, "A").check()
@@ -139,7 +107,7 @@ def test_a_resident_fills_a_knapsack_ballot(browser: Any, live_server: Any, worl
         assert fill == page.evaluate(color % "color", "#budget-bar .budget-bar__left")
         assert fill != page.evaluate(color % "backgroundColor", ".ballot__submit")
         assert page.locator("#budget-bar").get_attribute("role") == "status"
-        _no_sideways_scrolling(page)
+        assert_fits_screen(page)
         screenshot(page, "budget-ballot-over")
 
         _box(page, "B").uncheck()
@@ -155,7 +123,7 @@ def test_a_resident_fills_a_knapsack_ballot(browser: Any, live_server: Any, worl
         assert _box(page, "C").is_checked()
         assert _bar(page) == ("90", "left: 10 yuan", False, 90)
         assert page.get_by_role("button", name="Change my ballot").is_visible()
-        _no_sideways_scrolling(page)
+        assert_fits_screen(page)
         screenshot(page, "budget-ballot-kept")
 
         # Over the budget, the server refuses the ballot (the bar only warns) and keeps the last one.
@@ -171,7 +139,7 @@ def test_a_resident_fills_a_knapsack_ballot(browser: Any, live_server: Any, worl
         assert all(_box(page, name).is_checked() for name in "ABC")  # the refused choice is shown again
         assert _bar(page) == ("130", "over the budget: 30 yuan", True, 100)
         assert _chosen(cycle, "rui") == {"Project A", "Project C"}
-        _no_sideways_scrolling(page)
+        assert_fits_screen(page)
         screenshot(page, "budget-ballot-refused")
 
         page.goto(url)
@@ -194,7 +162,7 @@ def test_a_refused_first_ballot_saves_nothing_in_large_text(
         assert "large-text" in (page.locator("html").get_attribute("class") or "")
         page.get_by_role("heading", name="Your ballot", level=1).wait_for()
         assert _bar(page) == ("0", "left: 100 yuan", False, 0)
-        _no_sideways_scrolling(page)
+        assert_fits_screen(page)
         screenshot(page, "budget-ballot-large-text")
 
         for name in "AB":
@@ -202,7 +170,7 @@ def test_a_refused_first_ballot_saves_nothing_in_large_text(
         assert _bar(page) == ("100", "left: 0 yuan", False, 100)
         _box(page, "C").check()
         assert _bar(page) == ("130", "over the budget: 30 yuan", True, 100)
-        _no_sideways_scrolling(page)
+        assert_fits_screen(page)
         screenshot(page, "budget-ballot-over-large-text")
         page.get_by_role("button", name="Cast my ballot").click()
         page.locator("#ballot-error").wait_for()
@@ -211,7 +179,7 @@ def test_a_refused_first_ballot_saves_nothing_in_large_text(
         )
         assert page.get_by_role("button", name="Cast my ballot").is_visible()  # still no ballot
         assert _chosen(cycle, "rui") is None
-        _no_sideways_scrolling(page)
+        assert_fits_screen(page)
         screenshot(page, "budget-ballot-refused-large-text")
 
         _box(page, "A").uncheck()
@@ -224,7 +192,7 @@ def test_a_refused_first_ballot_saves_nothing_in_large_text(
 
         page.goto(url)
         assert "large-text" in (page.locator("html").get_attribute("class") or "")
-        _no_sideways_scrolling(page)
+        assert_fits_screen(page)
         screenshot(page, "budget-cycle-large-text")
 
 
@@ -237,7 +205,7 @@ def test_staff_close_the_ballot_early(browser: Any, live_server: Any, world: Any
         manage = page.locator("#manage")
         assert manage.get_by_role("heading", name="Run the cycle").is_visible()
         assert page.locator("#districts").get_by_text("6 ballots").is_visible()
-        _no_sideways_scrolling(page)
+        assert_fits_screen(page)
         screenshot(page, "budget-cycle-staff")
 
         # Before the planned time, closing needs the confirmation.
@@ -252,7 +220,7 @@ def test_staff_close_the_ballot_early(browser: Any, live_server: Any, world: Any
         page.get_by_role("heading", name="Results", level=1).wait_for()
         assert page.url == f"{url}results/"
         assert page.get_by_text("Voting is closed and the projects are decided.").is_visible()
-        _no_sideways_scrolling(page)
+        assert_fits_screen(page)
         screenshot(page, "budget-results-staff")
 
     cycle.refresh_from_db()
@@ -321,7 +289,7 @@ def test_a_resident_reads_the_results(browser: Any, live_server: Any, world: Any
             "#2 Project B",
             "#3 Project C",
         ]
-        _no_sideways_scrolling(page)
+        assert_fits_screen(page)
         screenshot(page, "budget-results")
 
         # Public and individual interests: most votes serves 4 of 6 voters, the equal shares all 6, Phragmén 5.
@@ -373,13 +341,13 @@ def test_a_resident_reads_the_results(browser: Any, live_server: Any, world: Any
             "75.0%",
             "100.0%",
         ]
-        _no_sideways_scrolling(page)
+        assert_fits_screen(page)
 
         page.get_by_text("The rules in brief").click()
         assert page.get_by_text(
             "Projects by number of votes, most first; each is funded if it still fits in the money left."
         ).is_visible()
-        _no_sideways_scrolling(page)
+        assert_fits_screen(page)
         screenshot(page, "budget-results-rules")
 
         page.get_by_role("button", name="Larger text").click()
@@ -387,11 +355,11 @@ def test_a_resident_reads_the_results(browser: Any, live_server: Any, world: Any
         assert "large-text" in (page.locator("html").get_attribute("class") or "")
         page.get_by_role("heading", name="Results", level=1).wait_for()
         assert page.get_by_text("Funded: 4 supporters paid 15.00 yuan each.").is_visible()
-        _no_sideways_scrolling(page)
+        assert_fits_screen(page)
         screenshot(page, "budget-results-large-text")
 
         district.get_by_role("link", name="#3 Project C").click()
         page.get_by_role("heading", name=re.compile("Project C"), level=1).wait_for()
         assert page.get_by_text("Funded: 2 supporters paid 15.00 yuan each.").is_visible()
-        _no_sideways_scrolling(page)
+        assert_fits_screen(page)
         screenshot(page, "budget-proposal-funded")
