@@ -53,7 +53,7 @@ def _community(user: Any, community_id: int, perm: str | None = None) -> Communi
 
 def _detail(request: Request, appeal: Appeal) -> dict[str, Any]:
     fresh = (
-        Appeal.objects.select_related("category", "lead_subject", "rating")
+        Appeal.objects.select_related("category", "lead_subject", "rating", "area__parent", "unit__building")
         .prefetch_related("attachments", "dispatches__subject")
         .get(pk=appeal.pk)
     )
@@ -90,7 +90,9 @@ class AppealList(generics.GenericAPIView):  # type: ignore[type-arg]
         now = timezone.now()
         if wanted.get("overdue"):
             appeals = appeals.filter(status__in=sorted(OPEN), due_at__lt=now)
-        appeals = appeals.select_related("category", "lead_subject").order_by("-received_at", "-pk")
+        appeals = appeals.select_related(
+            "category", "lead_subject", "area__parent", "unit__building"
+        ).order_by("-received_at", "-pk")
         page = self.paginate_queryset(appeals)
         data = AppealSummarySerializer(page, many=True, context={"now": now}).data
         return self.get_paginated_response(data)

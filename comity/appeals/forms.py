@@ -86,7 +86,10 @@ class AppealForm(forms.Form):
         label=_("Or a building or common place"),
         queryset=Area.objects.none(),
         required=False,
-        help_text=_("Leave both empty for a matter of the whole community."),
+        help_text=_(
+            "Choosing a place here sends the appeal about that place instead of your home. "
+            "Leave both empty for a matter of the whole community."
+        ),
     )
     photos = MultipleFileField(
         label=_("Photos"),
@@ -112,6 +115,10 @@ class AppealForm(forms.Form):
             community=community, kind__in=[AreaKind.BUILDING, AreaKind.COMMON_SPACE, AreaKind.ZONE]
         ).order_by("kind", "code")
         if assisted:
+            self.fields["area"].help_text = _(
+                "Choose a unit, or a building or common place. Leave both empty for a matter of the whole "
+                "community."
+            )
             self.fields["unit"].label = _("Unit")
             self.fields["unit"].queryset = (  # type: ignore[attr-defined]
                 Unit.objects.filter(community=community)
@@ -149,6 +156,15 @@ class AppealForm(forms.Form):
         self.order_fields(["contact_name", "contact_phone", "channel", "consent_note"])
 
         no_double_colon(self)
+
+    def clean(self) -> dict[str, Any]:
+        """One place per appeal. A resident's home is chosen for them in advance, so a building or common
+        place they pick on purpose replaces it; staff choose both only for a home inside that place (the
+        service refuses a home elsewhere)."""
+        data = super().clean() or {}
+        if not self.assisted and data.get("area") is not None and data.get("unit") is not None:
+            data["unit"] = None
+        return data
 
     def service_kwargs(self) -> dict[str, Any]:
         data = self.cleaned_data

@@ -14,7 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from comity.appeals import recipients as who
+from comity.appeals.following import notify_followers
 from comity.appeals.models import Appeal
+from comity.appeals.places import place_words
 from comity.notifications.services import notify
 
 Recipients = Callable[[Appeal], list[Any]]
@@ -32,7 +34,7 @@ STEPS: dict[str, list[tuple[Recipients, str, tuple[str, ...]]]] = {
         ),
         (
             who.handlers_staff,
-            gettext_noop("New appeal %(number)s for %(lead)s, due %(due)s."),
+            gettext_noop("New appeal %(number)s for %(lead)s at %(place)s, due %(due)s."),
             STAFF_CHANNELS,
         ),
     ],
@@ -44,7 +46,7 @@ STEPS: dict[str, list[tuple[Recipients, str, tuple[str, ...]]]] = {
         ),
         (
             who.lead_staff,
-            gettext_noop("Appeal %(number)s was dispatched to %(lead)s, due %(due)s."),
+            gettext_noop("Appeal %(number)s at %(place)s was dispatched to %(lead)s, due %(due)s."),
             STAFF_CHANNELS,
         ),
     ],
@@ -119,12 +121,12 @@ STEPS: dict[str, list[tuple[Recipients, str, tuple[str, ...]]]] = {
     "escalated": [
         (
             who.street_staff,
-            gettext_noop("Appeal %(number)s (%(lead)s) is past its deadline of %(due)s."),
+            gettext_noop("Appeal %(number)s (%(lead)s) at %(place)s is past its deadline of %(due)s."),
             STAFF_CHANNELS,
         ),
         (
             who.committee_staff,
-            gettext_noop("Appeal %(number)s (%(lead)s) is past its deadline of %(due)s."),
+            gettext_noop("Appeal %(number)s (%(lead)s) at %(place)s is past its deadline of %(due)s."),
             ("in_app",),
         ),
         (
@@ -147,6 +149,7 @@ def notify_step(appeal: Appeal, kind: str, **extra: Any) -> None:
         "number": appeal.number,
         "lead": str(appeal.lead_subject) if appeal.lead_subject_id else "",
         "due": due,
+        "place": place_words(appeal),
         **{key: str(value) for key, value in extra.items()},
     }
     for recipients, summary, channels in STEPS.get(kind, []):
@@ -159,3 +162,5 @@ def notify_step(appeal: Appeal, kind: str, **extra: Any) -> None:
             community=appeal.community,
             channels=channels,
         )
+    # Followers of a public appeal hear about its public steps in their own words.
+    notify_followers(appeal, kind, params)

@@ -38,6 +38,7 @@ from comity.appeals.models import (
     Urgency,
 )
 from comity.appeals.permissions import parts_in
+from comity.appeals.places import place_label
 from comity.engine.appeals import OPEN_STATUSES, Actor, allowed_events
 from comity.structure.models import Area, GovernanceSubject, MatterCategory, Person, Unit
 
@@ -119,6 +120,11 @@ class AppealSummarySerializer(serializers.ModelSerializer):  # type: ignore[type
     category_name = serializers.CharField(source="category.name", read_only=True)
     lead_subject_name = serializers.CharField(source="lead_subject.name", default=None, read_only=True)
     is_overdue = serializers.SerializerMethodField()
+    place_name = serializers.SerializerMethodField(
+        help_text=_(
+            "Where the matter is, in words: the home, the building or common place, or the community."
+        )
+    )
 
     class Meta:
         model = Appeal
@@ -135,6 +141,7 @@ class AppealSummarySerializer(serializers.ModelSerializer):  # type: ignore[type
             "category_name",
             "area",
             "unit",
+            "place_name",
             "description",
             "is_public",
             "lead_subject",
@@ -151,6 +158,9 @@ class AppealSummarySerializer(serializers.ModelSerializer):  # type: ignore[type
 
     def get_is_overdue(self, appeal: Appeal) -> bool:
         return _is_overdue(appeal, self.context.get("now") or timezone.now())
+
+    def get_place_name(self, appeal: Appeal) -> str:
+        return place_label(appeal)
 
 
 class TimelineEntrySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

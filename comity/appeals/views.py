@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from comity.accounts.scope import scope_for
-from comity.appeals import selectors, services
+from comity.appeals import selectors, selectors_public, services
 from comity.appeals.forms import (
     AppealForm,
     MergeForm,
@@ -133,12 +133,7 @@ def public(request: HttpRequest, community_id: int) -> HttpResponse:
     community = structure_selectors.get_community_for_user(
         request.user, community_id, perm="appeals.see_public_appeals"
     )
-    appeals = (
-        Appeal.objects.filter(community=community, is_public=True)
-        .exclude(status__in=["withdrawn", "merged"])
-        .select_related("category", "lead_subject", "area__parent")
-        .order_by("-received_at")
-    )
+    appeals = selectors_public.public_appeals(community)
     page = Paginator(appeals, 30).get_page(request.GET.get("page"))
     return render(request, "appeals/public.html", {"community": community, "page": page})
 
@@ -419,7 +414,10 @@ def queue(request: HttpRequest, community_id: int) -> HttpResponse:
     subjects = _queue_subjects(request.user, community)
     form = QueueFilterForm(request.GET or None, community=community, subjects=subjects)
     appeals = _filtered(selectors.visible_appeals(request.user, community), form)
-    appeals = appeals.select_related("category", "lead_subject", "area").order_by("due_at", "received_at")
+    appeals = appeals.select_related("category", "lead_subject", "area__parent", "unit__building").order_by(
+        "due_at", "received_at"
+    )
+    appeals = selectors_public.with_counts(appeals)
     page = Paginator(appeals, 50).get_page(request.GET.get("page"))
     now = timezone.now()
     for appeal in page.object_list:

@@ -44,7 +44,14 @@ def _place_errors(community: Community, area: Area | None, unit: Unit | None) ->
         errors["area"] = [str(_("This place is not part of the community."))]
     if unit is not None and unit.community_id != community.pk:
         errors["unit"] = [str(_("This unit is not part of the community."))]
+    if not errors and area is not None and unit is not None and not _unit_in_area(unit, area):
+        errors["unit"] = [str(_("This home is not in the place chosen: choose one or the other."))]
     return errors
+
+
+def _unit_in_area(unit: Unit, area: Area) -> bool:
+    """The unit's stairwell, building or the zone around its building is ``area``."""
+    return area.pk in {unit.stairwell_id, unit.building_id, unit.building.parent_id}
 
 
 def _requester(
