@@ -1,16 +1,77 @@
-"""Template context shared by every page: navigation for the user's community and display preferences."""
+"""Template context shared by every page: navigation for the user's community and display preferences.
+
+The menu lists every section the user's roles give, and marks the section of the current page. The section is
+derived from the URL's namespace and name (:data:`SECTIONS`), never from flags set by each template, so a new page
+of an app is highlighted correctly without anyone remembering to.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext as _
 
 from comity.accounts.scope import scope_for
 from comity.notifications.selectors import unread_count
 from comity.structure.models import Community
+
+#: Which menu section a page belongs to: ``namespace`` alone, or ``namespace:url_name`` where one namespace spans
+#: several sections. The most specific key wins.
+SECTIONS: dict[str, str] = {
+    "web:home": "home",
+    "structure:overview": "home",
+    "structure": "structure",
+    "structure:matrix": "matrix",
+    "structure:matrix_new": "matrix",
+    "structure:matrix_edit": "matrix",
+    "structure:matrix_delete": "matrix",
+    "structure:subjects": "subjects",
+    "structure:subject": "subjects",
+    "structure:subject_new": "subjects",
+    "structure:subject_edit": "subjects",
+    "structure:membership_add": "subjects",
+    "structure:membership_end": "subjects",
+    "structure:registry": "registry",
+    "structure:building": "registry",
+    "structure:registry_import": "registry",
+    "structure:registry_template": "registry",
+    "structure:registry_export": "registry",
+    "structure:claims": "verification",
+    "structure:claim_decide": "verification",
+    "structure:street": "street",
+    "appeals": "appeals",
+    "appeal_settings": "appeals",
+    "appeal_rates": "rates",
+    "consultations": "consultations",
+    "decisions": "decisions",
+    "budgeting": "budget",
+    "audit": "audit",
+    "notifications": "notifications",
+    "accounts:me": "account",
+    "accounts:claim": "account",
+    "web:measures": "measures",
+}
+
+
+def section_of(request: HttpRequest) -> str | None:
+    """The menu section of the page being shown, from its URL's namespace and name."""
+    match = getattr(request, "resolver_match", None)
+    if match is None:
+        return None
+    namespace = match.namespace or ""
+    return SECTIONS.get(f"{namespace}:{match.url_name}") or SECTIONS.get(namespace)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    section: str
+    url: str
+    label: str
+    active: bool = False
+    badge: int = 0
 
 
 def _current_community_id(request: HttpRequest) -> int | None:
@@ -24,6 +85,64 @@ def _current_community_id(request: HttpRequest) -> int | None:
     return ids[0] if ids else None
 
 
+def _community_items(user: Any, community: Community) -> list[tuple[str, str, str]]:
+    pk = community.pk
+    appeals_url = (
+        reverse("appeals:queue", args=[pk])
+        if user.has_perm("appeals.use_workbench", community)
+        else reverse("appeals:mine", args=[pk])
+    )
+    items = [
+        ("home", reverse("structure:overview", args=[pk]), _("Home")),
+        ("appeals", appeals_url, _("Appeals")),
+        # Street queue: the appeals app adds its street officials' queue here.
+        ("consultations", reverse("consultations:list", args=[pk]), _("Consultations")),
+        ("decisions", reverse("decisions:list", args=[pk]), _("Decisions")),
+        ("budget", reverse("budgeting:cycles", args=[pk]), _("Budget")),
+        ("structure", reverse("structure:map", args=[pk]), _("Who's who")),
+        ("matrix", reverse("structure:matrix", args=[pk]), _("Responsibilities")),
+        ("subjects", reverse("structure:subjects", args=[pk]), _("Subjects")),
+    ]
+    if user.has_perm("structure.browse_registry", community):
+        items.append(("registry", reverse("structure:registry", args=[pk]), _("Registry")))
+    if user.has_perm("structure.review_claims", community):
+        items.append(("verification", reverse("structure:claims", args=[pk]), _("Verification")))
+    if user.has_perm("appeals.see_rates", community):
+        items.append(("rates", reverse("appeal_rates:community", args=[pk]), _("Appeal rates")))
+    if user.has_perm("audit.browse_log", community):
+        items.append(("audit", reverse("audit:log", args=[pk]), _("Audit log")))
+    return items
+
+
+def navigation_items(request: HttpRequest) -> list[NavItem]:
+    """The menu of a signed-in user: the sections their roles give, the current one marked."""
+    user = request.user
+    items: list[tuple[str, str, str]] = []
+    community_id = _current_community_id(request)
+    community = Community.objects.filter(pk=community_id).first() if community_id is not None else None
+    if community is not None and user.has_perm("structure.see_community", community):
+        items += _community_items(user, community)
+    scope = scope_for(user)
+    for street_id in sorted(scope.street_ids):
+        items.append(("street", reverse("structure:street", args=[street_id]), _("Street overview")))
+        if not any(section == "rates" for section, _url, _label in items):
+            items.append(("rates", reverse("appeal_rates:street", args=[street_id]), _("Appeal rates")))
+    items.append(("notifications", reverse("notifications:inbox"), _("Notifications")))
+    items.append(("account", reverse("accounts:me"), _("My account")))
+    if user.is_staff:
+        items.append(("admin", reverse("admin:index"), _("Admin")))
+    current = section_of(request)
+    badges = {"notifications": unread_count(user)}
+    marked = False
+    result = []
+    for section, url, label in items:
+        # One street official may oversee two streets: only the one being shown is the current page.
+        active = section == current and not marked and (section != "street" or url == request.path)
+        marked = marked or active
+        result.append(NavItem(section, url, str(label), active, badges.get(section, 0)))
+    return result
+
+
 def navigation(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     large_text = bool(request.session.get("large_text")) if hasattr(request, "session") else False
@@ -32,45 +151,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {"large_text": large_text, "nav_items": []}
     if not getattr(user, "is_authenticated", False):
         return context
-    path = request.path
-    items: list[tuple[str, str]] = []
-    community_id = _current_community_id(request)
-    community = Community.objects.filter(pk=community_id).first() if community_id is not None else None
-    if community is not None and user.has_perm("structure.see_community", community):
-        community_id = community.pk
-        items += [
-            (reverse("structure:overview", args=[community_id]), str(_("Community"))),
-            (
-                reverse("appeals:queue", args=[community_id])
-                if user.has_perm("appeals.use_workbench", community)
-                else reverse("appeals:mine", args=[community_id]),
-                str(_("Appeals")),
-            ),
-            (reverse("consultations:list", args=[community_id]), str(_("Consultations"))),
-            (reverse("structure:map", args=[community_id]), str(_("Structure"))),
-            (reverse("structure:matrix", args=[community_id]), str(_("Responsibilities"))),
-            (reverse("structure:subjects", args=[community_id]), str(_("Subjects"))),
-        ]
-        if user.has_perm("structure.browse_registry", community):
-            items.append((reverse("structure:registry", args=[community_id]), str(_("Registry"))))
-        if user.has_perm("structure.review_claims", community):
-            items.append((reverse("structure:claims", args=[community_id]), str(_("Verification"))))
-        if user.has_perm("audit.browse_log", community):
-            items.append((reverse("audit:log", args=[community_id]), str(_("Audit log"))))
-    scope = scope_for(user)
-    for street_id in sorted(scope.street_ids):
-        items.append((reverse("structure:street", args=[street_id]), str(_("Street"))))
-    notifications_url = reverse("notifications:inbox")
-    badges = {notifications_url: unread_count(user)}
-    items.append((notifications_url, str(_("Notifications"))))
-    items.append((reverse("accounts:me"), str(_("My account"))))
-    if user.is_staff:
-        items.append((reverse("admin:index"), str(_("Admin"))))
-    matches = [url for url, _label in items if path == url or (path.startswith(url) and url != "/")]
-    active = max(matches, key=len) if matches else None
-    context["nav_items"] = [
-        {"url": url, "label": label, "active": url == active, "badge": badges.get(url, 0)}
-        for url, label in items
-    ]
-    context["current_community_id"] = community_id
+    items = navigation_items(request)
+    context["nav_items"] = items
+    context["nav_unread"] = next((item.badge for item in items if item.section == "notifications"), 0)
+    context["nav_current"] = next((item for item in items if item.active), None)
+    context["current_community_id"] = _current_community_id(request)
     return context
