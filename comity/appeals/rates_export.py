@@ -2,6 +2,8 @@
 
 CSV is one table with the grouping in the first column, in UTF-8 with a byte-order mark (Excel needs it for
 Chinese); XLSX has one sheet per grouping with rates as numbers formatted as percents. Every export is audited.
+Text that a spreadsheet would run as a formula (a category or community named ``=…``) gets a leading apostrophe
+(:mod:`comity.engine.spreadsheet`); numbers stay numbers.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from openpyxl.styles import Font
 from comity.appeals.rates_report import GroupRow, RatesReport, TrendPoint
 from comity.audit.services import record_audit
 from comity.engine.rates import Rate
+from comity.engine.spreadsheet import neutralise_cell, neutralise_row
 from comity.structure.models import Community, Street
 
 Cell = str | int | float | None
@@ -121,7 +124,9 @@ def export_rates_csv(actor: Any, target: Community | Street, report: RatesReport
         writer.writerow(
             [f"{name} (%)" if column in RATE_COLUMNS else name for column, name in enumerate(header())]
         )
-        writer.writerows([_csv_cell(value, column) for column, value in enumerate(row)] for row in rows)
+        writer.writerows(
+            [neutralise_cell(_csv_cell(value, column)) for column, value in enumerate(row)] for row in rows
+        )
     _audit(actor, report, "csv", len(rows), **_scope(target))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
@@ -146,7 +151,7 @@ def export_rates_xlsx(actor: Any, target: Community | Street, report: RatesRepor
             sheet = workbook.create_sheet(_sheet_title(title, used))
             sheet.append(header())
             for row in rows:
-                sheet.append(row)
+                sheet.append(neutralise_row(row))
                 count += 1
             for cell in sheet[1]:
                 cell.font = Font(bold=True)

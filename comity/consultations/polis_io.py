@@ -22,6 +22,7 @@ out (they may have been taken down for naming someone); and the export is audite
 from __future__ import annotations
 
 import copy
+import dataclasses
 import io
 import json
 import zipfile
@@ -43,6 +44,7 @@ from comity.consultations.polis_files import PolisUpload, read_polis_upload
 from comity.consultations.services.common import require
 from comity.engine.opinions import Conversation
 from comity.engine.opinions.polis_format import PolisConversation, PolisStatement, write_api, write_csv
+from comity.engine.spreadsheet import neutralise_cell
 from comity.structure.models import Community
 
 MANAGE = "consultations.manage_consultations"
@@ -388,7 +390,16 @@ def export_polis_conversation(actor: Any, consultation: Consultation) -> bytes:
     )
     math = _pseudonymous_polis(_fresh_polis(consultation, set(first_votes)), numbers)
     votes_json, comments_json = write_api(polis)
-    votes_csv, comments_csv = write_csv(polis)
+    # The CSV files open in spreadsheets: a statement such as "=HYPERLINK(…)" must not run as a formula there.
+    votes_csv, comments_csv = write_csv(
+        dataclasses.replace(
+            polis,
+            statements={
+                number: dataclasses.replace(statement, text=str(neutralise_cell(statement.text)))
+                for number, statement in polis.statements.items()
+            },
+        )
+    )
     now = timezone.now()
     files = {
         "README.txt": _readme(consultation, conversation, len(statements), now),

@@ -80,7 +80,10 @@ def error_templates() -> dict[str, str]:
         "share_too_precise": _(
             "Give the share as a simple fraction or with at most four decimals, e.g. 1/3 or 0.25."
         ),
-        "invalid_phone": _("“%(value)s” is not a phone number."),
+        "invalid_phone": _(
+            "“%(value)s” is not a phone number. Enter a mobile number such as 139 1234 5678, or a landline "
+            "with its area code such as 010-12345678."
+        ),
         "owner_name_required": _("Give the owner's name (only a developer may be left unnamed)."),
         "building_conflict": _(
             "Building %(building)s: “%(value)s” here, but “%(other)s” in row %(first_row)s."

@@ -3,6 +3,8 @@
 One row per owner (a unit with co-owners has a row for each; a unit without a registered owner has one row
 with the owner columns empty), in the columns and spellings of the template for the chosen language. Exporting
 then importing the same file changes nothing: ``tests/apps/test_registry_export.py`` checks the round trip.
+Text that a spreadsheet would run as a formula (an owner named ``=cmd|…``) is written with a leading apostrophe
+(:mod:`comity.engine.spreadsheet`), which the importer removes again.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from openpyxl.styles import Font
 
 from comity.audit.services import record_audit
 from comity.engine.registry_import import CHOICES, COLUMNS, format_fraction, is_chinese, template_header
+from comity.engine.spreadsheet import neutralise_row
 from comity.structure.models import AreaKind, Community, Ownership, Unit
 
 
@@ -79,7 +82,7 @@ def registry_rows(community: Community, language: str) -> list[list[str]]:
         owners: list[Ownership | None] = [*unit.ownerships.all()] or [None]
         for ownership in owners:
             cells = {**base, **(_owner_cells(ownership, language) if ownership else {})}
-            rows.append([cells.get(key, "") for key in keys])
+            rows.append([str(value) for value in neutralise_row([cells.get(key, "") for key in keys])])
     return rows
 
 

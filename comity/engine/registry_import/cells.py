@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from decimal import Decimal
 from fractions import Fraction
 
+from comity.engine.phones import PhoneError, normalise_phone
 from comity.engine.registry_import.schema import (
     CHOICES,
     FLOOR_RANGE,
@@ -146,13 +147,12 @@ def _share(text: str) -> Cell:
     return share
 
 
-_PHONE = re.compile(r"^\+?[0-9][0-9 ()/-]*$")
-
-
 def _phone(text: str) -> Cell:
-    if not _PHONE.match(text) or sum(ch.isdigit() for ch in text) < 3:
-        raise CellError(ErrorCode.INVALID_PHONE, value=text)
-    return _text(MAX_PHONE)(text)
+    """A mainland mobile or landline number, stored in one spelling (:mod:`comity.engine.phones`)."""
+    try:
+        return _text(MAX_PHONE)(normalise_phone(text))
+    except PhoneError:
+        raise CellError(ErrorCode.INVALID_PHONE, value=text) from None
 
 
 def _choice(key: str) -> Callable[[str], Cell]:

@@ -20,7 +20,10 @@ from fractions import Fraction
 MAX_ROWS = 20_000
 #: Shares are exact fractions; a denominator beyond this is a typing slip, not a real co-ownership deed.
 MAX_SHARE_DENOMINATOR = 10_000
-MAX_AREA = Decimal("9999999.99")
+#: The largest exclusive area of one unit (m²): larger than any flat or shop, smaller than a typing slip.
+MAX_AREA = Decimal("100000.00")
+#: The longest cell read, in any column, notes included.
+MAX_CELL = 2_000
 #: Field lengths mirror ``comity.structure.models`` (Area.code/name, Unit.number, Person.full_name/phone).
 MAX_CODE, MAX_NAME, MAX_UNIT_NUMBER, MAX_PHONE = 40, 120, 20, 32
 FLOORS_RANGE, FLOOR_RANGE, YEAR_RANGE = (1, 200), (-9, 200), (1800, 2100)

@@ -20,6 +20,7 @@ from comity.engine.registry_import.schema import (
     COLUMNS,
     DEFAULTS,
     HEADER_INDEX,
+    MAX_CELL,
     MAX_CODE,
     MAX_ROWS,
     OWNER_FIELDS,
@@ -34,6 +35,14 @@ from comity.engine.registry_import.schema import (
 
 # ---------------------------------------------------------------------------------------------- header
 
+#: How much of a cell an error message quotes.
+QUOTED = 60
+
+
+def _shorten(text: str) -> str:
+    """A value as an error message quotes it: a pasted page of text is cut, not repeated in full."""
+    return text if len(text) <= QUOTED else text[: QUOTED - 1] + "…"
+
 
 class _Table:
     """One validation in progress: where each column is in the file, and the problems found so far."""
@@ -47,7 +56,7 @@ class _Table:
     ) -> None:
         if index is None and key in self.columns:
             index = self.columns[key][0]
-        self.errors.append(RowError(row, key, code, {k: str(v) for k, v in params.items()}, index))
+        self.errors.append(RowError(row, key, code, {k: _shorten(str(v)) for k, v in params.items()}, index))
 
     def read_header(self, header: Sequence[str]) -> None:
         if not any(clean(raw) for raw in header):
@@ -96,6 +105,8 @@ def _parse_row(table: _Table, number: int, cells: Sequence[str]) -> _Draft:
     for key, (index, _header) in table.columns.items():
         text = clean(cells[index]) if index < len(cells) else ""
         try:
+            if len(text) > MAX_CELL:
+                raise CellError(ErrorCode.TOO_LONG, max=MAX_CELL)
             if text:
                 draft.cells[key] = PARSERS[key](text)
             elif key in ("building", "unit"):
