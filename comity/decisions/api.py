@@ -109,7 +109,7 @@ class DecisionDetail(APIView):
         rule = counting.rule_of(decision)
         result: dict[str, Any] | None = None
         if decision.status == DecisionStatus.CLOSED:
-            result = decision.result
+            result = counting.published_result(decision)
         elif decision.status == DecisionStatus.OPEN:
             result = counting.live_count(decision)
         data = {
@@ -172,4 +172,4 @@ class DecisionLog(APIView):
 
     def get(self, request: Request, community_id: int, decision_id: int) -> Response:
         decision = _decision(request, community_id, decision_id)
-        return Response(log_document(decision))
+        return Response(log_document(decision, viewer=request.user))

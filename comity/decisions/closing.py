@@ -14,7 +14,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from comity.decisions.models import Decision, DecisionStatus, LogEntry
+from comity.decisions.models import Decision, DecisionStatus, Elector, LogEntry
+from comity.decisions.permissions import may_see_named_record
 from comity.decisions.services.common import locked
 from comity.decisions.services.running import close_now
 from comity.engine.decisions.ballot_log import LogEntry as ChainEntry
@@ -52,9 +53,32 @@ def chain_of(decision: Decision) -> list[ChainEntry]:
     ]
 
 
-def log_document(decision: Decision) -> dict[str, Any]:
-    """The log as published (page download and API): what ``comity decide verify-log`` checks."""
+def own_pseudonyms(viewer: Any, decision: Decision) -> dict[str, str]:
+    """The viewer's own electors' pseudonyms and units: how each elector finds their entries in the log."""
+    if not getattr(viewer, "is_authenticated", False):
+        return {}
+    rows = Elector.objects.filter(decision=decision, persons__user=viewer).exclude(pseudonym="")
+    return dict(rows.values_list("pseudonym", "units").distinct())
+
+
+def named_record(decision: Decision) -> dict[str, dict[str, str]]:
+    """Who each pseudonym in the log is, for those who may inspect the named record (ADR 0012)."""
     return {
+        e.pseudonym: {"who": e.name, "units": e.units}
+        for e in Elector.objects.filter(decision=decision, participations__isnull=False)
+        .exclude(pseudonym="")
+        .order_by("pseudonym")
+    }
+
+
+def log_document(decision: Decision, viewer: Any = None) -> dict[str, Any]:
+    """The log as published (page download and API): what ``comity decide verify-log`` checks.
+
+    The entries are the chain itself, the same for everyone; electors appear in it by pseudonym. Outside the
+    chain (so the hashes do not depend on who reads it) come the viewer's own pseudonyms, and the named record
+    for those who may inspect it (``decisions.see_named_ballots``).
+    """
+    document: dict[str, Any] = {
         "decision": decision.pk,
         "title": decision.title,
         "head": decision.log_head,
@@ -63,6 +87,11 @@ def log_document(decision: Decision) -> dict[str, Any]:
             for e in chain_of(decision)
         ],
     }
+    if viewer is not None:
+        document["yours"] = sorted(own_pseudonyms(viewer, decision))
+        if may_see_named_record.test(viewer, decision):
+            document["named"] = named_record(decision)
+    return document
 
 
 def verify_decision_log(decision: Decision) -> Verification:

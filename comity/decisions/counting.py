@@ -49,8 +49,10 @@ def count(decision: Decision, *, extra: dict[str, str] | None = None) -> dict[st
     ``extra`` maps elector keys of people who have not voted to a hypothetical choice (the staff simulator).
     Rows are read as tuples, not model instances: an estate has thousands of electors and ballots.
     """
-    electors = list(Elector.objects.filter(decision=decision).values_list("pk", "key", "area", "affected"))
-    key_of = {pk: key for pk, key, _area, _affected in electors}
+    electors = list(
+        Elector.objects.filter(decision=decision).values_list("pk", "key", "pseudonym", "area", "affected")
+    )
+    key_of = {pk: key for pk, key, _pseudonym, _area, _affected in electors}
     ballots = [
         _Ballot(*row)
         for row in Ballot.objects.filter(decision=decision, counted=True).values_list(
@@ -65,14 +67,15 @@ def count(decision: Decision, *, extra: dict[str, str] | None = None) -> dict[st
         )
         voters = [
             Voter(key=key, area=Fraction(area), affected=affected)
-            for pk, key, area, affected in electors
+            for pk, key, _pseudonym, area, affected in electors
             if pk not in voted_ids
         ]
         voters += [Voter(key=f"{SECRET_PREFIX}{b.receipt_hash}", area=Fraction(b.area)) for b in ballots]
         pairs = [(f"{SECRET_PREFIX}{b.receipt_hash}", b) for b in ballots]
     else:
         voters = [
-            Voter(key=key, area=Fraction(area), affected=affected) for _pk, key, area, affected in electors
+            Voter(key=key, area=Fraction(area), affected=affected)
+            for _pk, key, _pseudonym, area, affected in electors
         ]
         pairs = [(key_of[b.elector_id], b) for b in ballots if b.elector_id is not None]
     pending = dict(extra or {})
@@ -95,7 +98,38 @@ def count(decision: Decision, *, extra: dict[str, str] | None = None) -> dict[st
         result["labels"] = {str(p): label for p, label in labels.items()}
     result["kind"] = decision.ballot_kind
     result["hidden"] = hidden
+    return without_keys(result, {key: pseudonym for _pk, key, pseudonym, _area, _affected in electors})
+
+
+def without_keys(result: dict[str, Any], pseudonyms: dict[str, str]) -> dict[str, Any]:
+    """The count as published: the affected owners named by their ballot-log pseudonyms, never by the register's
+    keys, which carry the registry's person and household ids (ADR 0012). Keys with no pseudonym (a register
+    frozen before it had them) become ``"?"``: the count needs only how many there are."""
+    consent = result.get("affected_consent")
+    if consent:
+        known = set(pseudonyms.values())
+
+        def published(key: str) -> str:
+            return key if key in known else pseudonyms.get(key) or "?"
+
+        result = {
+            **result,
+            "affected_consent": {
+                **consent,
+                "affected": [published(k) for k in consent["affected"]],
+                "consenting": [published(k) for k in consent["consenting"]],
+            },
+        }
     return result
+
+
+def published_result(decision: Decision) -> dict[str, Any] | None:
+    """A closed decision's stored result as the API shows it (see :func:`without_keys`)."""
+    if decision.result is None:
+        return None
+    return without_keys(
+        decision.result, dict(Elector.objects.filter(decision=decision).values_list("key", "pseudonym"))
+    )
 
 
 def live_count(decision: Decision) -> dict[str, Any]:

@@ -114,7 +114,13 @@ def _fen(value: Decimal | None) -> int | None:
     return None if value is None else int((value * 100).to_integral_value())
 
 
-def _floor_map(text: str, *, integers: bool = False) -> dict[str, str]:
+#: Floors a building may have (basements below zero), and the largest compensation per unit, in CNY.
+LOWEST_FLOOR, HIGHEST_FLOOR = -10, 200
+MAX_COST = Decimal("1000000000")
+MAX_COEFFICIENT = Decimal("100")
+
+
+def _floor_map(text: str, *, maximum: Decimal) -> dict[str, str]:
     """``3: 10, 4: 20`` or one per line → ``{"3": "10", "4": "20"}``; a clear error otherwise."""
     values: dict[str, str] = {}
     for part in text.replace("\n", ",").replace("，", ",").split(","):
@@ -123,20 +129,34 @@ def _floor_map(text: str, *, integers: bool = False) -> dict[str, str]:
         floor, sep, value = part.replace("：", ":").partition(":")
         try:
             number = Decimal(value.strip())
-            if not sep or number < 0 or (integers and number != number.to_integral_value()):
+            if not sep or not number.is_finite() or number < 0:
                 raise InvalidOperation
-            values[str(int(floor.strip()))] = str(number)
+            floor_number = int(floor.strip())
         except (InvalidOperation, ValueError) as error:
             raise forms.ValidationError(
                 _("Write “floor: value” pairs separated by commas, e.g. 3: 10, 4: 20 (not “%(part)s”).")
                 % {"part": part.strip()}
             ) from error
+        if not LOWEST_FLOOR <= floor_number <= HIGHEST_FLOOR:
+            raise forms.ValidationError(
+                _("Floors run from %(low)s to %(high)s (not “%(part)s”).")
+                % {"low": LOWEST_FLOOR, "high": HIGHEST_FLOOR, "part": part.strip()}
+            )
+        if number > maximum:
+            raise forms.ValidationError(
+                _("A value may be at most %(max)s (not “%(part)s”).") % {"max": maximum, "part": part.strip()}
+            )
+        values[str(floor_number)] = str(number)
     return values
 
 
 class CostPlanForm(forms.Form):
     total = forms.DecimalField(
-        label=_("Total cost (CNY)"), min_value=Decimal("0"), decimal_places=2, max_digits=14
+        label=_("Total cost (CNY)"),
+        min_value=Decimal("0"),
+        max_value=MAX_COST,
+        decimal_places=2,
+        max_digits=14,
     )
     method = forms.ChoiceField(label=_("How the cost is shared"), choices=CostMethod.choices)
     floor_values = forms.CharField(
@@ -151,9 +171,18 @@ class CostPlanForm(forms.Form):
         label=_("Subsidy (percent of the cost)"),
         min_value=Decimal("0"),
         max_value=Decimal("100"),
+        decimal_places=2,
+        max_digits=5,
         required=False,
     )
-    subsidy_cap = forms.DecimalField(label=_("Subsidy cap (CNY)"), min_value=Decimal("0"), required=False)
+    subsidy_cap = forms.DecimalField(
+        label=_("Subsidy cap (CNY)"),
+        min_value=Decimal("0"),
+        max_value=MAX_COST,
+        decimal_places=2,
+        max_digits=14,
+        required=False,
+    )
     compensation = forms.CharField(
         label=_("Compensation per unit by floor (CNY)"),
         required=False,
@@ -161,10 +190,11 @@ class CostPlanForm(forms.Form):
     )
 
     def clean_floor_values(self) -> dict[str, str]:
-        return _floor_map(self.cleaned_data.get("floor_values") or "")
+        # percentages of a floor table are at most 100; coefficients are checked against the same bound
+        return _floor_map(self.cleaned_data.get("floor_values") or "", maximum=MAX_COEFFICIENT)
 
     def clean_compensation(self) -> dict[str, str]:
-        return _floor_map(self.cleaned_data.get("compensation") or "")
+        return _floor_map(self.cleaned_data.get("compensation") or "", maximum=MAX_COST)
 
     def data_for_service(self) -> dict[str, Any]:
         data = self.cleaned_data

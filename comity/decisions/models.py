@@ -227,6 +227,8 @@ class Elector(models.Model):
         Decision, on_delete=models.CASCADE, related_name="electors", verbose_name=_("decision")
     )
     key = models.CharField(_("key"), max_length=80)
+    #: How the public ballot log names this elector (ADR 0012): random, so it says nothing about who they are.
+    pseudonym = models.CharField(_("pseudonym in the ballot log"), max_length=20, blank=True, default="")
     label = models.TextField(_("who"))
     units = models.TextField(_("units"), blank=True)
     building = models.CharField(_("building"), max_length=60, blank=True)
@@ -241,7 +243,14 @@ class Elector(models.Model):
         verbose_name = _("elector")
         verbose_name_plural = _("electors")
         ordering = ["decision_id", "building", "units", "pk"]
-        constraints = [models.UniqueConstraint(fields=["decision", "key"], name="elector_unique_key")]
+        constraints = [
+            models.UniqueConstraint(fields=["decision", "key"], name="elector_unique_key"),
+            models.UniqueConstraint(
+                fields=["decision", "pseudonym"],
+                condition=~Q(pseudonym=""),
+                name="elector_unique_pseudonym",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name

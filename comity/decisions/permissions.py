@@ -15,7 +15,8 @@ from django.utils import timezone
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
-from comity.decisions.models import Decision, DecisionStatus
+from comity.decisions.models import Decision, DecisionStatus, Elector
+from comity.engine.decisions.rules import NamedRecord, get_rule
 from comity.structure.models import Community, Membership, MembershipRole, SubjectKind
 from comity.structure.permissions import (
     can_view_community,
@@ -63,8 +64,35 @@ def is_public(user: Any, decision: Any) -> bool:
     return isinstance(decision, Decision) and decision.status != DecisionStatus.DRAFT
 
 
+@predicate
+def is_elector_of(user: Any, decision: Any) -> bool:
+    """On the decision's frozen register in person (not as a proxy)."""
+    if not isinstance(decision, Decision) or not getattr(user, "is_authenticated", False):
+        return False
+    return Elector.objects.filter(decision=decision, persons__user=user).exists()
+
+
+@predicate
+def has_named_record(user: Any, decision: Any) -> bool:
+    """An open ballot whose voting has closed: its named record exists and may be inspected (ADR 0012)."""
+    return isinstance(decision, Decision) and not decision.secret and decision.status == DecisionStatus.CLOSED
+
+
+@predicate
+def rule_opens_record_to_electorate(user: Any, decision: Any) -> bool:
+    return (
+        isinstance(decision, Decision) and get_rule(decision.rule_name).named_record == NamedRecord.ELECTORATE
+    )
+
+
 can_manage = is_committee_staff_of | is_owners_committee_staff_of | is_street_official_for | is_platform_staff
 
 add_perm("decisions.see_decisions", can_view_community)
 add_perm("decisions.see_decision", (is_public & can_view_community) | can_manage)
 add_perm("decisions.manage_decisions", can_manage)
+may_see_named_record = has_named_record & (
+    can_manage | (rule_opens_record_to_electorate & is_elector_of & can_view_community)
+)
+# Ask ``may_see_named_record.test(user, decision)``, not ``user.has_perm``: Django grants a superuser every
+# permission, and the named record is closed to everyone while voting runs and for a secret ballot.
+add_perm("decisions.see_named_ballots", may_see_named_record)

@@ -9,22 +9,25 @@ JavaScript; a refused step re-renders its form with the reason and changes nothi
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext, pgettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from comity.consultations.models import DecisionDraft
 from comity.decisions import counting, services
-from comity.decisions.closing import chain_of, log_document
+from comity.decisions.closing import chain_of, log_document, named_record, own_pseudonyms
 from comity.decisions.forms import (
     AffectedUnitForm,
     BallotForm,
@@ -49,6 +52,7 @@ from comity.decisions.models import (
     LogEntry,
     Participation,
 )
+from comity.decisions.permissions import may_see_named_record
 from comity.decisions.register import units_in_scope
 from comity.decisions.selectors import get_decision_for_user
 from comity.decisions.services.parties import may_object, may_write_minority, objection_deadline
@@ -259,6 +263,10 @@ def detail_context(request: HttpRequest, decision: Decision, **extra: Any) -> di
                 "mediation_form": MediationForm(objections=objections),
                 "affected_form": AffectedUnitForm(units=units_in_scope(decision)),
                 "waiting_paper": waiting_paper_ballots(decision).count(),
+                "voting_over": timezone.now() >= decision.closes_at,
+                "extended": bool(
+                    decision.planned_closes_at and decision.closes_at != decision.planned_closes_at
+                ),
             }
         )
     context.update(extra)
@@ -277,8 +285,44 @@ def _refused(request: HttpRequest, decision: Decision, error: ValidationError, *
     return render(request, "decisions/detail.html", context, status=400)
 
 
+def _refused_form(
+    request: HttpRequest, decision: Decision, form: Any, error: ValidationError, **extra: Any
+) -> HttpResponse:
+    """Re-render the page with ``form`` as typed: the service's reasons on their fields, the rest above it."""
+    if not hasattr(error, "error_dict"):
+        return _refused(request, decision, error, **extra)
+    _apply_validation_error(form, error)
+    summary = ValidationError(_("Nothing was changed. Correct what is marked below and send it again."))
+    return _refused(request, decision, summary, **extra)
+
+
+View = Callable[..., HttpResponse]
+
+
+def post_only(
+    anchor: str = "", page: str = "detail", perm: str = "decisions.see_decision"
+) -> Callable[[View], View]:
+    """An action taken by POST. A GET of its address (a reload after a refusal, a shared link) goes to the page
+    the action belongs to instead of a bare "405 method not allowed"."""
+
+    def decorator(view: Any) -> Any:
+        @wraps(view)
+        def wrapped(
+            request: HttpRequest, community_id: int, decision_id: int, *args: Any, **kwargs: Any
+        ) -> Any:
+            if request.method == "POST":
+                return view(request, community_id, decision_id, *args, **kwargs)
+            if request.method in ("GET", "HEAD"):
+                return redirect(_url(_decision(request, community_id, decision_id, perm=perm), page, anchor))
+            return HttpResponseNotAllowed(["POST"])
+
+        return wrapped
+
+    return decorator
+
+
 @login_required
-@require_POST
+@post_only("vote")
 def vote(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = _decision(request, community_id, decision_id)
     try:
@@ -293,7 +337,8 @@ def vote(request: HttpRequest, community_id: int, decision_id: int) -> HttpRespo
     try:
         receipt = services.cast_ballot(request.user, decision, elector_id, **ballot_values(form, decision))
     except ValidationError as error:
-        return _refused(request, decision, error)
+        _apply_validation_error(form, error)
+        return _refused(request, decision, error, ballot_error=(elector_id, form))
     key = f"{RECEIPTS_KEY}:{decision.pk}"
     request.session[key] = [*request.session.get(key, []), receipt]
     messages.success(request, _("Your ballot has been counted. Keep your receipt code to check it later."))
@@ -301,18 +346,29 @@ def vote(request: HttpRequest, community_id: int, decision_id: int) -> HttpRespo
 
 
 def _staff_post(
-    request: HttpRequest, decision: Decision, action: Any, success: str, anchor: str = ""
+    request: HttpRequest,
+    decision: Decision,
+    action: Any,
+    success: str,
+    anchor: str = "",
+    *,
+    form: tuple[str, Any] | None = None,
 ) -> HttpResponse:
+    """Run a service for a form of the decision page; when it refuses, the page comes back with the form as typed
+    (``form`` is the context name and the bound form) and the reasons on its fields."""
     try:
         action()
     except ValidationError as error:
+        if form is not None:
+            name, bound = form
+            return _refused_form(request, decision, bound, error, **{name: bound})
         return _refused(request, decision, error)
     messages.success(request, success)
     return redirect(_url(decision, anchor=anchor))
 
 
 @login_required
-@require_POST
+@post_only("manage")
 def open_voting(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = _decision(request, community_id, decision_id, perm=MANAGE)
     try:
@@ -338,7 +394,7 @@ def open_voting(request: HttpRequest, community_id: int, decision_id: int) -> Ht
 
 
 @login_required
-@require_POST
+@post_only("manage")
 def extend(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = _decision(request, community_id, decision_id, perm=MANAGE)
     form = ExtendForm(request.POST)
@@ -349,11 +405,12 @@ def extend(request: HttpRequest, community_id: int, decision_id: int) -> HttpRes
         decision,
         lambda: services.extend_voting(request.user, decision, form.cleaned_data["closes_at"]),
         _("Voting is extended."),
+        form=("extend_form", form),
     )
 
 
 @login_required
-@require_POST
+@post_only("manage")
 def close(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = _decision(request, community_id, decision_id, perm=MANAGE)
     return _staff_post(
@@ -366,7 +423,7 @@ def close(request: HttpRequest, community_id: int, decision_id: int) -> HttpResp
 
 
 @login_required
-@require_POST
+@post_only("manage")
 def cancel(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = _decision(request, community_id, decision_id, perm=MANAGE)
     form = CancelForm(request.POST)
@@ -379,11 +436,12 @@ def cancel(request: HttpRequest, community_id: int, decision_id: int) -> HttpRes
         decision,
         lambda: services.cancel_decision(request.user, decision, form.cleaned_data["reason"]),
         _("The decision is cancelled."),
+        form=("cancel_form", form),
     )
 
 
 @login_required
-@require_POST
+@post_only("manage")
 def minutes(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = _decision(request, community_id, decision_id, perm=MANAGE)
     form = MinutesForm(request.POST)
@@ -395,11 +453,12 @@ def minutes(request: HttpRequest, community_id: int, decision_id: int) -> HttpRe
         lambda: services.save_minutes(request.user, decision, form.cleaned_data["minutes"]),
         _("The minutes are saved."),
         "minutes",
+        form=("minutes_form", form),
     )
 
 
 @login_required
-@require_POST
+@post_only("affected")
 def affected_add(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = _decision(request, community_id, decision_id, perm=MANAGE)
     form = AffectedUnitForm(request.POST, units=units_in_scope(decision))
@@ -416,11 +475,12 @@ def affected_add(request: HttpRequest, community_id: int, decision_id: int) -> H
         ),
         _("The unit is listed as affected."),
         "affected",
+        form=("affected_form", form),
     )
 
 
 @login_required
-@require_POST
+@post_only("affected")
 def affected_remove(
     request: HttpRequest, community_id: int, decision_id: int, affected_id: int
 ) -> HttpResponse:
@@ -435,7 +495,7 @@ def affected_remove(
 
 
 @login_required
-@require_POST
+@post_only("objections")
 def objection(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = _decision(request, community_id, decision_id)
     form = TextForm(request.POST, prefix="objection")
@@ -449,11 +509,12 @@ def objection(request: HttpRequest, community_id: int, decision_id: int) -> Http
         ),
         _("Your objection is on the decision's page."),
         "objections",
+        form=("objection_form", form),
     )
 
 
 @login_required
-@require_POST
+@post_only("objections")
 def objection_withdraw(
     request: HttpRequest, community_id: int, decision_id: int, objection_id: int
 ) -> HttpResponse:
@@ -468,7 +529,7 @@ def objection_withdraw(
 
 
 @login_required
-@require_POST
+@post_only("objections")
 def mediation(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = _decision(request, community_id, decision_id, perm=MANAGE)
     form = MediationForm(request.POST, objections=decision.objections.all())
@@ -491,11 +552,12 @@ def mediation(request: HttpRequest, community_id: int, decision_id: int) -> Http
         ),
         _("The mediation is recorded."),
         "objections",
+        form=("mediation_form", form),
     )
 
 
 @login_required
-@require_POST
+@post_only("minority")
 def minority(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = _decision(request, community_id, decision_id)
     form = TextForm(request.POST, prefix="minority")
@@ -509,6 +571,7 @@ def minority(request: HttpRequest, community_id: int, decision_id: int) -> HttpR
         ),
         _("Your statement is published with the result."),
         "minority",
+        form=("minority_form", form),
     )
 
 
@@ -544,6 +607,18 @@ def receipt(request: HttpRequest, community_id: int, decision_id: int) -> HttpRe
     )
 
 
+LOG_KINDS = {
+    "opened": pgettext_lazy("ballot log entry", "Voting opened"),
+    "ballot": pgettext_lazy("ballot log entry", "Ballot"),
+    "participation": pgettext_lazy("ballot log entry", "Took part"),
+    "sealed-ballot": pgettext_lazy("ballot log entry", "Ballot added at the close"),
+    "proxy": pgettext_lazy("ballot log entry", "Proxy recorded"),
+    "extended": pgettext_lazy("ballot log entry", "Voting extended"),
+    "closed": pgettext_lazy("ballot log entry", "Voting closed"),
+    "cancelled": pgettext_lazy("ballot log entry", "Cancelled"),
+}
+
+
 @login_required
 def ballot_log(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = _decision(request, community_id, decision_id)
@@ -553,14 +628,27 @@ def ballot_log(request: HttpRequest, community_id: int, decision_id: int) -> Htt
     page = Paginator(LogEntry.objects.filter(decision=decision).order_by("sequence"), 100).get_page(
         request.GET.get("page")
     )
-    entries = [
-        {
-            "sequence": e.sequence,
-            "kind": e.content.get("type", ""),
-            "json": json.dumps(e.content, ensure_ascii=False, sort_keys=True, indent=1),
-            "hash": e.hash,
-        }
-        for e in page
+    yours = own_pseudonyms(request.user, decision)
+    may_see_named = may_see_named_record.test(request.user, decision)
+    named = named_record(decision) if may_see_named else {}
+    entries = []
+    for e in page:
+        pseudonym = e.content.get("elector", "")
+        entries.append(
+            {
+                "sequence": e.sequence,
+                "kind": LOG_KINDS.get(e.content.get("type", ""), e.content.get("type", "")),
+                "json": json.dumps(e.content, ensure_ascii=False, sort_keys=True, indent=1),
+                "hash": e.hash,
+                "pseudonym": pseudonym,
+                "mine": yours.get(pseudonym, ""),
+                "named": named.get(pseudonym),
+            }
+        )
+    own_entries = [
+        {"pseudonym": p, "units": units, "sequences": sequences}
+        for p, units in sorted(yours.items(), key=lambda item: item[1])
+        for sequences in [[e.sequence for e in chain if e.content.get("elector") == p]]
     ]
     return render(
         request,
@@ -572,6 +660,9 @@ def ballot_log(request: HttpRequest, community_id: int, decision_id: int) -> Htt
             "entries": entries,
             "verification": verification,
             "head_ok": head_ok,
+            "own_entries": own_entries,
+            "may_see_named": may_see_named,
+            "named_for": counting.rule_of(decision).named_record,
         },
     )
 
@@ -579,7 +670,9 @@ def ballot_log(request: HttpRequest, community_id: int, decision_id: int) -> Htt
 @login_required
 def ballot_log_json(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = _decision(request, community_id, decision_id)
-    response = JsonResponse(log_document(decision), json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response = JsonResponse(
+        log_document(decision, viewer=request.user), json_dumps_params={"ensure_ascii": False, "indent": 1}
+    )
     response["Content-Disposition"] = f'attachment; filename="decision-{decision.pk}-ballot-log.json"'
     return response
 
@@ -648,7 +741,7 @@ def paper(request: HttpRequest, community_id: int, decision_id: int) -> HttpResp
 
 
 @login_required
-@require_POST
+@post_only("", page="paper", perm=MANAGE)
 def paper_check(
     request: HttpRequest, community_id: int, decision_id: int, participation_id: int
 ) -> HttpResponse:

@@ -685,15 +685,35 @@ POST_ONLY = sorted(
 )
 
 
+POST_ONLY_PAGES = {"paper_check": ("paper", "")} | {
+    name: ("detail", anchor)
+    for anchor, names in {
+        "vote": ["vote"],
+        "manage": ["open", "extend", "close", "cancel", "minutes"],
+        "affected": ["affected_add", "affected_remove"],
+        "objections": ["objection", "objection_withdraw", "mediation"],
+        "minority": ["minority"],
+    }.items()
+    for name in names
+}
+
+
 @pytest.mark.parametrize("name", POST_ONLY)
-def test_actions_refuse_get_and_change_nothing(name: str, world: World, client_for: Any) -> None:
+def test_a_get_of_an_action_goes_to_its_page_and_changes_nothing(
+    name: str, world: World, client_for: Any
+) -> None:
     setup = _open_with_objection(world)
     extra = [1] if name in {"affected_remove", "paper_check"} else []
     if name == "objection_withdraw":
         extra = [setup["objection"].pk]
-    url = reverse(f"decisions:{name}", args=[world.harmony.pk, setup["decision"].pk, *extra])
+    args = [world.harmony.pk, setup["decision"].pk]
+    url = reverse(f"decisions:{name}", args=[*args, *extra])
+    page, anchor = POST_ONLY_PAGES[name]
     before = snapshot()
-    assert client_for("committee_staff").get(url).status_code == 405
+    response = client_for("committee_staff").get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse(f"decisions:{page}", args=args) + (f"#{anchor}" if anchor else "")
+    assert client_for("committee_staff").put(url).status_code == 405
     anonymous = client_for("anonymous").get(url)
     assert anonymous.status_code == 302
     assert "/login/" in anonymous["Location"]

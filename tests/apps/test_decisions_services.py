@@ -146,7 +146,8 @@ def test_the_developer_votes_once_on_paper_with_a_second_check(world: Any, estat
     with pytest.raises(ValidationError, match="Someone other than"):
         services.check_paper_ballot(staff, decision, participation.pk, matches=True)
     services.check_paper_ballot(official, decision, participation.pk, matches=True)
-    assert count(decision)["affected_consent"]["consenting"] == ["developer"]
+    # the published count names the developer by its ballot-log pseudonym, never by the register's key (ADR 0012)
+    assert count(decision)["affected_consent"]["consenting"] == [developer.pseudonym]
     assert services.check_receipt(decision, receipt).entry is not None
     with pytest.raises(ValidationError, match="already been received"):
         services.enter_paper_ballot(staff, decision, developer, "P-002", choice="no")

@@ -77,6 +77,17 @@ def append_log(decision: Decision, content: dict[str, Any]) -> LogEntry:
     return entry
 
 
+def new_pseudonyms(count: int) -> list[str]:
+    """``count`` distinct random names for the electors of one register, as the ballot log shows them (ADR 0012).
+
+    Random rather than derived from the elector, so nothing outside the register links a pseudonym to a person.
+    """
+    names: set[str] = set()
+    while len(names) < count:
+        names.add("V-" + "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(8)))
+    return list(names)
+
+
 def new_receipt() -> str:
     raw = "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(15))
     return "-".join(raw[i : i + 5] for i in range(0, 15, 5))

@@ -98,6 +98,8 @@ def record_mediation(
             errors["objection"] = [_("Choose an objection to this decision.")]
     if held_on > timezone.localdate():
         errors["held_on"] = [_("A mediation cannot be recorded before it is held.")]
+    elif held_on < timezone.localdate(decision.created_at):
+        errors["held_on"] = [_("A mediation about this decision cannot be held before it was drafted.")]
     if not attendees.strip():
         errors["attendees"] = [_("Say who took part.")]
     if errors:

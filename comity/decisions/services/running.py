@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import calendar
 import hashlib
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
@@ -33,7 +33,15 @@ from comity.decisions.models import (
     ProxyAuthorization,
 )
 from comity.decisions.register import build_register, units_in_scope
-from comity.decisions.services.common import MANAGE, append_log, locked, require, require_status, when
+from comity.decisions.services.common import (
+    MANAGE,
+    append_log,
+    locked,
+    new_pseudonyms,
+    require,
+    require_status,
+    when,
+)
 from comity.engine.decisions.ballot_log import canonical
 from comity.engine.decisions.costs import CostError, ShareUnit, Subsidy, split_costs
 from comity.engine.decisions.rules import Electorate, get_rule
@@ -52,6 +60,17 @@ FIELDS = (
     "closes_at",
     "retables",
 )
+#: Bounds of what staff may type: a written vote runs for weeks, rarely months (the rule allows one extension of
+#: at most three months on top), and is scheduled within two years (a failed item waits a year before it is put
+#: again); a ballot lists a handful of options.
+MAX_VOTING_MONTHS = 6
+MAX_MONTHS_AHEAD = 24
+MAX_OPTIONS = 30
+OPTION_MAX_LENGTH = 200
+#: A written authorization older than a year before the decision was drafted is not for this vote.
+PROXY_MAX_AGE_DAYS = 366
+#: The largest cost a plan may share, in fen (CNY 1,000,000,000).
+MAX_COST_FEN = 100_000_000_000
 #: Places a decision may be scoped to: where owners and residents are.
 SCOPE_KINDS = (AreaKind.ZONE, AreaKind.BUILDING, AreaKind.STAIRWELL)
 
@@ -104,9 +123,24 @@ def _validate(community: Community, data: dict[str, Any], options: list[str]) ->
         errors.setdefault("max_approvals", []).append(
             _("A limit applies only to an approval ballot, and to no more than its number of options.")
         )
+    if len(options) > MAX_OPTIONS:
+        errors.setdefault("options", []).append(_("Give at most %(n)s options.") % {"n": MAX_OPTIONS})
+    if any(len(option) > OPTION_MAX_LENGTH for option in options):
+        errors.setdefault("options", []).append(
+            _("Each option may be at most %(n)s characters long.") % {"n": OPTION_MAX_LENGTH}
+        )
     opens_at, closes_at = data.get("opens_at"), data.get("closes_at")
     if opens_at and closes_at and closes_at <= opens_at:
         errors.setdefault("closes_at", []).append(_("Voting must close after it opens."))
+    elif opens_at and closes_at and closes_at > add_months(opens_at, MAX_VOTING_MONTHS):
+        errors.setdefault("closes_at", []).append(
+            _("Voting may last at most %(months)s months; close it by %(date)s.")
+            % {"months": MAX_VOTING_MONTHS, "date": when(add_months(opens_at, MAX_VOTING_MONTHS))}
+        )
+    if opens_at and opens_at > add_months(timezone.now(), MAX_MONTHS_AHEAD):
+        errors.setdefault("opens_at", []).append(
+            _("Voting must open within %(months)s months from now.") % {"months": MAX_MONTHS_AHEAD}
+        )
     retables = data.get("retables")
     if retables is not None:
         if (
@@ -267,6 +301,15 @@ def set_cost_plan(actor: Any, decision: Decision, data: dict[str, Any]) -> CostP
     require(actor, MANAGE, decision)
     decision = locked(decision)
     require_status(decision, DecisionStatus.DRAFT)
+    too_much = [
+        name
+        for name in ("total_fen", "subsidy_cap_fen")
+        if data.get(name) is not None and int(data[name]) > MAX_COST_FEN
+    ]
+    if too_much:
+        raise ValidationError(
+            {name: [_("At most CNY %(max)s.") % {"max": f"{MAX_COST_FEN // 100:,}"}] for name in too_much}
+        )
     plan = CostPlan.objects.filter(decision=decision).first() or CostPlan(decision=decision)
     for key in ("total_fen", "method", "subsidy_percent", "subsidy_cap_fen", "floor_values", "compensation"):
         if key in data:
@@ -303,10 +346,12 @@ def open_voting(actor: Any, decision: Decision) -> dict[str, int]:
     if not register.entries:
         raise ValidationError(_("Nobody could vote on this decision: the register for it is empty."))
     affected_units = set(AffectedUnit.objects.filter(decision=decision).values_list("unit_id", flat=True))
+    pseudonyms = new_pseudonyms(len(register.entries))
     electors = [
         Elector(
             decision=decision,
             key=entry.key,
+            pseudonym=pseudonym,
             label=entry.label,
             units=", ".join(entry.units),
             building=entry.building,
@@ -314,7 +359,7 @@ def open_voting(actor: Any, decision: Decision) -> dict[str, int]:
             affected=bool(affected_units & set(entry.unit_ids)),
             developer=entry.developer,
         )
-        for entry in register.entries
+        for entry, pseudonym in zip(register.entries, pseudonyms, strict=True)
     ]
     Elector.objects.bulk_create(electors)
     saved = {e.key: e for e in Elector.objects.filter(decision=decision)}
@@ -510,6 +555,10 @@ def record_proxy(
         errors["document"] = [_("Say where the signed authorization is kept.")]
     if signed_on > timezone.localdate():
         errors["signed_on"] = [_("The authorization cannot be signed in the future.")]
+    elif signed_on < timezone.localdate(decision.created_at) - timedelta(days=PROXY_MAX_AGE_DAYS):
+        errors["signed_on"] = [
+            _("An authorization for this vote is signed at most a year before it was drafted.")
+        ]
     if errors:
         raise ValidationError(errors)
     authorization = ProxyAuthorization.objects.create(
@@ -520,7 +569,7 @@ def record_proxy(
         signed_on=signed_on,
         recorded_by=actor,
     )
-    append_log(decision, {"type": "proxy", "elector": elector.key, "proxy": f"p{proxy.pk}"})
+    append_log(decision, {"type": "proxy", "elector": elector.pseudonym})
     record_audit(
         actor=actor,
         action="decisions.proxy",

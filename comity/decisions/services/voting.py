@@ -152,14 +152,18 @@ def _log_ballot(decision: Decision, participation: Participation, ballot: Ballot
     if decision.secret:
         append_log(
             decision,
-            {"type": "participation", "elector": participation.elector.key, "channel": participation.channel},
+            {
+                "type": "participation",
+                "elector": participation.elector.pseudonym,
+                "channel": participation.channel,
+            },
         )
         return
     entry = append_log(
         decision,
         {
             "type": "ballot",
-            "elector": participation.elector.key,
+            "elector": participation.elector.pseudonym,
             "channel": participation.channel,
             "choice": ballot.choice,
             "selection": ballot.selection,

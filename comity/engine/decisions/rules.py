@@ -41,6 +41,23 @@ class Electorate(StrEnum):
     MEMBERS = "members"
 
 
+class NamedRecord(StrEnum):
+    """Who may read, once voting has closed, which elector chose what on an open (not secret) ballot.
+
+    Everyone who may see the decision reads the ballot log, where electors appear only by pseudonym
+    (ADR 0012). The *named* record joins the pseudonyms to the electors:
+
+    * ``ELECTORATE`` — the electors of that decision and those who run it, as an owner inspects the paper
+      ballots of an owners' meeting (SPC interpretation on building distinct ownership Art. 13: owners may
+      inspect the owners' assembly's decisions and meeting records) or a member reads a body's minutes;
+    * ``STAFF`` — only those who run the decision (a residents' meeting of adult residents or households,
+      where no such inspection right exists and the electorate includes tenants and their families).
+    """
+
+    ELECTORATE = "electorate"
+    STAFF = "staff"
+
+
 class Stage(StrEnum):
     PARTICIPATION = "participation"
     APPROVAL = "approval"
@@ -84,6 +101,8 @@ class DecisionRule:
     retable_bar_months: int = 12
     source: str = ""
     notes: tuple[str, ...] = field(default_factory=tuple)
+    #: Who may read the named record of an open ballot once voting has closed (ADR 0012).
+    named_record: NamedRecord = NamedRecord.ELECTORATE
 
     @property
     def bases(self) -> tuple[Basis, ...]:
@@ -158,6 +177,7 @@ PRESETS: dict[str, DecisionRule] = {
                 Threshold(Stage.APPROVAL, Basis.HEADCOUNT, HALF, True),
             ),
             source="Organic Law of Urban Residents' Committees Art. 12",
+            named_record=NamedRecord.STAFF,
         ),
         DecisionRule(
             name="residents-meeting-households",
@@ -170,6 +190,7 @@ PRESETS: dict[str, DecisionRule] = {
                 Threshold(Stage.APPROVAL, Basis.HOUSEHOLD, HALF, True),
             ),
             source="Organic Law of Urban Residents' Committees Art. 12",
+            named_record=NamedRecord.STAFF,
         ),
         DecisionRule(
             name="council-motion",
