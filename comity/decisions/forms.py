@@ -24,6 +24,19 @@ from comity.engine.decisions.rules import PRESETS
 from comity.structure.models import Area, Community, Person, Unit
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+#: Years a vote's times may fall in. Outside them a typo (0202, 9999) would overflow the conversion to UTC.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+def sane_moment(value: Any) -> None:
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise forms.ValidationError(
+            _("Give a date between the years %(first)s and %(last)s."),
+            code="out_of_range",
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+
+
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
@@ -80,6 +93,8 @@ class DecisionForm(forms.ModelForm):  # type: ignore[type-arg]
             community=community, status=DecisionStatus.CLOSED, passed=False
         )
         self.fields["retables"].required = False
+        for name in ("opens_at", "closes_at"):
+            self.fields[name].validators.append(sane_moment)
         if self.instance.pk:
             self.fields["options"].initial = "\n".join(o.label for o in self.instance.options.all())
 
@@ -209,7 +224,9 @@ class CostPlanForm(forms.Form):
 
 
 class ExtendForm(forms.Form):
-    closes_at = forms.DateTimeField(label=_("New closing time"), widget=DATETIME_WIDGET)
+    closes_at = forms.DateTimeField(
+        label=_("New closing time"), widget=DATETIME_WIDGET, validators=[sane_moment]
+    )
 
 
 class CancelForm(forms.Form):
@@ -233,7 +250,9 @@ class TextForm(forms.Form):
 
 class MediationForm(forms.Form):
     objection = forms.ChoiceField(label=_("About"), required=False)
-    held_on = forms.DateField(label=_("Held on"), widget=DATE_WIDGET, initial=timezone.localdate)
+    held_on = forms.DateField(
+        label=_("Held on"), widget=DATE_WIDGET, initial=timezone.localdate, validators=[sane_moment]
+    )
     attendees = forms.CharField(label=_("Who took part"), max_length=500)
     record = forms.CharField(label=_("Record"), widget=forms.Textarea(attrs={"rows": 4}), max_length=2000)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=MediationOutcome.choices)
@@ -253,7 +272,7 @@ class ProxyForm(forms.Form):
         max_length=200,
         help_text=_("Where the signed authorization is kept, e.g. its file number."),
     )
-    signed_on = forms.DateField(label=_("Signed on"), widget=DATE_WIDGET)
+    signed_on = forms.DateField(label=_("Signed on"), widget=DATE_WIDGET, validators=[sane_moment])
 
     def __init__(self, *args: Any, electors: Any, people: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
