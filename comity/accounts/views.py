@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from comity.accounts.forms import LoginForm
+from comity.accounts.participation import participation_for
 from comity.accounts.scope import scope_for
 from comity.structure import services
 from comity.structure.forms import ClaimForm
@@ -42,7 +43,13 @@ def me(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/me.html",
-        {"person": person, "roles": roles, "claims": claims, "street_ids": sorted(scope.street_ids)},
+        {
+            "person": person,
+            "mine": participation_for(request.user),
+            "roles": roles,
+            "claims": claims,
+            "street_ids": sorted(scope.street_ids),
+        },
     )
 
 
