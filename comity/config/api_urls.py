@@ -2,6 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
 from comity.appeals import api as appeals_api
+from comity.appeals import api_following as appeals_following_api
 from comity.budgeting import api as budgeting_api
 from comity.consultations import api as consultations_api
 from comity.decisions import api as decisions_api
@@ -45,6 +46,16 @@ urlpatterns = [
         "v1/communities/<int:community_id>/appeals/<int:appeal_id>/events/",
         appeals_api.AppealEvents.as_view(),
         name="api-appeal-events",
+    ),
+    path(
+        "v1/communities/<int:community_id>/appeals/<int:appeal_id>/follow/",
+        appeals_following_api.AppealFollow.as_view(),
+        name="api-appeal-follow",
+    ),
+    path(
+        "v1/communities/<int:community_id>/appeals/<int:appeal_id>/me-too/",
+        appeals_following_api.AppealMeToo.as_view(),
+        name="api-appeal-me-too",
     ),
     path(
         "v1/communities/<int:community_id>/consultations/",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from comity.appeals.following import carry_over
 from comity.appeals.models import Appeal, DispatchEnd
 from comity.appeals.notifying import notify_step
 from comity.appeals.services.lifecycle import _act, _end_dispatches, _finish, _locked, redispatch
@@ -134,6 +135,7 @@ def merge(actor: Any, duplicate: Appeal, *, into: Appeal, reason: str = "") -> A
         data={"into": primary.pk, "into_number": primary.number},
         notify={"into": primary.number},
     )
+    carry_over(appeal, primary)
     text = str(_("Appeal %(number)s was merged into this one.")) % {"number": appeal.number}
     note_transition = engine.apply_event(primary.status, engine.AppealEvent.NOTE, actor=part, text=text)
     write_event(
