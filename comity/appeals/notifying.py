@@ -15,7 +15,6 @@ from django.utils.translation import gettext_noop
 
 from comity.appeals import recipients as who
 from comity.appeals.following import notify_followers
-from comity.appeals.following import notify_followers
 from comity.appeals.models import Appeal
 from comity.appeals.places import place_words
 from comity.notifications.services import notify
@@ -163,7 +162,5 @@ def notify_step(appeal: Appeal, kind: str, **extra: Any) -> None:
             community=appeal.community,
             channels=channels,
         )
-    # Followers of a public appeal hear about its public steps in their own words.
-    notify_followers(appeal, kind, params)
     # Followers of a public appeal hear about its public steps in their own words.
     notify_followers(appeal, kind, params)

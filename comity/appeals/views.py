@@ -418,7 +418,6 @@ def queue(request: HttpRequest, community_id: int) -> HttpResponse:
         "due_at", "received_at"
     )
     appeals = selectors_public.with_counts(appeals)
-    appeals = selectors_public.with_counts(appeals)
     page = Paginator(appeals, 50).get_page(request.GET.get("page"))
     now = timezone.now()
     for appeal in page.object_list:
