@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from rules.permissions import add_perm
+from rules.permissions import add_perm, has_perm
 from rules.predicates import predicate
 
+from comity.accounts.scope import scope_for
 from comity.budgeting.models import Cycle, CycleStatus
+from comity.engine.roles import Role
 from comity.structure.permissions import (
     belongs_to_community,
     can_view_community,
@@ -37,3 +39,29 @@ add_perm("budgeting.see_cycles", can_view_community)
 add_perm("budgeting.see_cycle", (is_past_preparation & can_view_community) | can_manage)
 add_perm("budgeting.manage_cycles", can_manage)
 add_perm("budgeting.propose", belongs_to_community)
+
+
+@predicate
+def lives_or_owns_in_cycle_community(user: Any, cycle: Any) -> bool:
+    """Verified residents and owners of the cycle's community: those who vote, and who support proposals."""
+    community_id = getattr(cycle, "community_id", None)
+    roles = scope_for(user).roles_in(community_id) if community_id is not None else set()
+    return Role.RESIDENT in roles or Role.OWNER in roles
+
+
+can_see_cycle = (is_past_preparation & can_view_community) | can_manage
+
+#: Supports, comments and following (Decidim, CONSUL): residents support; residents and the community's staff
+#: comment; the cycle's managers moderate; whoever sees the cycle follows its proposals.
+add_perm("budgeting.support_proposals", can_see_cycle & lives_or_owns_in_cycle_community)
+add_perm("budgeting.comment_on_proposals", can_see_cycle & (belongs_to_community | can_manage))
+add_perm("budgeting.moderate_comments", can_manage)
+add_perm("budgeting.follow_proposals", can_see_cycle)
+
+
+def may_support(user: Any, cycle: Any) -> bool:
+    """The rule itself, not ``user.has_perm``: Django lets superusers pass every check, but only residents and
+    owners support, so that the count means neighbours."""
+    return bool(
+        getattr(user, "is_authenticated", False) and has_perm("budgeting.support_proposals", user, cycle)
+    )

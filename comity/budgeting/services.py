@@ -23,7 +23,7 @@ from django.utils.translation import gettext_noop
 from comity.accounts.models import User
 from comity.accounts.scope import scope_for
 from comity.audit.services import record_audit
-from comity.budgeting import computing
+from comity.budgeting import computing, support
 from comity.budgeting.models import (
     BallotKind,
     BallotMark,
@@ -506,6 +506,7 @@ def review_proposal(
         title=proposal.title,
         verdict="eligible" if eligible else "not eligible",
     )
+    support.notify_followers([proposal], "eligible" if eligible else "ineligible")
     notify(
         [proposal.proposer],
         kind="budgeting.reviewed",
@@ -563,6 +564,7 @@ def cost_proposal(actor: Any, proposal: Proposal, *, cost: int, note: str) -> Pr
         title=proposal.title,
         cost=cost,
     )
+    support.notify_followers([proposal], "costed", cost=f"{cost:,}")
     return proposal
 
 
@@ -601,6 +603,11 @@ def open_voting(actor: Any, cycle: Cycle, closes_at: datetime) -> Cycle:
     cycle.voting_closes_at = closes_at
     cycle.save(update_fields=["status", "voting_opens_at", "voting_closes_at"])
     _audit(actor, cycle, "voting_opened", gettext_noop("Opened voting on “%(cycle)s”."))
+    support.notify_followers(
+        cycle.proposals.filter(status=ProposalStatus.ON_BALLOT).order_by("number"),
+        "voting_opened",
+        closes=timezone.localtime(closes_at).strftime("%Y-%m-%d %H:%M"),
+    )
     notify(
         list(_voters_of(cycle.community)),
         kind="budgeting.opened",
@@ -837,6 +844,10 @@ def _close(actor: Any, cycle: Cycle) -> Cycle:
     _audit(
         actor, cycle, "cycle_closed", gettext_noop("Closed voting on “%(cycle)s” and funded its projects.")
     )
+    support.notify_followers(cycle.proposals.filter(status=ProposalStatus.FUNDED).order_by("number"), "funded")
+    support.notify_followers(
+        cycle.proposals.filter(status=ProposalStatus.NOT_FUNDED).order_by("number"), "not_funded"
+    )
     voters = BudgetBallot.objects.filter(cycle=cycle, voter__isnull=False).values_list("voter", flat=True)
     notify(
         list(User.objects.filter(pk__in=voters)),
@@ -887,6 +898,7 @@ def add_milestone(actor: Any, proposal: Proposal, data: dict[str, Any]) -> Miles
         milestone=milestone.title,
         title=proposal.title,
     )
+    support.notify_followers([proposal], "milestone_added", milestone=milestone.title)
     return milestone
 
 
@@ -910,6 +922,7 @@ def complete_milestone(actor: Any, milestone: Milestone, done_on: date, note: st
         milestone=milestone.title,
         title=milestone.proposal.title,
     )
+    support.notify_followers([milestone.proposal], "milestone_done", milestone=milestone.title)
     return milestone
 
 
@@ -940,6 +953,7 @@ def accept_delivery(actor: Any, proposal: Proposal, accepted_on: date, note: str
         obj=proposal,
         title=proposal.title,
     )
+    support.notify_followers([proposal], "accepted")
     return proposal
 
 

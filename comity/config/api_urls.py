@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView
 from comity.appeals import api as appeals_api
 from comity.appeals import api_following as appeals_following_api
 from comity.budgeting import api as budgeting_api
+from comity.budgeting import api_support as budgeting_support_api
 from comity.consultations import api as consultations_api
 from comity.decisions import api as decisions_api
 from comity.structure import api as structure_api
@@ -136,6 +137,27 @@ urlpatterns = [
         "v1/communities/<int:community_id>/budgets/<int:cycle_id>/proposals/",
         budgeting_api.CycleProposals.as_view(),
         name="api-budget-proposals",
+    ),
+    path(
+        "v1/communities/<int:community_id>/budgets/<int:cycle_id>/proposals/<int:proposal_id>/support/",
+        budgeting_support_api.ProposalSupportView.as_view(),
+        name="api-proposal-support",
+    ),
+    path(
+        "v1/communities/<int:community_id>/budgets/<int:cycle_id>/proposals/<int:proposal_id>/follow/",
+        budgeting_support_api.ProposalFollowView.as_view(),
+        name="api-proposal-follow",
+    ),
+    path(
+        "v1/communities/<int:community_id>/budgets/<int:cycle_id>/proposals/<int:proposal_id>/comments/",
+        budgeting_support_api.ProposalComments.as_view(),
+        name="api-proposal-comments",
+    ),
+    path(
+        "v1/communities/<int:community_id>/budgets/<int:cycle_id>/proposals/<int:proposal_id>/comments/"
+        "<int:comment_id>/hidden/",
+        budgeting_support_api.CommentHidden.as_view(),
+        name="api-proposal-comment-hidden",
     ),
     path(
         "v1/communities/<int:community_id>/budgets/<int:cycle_id>/results/",

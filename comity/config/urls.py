@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("comity.consultations.urls")),
     path("", include("comity.decisions.urls")),
     path("", include("comity.budgeting.urls")),
+    path("", include("comity.budgeting.urls_support")),
     path("", include("comity.notifications.urls")),
     path("", include("comity.structure.urls")),
     path("", include("comity.appeals.urls_rates")),
