@@ -6,3 +6,7 @@ class AccountsConfig(AppConfig):
     name = "comity.accounts"
     label = "accounts"
     verbose_name = _("Accounts")
+
+    def ready(self) -> None:
+        # Registers the object-level permissions (django-rules predicates) and the idle-timeout clock.
+        from comity.accounts import permissions, sessions  # noqa: F401

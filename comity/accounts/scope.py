@@ -57,6 +57,23 @@ def scope_for(user: Any) -> UserScope:
     return scope
 
 
+def fresh_scope_for(user: Any) -> UserScope:
+    """The user's scope read afresh and not cached: for checks about *another* account than the request's."""
+    if user is None or not getattr(user, "pk", None):
+        return UserScope()
+    return _compute_scope(user)
+
+
+def acts_for_others(user: Any) -> bool:
+    """Whether the account acts for a subject, the street or the grid (staff roles), read afresh."""
+    if user.is_staff or user.is_superuser:
+        return True
+    scope = _compute_scope(user)
+    if scope.street_ids or scope.acting_subject_ids:
+        return True
+    return any(Role.GRID_WORKER in roles for roles in scope.community_roles.values())
+
+
 def forget_scope(user: Any) -> None:
     """Drop the cached scope after a write that changes roles (e.g. a confirmed residency claim)."""
     if hasattr(user, _CACHE_ATTR):
