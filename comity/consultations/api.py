@@ -77,7 +77,9 @@ class ConsultationDetailSerializer(serializers.Serializer):  # type: ignore[type
 
 
 class VoteSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    statement = serializers.IntegerField(min_value=0, help_text=_("The statement's number."))
+    statement = serializers.IntegerField(
+        min_value=0, max_value=2**31 - 1, help_text=_("The statement's number.")
+    )
     value = serializers.ChoiceField(choices=VoteValue.choices, help_text=_("1 agree, -1 disagree, 0 pass."))
 
 

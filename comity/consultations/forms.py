@@ -15,12 +15,26 @@ from comity.consultations.permissions import SCOPE_KINDS
 from comity.structure.models import Area, Community
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
+#: Years a consultation's times may fall in. Outside them a typo (0202, 9999) would overflow the conversion to UTC.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+#: The largest statement number a form accepts (the database's integer), so a tampered number is a clear refusal.
+MAX_NUMBER = 2**31 - 1
+
+
+def sane_moment(value: Any) -> None:
+    if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise forms.ValidationError(
+            _("Give a date between the years %(first)s and %(last)s."),
+            code="out_of_range",
+            params={"first": FIRST_YEAR, "last": LAST_YEAR},
+        )
 
 
 def _datetime_field(label: Any) -> forms.DateTimeField:
     return forms.DateTimeField(
         label=label,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
+        validators=[sane_moment],
     )
 
 
@@ -139,7 +153,7 @@ class StatementForm(forms.Form):
 
 
 class VoteForm(forms.Form):
-    statement = forms.IntegerField(min_value=1)
+    statement = forms.IntegerField(min_value=1, max_value=MAX_NUMBER)
     value = forms.TypedChoiceField(
         coerce=int,
         choices=[(str(value), label) for value, label in VoteValue.choices],

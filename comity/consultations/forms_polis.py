@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from comity.appeals.forms import MultipleFileField, MultipleFileInput, no_double_colon
-from comity.consultations.forms import DATETIME_INPUT
+from comity.consultations.forms import DATETIME_INPUT, sane_moment
 
 ACCEPTED_TYPES = ".json,.csv,.zip,application/json,text/csv,application/zip"
 
@@ -19,6 +19,7 @@ def _optional_datetime(label: Any) -> forms.DateTimeField:
         label=label,
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
+        validators=[sane_moment],
     )
 
 

@@ -23,6 +23,11 @@ from comity.engine.opinions import group_label
 
 #: Opinion groups are shown once this many participants are in the map (Pol.is shows none with very few).
 MIN_IN_MAP = 7
+#: A statement (or one group's view of it) with fewer votes than this gets no percentage — the page says "Too
+#: few votes yet to say" — and enters no list of what most participants agree or disagree with, no common-ground
+#: table, no divisive list and no draft offer. Pol.is's smoothed share calls one lone "disagree" 67 % and
+#: significant; with five votes one vote moves a share by 20 points, no more (docs/algorithms/opinion-mapping.md).
+MIN_VOTES_TO_SAY = 5
 #: How many statements each of the common-ground measures contributes to the table.
 COMMON_GROUND_ROWS = 8
 #: Statements whose groups' agreement differs by less than this are not called divisive.
@@ -40,6 +45,8 @@ class GroupBar:
     colour: str
     shape: str
     percent: int
+    #: False when the group cast fewer than MIN_VOTES_TO_SAY votes on the statement: no percentage is shown.
+    enough: bool = True
 
 
 @dataclass(frozen=True)
@@ -50,10 +57,24 @@ class StatementView:
     disagree: int = 0
     passed: int = 0
     group_agree: tuple[float, ...] = ()
+    #: Votes each group cast on it (empty for a map computed before the report carried them).
+    group_seen: tuple[int, ...] = ()
 
     @property
     def seen(self) -> int:
         return self.agree + self.disagree + self.passed
+
+    @property
+    def enough(self) -> bool:
+        """Enough votes on the statement to say anything about it in words."""
+        return self.seen >= MIN_VOTES_TO_SAY
+
+    def group_enough(self, index: int) -> bool:
+        return index >= len(self.group_seen) or self.group_seen[index] >= MIN_VOTES_TO_SAY
+
+    @property
+    def every_group_enough(self) -> bool:
+        return all(seen >= MIN_VOTES_TO_SAY for seen in self.group_seen)
 
 
 @dataclass(frozen=True)
@@ -63,6 +84,10 @@ class Representative:
     percent: int
     successes: int
     seen: int
+
+    @property
+    def enough(self) -> bool:
+        return self.seen >= MIN_VOTES_TO_SAY
 
 
 @dataclass(frozen=True)
@@ -146,6 +171,10 @@ class ReportPage:
         return MIN_IN_MAP
 
     @property
+    def min_votes(self) -> int:
+        return MIN_VOTES_TO_SAY
+
+    @property
     def outside_map(self) -> int:
         """Participants who voted on too few statements to be placed in a group (Pol.is's ``in-conv`` rule)."""
         return max(0, self.n_participants - self.n_in_conversation)
@@ -174,13 +203,20 @@ def _statements(consultation: Consultation, report: dict[str, Any]) -> dict[int,
             disagree=int(entry.get("disagree", 0)),
             passed=int(entry.get("pass", 0)),
             group_agree=tuple(float(p) for p in entry.get("group_agree") or ()),
+            group_seen=tuple(int(n) for n in entry.get("group_seen") or ()),
         )
     return views
 
 
 def _bars(statement: StatementView, groups: Sequence[GroupView]) -> list[GroupBar]:
     return [
-        GroupBar(group.label, group.colour, group.shape, _percent(statement.group_agree[group.index]))
+        GroupBar(
+            group.label,
+            group.colour,
+            group.shape,
+            _percent(statement.group_agree[group.index]),
+            enough=statement.group_enough(group.index),
+        )
         for group in groups
         if group.index < len(statement.group_agree)
     ]
@@ -231,7 +267,7 @@ def _consensus(
             seen=int(e.get("seen", 0)),
         )
         for e in entries
-        if int(e["statement"]) in statements
+        if int(e["statement"]) in statements and int(e.get("seen", 0)) >= MIN_VOTES_TO_SAY
     ]
 
 
@@ -267,7 +303,10 @@ def build_report(
             _bars(page.statements[int(e["statement"])], page.groups),
         )
         for e in report.get("divisive") or []
-        if int(e["statement"]) in page.statements and float(e.get("spread", 0)) >= MIN_DIVISIVE_SPREAD
+        if int(e["statement"]) in page.statements
+        and float(e.get("spread", 0)) >= MIN_DIVISIVE_SPREAD
+        and page.statements[int(e["statement"])].enough
+        and page.statements[int(e["statement"])].every_group_enough
     ][:DIVISIVE_ROWS]
     page.candidates = _candidates(page)
     return page
@@ -303,7 +342,7 @@ def _find_common_ground(page: ReportPage, report: dict[str, Any], *, can_manage:
         int(e["statement"])
         for e in [*gac_entries[:COMMON_GROUND_ROWS], *bridging_entries[:COMMON_GROUND_ROWS]]
     ]
-    chosen = list(dict.fromkeys([*best, *sorted(flagged)]))
+    chosen = [n for n in dict.fromkeys([*best, *sorted(flagged)]) if statements[n].enough]
     chosen.sort(key=lambda n: (-page.gac.get(n, -1.0), -page.bridging.get(n, -1e9), n))
     consensus_of = {c.statement.number: "agree" for c in page.consensus_agree}
     consensus_of.update({c.statement.number: "disagree" for c in page.consensus_disagree})
@@ -336,6 +375,8 @@ def _candidates(page: ReportPage) -> list[Candidate]:
     k = max(1, len(page.groups))
     for row in page.common_ground:
         number = row.statement.number
+        if not row.statement.every_group_enough:
+            continue
         if row.gac is not None and row.gac ** (1 / k) >= GAC_CANDIDATE_MEAN:
             reasons.setdefault(number, []).append(
                 _("every group agrees (%(gac)s)") % {"gac": f"{row.gac:.2f}"}
@@ -387,7 +428,12 @@ def draft_body(
         if bars:
             figures.append(
                 _("agreement by group: %(groups)s")
-                % {"groups": ", ".join(f"{bar.label} {bar.percent}%" for bar in bars)}
+                % {
+                    "groups": ", ".join(
+                        f"{bar.label} {bar.percent}%" if bar.enough else f"{bar.label} {_('too few votes')}"
+                        for bar in bars
+                    )
+                }
             )
         if number in page.gac:
             figures.append(_("group-aware consensus %(gac)s") % {"gac": f"{page.gac[number]:.2f}"})

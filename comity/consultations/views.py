@@ -7,16 +7,18 @@ JavaScript; with htmx the vote area alone is swapped for the next statement.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from comity.consultations import selectors, services
 from comity.consultations.forms import (
@@ -56,6 +58,32 @@ def _consultation(
 def _detail_url(consultation: Consultation, anchor: str = "") -> str:
     url = reverse("consultations:detail", args=[consultation.community_id, consultation.pk])
     return f"{url}#{anchor}" if anchor else url
+
+
+View = Callable[..., HttpResponse]
+
+
+def post_only(page: str = "detail", anchor: str = "") -> Callable[[View], View]:
+    """An action taken by POST. A GET of its address (a reload after a refusal, a shared link) goes to the page
+    it belongs to instead of a bare "405 method not allowed"; whoever may not see the consultation gets the
+    usual 403 or 404."""
+
+    def decorator(view: View) -> View:
+        @wraps(view)
+        def wrapped(
+            request: HttpRequest, community_id: int, consultation_id: int, *args: Any, **kwargs: Any
+        ) -> HttpResponse:
+            if request.method == "POST":
+                return view(request, community_id, consultation_id, *args, **kwargs)
+            if request.method not in ("GET", "HEAD"):
+                return HttpResponseNotAllowed(["POST"])
+            consultation = _consultation(request, community_id, consultation_id)
+            url = reverse(f"consultations:{page}", args=[community_id, consultation.pk])
+            return redirect(f"{url}#{anchor}" if anchor else url)
+
+        return wrapped
+
+    return decorator
 
 
 # --- the list -----------------------------------------------------------------------------------------------
@@ -150,7 +178,7 @@ def detail(request: HttpRequest, community_id: int, consultation_id: int) -> Htt
 
 
 @login_required
-@require_POST
+@post_only(anchor="vote")
 def vote(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
     consultation = _consultation(request, community_id, consultation_id)
     require_participant(request.user, consultation)
@@ -180,7 +208,7 @@ def vote(request: HttpRequest, community_id: int, consultation_id: int) -> HttpR
 
 
 @login_required
-@require_POST
+@post_only(anchor="statements")
 def add_statement(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
     consultation = _consultation(request, community_id, consultation_id)
     require_participant(request.user, consultation)
@@ -251,7 +279,7 @@ def edit(request: HttpRequest, community_id: int, consultation_id: int) -> HttpR
 
 
 @login_required
-@require_POST
+@post_only()
 def publish(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
     consultation = _consultation(request, community_id, consultation_id, perm=MANAGE)
     try:
@@ -294,7 +322,7 @@ def moderation(request: HttpRequest, community_id: int, consultation_id: int) ->
 
 
 @login_required
-@require_POST
+@post_only("moderation")
 def moderate(
     request: HttpRequest, community_id: int, consultation_id: int, statement_id: int
 ) -> HttpResponse:

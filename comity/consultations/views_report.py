@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 
 from comity.consultations import selectors, services
 from comity.consultations.forms_report import ReportDraftForm
@@ -26,7 +26,7 @@ from comity.consultations.participation_stats import (
     participation_stats,
 )
 from comity.consultations.report import ReportPage, build_report, default_draft_title, draft_body
-from comity.consultations.views import MANAGE, _consultation
+from comity.consultations.views import MANAGE, _consultation, post_only
 from comity.structure.views import _apply_validation_error
 
 
@@ -75,7 +75,7 @@ def report(request: HttpRequest, community_id: int, consultation_id: int) -> Htt
 
 
 @login_required
-@require_POST
+@post_only("report", anchor="draft")
 def report_draft(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
     """Write a decision draft from the ticked statements: their texts as a numbered list with their support."""
     consultation = _consultation(request, community_id, consultation_id, perm=MANAGE)

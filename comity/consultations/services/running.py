@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -32,6 +32,8 @@ from comity.consultations.services.common import (
 from comity.structure.models import Area, Community
 
 MANAGE = "consultations.manage_consultations"
+#: A consultation asks about one question now; a year is already long (a Pol.is import keeps its own dates).
+MAX_DURATION = timedelta(days=366)
 
 
 def _check(
@@ -54,6 +56,8 @@ def _check(
         errors["area"] = [_("Choose a courtyard, a building, a stairwell or a grid: people live there.")]
     if opens_at is None or closes_at is None or closes_at <= opens_at:
         errors["closes_at"] = [_("The consultation must close after it opens.")]
+    elif closes_at - opens_at > MAX_DURATION:
+        errors["closes_at"] = [_("A consultation may run for at most a year.")]
     return errors
 
 

@@ -246,6 +246,9 @@ class Analysis:
                     "statement": int(ids[c]),
                     "spread": float(self.divisive[c]),
                     "group_agree": [float(group_p[g, c]) for g in range(self.group_counts.n_groups)],
+                    "group_seen": [
+                        int(self.group_counts.seen[g, c]) for g in range(self.group_counts.n_groups)
+                    ],
                 }
                 for c in divisive_order
             ],
@@ -261,6 +264,9 @@ class Analysis:
                     "pass": int(seen[c] - agree[c] - disagree[c]),
                     "excluded": bool(conv.excluded[c]),
                     "group_agree": [float(group_p[g, c]) for g in range(self.group_counts.n_groups)],
+                    "group_seen": [
+                        int(self.group_counts.seen[g, c]) for g in range(self.group_counts.n_groups)
+                    ],
                 }
                 for c in range(conv.n_statements)
             ],

@@ -1,0 +1,149 @@
+"""Staff and resident forms of consultations: bounds on every date and number, refused on their field with what
+was typed kept, never a server error; and a GET of an action's address goes to its page instead of a 405."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from comity.consultations.models import Consultation, DecisionDraft, Moderation, Vote
+
+from ..cast import World
+from .consultations import make_consultation
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name: str, consultation: Consultation, *extra: Any) -> str:
+    return reverse(f"consultations:{name}", args=[consultation.community_id, consultation.pk, *extra])
+
+
+def _field(page: str, name: str) -> str:
+    for block in re.findall(r'<div class="form-field[^"]*">.*?</div>', page, flags=re.S):
+        if f'name="{name}"' in block:
+            return html.unescape(block)
+    raise AssertionError(f"no field {name!r} on the page")
+
+
+def _form(**extra: Any) -> dict[str, Any]:
+    now = timezone.localtime()
+    return {
+        "title": "Bike shed",
+        "question": "Should we build a new bike shed?",
+        "background": "",
+        "opens_at": (now - timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+        "closes_at": (now + timedelta(days=5)).strftime("%Y-%m-%dT%H:%M"),
+        "allow_statements": "on",
+        "group_count": "",
+        "seed_statements": "Yes, by building 1.\nNo, the space is for children.",
+    } | extra
+
+
+@pytest.mark.parametrize(
+    ("extra", "field", "message"),
+    [
+        ({"closes_at": "9999-12-31T23:59"}, "closes_at", "Give a date between the years 2000 and 2100."),
+        ({"opens_at": "0001-01-01T00:00"}, "opens_at", "Give a date between the years 2000 and 2100."),
+        (
+            {"closes_at": (timezone.localtime() + timedelta(days=400)).strftime("%Y-%m-%dT%H:%M")},
+            "closes_at",
+            "A consultation may run for at most a year.",
+        ),
+        ({"group_count": "1"}, "group_count", "Ensure this value is greater than or equal to 2."),
+        ({"group_count": "99999999999999999999"}, "group_count", "Ensure this value is less than or equal to 9."),
+    ],
+)
+def test_a_consultation_out_of_bounds_is_refused_on_its_field_as_typed(
+    extra: dict[str, str], field: str, message: str, world: World, client_for: Any
+) -> None:
+    response = client_for("committee_staff").post(
+        reverse("consultations:new", args=[world.harmony.pk]), _form(**extra)
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    block = _field(page, field)
+    assert message in block
+    assert f'value="{extra[field]}"' in block
+    assert "Yes, by building 1." in _field(page, "seed_statements")
+    assert Consultation.objects.count() == 0
+
+
+def test_a_pol_is_import_with_a_date_in_the_year_9999_is_refused_on_its_field(
+    world: World, client_for: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = client_for("committee_staff").post(
+        reverse("consultations:import", args=[world.harmony.pk]),
+        {
+            "upload": [SimpleUploadedFile("votes.csv", b"timestamp,datetime,comment-id,voter-id,vote\n")],
+            "vote_sign": "auto",
+            "title": "Imported",
+            "opens_at": "9999-12-31T23:59",
+        },
+    )
+    assert response.status_code == 400
+    assert "Give a date between the years 2000 and 2100." in _field(response.content.decode(), "opens_at")
+    assert Consultation.objects.count() == 0
+
+
+def test_a_vote_on_a_statement_number_too_large_for_the_database_is_refused_in_words(
+    world: World, client_for: Any
+) -> None:
+    consultation = make_consultation(world)
+    client = client_for("resident")
+    page = client.post(_url("vote", consultation), {"statement": "99999999999999999999", "value": "1"})
+    assert page.status_code == 400
+    assert "Choose agree, disagree or pass." in html.unescape(page.content.decode())
+    api = client.post(
+        reverse("api-consultation-votes", args=[world.harmony.pk, consultation.pk]),
+        {"statement": 99999999999999999999, "value": 1},
+        content_type="application/json",
+    )
+    assert api.status_code == 400
+    assert "statement" in api.json()
+    assert Vote.objects.count() == 0
+
+
+POST_ONLY = [
+    ("vote", (), "detail", "#vote"),
+    ("add_statement", (), "detail", "#statements"),
+    ("publish", (), "detail", ""),
+    ("moderate", (1,), "moderation", ""),
+    ("report_draft", (), "report", "#draft"),
+]
+
+
+@pytest.mark.parametrize(("name", "extra", "page", "anchor"), POST_ONLY)
+def test_a_get_of_an_action_goes_to_its_page_and_changes_nothing(
+    name: str, extra: tuple[int, ...], page: str, anchor: str, world: World, client_for: Any
+) -> None:
+    consultation = make_consultation(world)
+    before = (
+        Vote.objects.count(),
+        consultation.statements.count(),
+        DecisionDraft.objects.count(),
+        list(consultation.statements.values_list("moderation", flat=True)),
+    )
+    client = client_for("committee_staff")
+    response = client.get(_url(name, consultation, *extra))
+    assert response.status_code == 302
+    assert response["Location"] == _url(page, consultation) + anchor
+    assert client.put(_url(name, consultation, *extra)).status_code == 405
+    anonymous = client_for("anonymous").get(_url(name, consultation, *extra))
+    assert anonymous.status_code == 302
+    assert "/login/" in anonymous["Location"]
+    assert client_for("other_resident").get(_url(name, consultation, *extra)).status_code in (403, 404)
+    assert before == (
+        Vote.objects.count(),
+        consultation.statements.count(),
+        DecisionDraft.objects.count(),
+        list(consultation.statements.values_list("moderation", flat=True)),
+    )
+    assert Moderation.ACCEPTED in before[3]
