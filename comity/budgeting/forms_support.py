@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -14,16 +16,19 @@ class CommentForm(forms.Form):
         min_length=COMMENT_MIN_LENGTH,
         max_length=COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
-            "Plain text, up to %(max)d characters. Everyone in the community can read it; your name is not shown."
-        )
-        % {"max": COMMENT_MAX_LENGTH},
         error_messages={
             "required": _("Write your comment first."),
             "min_length": _("Write at least %(limit_value)d characters."),
             "max_length": _("Keep it to %(limit_value)d characters (it has %(show_value)d)."),
         },
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Filled in per request, so that it is in the reader's language.
+        self.fields["text"].help_text = _(
+            "Plain text, up to %(max)d characters. Everyone in the community can read it; your name is not shown."
+        ) % {"max": COMMENT_MAX_LENGTH}
 
 
 class HideCommentForm(forms.Form):
