@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -59,6 +60,7 @@ INSTALLED_APPS = [
     "comity.budgeting",
     "comity.web",
     "comity.demo",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -73,6 +75,9 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "comity.appeals.middleware.InlineDeadlineChecks",
+    "comity.accounts.sessions.IdleSessionTimeout",
+    # Last, as django-axes asks: it turns a lockout into the "try again later" page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "comity.config.urls"
@@ -112,9 +117,34 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every sign-in (password, HTTP Basic, one-time code) of a locked-out account or address.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "comity.accounts.backends.SignInCodeBackend",
 ]
+
+# Password guessing (django-axes): after COMITY_LOGIN_FAILURE_LIMIT wrong attempts in a row for one username,
+# or from one address, signing in is refused for COMITY_LOGIN_COOLOFF_MINUTES (each new failure restarts the
+# wait); committee staff can unlock a resident's account earlier (docs/permissions.md). Behind a reverse proxy,
+# set AXES_IPWARE_PROXY_COUNT (COMITY_PROXY_COUNT) so that the address is the client's, not the proxy's.
+AXES_FAILURE_LIMIT = int(os.environ.get("COMITY_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("COMITY_LOGIN_COOLOFF_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_LOCKOUT_CALLABLE = "comity.accounts.lockout.locked_out"
+# No reset on a successful sign-in: one's own login from the same address must not wipe the count of guesses.
+AXES_VERBOSE = False
+# Never keep what was typed into these fields in the record of failed attempts.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "password", "code", "new_password1", "new_password2"]
+if os.environ.get("COMITY_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(os.environ["COMITY_PROXY_COUNT"])
+
+# Sessions end after this many minutes without a request: shorter for anyone who acts for a subject or the
+# street (their account sees the registry), longer for residents and owners.
+COMITY_IDLE_MINUTES_STAFF = int(os.environ.get("COMITY_IDLE_MINUTES_STAFF", "30"))
+COMITY_IDLE_MINUTES_RESIDENT = int(os.environ.get("COMITY_IDLE_MINUTES_RESIDENT", str(24 * 60)))
+# A one-time sign-in code that committee staff hand to a resident without e-mail is valid this long.
+COMITY_SIGN_IN_CODE_HOURS = int(os.environ.get("COMITY_SIGN_IN_CODE_HOURS", "24"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -132,6 +162,8 @@ LANGUAGES = [("en", _("English")), ("zh-hans", _("Simplified Chinese"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("COMITY_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
+#: One date format per language ("7 Dec 2026, 14:05", "2026年12月7日 14:05"); templates use the named formats.
+FORMAT_MODULE_PATH = ["comity.formats"]
 #: One date format per language ("7 Dec 2026, 14:05", "2026年12月7日 14:05"); templates use the named formats.
 FORMAT_MODULE_PATH = ["comity.formats"]
 USE_TZ = True
@@ -164,6 +196,11 @@ COMITY_IMPORT_MAX_BYTES = int(os.environ.get("COMITY_IMPORT_MAX_BYTES", str(10 *
 COMITY_POLIS_IMPORT_MAX_BYTES = int(os.environ.get("COMITY_POLIS_IMPORT_MAX_BYTES", str(50 * 1024 * 1024)))
 
 EMAIL_BACKEND = os.environ.get("COMITY_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Password-reset links sent by e-mail stay valid this long (Django's PASSWORD_RESET_TIMEOUT, in seconds).
+PASSWORD_RESET_TIMEOUT = int(os.environ.get("COMITY_PASSWORD_RESET_SECONDS", str(3 * 60 * 60)))
+# The local demo serves uploaded files (e.g. receipt scans) itself with DEBUG off; a real server never should
+# (its web server serves MEDIA_ROOT, or uploads are behind permission-checked views).
+COMITY_SERVE_MEDIA = env_bool("COMITY_SERVE_MEDIA", False)
 DEFAULT_FROM_EMAIL = os.environ.get("COMITY_DEFAULT_FROM_EMAIL", "comity@localhost")
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -190,14 +227,19 @@ CELERY_BEAT_SCHEDULE = {
     "budgets-close": {"task": "comity.budgeting.close_due_cycles", "schedule": 60.0},
 }
 
+# The API uses the browser session. HTTP Basic (a password in every request) is accepted only while developing
+# or when COMITY_API_BASIC_AUTH is true; wrong Basic passwords count towards the same lockout as the login page.
+COMITY_API_BASIC_AUTH = env_bool("COMITY_API_BASIC_AUTH", DEBUG)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.BasicAuthentication",
+        *(["rest_framework.authentication.BasicAuthentication"] if COMITY_API_BASIC_AUTH else []),
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # One shape for every error, a 400 for bad paging, a schema that documents both (comity/web/api*.py).
+    "DEFAULT_SCHEMA_CLASS": "comity.web.api_schema.AutoSchema",
+    "EXCEPTION_HANDLER": "comity.web.api.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "comity.web.api.Pagination",
     "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {
@@ -205,6 +247,8 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Urban community governance built on interest coordination.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Request bodies get components of their own, without the read-only fields of the answers.
+    "COMPONENT_SPLIT_REQUEST": True,
     # Appeals and subjects both have a `kind`; name the appeal's enum so the schema has no collision.
     "ENUM_NAME_OVERRIDES": {"AppealKindEnum": "comity.appeals.models.AppealKind"},
 }
