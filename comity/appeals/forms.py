@@ -19,6 +19,7 @@ from comity.appeals.models import (
 )
 from comity.appeals.photos import MAX_PHOTOS
 from comity.engine.appeals import AppealStatus
+from comity.structure.fields import NaturalAreaChoiceField, PhoneField, UnitField
 from comity.structure.models import Area, AreaKind, Community, GovernanceSubject, MatterCategory, Unit
 
 
@@ -82,7 +83,7 @@ class AppealForm(forms.Form):
         label=_("This is an emergency: people or property are in danger now"), required=False
     )
     unit = forms.ModelChoiceField(label=_("My home"), queryset=Unit.objects.none(), required=False)
-    area = forms.ModelChoiceField(
+    area = NaturalAreaChoiceField(
         label=_("Or a building or common place"),
         queryset=Area.objects.none(),
         required=False,
@@ -119,17 +120,13 @@ class AppealForm(forms.Form):
                 "Choose a unit, or a building or common place. Leave both empty for a matter of the whole "
                 "community."
             )
-            self.fields["unit"].label = _("Unit")
-            self.fields["unit"].queryset = (  # type: ignore[attr-defined]
-                Unit.objects.filter(community=community)
-                .select_related("building")
-                .order_by("building__code", "number")
-            )
+            # A search, not a list of thousands of units (structure.fields.UnitField).
+            self.fields["unit"] = UnitField(community=community, label=_("Unit"), required=False)
             self.fields["is_public"].label = _(
                 "Show this appeal to the community (without the resident's name)"
             )
             self.fields["contact_name"] = forms.CharField(label=_("Resident's name"), max_length=120)
-            self.fields["contact_phone"] = forms.CharField(label=_("Resident's phone"), max_length=32)
+            self.fields["contact_phone"] = PhoneField(label=_("Resident's phone"))
             self.fields["channel"] = forms.ChoiceField(
                 label=_("How the appeal came in"),
                 choices=[(c.value, c.label) for c in Channel if c not in {Channel.WEB, Channel.API}],

@@ -13,7 +13,15 @@ from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
 from comity.appeals.models import AppealSettings, Clock, Urgency
-from comity.appeals.services_settings import WEIGHTS, calendar_errors, weights_error
+from comity.appeals.services_settings import (
+    EMERGENCY_HOURS,
+    REMIND_PERCENT,
+    REOPEN_DAYS,
+    WEIGHTS,
+    calendar_errors,
+    weights_error,
+)
+from comity.engine.responsibility import MAX_TIME_LIMIT_HOURS, MIN_TIME_LIMIT_HOURS
 from comity.structure.models import Community, GovernanceSubject, MatterCategory
 
 #: ``2026-10-01``, ``2026/10/1``, ``2026.10.1`` or ``2026年10月1日``.
@@ -32,6 +40,10 @@ class DateLinesField(forms.CharField):
 
     def to_python(self, value: Any) -> list[date]:  # type: ignore[override]
         text = super().to_python(value) or ""
+        if len(text) > 20_000:
+            raise ValidationError(
+                _("The list is too long: at most one date per line, 400 dates."), code="long"
+            )
         days: set[date] = set()
         errors = []
         for line in (line.strip() for line in text.splitlines()):
@@ -91,17 +103,19 @@ class AppealSettingsForm(forms.Form):
     )
     emergency_hours = forms.IntegerField(
         label=_("Time limit for emergencies (hours)"),
-        min_value=1,
-        max_value=72,
+        min_value=EMERGENCY_HOURS[0],
+        max_value=EMERGENCY_HOURS[1],
         help_text=_("Applies to emergencies without a time limit of their own below."),
     )
     remind_percent = forms.IntegerField(
-        label=_("Warn the handler when this share of the time has passed (%)"), min_value=1, max_value=99
+        label=_("Warn the handler when this share of the time has passed (%)"),
+        min_value=REMIND_PERCENT[0],
+        max_value=REMIND_PERCENT[1],
     )
     reopen_days = forms.IntegerField(
         label=_("Days in which a requester may reopen"),
-        min_value=1,
-        max_value=365,
+        min_value=REOPEN_DAYS[0],
+        max_value=REOPEN_DAYS[1],
         help_text=_("Counted from the reply, or from the rating when the requester was not satisfied."),
     )
     weight_response = forms.IntegerField(label=_("Response rate (%)"), min_value=0, max_value=100)
@@ -162,8 +176,8 @@ class TimeLimitPolicyForm(forms.Form):
     urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, widget=forms.RadioSelect)
     hours = forms.IntegerField(
         label=_("Time limit (hours)"),
-        min_value=1,
-        max_value=24 * 90,
+        min_value=MIN_TIME_LIMIT_HOURS,
+        max_value=MAX_TIME_LIMIT_HOURS,
         help_text=_("For example 2 for emergencies, 24 for utilities, 168 for a week."),
     )
     clock = forms.ChoiceField(label=_("Counted in"), choices=Clock.choices, widget=forms.RadioSelect)

@@ -8,7 +8,7 @@ due date.
 
 from __future__ import annotations
 
-from datetime import date, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,9 +20,19 @@ from comity.appeals.community_settings import appeal_settings
 from comity.appeals.models import AppealSettings, Clock, ReplyTemplate, TimeLimitPolicy, Urgency
 from comity.appeals.services.refusals import require
 from comity.audit.services import record_audit
+from comity.engine.responsibility import MAX_TIME_LIMIT_HOURS, MIN_TIME_LIMIT_HOURS
 from comity.structure.models import Community, GovernanceSubject, MatterCategory
 
 MANAGE = "appeals.manage_settings"
+#: Bounds of every number the settings take (the form, the service and any other caller keep to them).
+EMERGENCY_HOURS = (1, 72)
+REMIND_PERCENT = (1, 99)
+REOPEN_DAYS = (1, 365)
+#: A working day of at least an hour keeps every working-hours due date within decades, not millennia.
+MIN_WORKING_DAY = timedelta(hours=1)
+#: Holidays and moved working days: dates within these years, and at most this many of each.
+DATE_YEARS = (2000, 2100)
+MAX_DATES = 400
 WEIGHTS = ("weight_response", "weight_resolution", "weight_satisfaction", "weight_on_time")
 SETTINGS_FIELDS = (
     "clock",
@@ -58,10 +68,16 @@ def calendar_errors(
     errors: dict[str, list[Any]] = {}
     if not work_starts < work_ends:
         errors["work_ends"] = [_("The working day must end after it starts.")]
+    elif datetime.combine(date.min, work_ends) - datetime.combine(date.min, work_starts) < MIN_WORKING_DAY:
+        errors["work_ends"] = [_("The working day must last at least one hour.")]
     if not working_weekdays:
         errors["working_weekdays"] = [_("Choose at least one working weekday.")]
     elif not all(0 <= day <= 6 for day in working_weekdays):
         errors["working_weekdays"] = [_("Weekdays run from Monday to Sunday.")]
+    for name, listed in (("holidays", holidays), ("adjusted_working_days", adjusted)):
+        problem = dates_error(listed)
+        if problem:
+            errors[name] = [problem]
     both = sorted(set(holidays) & set(adjusted))
     if both:
         days = ", ".join(day.isoformat() for day in both)
@@ -69,6 +85,26 @@ def calendar_errors(
             _("A day cannot be both a holiday and a working day: %(days)s.") % {"days": days}
         ]
     return errors
+
+
+def dates_error(days: list[date]) -> str | None:
+    """A list of holidays or moved working days that the calendar can use: real years, a bounded list."""
+    if len(set(days)) > MAX_DATES:
+        return _("List at most %(max)s dates.") % {"max": MAX_DATES}
+    outside = sorted(day for day in days if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1])
+    if outside:
+        return _("Dates must fall in the years %(first)s to %(last)s: %(days)s.") % {
+            "first": DATE_YEARS[0],
+            "last": DATE_YEARS[1],
+            "days": ", ".join(day.isoformat() for day in outside[:5]),
+        }
+    return None
+
+
+def range_error(value: int, bounds: tuple[int, int]) -> str | None:
+    if bounds[0] <= value <= bounds[1]:
+        return None
+    return _("Choose a number from %(min)s to %(max)s.") % {"min": bounds[0], "max": bounds[1]}
 
 
 def weights_error(weights: dict[str, int]) -> ValidationError | None:
@@ -115,12 +151,13 @@ def update_appeal_settings(
     )
     if clock not in Clock.values:
         errors["clock"] = [_("Choose calendar hours or working hours.")]
-    if emergency_hours < 1:
-        errors["emergency_hours"] = [_("The time limit must be at least one hour.")]
-    if not 1 <= remind_percent <= 99:
-        errors["remind_percent"] = [_("Choose a number from 1 to 99.")]
-    if reopen_days < 1:
-        errors["reopen_days"] = [_("Allow at least one day to reopen.")]
+    for name, value, bounds in (
+        ("emergency_hours", emergency_hours, EMERGENCY_HOURS),
+        ("remind_percent", remind_percent, REMIND_PERCENT),
+        ("reopen_days", reopen_days, REOPEN_DAYS),
+    ):
+        if (problem := range_error(value, bounds)) is not None:
+            errors[name] = [problem]
     weights = {
         "weight_response": weight_response,
         "weight_resolution": weight_resolution,
@@ -192,8 +229,8 @@ def _policy_errors(
         errors["urgency"] = [_("Choose how urgent the matter is.")]
     if clock not in Clock.values:
         errors["clock"] = [_("Choose calendar hours or working hours.")]
-    if hours < 1:
-        errors["hours"] = [_("The time limit must be at least one hour.")]
+    if (problem := range_error(hours, (MIN_TIME_LIMIT_HOURS, MAX_TIME_LIMIT_HOURS))) is not None:
+        errors["hours"] = [problem]
     taken = TimeLimitPolicy.objects.filter(community=community, category=category, urgency=urgency)
     if exclude is not None:
         taken = taken.exclude(pk=exclude)

@@ -21,6 +21,7 @@ from fractions import Fraction
 from comity.appeals.community_settings import appeal_settings, working_calendar
 from comity.appeals.models import AppealSettings, Clock, TimeLimitPolicy, Urgency
 from comity.engine import calendar as engine_calendar
+from comity.engine.responsibility import cap_time_limit_hours
 from comity.structure.models import Community, MatterCategory
 from comity.structure.selectors import category_chain
 
@@ -58,9 +59,16 @@ def time_limit(
         hours, clock = min(config.emergency_hours, route_hours), config.clock
     else:
         hours, clock = route_hours, config.clock
+    # A limit stored before the bounds (or by hand) is capped, so it delays the appeal instead of failing it.
+    hours = cap_time_limit_hours(hours)
     calendar = working_calendar(config) if clock == Clock.WORKING else None
     engine_clock: engine_calendar.Clock = "working" if clock == Clock.WORKING else "calendar"
-    due = engine_calendar.due_at(received_at, hours=hours, clock=engine_clock, calendar=calendar)
+    try:
+        due = engine_calendar.due_at(received_at, hours=hours, clock=engine_clock, calendar=calendar)
+    except (OverflowError, ValueError):
+        # A working calendar with next to no working time left: count calendar hours rather than fail.
+        calendar, engine_clock, clock = None, "calendar", Clock.CALENDAR
+        due = engine_calendar.due_at(received_at, hours=hours, clock=engine_clock, calendar=calendar)
     remind = engine_calendar.remind_at(
         received_at,
         due,

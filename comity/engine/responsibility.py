@@ -24,6 +24,17 @@ RowT = TypeVar("RowT")
 AreaKey = Hashable
 COMMUNITY_WIDE: None = None
 
+#: A time limit is at least one hour and at most 90 days (2,160 hours). The 12345 practice's longest limit is
+#: 15 days for complex matters (domain-practice §3); 90 days leaves room for a community's own rules while
+#: keeping every due date a real date. Forms, the API, imports and the database all keep to this range.
+MIN_TIME_LIMIT_HOURS, MAX_TIME_LIMIT_HOURS = 1, 24 * 90
+
+
+def cap_time_limit_hours(hours: int) -> int:
+    """A stored time limit brought into range, so that a row saved before the bounds (or by hand in the
+    database) delays an appeal by at most the longest limit instead of failing its intake."""
+    return max(MIN_TIME_LIMIT_HOURS, min(MAX_TIME_LIMIT_HOURS, int(hours)))
+
 
 @dataclass(frozen=True, slots=True)
 class Resolution(Generic[RowT]):

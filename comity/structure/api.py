@@ -7,10 +7,12 @@ from typing import Any
 from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
+from rest_framework.exceptions import NotFound
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from comity.engine.responsibility import MAX_TIME_LIMIT_HOURS, MIN_TIME_LIMIT_HOURS
 from comity.structure import selectors, services
 from comity.structure.models import Community, GovernanceSubject, Responsibility
 from comity.web.api import service_error
@@ -26,7 +28,9 @@ class CommunitySerializer(serializers.ModelSerializer):  # type: ignore[type-arg
 
 class SubjectSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    scope_area = serializers.CharField(source="scope_area.code", default=None, read_only=True)
+    scope_area = serializers.CharField(
+        source="scope_area.code", default=None, allow_null=True, read_only=True
+    )
 
     class Meta:
         model = GovernanceSubject
@@ -36,9 +40,14 @@ class SubjectSerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
 class ResponsibilitySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]
     category = serializers.CharField(source="category.code", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
-    scope_area = serializers.CharField(source="scope_area.code", default=None, read_only=True)
+    scope_area = serializers.CharField(
+        source="scope_area.code", default=None, allow_null=True, read_only=True
+    )
     lead_subject = serializers.PrimaryKeyRelatedField(queryset=GovernanceSubject.objects.all())
     co_handlers = serializers.PrimaryKeyRelatedField(queryset=GovernanceSubject.objects.all(), many=True)
+    time_limit_hours = serializers.IntegerField(
+        min_value=MIN_TIME_LIMIT_HOURS, max_value=MAX_TIME_LIMIT_HOURS
+    )
 
     class Meta:
         model = Responsibility
@@ -69,6 +78,11 @@ class CommunityCountsSerializer(serializers.Serializer):  # type: ignore[type-ar
     subjects_by_kind = serializers.DictField(child=serializers.IntegerField())
 
 
+class CommunityOverviewSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    community = CommunitySerializer()
+    counts = CommunityCountsSerializer()
+
+
 class CommunityList(generics.ListAPIView):  # type: ignore[type-arg]
     """Communities the caller may open."""
 
@@ -79,7 +93,7 @@ class CommunityList(generics.ListAPIView):  # type: ignore[type-arg]
 
 
 class CommunityDetail(APIView):
-    @extend_schema(responses=CommunityCountsSerializer)
+    @extend_schema(responses=CommunityOverviewSerializer)
     def get(self, request: Request, community_id: int) -> Response:
         community = selectors.get_community_for_user(request.user, community_id)
         counts = selectors.community_counts(community)
@@ -123,7 +137,7 @@ class ResponsibilityDetail(APIView):
         community = selectors.get_community_for_user(request.user, community_id)
         row = selectors.responsibility_matrix(community).filter(pk=responsibility_id).first()
         if row is None:
-            return Response(status=404)
+            raise NotFound
         return Response(ResponsibilitySerializer(row).data)
 
     @extend_schema(request=ResponsibilitySerializer, responses=ResponsibilitySerializer)

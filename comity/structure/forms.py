@@ -5,8 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from comity.engine.responsibility import MAX_TIME_LIMIT_HOURS, MIN_TIME_LIMIT_HOURS
+from comity.structure.fields import (
+    UNIT_HELP,
+    NaturalAreaChoiceField,
+    PhoneField,
+    UnitPickerWidget,
+    resolve_unit,
+)
 from comity.structure.models import (
     STREET_LEVEL_KINDS,
     Area,
@@ -17,7 +26,6 @@ from comity.structure.models import (
     MatterCategory,
     MembershipRole,
     SubjectKind,
-    Unit,
 )
 from comity.structure.selectors import subjects_serving
 
@@ -42,8 +50,8 @@ class ResponsibilityForm(forms.Form):
     )
     time_limit_hours = forms.IntegerField(
         label=_("Time limit (hours)"),
-        min_value=1,
-        max_value=24 * 90,
+        min_value=MIN_TIME_LIMIT_HOURS,
+        max_value=MAX_TIME_LIMIT_HOURS,
         help_text=_("For example 2 for emergencies, 24 for utilities, 168 for general matters."),
     )
     notes = forms.CharField(
@@ -67,7 +75,7 @@ class ResponsibilityForm(forms.Form):
 
 class NewResponsibilityForm(ResponsibilityForm):
     category = forms.ModelChoiceField(label=_("Matter category"), queryset=MatterCategory.objects.all())
-    scope_area = forms.ModelChoiceField(
+    scope_area = NaturalAreaChoiceField(
         label=_("Scope"), queryset=Area.objects.none(), required=False, empty_label=_("Whole community")
     )
     field_order = ["category", "scope_area", "lead_subject", "co_handlers", "time_limit_hours", "notes"]
@@ -82,12 +90,19 @@ class NewResponsibilityForm(ResponsibilityForm):
 
 
 class ClaimForm(forms.Form):
-    community = forms.ModelChoiceField(label=_("Community"), queryset=Community.objects.all())
-    building = forms.CharField(label=_("Building number"), max_length=40)
-    unit_number = forms.CharField(label=_("Unit number"), max_length=20)
+    community = forms.ModelChoiceField(
+        label=_("Community"),
+        queryset=Community.objects.select_related("street").order_by("street__name", "name"),
+    )
+    unit = forms.CharField(
+        label=_("Your unit"),
+        max_length=80,
+        help_text=UNIT_HELP,
+        widget=UnitPickerWidget(community_field="community"),
+    )
     relation = forms.ChoiceField(label=_("You are the unit's"), choices=ClaimRelation.choices)
     full_name = forms.CharField(label=_("Your full name"), max_length=120)
-    phone = forms.CharField(label=_("Phone"), max_length=32, required=False)
+    phone = PhoneField(label=_("Phone"), required=False)
     message = forms.CharField(
         label=_("Message to the committee"),
         required=False,
@@ -96,23 +111,15 @@ class ClaimForm(forms.Form):
     )
 
     def clean(self) -> dict[str, Any]:
+        """Read the unit typed or picked ("3-2-502", "3号楼2单元502") in the chosen community."""
         cleaned = super().clean() or {}
         community = cleaned.get("community")
-        building = (cleaned.get("building") or "").strip()
-        number = (cleaned.get("unit_number") or "").strip()
-        if community and building and number:
-            unit = (
-                Unit.objects.filter(community=community, building__code=building, number=number)
-                .select_related("community", "building")
-                .first()
-            )
-            if unit is None:
-                self.add_error(
-                    "unit_number",
-                    _("There is no unit %(unit)s in building %(building)s of %(community)s.")
-                    % {"unit": number, "building": building, "community": community},
-                )
-            cleaned["unit"] = unit
+        text = (cleaned.get("unit") or "").strip()
+        if community and text:
+            try:
+                cleaned["unit"] = resolve_unit(community, text)
+            except ValidationError as error:
+                self.add_error("unit", error)
         return cleaned
 
 
@@ -132,7 +139,7 @@ class SubjectForm(forms.Form):
             "Social organisations only: registered with civil affairs, filed with the street, or guided."
         ),
     )
-    scope_area = forms.ModelChoiceField(
+    scope_area = NaturalAreaChoiceField(
         label=_("Area served"),
         queryset=Area.objects.none(),
         required=False,
@@ -141,7 +148,7 @@ class SubjectForm(forms.Form):
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3}), max_length=4000
     )
-    phone = forms.CharField(label=_("Phone"), required=False, max_length=32)
+    phone = PhoneField(label=_("Phone"), required=False)
     address = forms.CharField(label=_("Address"), required=False, max_length=255)
     established_on = forms.DateField(
         label=_("Established on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -166,9 +173,8 @@ class SubjectForm(forms.Form):
 
 class MembershipForm(forms.Form):
     full_name = forms.CharField(label=_("Full name"), max_length=120)
-    phone = forms.CharField(
+    phone = PhoneField(
         label=_("Phone"),
-        max_length=32,
         required=False,
         help_text=_("Needed only when several people in the registry share the name."),
     )

@@ -17,12 +17,28 @@ from fractions import Fraction
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+from comity.engine.registry_import import (
+    FLOOR_RANGE,
+    FLOORS_RANGE,
+    MAX_AREA,
+    MAX_SHARE_DENOMINATOR,
+    YEAR_RANGE,
+)
+from comity.engine.responsibility import MAX_TIME_LIMIT_HOURS, MIN_TIME_LIMIT_HOURS
+
+#: Years of birth a living person can have.
+BIRTH_YEAR_RANGE = (1900, 2100)
+
+
+def _between(low: int | Decimal, high: int | Decimal) -> list[MinValueValidator | MaxValueValidator]:
+    return [MinValueValidator(low), MaxValueValidator(high)]
 
 
 def format_hours(hours: int) -> str:
@@ -59,7 +75,9 @@ class Community(models.Model):
     name = models.CharField(_("name"), max_length=120)
     code = models.SlugField(_("code"), max_length=40, unique=True)
     address = models.CharField(_("address"), max_length=255, blank=True)
-    built_year = models.PositiveSmallIntegerField(_("year built"), null=True, blank=True)
+    built_year = models.PositiveSmallIntegerField(
+        _("year built"), null=True, blank=True, validators=_between(*YEAR_RANGE)
+    )
     description = models.TextField(_("description"), blank=True)
 
     class Meta:
@@ -115,8 +133,12 @@ class Area(models.Model):
         max_length=40,
         help_text=_("Short number used on the ground, e.g. building 7, stairwell 7-2."),
     )
-    floors = models.PositiveSmallIntegerField(_("floors"), null=True, blank=True)
-    built_year = models.PositiveSmallIntegerField(_("year built"), null=True, blank=True)
+    floors = models.PositiveSmallIntegerField(
+        _("floors"), null=True, blank=True, validators=_between(*FLOORS_RANGE)
+    )
+    built_year = models.PositiveSmallIntegerField(
+        _("year built"), null=True, blank=True, validators=_between(*YEAR_RANGE)
+    )
     has_elevator = models.BooleanField(_("has an elevator"), default=False)
     grid_buildings = models.ManyToManyField(
         "self",
@@ -141,6 +163,11 @@ class Area(models.Model):
         ordering = ["community", "kind", "code"]
         constraints = [
             models.UniqueConstraint(fields=["community", "kind", "code"], name="area_unique_code_per_kind"),
+            models.CheckConstraint(
+                condition=Q(floors__isnull=True)
+                | Q(floors__gte=FLOORS_RANGE[0], floors__lte=FLOORS_RANGE[1]),
+                name="area_floors_in_range",
+            ),
         ]
         indexes = [models.Index(fields=["community", "kind"])]
 
@@ -198,12 +225,12 @@ class Unit(models.Model):
         verbose_name=_("stairwell"),
     )
     number = models.CharField(_("unit number"), max_length=20)
-    floor = models.SmallIntegerField(_("floor"))
+    floor = models.SmallIntegerField(_("floor"), validators=_between(*FLOOR_RANGE))
     exclusive_area = models.DecimalField(
         _("exclusive area (m²)"),
         max_digits=9,
         decimal_places=2,
-        validators=[MinValueValidator(Decimal("0.01"))],
+        validators=_between(Decimal("0.01"), MAX_AREA),
     )
     area_source = models.CharField(
         _("source of the area"), max_length=12, choices=AreaSource.choices, default=AreaSource.REGISTERED
@@ -219,6 +246,10 @@ class Unit(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["building", "number"], name="unit_unique_number_per_building"),
             models.CheckConstraint(condition=Q(exclusive_area__gt=0), name="unit_area_positive"),
+            models.CheckConstraint(condition=Q(exclusive_area__lte=MAX_AREA), name="unit_area_at_most_max"),
+            models.CheckConstraint(
+                condition=Q(floor__gte=FLOOR_RANGE[0], floor__lte=FLOOR_RANGE[1]), name="unit_floor_in_range"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -298,7 +329,9 @@ class Person(models.Model):
     gender = models.CharField(
         _("gender"), max_length=1, choices=Gender.choices, blank=True, default=Gender.UNSTATED
     )
-    birth_year = models.PositiveSmallIntegerField(_("year of birth"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth"), null=True, blank=True, validators=_between(*BIRTH_YEAR_RANGE)
+    )
     phone = models.CharField(_("phone"), max_length=32, blank=True)
     is_resident = models.BooleanField(
         _("lives in the community"),
@@ -353,10 +386,13 @@ class Ownership(models.Model):
         verbose_name=_("owner"),
     )
     holder_name = models.CharField(_("holder name"), max_length=120, blank=True)
-    share_numerator = models.PositiveIntegerField(_("share (numerator)"), default=1)
+    share_numerator = models.PositiveIntegerField(
+        _("share (numerator)"), default=1, validators=_between(1, MAX_SHARE_DENOMINATOR)
+    )
     share_denominator = models.PositiveIntegerField(
         _("share (denominator)"),
         default=1,
+        validators=_between(1, MAX_SHARE_DENOMINATOR),
         help_text=_("The share of the unit as an exact fraction, e.g. 1/3."),
     )
     certificate_number = models.CharField(_("certificate number"), max_length=60, blank=True)
@@ -375,6 +411,10 @@ class Ownership(models.Model):
             models.CheckConstraint(
                 condition=Q(share_numerator__gte=1, share_numerator__lte=models.F("share_denominator")),
                 name="ownership_share_in_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(share_denominator__lte=MAX_SHARE_DENOMINATOR),
+                name="ownership_share_denominator_at_most_max",
             ),
         ]
 
@@ -592,7 +632,11 @@ class MatterCategory(models.Model):
     code = models.SlugField(_("code"), max_length=60, unique=True)
     name_en = models.CharField(_("name (English)"), max_length=120)
     name_zh = models.CharField(_("name (Chinese)"), max_length=120)
-    default_time_limit_hours = models.PositiveIntegerField(_("default time limit (hours)"), default=168)
+    default_time_limit_hours = models.PositiveIntegerField(
+        _("default time limit (hours)"),
+        default=168,
+        validators=_between(MIN_TIME_LIMIT_HOURS, MAX_TIME_LIMIT_HOURS),
+    )
     keywords = models.TextField(
         _("keywords"), blank=True, help_text=_("Words that suggest this category, separated by spaces.")
     )
@@ -602,6 +646,15 @@ class MatterCategory(models.Model):
         verbose_name = _("matter category")
         verbose_name_plural = _("matter categories")
         ordering = ["position", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    default_time_limit_hours__gte=MIN_TIME_LIMIT_HOURS,
+                    default_time_limit_hours__lte=MAX_TIME_LIMIT_HOURS,
+                ),
+                name="category_time_limit_in_range",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -644,7 +697,9 @@ class Responsibility(models.Model):
         related_name="co_responsibilities",
         verbose_name=_("co-handling subjects"),
     )
-    time_limit_hours = models.PositiveIntegerField(_("time limit (hours)"), validators=[MinValueValidator(1)])
+    time_limit_hours = models.PositiveIntegerField(
+        _("time limit (hours)"), validators=_between(MIN_TIME_LIMIT_HOURS, MAX_TIME_LIMIT_HOURS)
+    )
     notes = models.TextField(_("notes"), blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -660,6 +715,12 @@ class Responsibility(models.Model):
                 fields=["community", "category"],
                 condition=Q(scope_area__isnull=True),
                 name="responsibility_unique_community_scope",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    time_limit_hours__gte=MIN_TIME_LIMIT_HOURS, time_limit_hours__lte=MAX_TIME_LIMIT_HOURS
+                ),
+                name="responsibility_time_limit_in_range",
             ),
         ]
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from rules.permissions import add_perm
-from rules.predicates import predicate
+from rules.predicates import is_authenticated, predicate
 
 from comity.accounts.scope import scope_for
 from comity.engine.roles import Role
@@ -87,5 +87,8 @@ add_perm(
     "structure.manage_subject", is_committee_staff_of | is_official_for_street_subject | is_platform_staff
 )
 add_perm("structure.review_claims", can_manage_registry)
+#: Unit labels ("3-2-502"), never who lives there: anyone signed in needs them to claim a unit in a community
+#: they do not belong to yet.
+add_perm("structure.search_units", is_authenticated)
 add_perm("structure.oversee_street", can_view_street)
 add_perm("audit.browse_log", can_view_audit)

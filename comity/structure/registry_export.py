@@ -23,6 +23,7 @@ from openpyxl.styles import Font
 from comity.audit.services import record_audit
 from comity.engine.registry_import import CHOICES, COLUMNS, format_fraction, is_chinese, template_header
 from comity.engine.spreadsheet import neutralise_row
+from comity.engine.unit_address import natural_key
 from comity.structure.models import AreaKind, Community, Ownership, Unit
 
 
@@ -73,11 +74,19 @@ def registry_rows(community: Community, language: str) -> list[list[str]]:
         Unit.objects.filter(community=community)
         .select_related("building", "building__parent", "stairwell")
         .prefetch_related(Prefetch("ownerships", queryset=active.order_by("pk")))
-        .order_by("building__code", "stairwell__code", "floor", "number")
+    )
+    ordered = sorted(
+        units,
+        key=lambda u: (
+            natural_key(u.building.code),
+            natural_key(u.stairwell.code) if u.stairwell else (),
+            u.floor,
+            natural_key(u.number),
+        ),
     )
     keys = [column.key for column in COLUMNS]
     rows = []
-    for unit in units:
+    for unit in ordered:
         base = _unit_cells(unit, language)
         owners: list[Ownership | None] = [*unit.ownerships.all()] or [None]
         for ownership in owners:

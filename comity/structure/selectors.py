@@ -18,6 +18,7 @@ from django.utils import timezone
 from comity.accounts.scope import scope_for
 from comity.engine.owners import Holding, owner_headcount
 from comity.engine.responsibility import category_ancestry, uncovered_categories
+from comity.engine.unit_address import natural_key
 from comity.structure.models import (
     Area,
     AreaKind,
@@ -400,7 +401,7 @@ def registry_buildings(community: Community) -> list[Area]:
         .annotate(n=Count("id"))
         .values("n")
     )
-    return list(
+    buildings = list(
         Area.objects.filter(community=community, kind=AreaKind.BUILDING)
         .select_related("parent")
         .prefetch_related(Prefetch("grids", queryset=Area.objects.select_related("grid_worker")))
@@ -409,7 +410,10 @@ def registry_buildings(community: Community) -> list[Area]:
             n_units=Count("building_units", distinct=True),
             n_households=Coalesce(Subquery(households), 0),
         )
-        .order_by("parent__code", "code")
+    )
+    # Natural order, as people count: building 2 before building 10 (the database sorts "10" before "2").
+    return sorted(
+        buildings, key=lambda b: (natural_key(b.parent.code) if b.parent else (), natural_key(b.code))
     )
 
 
@@ -442,10 +446,13 @@ def building_register(building: Area) -> list[tuple[Area | None, list[UnitRow]]]
                 to_attr="active_tenancies",
             ),
         )
-        .order_by("stairwell__code", "floor", "number")
     )
     groups: dict[int | None, tuple[Area | None, list[UnitRow]]] = {}
-    for unit in units:
+    ordered = sorted(
+        units,
+        key=lambda u: (natural_key(u.stairwell.code) if u.stairwell else (), u.floor, natural_key(u.number)),
+    )
+    for unit in ordered:
         owners = []
         phone = ""
         for ownership in unit.ownerships.all():

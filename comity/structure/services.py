@@ -14,6 +14,8 @@ from django.utils.translation import gettext_noop
 
 from comity.accounts.scope import forget_scope
 from comity.audit.services import record_audit
+from comity.engine.responsibility import MAX_TIME_LIMIT_HOURS, MIN_TIME_LIMIT_HOURS
+from comity.structure.fields import clean_phone
 from comity.structure.models import (
     Area,
     ClaimRelation,
@@ -55,6 +57,19 @@ def _check_subjects_serve(
         raise ValidationError(errors)
 
 
+def _check_time_limit(hours: int) -> None:
+    """From one hour to 90 days: a longer limit is a typing slip, and no due date may fall off the calendar."""
+    if not MIN_TIME_LIMIT_HOURS <= hours <= MAX_TIME_LIMIT_HOURS:
+        raise ValidationError(
+            {
+                "time_limit_hours": [
+                    _("The time limit must be from %(min)s to %(max)s hours (90 days).")
+                    % {"min": MIN_TIME_LIMIT_HOURS, "max": f"{MAX_TIME_LIMIT_HOURS:,}"}
+                ]
+            }
+        )
+
+
 def _matrix_snapshot(row: Responsibility) -> dict[str, Any]:
     return {
         "category": row.category.code,
@@ -84,6 +99,8 @@ def create_responsibility(
     _check_subjects_serve(community, lead_subject, co_handlers)
     if scope_area is not None and scope_area.community_id != community.pk:
         raise ValidationError({"scope_area": [_("This area is not part of the community.")]})
+    if time_limit_hours is not None:
+        _check_time_limit(time_limit_hours)
     exists = Responsibility.objects.filter(community=community, category=category, scope_area=scope_area)
     if exists.exists():
         raise ValidationError(
@@ -125,8 +142,7 @@ def update_responsibility(
     _require(actor, "structure.edit_matrix", community)
     co_handlers = list(co_handlers)
     _check_subjects_serve(community, lead_subject, co_handlers)
-    if time_limit_hours < 1:
-        raise ValidationError({"time_limit_hours": [_("The time limit must be at least one hour.")]})
+    _check_time_limit(time_limit_hours)
     before = _matrix_snapshot(row)
     row.lead_subject = lead_subject
     row.time_limit_hours = time_limit_hours
@@ -178,6 +194,10 @@ def submit_residency_claim(
         raise ValidationError({"relation": [_("Choose how you are related to the unit.")]})
     if not full_name.strip():
         raise ValidationError({"full_name": [_("Enter your full name.")]})
+    try:
+        phone = clean_phone(phone)
+    except ValidationError as error:
+        raise ValidationError({"phone": error.messages}) from None
     if ResidencyClaim.objects.filter(user=actor, unit=unit, status=ClaimStatus.PENDING).exists():
         raise ValidationError(_("You already have a claim for this unit waiting for confirmation."))
     claim = ResidencyClaim.objects.create(
@@ -186,7 +206,7 @@ def submit_residency_claim(
         unit=unit,
         relation=relation,
         full_name=full_name.strip(),
-        phone=phone.strip(),
+        phone=phone,
         message=message.strip(),
     )
     record_audit(

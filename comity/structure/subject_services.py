@@ -15,6 +15,7 @@ from django.utils.translation import gettext_noop
 
 from comity.accounts.scope import forget_scope
 from comity.audit.services import record_audit
+from comity.structure.fields import clean_phone
 from comity.structure.models import (
     STREET_LEVEL_KINDS,
     Area,
@@ -61,6 +62,11 @@ def _validate_subject(community: Community | None, data: dict[str, Any]) -> None
         errors["scope_area"] = [_("This area is not part of the community.")]
     if not str(data.get("name", "")).strip():
         errors["name"] = [_("Enter the subject's name.")]
+    if data.get("phone"):
+        try:
+            data["phone"] = clean_phone(str(data["phone"]))
+        except ValidationError as error:
+            errors["phone"] = error.messages
     if errors:
         raise ValidationError(errors)
 
@@ -157,7 +163,11 @@ def add_membership(
 ) -> Membership:
     """Give a person a role in a subject. A person not in the registry is recorded as a non-resident."""
     _require(actor, "structure.manage_subject", subject)
-    full_name, phone = full_name.strip(), phone.strip()
+    full_name = full_name.strip()
+    try:
+        phone = clean_phone(phone)
+    except ValidationError as error:
+        raise ValidationError({"phone": error.messages}) from None
     if role not in MembershipRole.values:
         raise ValidationError({"role": [_("Choose a role.")]})
     if not full_name:

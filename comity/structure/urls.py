@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comity.structure import views, views_import
+from comity.structure import views, views_import, views_units
 
 app_name = "structure"
 
@@ -37,4 +37,5 @@ urlpatterns = [
     path("c/<int:community_id>/registry/import/", views_import.registry_import, name="registry_import"),
     path("c/<int:community_id>/registry/template/", views_import.registry_template, name="registry_template"),
     path("c/<int:community_id>/registry/export/", views_import.registry_export, name="registry_export"),
+    path("units/search/", views_units.unit_search, name="unit_search"),
 ]

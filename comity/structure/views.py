@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comity.structure import selectors, services, subject_services
+from comity.structure.claim_review import claims_for_review
 from comity.structure.forms import (
     MembershipForm,
     NewResponsibilityForm,
@@ -228,7 +229,7 @@ def claims(request: HttpRequest, community_id: int) -> HttpResponse:
         "structure/claims.html",
         {
             "community": community,
-            "claims": selectors.pending_claims(community),
+            "reviews": claims_for_review(community),
             "reject_form": RejectClaimForm(),
         },
     )

@@ -290,14 +290,13 @@ def test_claim_form_explains_a_unit_that_does_not_exist(world, client_for):
         reverse("accounts:claim"),
         {
             "community": world.harmony.pk,
-            "building": "1",
-            "unit_number": "999",
+            "unit": "1-999",
             "relation": "tenant",
             "full_name": "Rui",
         },
     )
     assert response.status_code == 200
-    assert "There is no unit 999 in building 1 of Harmony." in response.content.decode()
+    assert "There is no unit “1-999” in Harmony." in response.content.decode()
 
 
 def test_health_check_answers_ok(db, client):

@@ -92,17 +92,21 @@ def test_a_person_not_in_the_registry_is_recorded_as_a_non_resident(world):
 
 
 def test_namesakes_need_a_phone_number(world):
-    PersonFactory(community=world.harmony, full_name="Wang Fang", phone="1")
-    PersonFactory(community=world.harmony, full_name="Wang Fang", phone="2")
+    PersonFactory(community=world.harmony, full_name="Wang Fang", phone="13900000001")
+    PersonFactory(community=world.harmony, full_name="Wang Fang", phone="13900000002")
     with pytest.raises(ValidationError) as error:
         subject_services.add_membership(
             world.user("committee_staff"), world.ngo, full_name="Wang Fang", role="volunteer"
         )
     assert "phone" in error.value.message_dict
     membership = subject_services.add_membership(
-        world.user("committee_staff"), world.ngo, full_name="Wang Fang", phone="2", role="volunteer"
+        world.user("committee_staff"),
+        world.ngo,
+        full_name="Wang Fang",
+        phone="139 0000 0002",
+        role="volunteer",
     )
-    assert membership.person.phone == "2"
+    assert membership.person.phone == "13900000002"
 
 
 def test_the_same_role_twice_is_refused(world):
@@ -114,7 +118,7 @@ def test_the_same_role_twice_is_refused(world):
 
 def test_street_officials_manage_street_level_subjects_only(world):
     official = world.user("street_official")
-    subject_services.update_subject(official, world.street_office, phone="0371-12345")
+    subject_services.update_subject(official, world.street_office, phone="0371-1234567")
     with pytest.raises(PermissionDenied):
         subject_services.update_subject(official, world.property_company, phone="x")
     with pytest.raises(PermissionDenied):
@@ -124,12 +128,12 @@ def test_street_officials_manage_street_level_subjects_only(world):
 
 def test_editing_records_what_changed(world):
     subject_services.update_subject(
-        world.user("committee_staff"), world.ngo, phone="0371-555", is_active=False
+        world.user("committee_staff"), world.ngo, phone="(0371) 555 0000", is_active=False
     )
     world.ngo.refresh_from_db()
-    assert (world.ngo.phone, world.ngo.is_active) == ("0371-555", False)
+    assert (world.ngo.phone, world.ngo.is_active) == ("0371-5550000", False)
     entry = AuditEntry.objects.get(action="subject.update")
-    assert entry.changes == {"phone": {"before": "", "after": "0371-555"}}
+    assert entry.changes == {"phone": {"before": "", "after": "0371-5550000"}}
 
 
 def test_subject_page_lets_staff_add_a_member_and_shows_errors(world, client_for):
@@ -162,3 +166,33 @@ def test_registering_through_the_page(world, client_for):
     kinds = [value for value, _ in form_page.context["form"].fields["kind"].choices]
     assert "street_office" not in kinds
     assert "volunteer_team" in kinds
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [("+86 139-1234-5678", "13912345678"), ("010 1234 5678转8", "010-12345678-8"), ("", "")],
+)
+def test_subject_phones_are_stored_normalised(world, typed, stored):
+    subject_services.update_subject(world.user("committee_staff"), world.ngo, phone=typed)
+    world.ngo.refresh_from_db()
+    assert world.ngo.phone == stored
+
+
+@pytest.mark.parametrize("typed", ["12345", "call me", "010-1234567", "+1 415 555 0100"])
+def test_a_subject_phone_that_is_no_mainland_number_is_an_error_on_the_field(world, client_for, typed):
+    response = client_for("committee_staff").post(
+        reverse("structure:subject_edit", args=[world.ngo.pk]),
+        {
+            "kind": world.ngo.kind,
+            "name": world.ngo.name,
+            "legal_status": world.ngo.legal_status,
+            "phone": typed,
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["phone"] == [
+        f"“{typed}” is not a phone number. Enter a mobile number such as 139 1234 5678, or a landline with "
+        "its area code such as 010-12345678."
+    ]
+    world.ngo.refresh_from_db()
+    assert world.ngo.phone == ""
