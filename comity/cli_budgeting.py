@@ -6,6 +6,9 @@
 * ``comity pb compare FILE.pb [--group-by VOTER_COLUMN] [--json]``: the balance report, every rule side by side
   (:func:`comity.engine.budgeting.balance.compare`), per group of voters with ``--group-by`` (a VOTES column such as
   ``sex``, ``voting_method`` or ``neighborhood``).
+
+Amounts are printed in the file's currency units with its decimals (a file with grosze prints ``740,793.05``); in
+JSON they are numbers in currency units (whole numbers stay integers).
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from comity.engine.budgeting.balance import (
     compare,
     official_rule,
 )
-from comity.engine.budgeting.model import Election
+from comity.engine.budgeting.model import Election, money_text
 from comity.engine.budgeting.pabulib import PabulibError, read_pabulib
 from comity.engine.budgeting.rules import (
     Allocation,
@@ -77,29 +80,38 @@ def add_parser(sub: Any) -> None:
     comp.set_defaults(handler=compare_command)
 
 
-def _number(value: Fraction | None) -> str | None:
+def _number(value: Fraction | None, unit: int = 1) -> str | None:
     if value is None:
         return None
+    value = value / unit
     return str(value.numerator) if value.denominator == 1 else f"{float(value):.2f}"
 
 
-def explain(item: ProjectExplanation) -> str:
-    """One project's fate in a sentence (English; the web pages word it in the reader's language)."""
+def _amount(value: int | Fraction, unit: int) -> int | float:
+    """An amount for JSON, in currency units: an integer when whole, else the nearest float."""
+    exact = Fraction(value) / unit
+    return int(exact) if exact.denominator == 1 else float(exact)
+
+
+def explain(item: ProjectExplanation, unit: int = 1) -> str:
+    """One project's fate in a sentence (English; the web pages word it in the reader's language). Amounts are in
+    ``1 / unit`` of the currency, as the election's."""
+    left = None if item.money_left is None else money_text(item.money_left, unit)
     if item.selected:
         stage = f" ({item.stage})" if item.stage and item.stage not in ("greedy", "phragmen") else ""
         text = f"funded #{item.position}{stage}"
         if item.payment is not None and item.full_payers is not None:
             payers = item.full_payers + (item.capped_payers or 0)
-            text += f": {payers} supporters paid up to {_number(item.payment)} each"
+            text += f": {payers} supporters paid up to {_number(item.payment, unit)} each"
         elif item.money_left is not None:
-            text += f": fitted in the {item.money_left} left"
+            text += f": fitted in the {left} left"
         return text
     reasons = {
-        "did-not-fit": f"not funded: it did not fit in the {item.money_left} left",
+        "did-not-fit": f"not funded: it did not fit in the {left} left",
         "stopped": "not funded: the rule stopped before reaching it",
         "below-threshold": "not funded: too few votes for the threshold",
         "no-supporters": "not funded: nobody supports it",
-        "supporters-short": f"not funded: its supporters had {_number(item.shortfall)} too little left",
+        "supporters-short": f"not funded: its supporters had {_number(item.shortfall, unit)} too little left",
         "over-budget": "not funded: it costs more than the whole budget",
     }
     return reasons.get(item.reason or "", "not funded")
@@ -133,22 +145,28 @@ def allocate_command(args: argparse.Namespace) -> int:
     else:
         allocation = RULES[rule](election)
         title = rule
+    unit = election.unit
     if args.json:
         print(
             json.dumps(
                 {
                     "rule": rule,
                     "selected": list(allocation.selected),
-                    "cost": allocation.cost,
-                    "budget": allocation.budget,
-                    "explanations": {pid: explain(item) for pid, item in allocation.explanations.items()},
+                    "cost": _amount(allocation.cost, unit),
+                    "budget": _amount(allocation.budget, unit),
+                    "explanations": {
+                        pid: explain(item, unit) for pid, item in allocation.explanations.items()
+                    },
                 },
                 ensure_ascii=False,
                 indent=1,
             )
         )
         return 0
-    print(f"{title}: {len(allocation.selected)} projects funded, {allocation.cost} of {allocation.budget}")
+    print(
+        f"{title}: {len(allocation.selected)} projects funded, "
+        f"{money_text(allocation.cost, unit)} of {money_text(allocation.budget, unit)}"
+    )
     names = {p.id: p.name for p in election.projects}
     order = list(allocation.selected) + [
         p.id for p in election.projects if p.id not in allocation.selected_set
@@ -156,7 +174,8 @@ def allocate_command(args: argparse.Namespace) -> int:
     for pid in order:
         item = allocation.explanations.get(pid)
         name = f" {names[pid]}" if names.get(pid) else ""
-        print(f"  {pid}{name} (cost {election.costs[pid]}): {explain(item) if item else ''}")
+        cost = money_text(election.costs[pid], unit)
+        print(f"  {pid}{name} (cost {cost}): {explain(item, unit) if item else ''}")
     return 0
 
 
@@ -164,8 +183,12 @@ def allocate_command(args: argparse.Namespace) -> int:
 # comity pb compare
 
 
-def _money(value: int | Fraction) -> str:
-    return f"{round(value):,}"
+def _money(value: int | Fraction, unit: int = 1) -> str:
+    """An amount with thousands separators: whole currency units for a whole-unit file, else with its decimals."""
+    if unit == 1:
+        return f"{round(value):,}"
+    whole, _, part = money_text(value, unit).partition(".")
+    return f"{int(whole):,}.{part}" if not whole.startswith("-") else f"-{int(whole[1:]):,}.{part}"
 
 
 def _percent(value: Fraction | None) -> str:
@@ -192,7 +215,7 @@ def _table(rows: list[list[str]]) -> list[str]:
     return lines
 
 
-def _group_rows(comparison: Comparison, group_by: str) -> list[list[str]]:
+def _group_rows(comparison: Comparison, group_by: str, unit: int) -> list[list[str]]:
     labels = comparison.rules
     by_rule: dict[str, dict[str, GroupBalance]] = {
         label: {g.group: g for g in comparison.reports[label].groups} for label in labels
@@ -204,11 +227,14 @@ def _group_rows(comparison: Comparison, group_by: str) -> list[list[str]]:
     ]
     for name in names:
         first = next(by_rule[label][name] for label in labels if name in by_rule[label])
-        rows.append([f"{name}: {first.voters} voters, fair share of the budget {_money(first.fair_share)}"])
+        fair = _money(first.fair_share, unit)
+        rows.append([f"{name}: {first.voters} voters, fair share of the budget {fair}"])
         cells = [by_rule[label].get(name) for label in labels]
         rows.append(["  with >=1 funded"] + [_percent(g.non_empty_share) if g else "-" for g in cells])
-        rows.append(["  avg satisfaction"] + [_money(g.average_satisfaction) if g else "-" for g in cells])
-        rows.append(["  spent on them"] + [_money(g.attributed_spending) if g else "-" for g in cells])
+        rows.append(
+            ["  avg satisfaction"] + [_money(g.average_satisfaction, unit) if g else "-" for g in cells]
+        )
+        rows.append(["  spent on them"] + [_money(g.attributed_spending, unit) if g else "-" for g in cells])
         rows.append(["  vs fair share"] + [_percent(g.fair_share_ratio) if g else "-" for g in cells])
     return rows
 
@@ -216,8 +242,13 @@ def _group_rows(comparison: Comparison, group_by: str) -> list[list[str]]:
 def _print_comparison(election: Election, comparison: Comparison, group_by: str | None) -> None:
     labels = comparison.rules
     reports = comparison.reports
+    unit = election.unit
+
+    def money(value: int | Fraction) -> str:
+        return _money(value, unit)
+
     print(
-        f"{len(election.ballots)} voters, {len(election.projects)} projects, budget {_money(election.budget)}"
+        f"{len(election.ballots)} voters, {len(election.projects)} projects, budget {money(election.budget)}"
     )
     if comparison.official:
         print(f"Official rule (*): {comparison.official} (META rule {election.meta.get('rule')})")
@@ -226,16 +257,16 @@ def _print_comparison(election: Election, comparison: Comparison, group_by: str 
     header = ["rule"] + [label + ("*" if label == comparison.official else "") for label in labels]
     rows = [
         ["funded projects"] + [str(len(reports[label].selected)) for label in labels],
-        ["cost"] + [_money(reports[label].cost) for label in labels],
-        ["total satisfaction"] + [_money(reports[label].total_satisfaction) for label in labels],
-        ["avg satisfaction"] + [_money(reports[label].average_satisfaction) for label in labels],
+        ["cost"] + [money(reports[label].cost) for label in labels],
+        ["total satisfaction"] + [money(reports[label].total_satisfaction) for label in labels],
+        ["avg satisfaction"] + [money(reports[label].average_satisfaction) for label in labels],
         ["with >=1 funded"] + [_percent(reports[label].non_empty_share) for label in labels],
         ["Gini of satisfaction"] + [f"{float(reports[label].gini):.3f}" for label in labels],
         ["EJR up to one"] + [_axiom(comparison.ejr[label]) for label in labels],
         ["PJR"] + [_axiom(comparison.pjr[label]) for label in labels],
     ]
     if group_by:
-        rows += _group_rows(comparison, group_by)
+        rows += _group_rows(comparison, group_by, unit)
     print()
     for line in _table([header, *rows]):
         print(line)
@@ -261,15 +292,15 @@ def _print_comparison(election: Election, comparison: Comparison, group_by: str 
                 continue
             w = check.witness
             got = (
-                f"the best served of them gets {_money(w.received)}"
+                f"the best served of them gets {money(w.received)}"
                 if check.axiom == "ejr"
-                else f"the funded projects any of them supports cost {_money(w.received)}"
+                else f"the funded projects any of them supports cost {money(w.received)}"
             )
-            slack = f" (+{_money(w.allowance)} for one unfunded project)" if w.allowance else ""
+            slack = f" (+{money(w.allowance)} for one unfunded project)" if w.allowance else ""
             print(
                 f"{label} violates {name}: {len(w.voters)} voters all support {', '.join(w.projects)}, "
-                f"cost {_money(w.cost)}, which {w.required_voters} voters' shares of the budget could pay for; "
-                f"{got}{slack}, less than {_money(w.deserved)}"
+                f"cost {money(w.cost)}, which {w.required_voters} voters' shares of the budget could pay for; "
+                f"{got}{slack}, less than {money(w.deserved)}"
             )
 
 
@@ -281,7 +312,7 @@ def _float(value: Fraction | None) -> float | None:
     return None if value is None else float(value)
 
 
-def _check_json(check: ProportionalityCheck | None) -> dict[str, Any] | None:
+def _check_json(check: ProportionalityCheck | None, unit: int) -> dict[str, Any] | None:
     if check is None:
         return None
     witness = check.witness
@@ -293,21 +324,21 @@ def _check_json(check: ProportionalityCheck | None) -> dict[str, Any] | None:
         else {
             "projects": list(witness.projects),
             "voters": list(witness.voters),
-            "cost": witness.cost,
+            "cost": _amount(witness.cost, unit),
             "required_voters": witness.required_voters,
-            "deserved": witness.deserved,
-            "received": witness.received,
-            "allowance": witness.allowance,
+            "deserved": _amount(witness.deserved, unit),
+            "received": _amount(witness.received, unit),
+            "allowance": _amount(witness.allowance, unit),
         },
     }
 
 
-def _report_json(report: BalanceReport) -> dict[str, Any]:
+def _report_json(report: BalanceReport, unit: int) -> dict[str, Any]:
     return {
         "selected": list(report.selected),
-        "cost": report.cost,
-        "total_satisfaction": report.total_satisfaction,
-        "average_satisfaction": float(report.average_satisfaction),
+        "cost": _amount(report.cost, unit),
+        "total_satisfaction": _amount(report.total_satisfaction, unit),
+        "average_satisfaction": float(report.average_satisfaction / unit),
         "average_cardinality": float(report.average_cardinality),
         "non_empty_share": float(report.non_empty_share),
         "gini": float(report.gini),
@@ -316,11 +347,11 @@ def _report_json(report: BalanceReport) -> dict[str, Any]:
                 "group": g.group,
                 "voters": g.voters,
                 "non_empty_share": float(g.non_empty_share),
-                "average_satisfaction": float(g.average_satisfaction),
+                "average_satisfaction": float(g.average_satisfaction / unit),
                 "average_cardinality": float(g.average_cardinality),
-                "supported_spending": g.supported_spending,
-                "attributed_spending": float(g.attributed_spending),
-                "fair_share": float(g.fair_share),
+                "supported_spending": _amount(g.supported_spending, unit),
+                "attributed_spending": float(g.attributed_spending / unit),
+                "fair_share": float(g.fair_share / unit),
                 "fair_share_ratio": _float(g.fair_share_ratio),
             }
             for g in report.groups
@@ -348,15 +379,22 @@ def compare_command(args: argparse.Namespace) -> int:
         print(
             json.dumps(
                 {
-                    "budget": election.budget,
+                    "budget": _amount(election.budget, election.unit),
                     "voters": len(election.ballots),
                     "official": comparison.official,
                     "official_error": comparison.official_error,
                     "baseline": comparison.baseline,
                     "rules": list(comparison.rules),
-                    "reports": {label: _report_json(comparison.reports[label]) for label in comparison.rules},
-                    "ejr": {label: _check_json(comparison.ejr[label]) for label in comparison.rules},
-                    "pjr": {label: _check_json(comparison.pjr[label]) for label in comparison.rules},
+                    "reports": {
+                        label: _report_json(comparison.reports[label], election.unit)
+                        for label in comparison.rules
+                    },
+                    "ejr": {
+                        label: _check_json(comparison.ejr[label], election.unit) for label in comparison.rules
+                    },
+                    "pjr": {
+                        label: _check_json(comparison.pjr[label], election.unit) for label in comparison.rules
+                    },
                     "differences": [
                         {
                             "baseline": d.baseline,

@@ -160,3 +160,56 @@ def test_compare_group_by_an_unknown_column(capsys: Any) -> None:
     assert main(["pb", "compare", str(path), "--group-by", "age"]) == 1
     assert "No voter has a 'age' column (VOTES columns: none)" in capsys.readouterr().err
     assert main(["pb", "compare", str(PABULIB / "missing.pb")]) == 1
+
+
+# --- files with grosze ----------------------------------------------------------------------------------------
+
+
+def _grosze_file(tmp_path: Path) -> Path:
+    from tests.engine.test_budgeting_decimal_money import GROSZE_PB
+
+    path = tmp_path / "grosze.pb"
+    path.write_text(GROSZE_PB, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("rule", "selected", "cost"),
+    [
+        ("greedy", {"1021", "1034", "1068", "1079", "1083", "1090"}, 734701.84),
+        ("mes", {"1021", "1052", "1068", "1079", "1090"}, 456101.54),
+        ("phragmen", {"1021", "1034", "1052", "1068", "1079", "1090"}, 551101.54),
+    ],
+)
+def test_allocate_reads_a_file_with_grosze(
+    tmp_path: Path, capsys: Any, rule: str, selected: set[str], cost: float
+) -> None:
+    path = _grosze_file(tmp_path)
+    assert main(["pb", "allocate", str(path), "--rule", rule, "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert set(out["selected"]) == selected
+    assert (out["cost"], out["budget"]) == (cost, 740793.05)
+
+
+def test_allocate_explains_in_zloty_and_grosze(tmp_path: Path, capsys: Any) -> None:
+    path = _grosze_file(tmp_path)
+    assert main(["pb", "allocate", str(path), "--rule", "greedy"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "greedy: 6 projects funded, 734701.84 of 740793.05"
+    assert (
+        "  1047 Przebudowa chodnika na ul. Chłodnej (cost 310250.75): not funded: it did not fit in the 6091.21 left"
+        in lines
+    )
+
+
+def test_compare_reads_a_file_with_grosze(tmp_path: Path, capsys: Any) -> None:
+    path = _grosze_file(tmp_path)
+    assert main(["pb", "compare", str(path), "--group-by", "sex"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "48 voters, 9 projects, budget 740,793.05"
+    rows = {line[:20].strip(): line[20:].split() for line in lines[4:12]}
+    assert rows["cost"][0] == "734,701.84"
+    assert main(["pb", "compare", str(path), "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["budget"] == 740793.05
+    assert out["reports"]["greedy"]["cost"] == 734701.84

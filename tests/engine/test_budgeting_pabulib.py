@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -156,12 +157,23 @@ def test_money_spellings_pabutools_accepts(written: str, value: int) -> None:
     assert parse_pabulib_from_string(text)[0].budget_limit == value
 
 
-def test_fractional_money_is_refused_though_pabutools_keeps_a_fraction() -> None:
+def test_fractional_money_is_kept_exactly_as_pabutools_keeps_it() -> None:
     text = _with("budget;1000", "budget;1000.5")
     assert parse_pabulib_from_string(text)[0].budget_limit * 2 == 2001  # pabutools: exact 2001/2, no rounding
-    with pytest.raises(PabulibError, match=r"line 4: budget '1000.5' is not a whole amount") as info:
-        read_pabulib(text)
-    assert info.value.line == 4
+    election = read_pabulib(text)
+    assert (election.budget, election.unit) == (10005, 10)
+    assert election.costs == {"1": 1000, "2": 2000}  # every amount in tenths
+    assert election.money(election.budget) == Fraction(2001, 2)
+
+
+def test_a_caller_that_stores_fen_can_refuse_finer_amounts_with_the_line() -> None:
+    text = _with("2;200;Two", "2;200.125;Two")
+    assert read_pabulib(text, max_decimals=3).costs["2"] == 200125
+    with pytest.raises(
+        PabulibError, match=r"line 9: project 2 cost '200.125' has 3 decimals; at most 2"
+    ) as info:
+        read_pabulib(text, max_decimals=2)
+    assert info.value.line == 9
 
 
 def test_none_cells_are_absent_and_bom_and_crlf_are_fine() -> None:
@@ -230,8 +242,13 @@ def test_error_negative_cost() -> None:
     _fails(_with("2;200;Two", "2;-200;Two"), 9, "negative")
 
 
-def test_error_fractional_cost() -> None:
-    _fails(_with("2;200;Two", "2;200.5;Two"), 9, "not a whole amount")
+def test_error_too_many_decimals() -> None:
+    _fails(_with("2;200;Two", "2;200.0000001;Two"), 9, "project 2 cost '200.0000001' has 7 decimals")
+    _fails(_with("budget;1000", "budget;1e-9"), 4, "budget '1e-9' has 9 decimals")
+
+
+def test_error_absurd_amount() -> None:
+    _fails(_with("budget;1000", "budget;1e400"), 4, "budget '1e400' is more than 1e+15")
 
 
 def test_error_duplicate_project() -> None:

@@ -20,7 +20,7 @@ the Gini coefficient included.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Literal
 
@@ -641,7 +641,7 @@ def _greedy_no_skip(election: Election, threshold: int) -> Allocation:
                 votes[p] += 1
     eligible = tuple(p for p in election.projects if votes[p.id] >= threshold)
     run = greedy(
-        Election(election.budget, eligible, election.ballots, election.vote_type, election.meta),
+        replace(election, projects=eligible),
         variant="no-skip",
     )
     explanations = dict(run.explanations)
@@ -660,6 +660,7 @@ def _greedy_no_skip(election: Election, threshold: int) -> Allocation:
         selected=run.selected,
         cost=run.cost,
         explanations={p.id: explanations[p.id] for p in election.projects},
+        unit=run.unit,
     )
 
 

@@ -17,10 +17,13 @@ Numbers (decisions documented here, checked against :func:`pabutools.fractions.s
 
 * Budget and costs: pabutools replaces ``,`` by ``.`` and reads the rest as an exact rational, so it accepts
   ``1000000.0``, ``1000000,0``, ``1 000 000``, ``1_000_000`` and ``1e6`` — and so do we (hence ``1,000`` means
-  one, exactly as for pabutools). pabutools does **not** round a fractional amount such as ``12.5``: it keeps
-  ``25/2``. Our money is ``int`` (whole currency units), so rounding would silently change the election: a
-  fractional budget or cost is refused with a :class:`PabulibError` (a deliberate deviation; no pabulib file we
-  have seen has one). Negative costs are refused too (pabutools accepts them).
+  one, exactly as for pabutools). pabutools does not round a fractional amount such as ``740793.05`` (Warsaw's
+  files before 2020 state złoty with grosze): it keeps the exact rational. Neither do we: every amount is scaled by
+  the least power of ten that makes them all whole (:attr:`Election.unit`, e.g. 100 for grosze), so the rules
+  compute on exact integers and decide exactly as pabutools does. Deviations: negative costs are refused
+  (pabutools accepts them), and so are amounts with more than :data:`MAX_DECIMALS` decimals or above
+  :data:`MAX_AMOUNT` (pabutools reads any); a caller that stores money in fen passes ``max_decimals=2`` and gets
+  a line-numbered refusal of anything finer.
 * Points: pabutools reads them exactly (without the ``,`` replacement); we accept the same integral spellings,
   refuse fractional points, and allow negative points (``scoring`` may use them).
 
@@ -37,11 +40,16 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from fractions import Fraction
 
-from comity.engine.budgeting.model import Ballot, Election, Project, VoteType
+from comity.engine.budgeting.model import Ballot, Election, Project, VoteType, money_text
 
-__all__ = ["PabulibError", "read_pabulib", "write_pabulib"]
+__all__ = ["MAX_AMOUNT", "MAX_DECIMALS", "PabulibError", "read_pabulib", "write_pabulib"]
+
+#: The most decimals an amount may have (a millionth of the currency), and the largest amount (in currency units).
+MAX_DECIMALS = 6
+MAX_AMOUNT = 10**15
 
 _SECTIONS = ("meta", "projects", "votes")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
@@ -50,11 +58,19 @@ _CARDINAL = (VoteType.CUMULATIVE, VoteType.SCORING)
 
 
 class PabulibError(ValueError):
-    """A problem in a pabulib file; ``line`` is 1-based and the message names the file and the line."""
+    """A problem in a pabulib file; ``line`` is 1-based and the message names the file and the line.
 
-    def __init__(self, message: str, line: int) -> None:
+    Problems with an amount also carry a ``code`` (``"decimals"``, ``"too_large"``, ``"not_positive"``) and
+    ``params`` (``field``: ``"budget"`` or ``"cost"``, ``project``, ``text`` as written, ``decimals``), so that an
+    application can word them in its reader's language."""
+
+    def __init__(
+        self, message: str, line: int, code: str = "", params: Mapping[str, object] | None = None
+    ) -> None:
         super().__init__(message)
         self.line = line
+        self.code = code
+        self.params = dict(params or {})
 
 
 def _number(text: str) -> Fraction | None:
@@ -65,28 +81,66 @@ def _number(text: str) -> Fraction | None:
     return Fraction(compact)
 
 
+def decimals_of(value: Fraction) -> int | None:
+    """How many decimals ``value`` needs (``Fraction("740793.05")`` needs 2), or None if no finite number does."""
+    den = value.denominator
+    twos = fives = 0
+    while den % 2 == 0:
+        den //= 2
+        twos += 1
+    while den % 5 == 0:
+        den //= 5
+        fives += 1
+    return max(twos, fives) if den == 1 else None
+
+
 def _is_none(cell: str) -> bool:
     return cell.lower() == "none"
 
 
 class _Reader:
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, max_decimals: int, max_amount: int, positive: bool) -> None:
         self.label = name or "<pabulib>"
         self.line = 0
+        self.max_decimals = max_decimals
+        self.max_amount = max_amount
+        self.positive = positive
 
-    def error(self, message: str, line: int | None = None) -> PabulibError:
+    def error(
+        self,
+        message: str,
+        line: int | None = None,
+        code: str = "",
+        params: Mapping[str, object] | None = None,
+    ) -> PabulibError:
         where = self.line if line is None else line
-        return PabulibError(f"{self.label}, line {where}: {message}", where)
+        return PabulibError(f"{self.label}, line {where}: {message}", where, code, params)
 
-    def money(self, text: str, what: str) -> int:
+    def money(self, text: str, project: str | None = None) -> Fraction:
+        """The exact amount of a budget (``project`` None) or a project's cost."""
+        what = "budget" if project is None else f"project {project} cost"
         value = _number(text.replace(",", "."))
         if value is None:
             raise self.error(f"{what} {text!r} is not a number")
         if value < 0:
             raise self.error(f"{what} {text!r} is negative")
-        if value.denominator != 1:
-            raise self.error(f"{what} {text!r} is not a whole amount (money is whole currency units)")
-        return int(value)
+        params = {"field": "budget" if project is None else "cost", "project": project, "text": text}
+        if value > self.max_amount:
+            raise self.error(
+                f"{what} {text!r} is more than {self.max_amount:.0e}", code="too_large", params=params
+            )
+        if value == 0 and self.positive:
+            raise self.error(f"{what} {text!r} is not more than zero", code="not_positive", params=params)
+        decimals = decimals_of(value)
+        assert decimals is not None  # a decimal numeral always has a finite expansion
+        if decimals > self.max_decimals:
+            allowed = "no decimals" if self.max_decimals == 0 else f"at most {self.max_decimals} decimals"
+            raise self.error(
+                f"{what} {text!r} has {decimals} decimals; {allowed} are accepted",
+                code="decimals",
+                params={**params, "decimals": decimals},
+            )
+        return value
 
     def points(self, text: str, project: str) -> int:
         value = _number(text)
@@ -97,12 +151,21 @@ class _Reader:
         return int(value)
 
 
-def read_pabulib(text: str, name: str = "") -> Election:
-    """Parse the text of a pabulib file; ``name`` (e.g. the file name) is used in error messages.
+def read_pabulib(
+    text: str,
+    name: str = "",
+    *,
+    max_decimals: int = MAX_DECIMALS,
+    max_amount: int = MAX_AMOUNT,
+    positive: bool = False,
+) -> Election:
+    """Parse the text of a pabulib file; ``name`` (e.g. the file name) is used in error messages. Amounts may have
+    up to ``max_decimals`` decimals and be at most ``max_amount`` currency units (and, with ``positive``, must be
+    more than zero); they come back scaled to integers (:attr:`Election.unit`).
 
     Raises :class:`PabulibError` on the first problem found.
     """
-    r = _Reader(name)
+    r = _Reader(name, min(max_decimals, MAX_DECIMALS), min(max_amount, MAX_AMOUNT), positive)
     text = text.removeprefix("\ufeff")
     if not text.strip():
         raise r.error("the file is empty", 1)
@@ -114,9 +177,9 @@ def read_pabulib(text: str, name: str = "") -> Election:
     header_line = 0
     meta: dict[str, str] = {}
     meta_lines: dict[str, int] = {}
-    budget: int | None = None
+    budget: Fraction | None = None
     vote_type: VoteType | None = None
-    projects: list[Project] = []
+    projects: list[tuple[Project, Fraction]] = []
     project_ids: set[str] = set()
     ballots: list[Ballot] = []
     voters: set[str] = set()
@@ -187,19 +250,26 @@ def read_pabulib(text: str, name: str = "") -> Election:
             raise r.error(f"the file has no {needed.upper()} section")
     assert budget is not None
     assert vote_type is not None
+    amounts = [budget, *(cost for _, cost in projects)]
+    unit = 10 ** max(decimals_of(a) or 0 for a in amounts)
     return Election(
-        budget=budget, projects=tuple(projects), ballots=tuple(ballots), vote_type=vote_type, meta=meta
+        budget=int(budget * unit),
+        projects=tuple(replace(p, cost=int(cost * unit)) for p, cost in projects),
+        ballots=tuple(ballots),
+        vote_type=vote_type,
+        meta=meta,
+        unit=unit,
     )
 
 
-def _finish_meta(r: _Reader, meta: dict[str, str], lines: dict[str, int]) -> tuple[int, VoteType]:
+def _finish_meta(r: _Reader, meta: dict[str, str], lines: dict[str, int]) -> tuple[Fraction, VoteType]:
     if "budget" not in meta or _is_none(meta["budget"]):
         raise r.error("META has no budget")
     if "vote_type" not in meta or _is_none(meta["vote_type"]):
         raise r.error("META has no vote_type")
     r_line = r.line
     r.line = lines["budget"]
-    budget = r.money(meta.pop("budget"), "budget")
+    budget = r.money(meta.pop("budget"))
     r.line = lines["vote_type"]
     raw_type = meta.pop("vote_type")
     try:
@@ -226,7 +296,7 @@ def _check_header(r: _Reader, section: str, header: list[str], vote_type: VoteTy
             raise r.error(f"the {section.upper()} header has no {column} column")
 
 
-def _project(r: _Reader, row: dict[str, str], ids: set[str]) -> Project:
+def _project(r: _Reader, row: dict[str, str], ids: set[str]) -> tuple[Project, Fraction]:
     project_id = row.pop("project_id", "")
     if not project_id:
         raise r.error("project without a project_id")
@@ -238,9 +308,8 @@ def _project(r: _Reader, row: dict[str, str], ids: set[str]) -> Project:
     if not cost:
         raise r.error(f"project {project_id} has no cost")
     ids.add(project_id)
-    return Project(
-        id=project_id, cost=r.money(cost, f"project {project_id} cost"), name=row.pop("name", ""), meta=row
-    )
+    exact = r.money(cost, project_id)
+    return Project(id=project_id, cost=0, name=row.pop("name", ""), meta=row), exact
 
 
 def _ballot(r: _Reader, row: dict[str, str], vote_type: VoteType, ids: set[str], voters: set[str]) -> Ballot:
@@ -287,7 +356,8 @@ def _union(keys: Iterable[Mapping[str, str]]) -> list[str]:
 def write_pabulib(election: Election) -> str:
     """The pabulib text of ``election``; ``read_pabulib(write_pabulib(e)) == e``, and pabutools parses it.
 
-    Columns a row lacks are written ``None``. Raises ``ValueError`` for what the format cannot carry: an id that
+    Amounts are written in currency units with the decimals of :attr:`Election.unit` (``740793.05``; ``unit`` must
+    be a power of ten). Columns a row lacks are written ``None``. Raises ``ValueError`` for what the format cannot carry: an id that
     is empty or contains a comma, a value with leading/trailing whitespace or a line break, a value reading
     ``None``, META ``budget``/``vote_type`` keys (they are fields of :class:`Election`), or duplicate ids.
     """
@@ -299,7 +369,7 @@ def write_pabulib(election: Election) -> str:
         raise ValueError("budget and vote_type belong to Election's fields, not to its meta")
     w.writerow(["META"])
     w.writerow(["key", "value"])
-    typed = [["budget", str(election.budget)], ["vote_type", election.vote_type.value]]
+    typed = [["budget", money_text(election.budget, election.unit)], ["vote_type", election.vote_type.value]]
     for key, value in election.meta.items():
         w.writerow([_cell(key, "META key"), _cell(value, f"META {key}")])
         if key == "num_votes":
@@ -319,7 +389,7 @@ def write_pabulib(election: Election) -> str:
         ids.add(pid)
         name = [_cell(p.name, f"project {pid} name") if p.name else "None"] if named else []
         cols = [_cell(p.meta[k], f"project {pid} {k}") if k in p.meta else "None" for k in extra]
-        w.writerow([pid, str(p.cost), *name, *cols])
+        w.writerow([pid, money_text(p.cost, election.unit), *name, *cols])
 
     w.writerow(["VOTES"])
     reserved = ("voter_id", "vote", "points") if cardinal else ("voter_id", "vote")

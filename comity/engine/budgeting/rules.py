@@ -8,8 +8,10 @@ Every rule is a pure function of an :class:`~comity.engine.budgeting.model.Elect
   project the ballot gives anything to) is taken as the approval set — a deliberate simplification for now;
 * ties are broken lexicographically by project id (Python string order, pabutools' default ``lexico_tie_breaking``:
   ``"10"`` comes before ``"2"``);
-* every number in an outcome or explanation is exact (``int`` and :class:`~fractions.Fraction`), and so is every
-  decision: MES (:mod:`comity.engine.budgeting._fastmes`) takes a decision in floating point only when a rigorous
+* every amount is an integer in units of ``1 / Election.unit`` of the currency (whole złoty or yuan, or grosze and fen
+  when a file has them: the reader scales every amount by the same power of ten, which changes no decision of
+  pabutools' exact rationals); every number in an outcome or explanation is exact (``int`` and
+  :class:`~fractions.Fraction`) in those units, and so is every decision: MES (:mod:`comity.engine.budgeting._fastmes`) takes a decision in floating point only when a rigorous
   error bound shows that exact arithmetic would take the same one, and exactly otherwise.
 
 Identical ballots are aggregated (one group per approval set, with its multiplicity) before any computation, so the
@@ -89,6 +91,9 @@ class Allocation:
     voter_budget: Fraction | None = None
     #: Add1: the number of one-unit increments of each voter's budget in the kept run.
     increments: int | None = None
+    #: The election's :attr:`~comity.engine.budgeting.model.Election.unit`: amounts are in ``1 / unit`` of the
+    #: currency.
+    unit: int = 1
 
     @property
     def selected_set(self) -> frozenset[str]:
@@ -225,6 +230,7 @@ def _explain(
         selected=tuple(selected),
         cost=cost,
         explanations=explanations,
+        unit=election.unit,
         **extra,  # type: ignore[arg-type]
     )
 
@@ -342,14 +348,16 @@ def equal_shares_add1(
     satisfaction: Satisfaction = "cost",
     completion: Literal["greedy"] | None = "greedy",
 ) -> Allocation:
-    """MES with Add1, as equalshares.net runs it: raise every voter's budget by one currency unit (the virtual budget
-    by ``n`` voters) per step while the outcome stays within the real budget, keep the last outcome that does, then
+    """MES with Add1, as equalshares.net runs it: raise every voter's budget by one currency unit (``unit`` of the
+    election's integer amounts; the virtual budget by ``n`` of them) per step while the outcome stays within the real
+    budget, keep the last outcome that does, then
     (``completion="greedy"``) fund the remaining projects greedily by votes (skip) with the money left.
 
     pabutools: ``exhaustion_by_budget_increase(inst, prof, method_of_equal_shares, {"sat_class": Cost_Sat},
     budget_step=n, exhaustive_stop=False)``, then ``greedy_utilitarian_welfare(Cost_Sat)`` from that allocation (as
     ``completion_by_rule_combination``). Like pabutools, the increments stop once the virtual budget exceeds
-    ``budget × (n + 1)``; if even the first run overspends, the MES part is empty.
+    ``budget × (n + 1)``, i.e. after ``⌊budget⌋`` steps of one currency unit (a budget of 740793.05 allows 740793);
+    if even the first run overspends, the MES part is empty.
     """
     prep = _prepare(election)
     n = prep.n_voters
@@ -357,29 +365,30 @@ def equal_shares_add1(
     if n == 0:
         return _explain(rule, election, prep, [], {})
     real = election.budget
+    step = election.unit  # one currency unit per voter
     base = Fraction(real, n)
     supported_cost = sum(c for p, c in prep.costs.items() if prep.votes[p] > 0)
     kept: _MesRun | None = None
     kept_k: int | None = None
-    k_max = real  # pabutools stops once budget + k·n > budget·(n + 1), i.e. k > budget
+    k_max = real // step  # pabutools stops once budget + k·n > budget·(n + 1), i.e. k > budget
     if supported_cost <= real:
         # Nothing can ever overspend: pabutools runs up to k_max, where every voter can pay for everything.
         kept_k = k_max
-        kept = _mes_run(prep, base + k_max, satisfaction)
+        kept = _mes_run(prep, base + k_max * step, satisfaction)
     else:
         # The steps only need each outcome's cost; the kept one is run again with its explanations.
         k = 0
         while k <= k_max:
-            run = _mes_run(prep, base + k, satisfaction, abort_above=real, explain=False)
+            run = _mes_run(prep, base + k * step, satisfaction, abort_above=real, explain=False)
             if run.aborted or run.cost > real:
                 break
             kept_k = k
             k += 1
-            if Fraction(base + k) >= supported_cost:
+            if Fraction(base + k * step) >= supported_cost:
                 # Every voter alone can pay for everything: the outcome would be all supported projects (overspend).
                 break
         if kept_k is not None:
-            kept = _mes_run(prep, base + kept_k, satisfaction)
+            kept = _mes_run(prep, base + kept_k * step, satisfaction)
     selected = list(kept.selected) if kept else []
     notes: dict[str, dict[str, object]] = dict(kept.notes) if kept else {}
     if completion == "greedy":
@@ -403,7 +412,7 @@ def equal_shares_add1(
         prep,
         selected,
         notes,
-        voter_budget=(base + kept_k) if kept_k is not None else None,
+        voter_budget=(base + kept_k * step) if kept_k is not None else None,
         increments=kept_k,
     )
 
