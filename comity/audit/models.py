@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ObjectDoesNotExist
 from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -54,10 +55,36 @@ class AuditEntry(models.Model):
 
     @property
     def text(self) -> str:
-        """The summary in the reader's language: the template is translated when shown, not when written."""
+        """The summary in the reader's language: the template is translated when shown, not when written, and so
+        are stored words among its values (a status, a verdict)."""
+        from comity.audit.labels import translate_params
+
         try:
-            return (
-                gettext(self.summary) % self.summary_params if self.summary_params else gettext(self.summary)
-            )
+            if not self.summary_params:
+                return gettext(self.summary)
+            return gettext(self.summary) % translate_params(self.object_type, self.summary_params)
         except (KeyError, TypeError, ValueError):
             return self.summary
+
+    @property
+    def action_label(self) -> str:
+        from comity.audit.labels import action_label
+
+        return action_label(self.action)
+
+    @property
+    def changes_described(self) -> list[tuple[str, str]]:
+        from comity.audit.labels import describe_changes
+
+        return describe_changes(self.object_type, self.changes or {})
+
+    @property
+    def actor_name(self) -> str:
+        """Who did it, by the name the registry knows them by (their login name only when it has none)."""
+        if self.actor is None:
+            return ""
+        try:
+            person = self.actor.person
+        except ObjectDoesNotExist:
+            person = None
+        return person.full_name if person is not None and person.full_name else self.actor.get_username()

@@ -8,7 +8,7 @@ from comity.structure.models import Community
 
 
 def community_log(community: Community, *, action_prefix: str = "") -> QuerySet[AuditEntry]:
-    entries = AuditEntry.objects.filter(community=community).select_related("actor")
+    entries = AuditEntry.objects.filter(community=community).select_related("actor__person")
     if action_prefix:
         entries = entries.filter(action__startswith=action_prefix)
     return entries
@@ -23,6 +23,14 @@ ACTION_KINDS = {
     "membership": _("Members and roles"),
     "demo": _("Demo data"),
     "consultation": _("Consultations"),
+    "appeal": _("Appeals"),
+    "appeals": _("Appeal figures"),
+    "appeal_settings": _("Appeal settings"),
+    "time_limit_policy": _("Time limits"),
+    "reply_template": _("Reply templates"),
+    "decisions": _("Decisions"),
+    "budgeting": _("Community budget"),
+    "accounts": _("Signing in"),
 }
 
 
@@ -30,4 +38,4 @@ def action_prefixes(community: Community) -> list[tuple[str, str]]:
     """The kinds of action present in the community's log, with a label in the reader's language."""
     actions = AuditEntry.objects.filter(community=community).values_list("action", flat=True).distinct()
     prefixes = sorted({action.split(".")[0] for action in actions})
-    return [(prefix, str(ACTION_KINDS.get(prefix, prefix))) for prefix in prefixes]
+    return [(prefix, str(ACTION_KINDS.get(prefix, _("Other")))) for prefix in prefixes]

@@ -39,6 +39,13 @@ def text_size(request: HttpRequest) -> HttpResponse:
     return redirect(target)
 
 
+def measures(request: HttpRequest) -> HttpResponse:
+    """"How we measure": the overview pages' figures in plain words, with their formulas, for everyone."""
+    from comity.engine.structure_metrics import RESIDENTS_PER_WORKER_GUIDELINE
+
+    return render(request, "web/measures.html", {"guideline": RESIDENTS_PER_WORKER_GUIDELINE})
+
+
 def health(request: HttpRequest) -> HttpResponse:
     """For load balancers and monitors: the app answers and its database does too."""
     from django.db import connection
