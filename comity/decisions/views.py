@@ -279,9 +279,24 @@ def detail(request: HttpRequest, community_id: int, decision_id: int) -> HttpRes
     return render(request, "decisions/detail.html", detail_context(request, decision))
 
 
+#: Where on the decision page each action form sits, so a refusal can point to it.
+FORM_ANCHORS = {
+    "ballot_error": "vote",
+    "extend_form": "manage",
+    "cancel_form": "manage",
+    "minutes_form": "manage",
+    "affected_form": "affected",
+    "objection_form": "objections",
+    "mediation_form": "objections",
+    "minority_form": "minority",
+}
+
+
 def _refused(request: HttpRequest, decision: Decision, error: ValidationError, **extra: Any) -> HttpResponse:
+    anchor = next((FORM_ANCHORS[name] for name in extra if name in FORM_ANCHORS), "")
     context = detail_context(request, decision, **extra)
     context["errors"] = error.messages
+    context["error_anchor"] = anchor
     return render(request, "decisions/detail.html", context, status=400)
 
 

@@ -17,7 +17,7 @@ from comity.consultations.report import MIN_VOTES_TO_SAY, build_report, draft_bo
 
 from ..cast import World
 from ..factories import HouseholdFactory, PersonFactory, UnitFactory, UserFactory
-from .consultations import make_consultation
+from .consultations import make_consultation, synthetic_report
 
 pytestmark = pytest.mark.django_db
 
@@ -106,64 +106,6 @@ def test_a_drafts_figures_say_when_a_group_has_too_few_votes(newcomer: Consultat
     assert "agreement by group: A too few votes, B too few votes" in body
 
 
-def _synthetic(consultation: Consultation, *, seen: int) -> None:
-    """A ready map of two groups in which statement #0 was seen ``seen`` times, by group A only."""
-    numbers = list(consultation.statements.order_by("number").values_list("number", flat=True))
-    Analysis.objects.filter(consultation=consultation).update(
-        computed_at=timezone.now(),
-        dirty=False,
-        votes_seen=40,
-        report={
-            "n_participants": 8,
-            "n_in_conversation": 8,
-            "n_statements": len(numbers),
-            "n_votes": 40,
-            "k": 2,
-            "participants": [],
-            "groups": [
-                {
-                    "id": g,
-                    "label": "AB"[g],
-                    "size": 4,
-                    "center": [0.0, 0.0],
-                    "representative": [
-                        {
-                            "statement": 0,
-                            "direction": "disagree",
-                            "successes": seen,
-                            "seen": seen,
-                            "probability": (seen + 1) / (seen + 2),
-                        }
-                    ]
-                    if g == 0
-                    else [],
-                }
-                for g in range(2)
-            ],
-            "consensus": {
-                "agree": [],
-                "disagree": [
-                    {"statement": 0, "successes": seen, "seen": seen, "probability": (seen + 1) / (seen + 2)}
-                ],
-            },
-            "group_aware_consensus": [],
-            "bridging": [],
-            "divisive": [],
-            "statements": [
-                {
-                    "id": n,
-                    "agree": 0,
-                    "disagree": seen if n == 0 else 0,
-                    "pass": 0,
-                    "group_agree": [1 / (seen + 2) if n == 0 else 0.5, 0.5],
-                    "group_seen": [seen if n == 0 else 0, 0],
-                }
-                for n in numbers
-            ],
-        },
-    )
-
-
 def _html(response: Any) -> str:
     assert response.status_code == 200
     return str(response.content.decode())
@@ -179,7 +121,7 @@ def test_a_group_figure_from_one_vote_reads_too_few_votes_yet_to_say(
     language: str, world: World, client_for: Any
 ) -> None:
     consultation = make_consultation(world)
-    _synthetic(consultation, seen=1)
+    synthetic_report(consultation, seen=1)
     page = _html(client_for("resident").get(_url("report", consultation), HTTP_ACCEPT_LANGUAGE=language))
     card = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", _group_card(page, "A")))
     assert "data-too-few" in _group_card(page, "A")
@@ -195,7 +137,7 @@ def test_a_group_figure_from_one_vote_reads_too_few_votes_yet_to_say(
 
 def test_from_the_minimum_number_of_votes_the_figures_are_shown(world: World, client_for: Any) -> None:
     consultation = make_consultation(world)
-    _synthetic(consultation, seen=MIN_VOTES_TO_SAY)
+    synthetic_report(consultation, seen=MIN_VOTES_TO_SAY)
     page = _html(client_for("resident").get(_url("report", consultation)))
     assert "data-too-few" not in page
     percent = round(100 * (MIN_VOTES_TO_SAY + 1) / (MIN_VOTES_TO_SAY + 2))

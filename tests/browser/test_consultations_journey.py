@@ -11,10 +11,10 @@ import pytest
 
 from comity.consultations import services
 from comity.consultations.models import Statement, Vote
-from tests.apps.consultations import SEEDS, make_consultation, second_building_resident
+from tests.apps.consultations import SEEDS, make_consultation, second_building_resident, synthetic_report
 
 from ..factories import HouseholdFactory, PersonFactory, UnitFactory, UserFactory
-from .conftest import ARTIFACTS, PHONE, screenshot, signed_in
+from .conftest import ARTIFACTS, PHONE, SMALL_PHONE, screenshot, signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -137,3 +137,27 @@ def test_after_voting_a_resident_reads_the_opinion_map_on_a_phone(
         page.get_by_role("button", name="Create a decision draft").click()
         page.get_by_text("Saved the decision draft").wait_for()
         assert page.url.endswith("/drafts/")
+
+
+@pytest.mark.parametrize(("viewport", "name"), [(PHONE, "390"), (SMALL_PHONE, "320")])
+def test_a_report_with_too_few_votes_says_so_in_words(
+    viewport: dict[str, int], name: str, browser: Any, live_server: Any, world: Any
+) -> None:
+    consultation = make_consultation(world)
+    synthetic_report(consultation, seen=1)  # group A: one member voted on statement #0, group B none
+    url = f"{live_server.url}/c/{world.harmony.pk}/consultations/{consultation.pk}/report/"
+    with signed_in(browser, live_server, "rui", world.password, viewport=viewport) as page:
+        page.goto(url)
+        group_a = page.locator("#group-A")
+        assert group_a.locator("[data-too-few]").inner_text() == (
+            "Too few votes yet to say · 1 member of the group has voted on it."
+        )
+        assert group_a.locator(".figure__bar").count() == 0
+        common = page.locator("#common-ground")
+        assert common.get_by_text(
+            "No statement yet that most participants clearly disagree with."
+        ).is_visible()
+        assert "1 of 1" not in page.locator("main").inner_text()
+        page.get_by_text("How to read this page").click()
+        assert page.get_by_text("Its technical name: Group-aware consensus.").is_visible()
+        screenshot(page, f"consultation-report-too-few-{name}")

@@ -5,14 +5,17 @@ resident reads a published result, every threshold explained, and the ballot log
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.utils import timezone
 
-from comity.decisions.models import Ballot, LogEntry, Participation
+from comity.decisions import services
+from comity.decisions.models import Ballot, Elector, LogEntry, Participation
 from tests.apps.decisions import end_voting, make_decision, make_estate, vote_for
 
-from .conftest import PHONE, screenshot, signed_in
+from .conftest import PHONE, SMALL_PHONE, screenshot, signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -228,3 +231,84 @@ def test_a_resident_reads_the_published_result_and_the_ballot_log(
         assert '"type": "opened"' in page.locator(".log-entry pre").first.inner_text()
         _no_sideways_scrolling(page)
         screenshot(page, "decision-log")
+
+
+def test_a_committee_worker_corrects_a_mistake_on_the_extend_form_on_a_small_phone(
+    browser: Any, live_server: Any, world: Any
+) -> None:
+    estate = make_estate(world)
+    decision = make_decision(world, estate)
+    planned = timezone.localtime(decision.planned_closes_at)
+    url = f"{live_server.url}/c/{world.harmony.pk}/decisions/{decision.pk}/"
+    too_late = (planned + timedelta(days=120)).strftime("%Y-%m-%dT%H:%M")
+    with signed_in(browser, live_server, "chen", world.password, viewport=SMALL_PHONE) as page:
+        page.goto(url)
+        manage = page.locator("#manage")
+        # Voting still runs: publishing the result is not offered, and the page says when it will be.
+        assert manage.get_by_role("button", name="Close voting and publish the result").count() == 0
+        assert manage.get_by_text("The result can be published once it has closed").is_visible()
+        manage.get_by_text("Extend voting").click()
+        manage.get_by_label("New closing time").fill(too_late)
+        manage.get_by_role("button", name="Extend", exact=True).click()
+        page.get_by_text("Nothing was changed. Correct what is marked below and send it again.").wait_for()
+        page.get_by_role("link", name="Go to the form").click()
+        assert page.url.endswith("#manage")
+        field = page.locator("#manage .form-field.field-error")
+        assert field.is_visible()
+        assert field.get_by_text("Voting may be extended by at most 3 months").is_visible()
+        assert field.get_by_label("New closing time").input_value() == too_late  # what was typed is kept
+        screenshot(page, "decision-extend-mistake-320")
+
+        right = (planned + timedelta(days=20)).strftime("%Y-%m-%dT%H:%M")
+        field.get_by_label("New closing time").fill(right)
+        page.locator("#manage").get_by_role("button", name="Extend", exact=True).click()
+        page.get_by_text("Voting is extended.").wait_for()
+        assert page.get_by_text(
+            "Voting has already been extended once; it cannot be extended again."
+        ).is_visible()
+        screenshot(page, "decision-extended-320")
+    decision.refresh_from_db()
+    assert timezone.localtime(decision.closes_at).strftime("%Y-%m-%dT%H:%M") == right
+
+
+def test_an_owner_and_a_tenant_read_an_open_ballots_log(browser: Any, live_server: Any, world: Any) -> None:
+    estate = make_estate(world)
+    decision = make_decision(world, estate)
+    vote_for(decision, [estate.owners["302"]], "yes")
+    vote_for(decision, [estate.owners["401"]], "no")
+    end_voting(decision)
+    services.close_decision(world.user("committee_staff"), decision)
+    mine = Elector.objects.get(decision=decision, persons__user=estate.owners["302"])
+    theirs = Elector.objects.get(decision=decision, persons__user=estate.owners["401"])
+    url = f"{live_server.url}/c/{world.harmony.pk}/decisions/{decision.pk}/log/"
+
+    with signed_in(browser, live_server, estate.owners["302"].username, world.password) as page:
+        page.goto(url)
+        names = page.get_by_test_id("log-names")
+        assert names.get_by_text("You may see who each name is").is_visible()
+        assert (
+            names.get_by_test_id("own-entry")
+            .inner_text()
+            .startswith(f"Your name in this log for 5-302: {mine.pseudonym}.")
+        )
+        own = page.locator(".log-entry").filter(has=page.locator(".badge", has_text="yours"))
+        assert own.count() == 1
+        assert own.get_by_test_id("named").inner_text() == f"{mine.pseudonym} is Owner302 (5-302)"
+        assert page.get_by_text(f"{theirs.pseudonym} is Owner401 (5-401)").is_visible()
+        screenshot(page, "decision-log-owner")
+
+    with signed_in(browser, live_server, "rui", world.password, viewport=SMALL_PHONE) as page:
+        page.goto(url)
+        page.get_by_label("Language").select_option("zh-hans")
+        page.get_by_role("button", name="Change").click()
+        page.wait_for_load_state()
+        assert page.locator("html").get_attribute("lang") == "zh-hans"
+        page.goto(url)
+        names = page.get_by_test_id("log-names")
+        assert names.get_by_role("heading", name="日志里的代号是谁").is_visible()
+        assert "投票结束后，有表决权的人（以及组织者）可以查看每个代号是谁" in names.inner_text()
+        assert page.get_by_test_id("named").count() == 0
+        assert page.get_by_test_id("own-entry").count() == 0
+        assert "Owner302" not in page.content()
+        assert mine.pseudonym in page.locator(".log-entries").inner_text()
+        screenshot(page, "decision-log-tenant-zh-320")
