@@ -8,12 +8,13 @@ matrices run every page and endpoint × every member of the cast; denied writes 
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -422,3 +423,38 @@ def test_the_schema_describes_the_support_endpoints(client_for: Any) -> None:
     assert set(schema["paths"][base + "support/"]) >= {"get", "put", "delete"}
     assert set(schema["paths"][base + "comments/"]) >= {"get", "post"}
     assert set(schema["paths"][base + "comments/{comment_id}/hidden/"]) >= {"put", "delete"}
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_simultaneous_support_clicks_leave_one_row(world: World) -> None:
+    scenario = make_cycle(world, stage="proposing")
+    a = scenario.projects["A"]
+    services.review_proposal(world.user("committee_staff"), a, eligible=True, reasons=[])
+    a = Proposal.objects.select_related("cycle__community").get(pk=a.pk)
+    olga = world.user("owner")
+    errors: list[BaseException] = []
+
+    def click(barrier: threading.Barrier | None) -> None:
+        try:
+            if barrier is not None:
+                barrier.wait(timeout=10)
+            support.support_proposal(olga, a)
+            support.follow_proposal(olga, a)
+        except BaseException as error:  # collected and asserted below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    if connection.vendor == "postgresql":
+        barrier = threading.Barrier(6)
+        threads = [threading.Thread(target=click, args=(barrier,)) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+    else:
+        for _ in range(6):
+            click(None)
+    assert errors == []
+    assert ProposalSupport.objects.filter(proposal=a, user=olga).count() == 1
+    assert ProposalFollower.objects.filter(proposal=a, user=olga).count() == 1
