@@ -98,10 +98,13 @@ def public_act(request: HttpRequest, community_id: int, appeal_id: int, action: 
         raise Http404
     appeal = _public_appeal(request, community_id, appeal_id)
     try:
-        ACTIONS[action](request.user, appeal)
+        changed = ACTIONS[action](request.user, appeal)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _done_message(action))
+        if changed is False:  # taking back what was not there (a second click): nothing changed
+            messages.info(request, _("Nothing to take back: it was already undone."))
+        else:
+            messages.success(request, _done_message(action))
     return redirect("appeals:public_detail", community_id=appeal.community_id, appeal_id=appeal.pk)

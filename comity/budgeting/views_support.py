@@ -58,12 +58,15 @@ def engage(
         raise Http404
     proposal = _reach(request, community_id, cycle_id, proposal_id)
     try:
-        ACTIONS[action](request.user, proposal)
+        changed = ACTIONS[action](request.user, proposal)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
     else:
-        messages.success(request, _done(action))
+        if changed is False:  # taking back what was not there (a second click): nothing changed
+            messages.info(request, _("Nothing to take back: it was already undone."))
+        else:
+            messages.success(request, _done(action))
     return redirect(_back(proposal, "engage"))
 
 

@@ -314,6 +314,8 @@ def test_the_buttons_add_and_take_back(world: World, client_for: Any) -> None:
     client.post(reverse("appeals:public_act", args=[*base, "not-me-too"]))
     client.post(reverse("appeals:public_act", args=[*base, "unfollow"]))
     assert _rows(appeal)[:2] == (0, 0)
+    again = client.post(reverse("appeals:public_act", args=[*base, "unfollow"]), follow=True)
+    assert "Nothing to take back: it was already undone." in again.content.decode()
     assert client.post(reverse("appeals:public_act", args=[*base, "nonsense"])).status_code == 404
 
 
