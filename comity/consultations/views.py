@@ -17,6 +17,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -168,7 +169,21 @@ def _detail_context(
     if can_manage:
         context["pending_count"] = consultation.statements.filter(moderation=Moderation.PENDING).count()
         context["drafts"] = list(selectors.decision_drafts(consultation))
+        context["publish_blocker"] = _publish_blocker(consultation)
     return context
+
+
+def _publish_blocker(consultation: Consultation) -> str:
+    """Why a draft cannot be published yet (the service refuses the same), or "" when it can."""
+    if consultation.published:
+        return ""
+    if consultation.closes_at <= timezone.now():
+        return _("The closing time has passed: edit the consultation to move it later, then publish it.")
+    if not consultation.statements.filter(moderation=Moderation.ACCEPTED).exists():
+        return _(
+            "Add at least one seed statement (Edit) before publishing: residents need something to vote on."
+        )
+    return ""
 
 
 @login_required

@@ -56,7 +56,11 @@ def _form(**extra: Any) -> dict[str, Any]:
             "A consultation may run for at most a year.",
         ),
         ({"group_count": "1"}, "group_count", "Ensure this value is greater than or equal to 2."),
-        ({"group_count": "99999999999999999999"}, "group_count", "Ensure this value is less than or equal to 9."),
+        (
+            {"group_count": "99999999999999999999"},
+            "group_count",
+            "Ensure this value is less than or equal to 9.",
+        ),
     ],
 )
 def test_a_consultation_out_of_bounds_is_refused_on_its_field_as_typed(
@@ -147,3 +151,24 @@ def test_a_get_of_an_action_goes_to_its_page_and_changes_nothing(
         list(consultation.statements.values_list("moderation", flat=True)),
     )
     assert Moderation.ACCEPTED in before[3]
+
+
+def test_publish_is_offered_only_when_the_draft_can_be_published(world: World, client_for: Any) -> None:
+    client = client_for("committee_staff")
+    ready = make_consultation(world, publish=False)
+    page = client.get(_url("detail", ready)).content.decode()
+    assert "Publish</button>" in page
+    assert 'data-testid="publish-blocker"' not in page
+
+    empty = make_consultation(world, publish=False, seed_statements=[])
+    page = html.unescape(client.get(_url("detail", empty)).content.decode())
+    assert "Publish</button>" not in page
+    assert "Add at least one seed statement (Edit) before publishing" in page
+
+    Consultation.objects.filter(pk=ready.pk).update(closes_at=timezone.now() - timedelta(minutes=1))
+    page = html.unescape(client.get(_url("detail", ready)).content.decode())
+    assert "Publish</button>" not in page
+    assert "The closing time has passed: edit the consultation to move it later, then publish it." in page
+
+    published = make_consultation(world)
+    assert "Publish</button>" not in client.get(_url("detail", published)).content.decode()

@@ -175,6 +175,7 @@ def test_a_vote_on_a_closed_consultation_is_refused_on_the_page(world: World, cl
     consultation = make_consultation(world)
     client = client_for("resident")
     with time_machine.travel(consultation.closes_at + timedelta(hours=1)):
+        client = client_for("resident")  # a week idle ends a session; the resident signs in again
         page = client.get(_url("detail", consultation))
         assert "This consultation closed on" in page.content.decode()
         assert 'name="value"' not in page.content.decode()

@@ -973,6 +973,7 @@ def test_objections_are_taken_for_the_rules_period_after_the_result(
     elector = _elector(decision, owner)
     assert _object(_login(client, owner), decision, elector, "Within ten days.").status_code == 302
     with time_machine.travel(decision.closed_at + timedelta(days=11)):
+        _login(client, owner)  # eleven idle days end a session; the owner signs in again
         before = _writes()
         late = _object(client, decision, elector, "Too late.")
         assert late.status_code == 400
