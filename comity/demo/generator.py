@@ -43,6 +43,7 @@ from comity.demo.appeals import delete_demo_appeals, generate_demo_appeals
 from comity.demo.budgeting import delete_demo_budgeting, generate_demo_budgeting
 from comity.demo.consultations import delete_demo_consultations, generate_demo_consultations
 from comity.demo.decisions import delete_demo_decisions, generate_demo_decisions
+from comity.demo.following import generate_demo_following
 from comity.demo.layout import BATCH, Estate, build_estate
 from comity.demo.matrix import MatrixRow, build_matrix
 from comity.demo.names import NameBook
@@ -268,6 +269,7 @@ def generate_demo_street(*, seed: int, now: datetime | None = None) -> DemoSumma
     consultations = generate_demo_consultations(street, seed=seed, now=now)
     decisions = generate_demo_decisions(street, seed=seed, now=now)
     budgeting = generate_demo_budgeting(street, seed=seed, now=now)
+    following = generate_demo_following(street, seed=seed, now=now)
 
     for estate, population in estates:
         record_audit(
@@ -287,6 +289,7 @@ def generate_demo_street(*, seed: int, now: datetime | None = None) -> DemoSumma
                 **(consultations if estate.community.code == OLD_ESTATE else {}),
                 **(decisions if estate.community.code == OLD_ESTATE else {}),
                 **(budgeting if estate.community.code == OLD_ESTATE else {}),
+                **(following if estate.community.code == OLD_ESTATE else {}),
             },
         )
     return DemoSummary(
