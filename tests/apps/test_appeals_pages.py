@@ -171,7 +171,7 @@ def test_a_non_image_or_oversized_file_is_refused_in_the_users_language(
 def test_staff_record_an_appeal_for_a_resident_without_an_account(world: World, client_for: Any) -> None:
     client = client_for("grid_worker")
     url = reverse("appeals:new", args=[world.harmony.pk]) + "?for=resident"
-    missing = client.post(url, _form(world, contact_name="Wang", contact_phone="139", channel="walk_in"))
+    missing = client.post(url, _form(world, contact_name="Wang", contact_phone="13912345678", channel="walk_in"))
     assert missing.status_code == 400
     assert "consent_note" in missing.context["form"].errors
     assert Appeal.objects.count() == 0
@@ -180,7 +180,7 @@ def test_staff_record_an_appeal_for_a_resident_without_an_account(world: World, 
         _form(
             world,
             contact_name="Wang",
-            contact_phone="139",
+            contact_phone="139 1234 5678",
             channel="walk_in",
             consent_note="Asked in the hall.",
         ),
@@ -188,6 +188,7 @@ def test_staff_record_an_appeal_for_a_resident_without_an_account(world: World, 
     appeal = Appeal.objects.get()
     assert response.status_code == 302
     assert (appeal.requester_id, appeal.contact_name, appeal.channel) == (None, "Wang", "walk_in")
+    assert appeal.contact_phone == "13912345678"
     assert appeal.recorded_by == world.user("grid_worker")
     assert appeal.consent_note == "Asked in the hall."
 
