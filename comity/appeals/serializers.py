@@ -118,7 +118,9 @@ class AppealSummarySerializer(serializers.ModelSerializer):  # type: ignore[type
     urgency_label = serializers.CharField(source="get_urgency_display", read_only=True)
     category = serializers.CharField(source="category.code", read_only=True)
     category_name = serializers.CharField(source="category.name", read_only=True)
-    lead_subject_name = serializers.CharField(source="lead_subject.name", default=None, read_only=True)
+    lead_subject_name = serializers.CharField(
+        source="lead_subject.name", default=None, allow_null=True, read_only=True
+    )
     is_overdue = serializers.SerializerMethodField()
     place_name = serializers.SerializerMethodField(
         help_text=_(
@@ -170,7 +172,9 @@ class TimelineEntrySerializer(serializers.ModelSerializer):  # type: ignore[type
     from_status = serializers.CharField(read_only=True, help_text=_("The appeal's status before the step."))
     to_status = serializers.CharField(read_only=True, help_text=_("The appeal's status after the step."))
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
-    acting_subject_name = serializers.CharField(source="acting_subject.name", default=None, read_only=True)
+    acting_subject_name = serializers.CharField(
+        source="acting_subject.name", default=None, allow_null=True, read_only=True
+    )
     actor_name = serializers.SerializerMethodField(
         help_text=_("Who made the step; only staff taking part in the appeal see it.")
     )

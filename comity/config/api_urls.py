@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from comity.appeals import api as appeals_api
@@ -8,6 +8,7 @@ from comity.budgeting import api_support as budgeting_support_api
 from comity.consultations import api as consultations_api
 from comity.decisions import api as decisions_api
 from comity.structure import api as structure_api
+from comity.web.api import not_found
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -164,4 +165,6 @@ urlpatterns = [
         budgeting_api.CycleResults.as_view(),
         name="api-budget-results",
     ),
+    # Last: any other address under /api/ answers the API's 404 body, not the site's HTML page.
+    re_path(r"^", not_found, name="api-not-found"),
 ]

@@ -40,7 +40,7 @@ class ConsultationSummarySerializer(serializers.Serializer):  # type: ignore[typ
     status = serializers.CharField()
     opens_at = serializers.DateTimeField()
     closes_at = serializers.DateTimeField()
-    area = serializers.CharField(source="area.name", default=None)
+    area = serializers.CharField(source="area.name", default=None, allow_null=True)
     participants = serializers.IntegerField(source="n_participants")
     statements = serializers.IntegerField(source="n_statements")
 
@@ -91,6 +91,19 @@ class StatementCreatedSerializer(serializers.Serializer):  # type: ignore[type-a
     number = serializers.IntegerField()
     text = serializers.CharField()
     moderation = serializers.CharField()
+
+
+class ReportAnswerSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    computed_at = serializers.DateTimeField(allow_null=True)
+    votes_seen = serializers.IntegerField()
+    out_of_date = serializers.BooleanField()
+    report = serializers.JSONField(
+        allow_null=True,
+        help_text=_(
+            "Groups, representative and consensus statements, bridging and divisive statements; null until the "
+            "first opinion map is computed."
+        ),
+    )
 
 
 class ConsultationList(APIView):
@@ -198,7 +211,7 @@ class ConsultationStatements(APIView):
 class ConsultationReport(APIView):
     """The last opinion map: groups, representative and consensus statements, bridging, divisive statements."""
 
-    @extend_schema(responses={200: serializers.JSONField()})
+    @extend_schema(responses=ReportAnswerSerializer)
     def get(self, request: Request, community_id: int, consultation_id: int) -> Response:
         consultation = _consultation(request, community_id, consultation_id)
         analysis = Analysis.objects.filter(consultation=consultation).first()

@@ -41,7 +41,7 @@ class DecisionSummarySerializer(serializers.Serializer):  # type: ignore[type-ar
     rule = serializers.CharField(source="rule_name")
     ballot = serializers.CharField(source="ballot_kind")
     secret = serializers.BooleanField()
-    area = serializers.CharField(source="area.name", default=None)
+    area = serializers.CharField(source="area.name", default=None, allow_null=True)
     opens_at = serializers.DateTimeField()
     closes_at = serializers.DateTimeField()
     passed = serializers.BooleanField(allow_null=True)
@@ -84,6 +84,47 @@ class BallotSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 class ReceiptSerializer(serializers.Serializer):  # type: ignore[type-arg]
     code = serializers.CharField(max_length=40)
+
+
+class ReceiptCheckSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    found = serializers.BooleanField(help_text=_("Whether a ballot of this decision has this receipt code."))
+    counted = serializers.BooleanField()
+    choice = serializers.CharField(allow_blank=True)
+    selection = serializers.JSONField(help_text=_("What an approval or ranked ballot chose."))
+    log_entry = serializers.IntegerField(
+        allow_null=True, help_text=_("The ballot's entry in the ballot log, once it is there.")
+    )
+
+
+class LogEntrySerializer(serializers.Serializer):  # type: ignore[type-arg]
+    sequence = serializers.IntegerField()
+    content = serializers.DictField(help_text=_("What the entry records; electors appear by pseudonym."))
+    previous = serializers.CharField(
+        help_text=_("The hash of the entry before (the genesis value for the first).")
+    )
+    hash = serializers.CharField()
+
+
+class NamedElectorSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    who = serializers.CharField()
+    units = serializers.CharField()
+
+
+class BallotLogSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    decision = serializers.IntegerField()
+    title = serializers.CharField()
+    head = serializers.CharField(help_text=_("The hash of the last entry."))
+    entries = LogEntrySerializer(many=True)
+    yours = serializers.ListField(
+        child=serializers.CharField(),
+        required=False,
+        help_text=_("The pseudonyms of the caller's own electors."),
+    )
+    named = serializers.DictField(
+        child=NamedElectorSerializer(),
+        required=False,
+        help_text=_("Who each pseudonym is; only for those who may inspect the named record."),
+    )
 
 
 class DecisionList(APIView):
@@ -150,7 +191,7 @@ class DecisionBallots(APIView):
 class DecisionReceipt(APIView):
     """Check a receipt code: whether the ballot is counted, as what, and its entry in the ballot log."""
 
-    @extend_schema(request=ReceiptSerializer)
+    @extend_schema(request=ReceiptSerializer, responses={200: ReceiptCheckSerializer})
     def post(self, request: Request, community_id: int, decision_id: int) -> Response:
         decision = _decision(request, community_id, decision_id)
         incoming = ReceiptSerializer(data=request.data)
@@ -170,6 +211,7 @@ class DecisionReceipt(APIView):
 class DecisionLog(APIView):
     """The hash-chained ballot log, as downloaded from the page (``comity decide verify-log`` checks it)."""
 
+    @extend_schema(responses=BallotLogSerializer)
     def get(self, request: Request, community_id: int, decision_id: int) -> Response:
         decision = _decision(request, community_id, decision_id)
         return Response(log_document(decision, viewer=request.user))
