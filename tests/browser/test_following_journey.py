@@ -51,6 +51,7 @@ def test_a_neighbour_says_me_too_follows_and_hears_the_reply(
     base = f"{live_server.url}/c/{world.harmony.pk}/appeals/public/"
     with signed_in(browser, live_server, "olga", world.password, **options) as page:
         page.goto(base)
+        screenshot(page, f"following-public-list-{size}")
         page.get_by_role("link", name=appeal.number).click()
         page.wait_for_url(f"{base}{appeal.pk}/")
         main = page.locator("main").inner_text()
@@ -64,6 +65,8 @@ def test_a_neighbour_says_me_too_follows_and_hears_the_reply(
         assert "1 neighbour says it affects them too" in page.locator("#affected").inner_text()
         assert page.get_by_role("button", name="Stop following").is_visible()
         screenshot(page, f"following-me-too-{size}")
+        page.goto(base)
+        assert "Affects 1 more resident" in page.locator("[data-engaged]").inner_text()
     assert AppealMeToo.objects.filter(appeal=appeal, user=world.user("owner")).count() == 1
     assert AppealFollower.objects.filter(appeal=appeal, user=world.user("owner")).count() == 1
 
