@@ -422,7 +422,9 @@ class ProposalRequestSerializer(serializers.Serializer):  # type: ignore[type-ar
     title = serializers.CharField(max_length=160)
     description = serializers.CharField()
     location = serializers.CharField(max_length=160, required=False, allow_blank=True, default="")
-    estimated_cost = serializers.IntegerField(min_value=1, required=False, allow_null=True, default=None)
+    estimated_cost = serializers.IntegerField(
+        min_value=1, max_value=services.MAX_YUAN, required=False, allow_null=True, default=None
+    )
     district = serializers.PrimaryKeyRelatedField(queryset=District.objects.none())
     organisation = serializers.PrimaryKeyRelatedField(
         queryset=GovernanceSubject.objects.none(),

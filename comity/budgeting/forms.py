@@ -6,6 +6,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comity.budgeting.models import (
@@ -20,6 +22,7 @@ from comity.budgeting.models import (
     Rule,
     SourceKind,
 )
+from comity.budgeting.services import MAX_CHOICES, MAX_RESIDENTS, MAX_YUAN
 from comity.decisions.models import Decision, DecisionStatus
 from comity.structure.models import Area, AreaKind, Community, GovernanceSubject
 
@@ -31,11 +34,40 @@ def _fen(value: Decimal | None) -> int:
     return int((value or Decimal(0)) * 100)
 
 
+def _yuan_messages(low: Decimal | int) -> dict[str, Any]:
+    """Plain words for every way an amount can be out of bounds (Django's defaults speak of "digits")."""
+    return {
+        "invalid": _("Give an amount in yuan, such as 1200 or 1200.50."),
+        "min_value": _("Give at least %(low)s yuan.") % {"low": low},
+        "max_value": _("Give at most %(high)s yuan.") % {"high": f"{MAX_YUAN:,}"},
+        "max_decimal_places": _("Give at most two decimals (fen)."),
+        "max_whole_digits": _("Give at most %(high)s yuan.") % {"high": f"{MAX_YUAN:,}"},
+        "max_digits": _("Give at most %(high)s yuan.") % {"high": f"{MAX_YUAN:,}"},
+    }
+
+
 class YuanField(forms.DecimalField):
+    """An amount in yuan with at most two decimals (fen), from ``min_value`` (default 0) to :data:`MAX_YUAN`."""
+
     def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("max_digits", 14)
+        kwargs.setdefault("max_digits", None)
         kwargs.setdefault("decimal_places", 2)
         kwargs.setdefault("min_value", Decimal("0"))
+        kwargs.setdefault("max_value", Decimal(MAX_YUAN))
+        kwargs["error_messages"] = {**_yuan_messages(kwargs["min_value"]), **kwargs.get("error_messages", {})}
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "decimal"}))
+        super().__init__(**kwargs)
+
+
+class WholeYuanField(forms.IntegerField):
+    """A budget or cost in whole yuan, from ``min_value`` (default 1) to :data:`MAX_YUAN`."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_YUAN)
+        messages = _yuan_messages(kwargs["min_value"])
+        messages["invalid"] = _("Give a whole number of yuan, such as 12000.")
+        kwargs["error_messages"] = {**messages, **kwargs.get("error_messages", {})}
         super().__init__(**kwargs)
 
 
@@ -44,7 +76,15 @@ class FundForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     fixed = YuanField(label=_("Fixed part (yuan)"), initial=Decimal("100000"))
     per_100 = YuanField(label=_("Part per 100 residents (yuan)"), initial=Decimal("1500"))
-    residents = forms.IntegerField(label=_("Residents counted"), min_value=0)
+    residents = forms.IntegerField(
+        label=_("Residents counted"),
+        min_value=0,
+        max_value=MAX_RESIDENTS,
+        error_messages={
+            "min_value": _("Give zero or more residents."),
+            "max_value": _("Give at most %(high)s residents.") % {"high": f"{MAX_RESIDENTS:,}"},
+        },
+    )
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -98,9 +138,8 @@ class EntryForm(forms.Form):
 
 
 class CycleForm(forms.ModelForm):  # type: ignore[type-arg]
-    budget = forms.IntegerField(
+    budget = WholeYuanField(
         label=_("Budget (yuan)"),
-        min_value=1,
         required=False,
         help_text=_("For the whole community; or leave empty and give each district its budget below."),
     )
@@ -131,6 +170,25 @@ class CycleForm(forms.ModelForm):  # type: ignore[type-arg]
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.community = community
+        self.fields["max_choices"].max_value = MAX_CHOICES  # type: ignore[attr-defined]
+        self.fields["max_choices"].validators.append(MaxValueValidator(MAX_CHOICES))
+        self.fields["max_choices"].error_messages.update(
+            {
+                "min_value": _("Allow at least one project, or leave it empty for no limit."),
+                "max_value": _("Give at most %(high)s projects, or leave it empty for no limit.")
+                % {"high": MAX_CHOICES},
+            }
+        )
+        self.fields["points"].error_messages.update(
+            {
+                "min_value": _("Give each voter at least one point."),
+                "max_value": _("Give each voter at most 1,000 points."),
+            }
+        )
+        cap = self.fields["project_cap"]
+        cap.min_value, cap.max_value = 1, MAX_YUAN  # type: ignore[attr-defined]
+        cap.validators += [MinValueValidator(1), MaxValueValidator(MAX_YUAN)]
+        cap.error_messages.update(_yuan_messages(1))
         self.fields["fund"].queryset = Fund.objects.filter(community=community)  # type: ignore[attr-defined]
         self.fields["ballot_kind"].choices = BallotKind.choices  # type: ignore[attr-defined]
         self.fields["rule"].choices = Rule.choices  # type: ignore[attr-defined]
@@ -145,6 +203,11 @@ class CycleForm(forms.ModelForm):  # type: ignore[type-arg]
             if len(parts) != 3 or not parts[0] or not parts[1].isdigit() or int(parts[1]) <= 0:
                 raise forms.ValidationError(
                     _("Line %(line)s: write “name; budget in yuan; building codes”.") % {"line": number}
+                )
+            if int(parts[1]) > MAX_YUAN:
+                raise forms.ValidationError(
+                    _("Line %(line)s: a budget is at most %(high)s yuan.")
+                    % {"line": number, "high": f"{MAX_YUAN:,}"}
                 )
             codes = [c.strip() for c in parts[2].split(",") if c.strip()]
             unknown = [c for c in codes if c not in buildings]
@@ -167,7 +230,7 @@ class CycleForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class DistrictForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
-    budget = forms.IntegerField(label=_("Budget (yuan)"), min_value=1)
+    budget = WholeYuanField(label=_("Budget (yuan)"))
     buildings = forms.ModelMultipleChoiceField(
         label=_("Buildings"),
         queryset=Area.objects.none(),
@@ -190,9 +253,8 @@ class ProposalForm(forms.Form):
         help_text=_("What should be done, where, and who it helps."),
     )
     location = forms.CharField(label=_("Where"), max_length=160, required=False)
-    estimated_cost = forms.IntegerField(
+    estimated_cost = WholeYuanField(
         label=_("Your estimate of the cost (yuan)"),
-        min_value=1,
         required=False,
         help_text=_("Optional; the committee works out the cost before the vote."),
     )
@@ -222,6 +284,7 @@ class ReviewForm(forms.Form):
         choices=[("yes", _("Eligible")), ("no", _("Not eligible"))],
         coerce=lambda v: v == "yes",
         widget=forms.RadioSelect,
+        error_messages={"required": _("Choose a verdict: eligible or not eligible.")},
     )
     reasons = forms.MultipleChoiceField(
         label=_("Reasons from the negative list"),
@@ -235,14 +298,48 @@ class ReviewForm(forms.Form):
 
 
 class CostForm(forms.Form):
-    cost = forms.IntegerField(label=_("Cost (yuan)"), min_value=1)
+    cost = WholeYuanField(label=_("Cost (yuan)"), error_messages={"required": _("Give the cost in yuan.")})
     costing_note = forms.CharField(
-        label=_("How the cost was worked out"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("How the cost was worked out"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say how the cost was worked out (a quote, a survey).")},
     )
 
 
 class OpenVotingForm(forms.Form):
-    voting_closes_at = forms.DateTimeField(label=_("Voting closes at"), widget=DATETIME_WIDGET)
+    voting_closes_at = forms.DateTimeField(
+        label=_("Voting closes at"),
+        widget=DATETIME_WIDGET,
+        error_messages={"required": _("Give the time voting closes.")},
+    )
+
+
+class CloseVotingForm(forms.Form):
+    """Closing voting. While voting still runs, closing is the early close: it needs its box ticked."""
+
+    early = forms.BooleanField(
+        required=True,
+        error_messages={"required": _("Tick this box to close voting before its planned time.")},
+    )
+
+    def __init__(self, *args: Any, cycle: Cycle, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        closes_at = cycle.voting_closes_at
+        self.running = closes_at is not None and timezone.now() < closes_at
+        if self.running:
+            assert closes_at is not None
+            self.fields["early"].label = _(
+                "Close now, before the planned time (%(date)s): ballots can no longer be cast or changed."
+            ) % {"date": timezone.localtime(closes_at).strftime("%Y-%m-%d %H:%M")}
+        else:
+            del self.fields["early"]
+
+
+class CancelForm(forms.Form):
+    confirm = forms.BooleanField(
+        label=_("Yes, cancel this cycle. It cannot be reopened."),
+        error_messages={"required": _("Tick this box to cancel the cycle.")},
+    )
 
 
 class OpenProposalsForm(forms.Form):
@@ -265,7 +362,9 @@ class MilestoneDoneForm(forms.Form):
 class AcceptForm(forms.Form):
     accepted_on = forms.DateField(label=_("Accepted on"), widget=DATE_WIDGET)
     acceptance_note = forms.CharField(
-        label=_("Who inspected the work and what they found"), widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Who inspected the work and what they found"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say who inspected the work and what they found.")},
     )
 
 
@@ -275,6 +374,7 @@ class RatingForm(forms.Form):
         choices=[(i, "★" * i) for i in range(5, 0, -1)],
         coerce=int,
         widget=forms.RadioSelect,
+        error_messages={"required": _("Give one to five stars.")},
     )
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

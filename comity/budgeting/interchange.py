@@ -32,7 +32,7 @@ from comity.budgeting.models import (
     ProposalStatus,
     Rule,
 )
-from comity.budgeting.services import MANAGE
+from comity.budgeting.services import MANAGE, MAX_YUAN
 from comity.decisions.services.common import require
 from comity.engine.budgeting.model import Election, VoteType
 from comity.engine.budgeting.pabulib import PabulibError, read_pabulib, write_pabulib
@@ -51,7 +51,25 @@ KIND_OF = {
 
 
 def _problem(error: PabulibError) -> str:
-    """The reader's description of the problem without its "file, line N:" prefix (the page says the line)."""
+    """The problem in the reader's language where it is about an amount; else the reader's own description,
+    without its "file, line N:" prefix (the page says the line)."""
+    p = error.params
+    budget = p.get("field") == "budget"
+    high = f"{MAX_YUAN:,}"
+    if error.code == "too_large":
+        if budget:
+            return _("the budget %(text)s is more than %(high)s yuan.") % {"text": p["text"], "high": high}
+        return _("project %(project)s costs %(text)s, more than %(high)s yuan.") % {**p, "high": high}
+    if error.code == "not_positive":
+        if budget:
+            return _("the budget is %(text)s; it must be more than zero.") % p
+        return _("project %(project)s costs %(text)s; every project must cost more than zero.") % p
+    if error.code == "decimals":
+        what = _("the budget %(text)s") % p if budget else _("the cost %(text)s of project %(project)s") % p
+        return _(
+            "%(what)s is not a whole amount. Budget cycles keep budgets and costs in whole yuan, so a file with "
+            "decimal amounts cannot be imported yet; the command “comity pb compare” computes it exactly."
+        ) % {"what": what}
     text = str(error)
     prefix = f"line {error.line}: "
     return text.split(prefix, 1)[1] if prefix in text else text
@@ -71,16 +89,13 @@ def parse(data: bytes, name: str) -> Election:
             {"file": _("Line %(line)s: the file is not UTF-8 text.") % {"line": line}}, code="pabulib"
         ) from error
     try:
-        election = read_pabulib(text, name)
+        # Cycles keep whole yuan (models.District.budget, Proposal.cost): no decimals, the app's bounds.
+        election = read_pabulib(text, name, max_decimals=0, max_amount=MAX_YUAN, positive=True)
     except PabulibError as error:
         raise ValidationError(
             {"file": _("Line %(line)s: %(problem)s") % {"line": error.line, "problem": _problem(error)}},
             code="pabulib",
         ) from error
-    if any(p.cost <= 0 for p in election.projects):
-        raise ValidationError({"file": _("Every project must cost more than zero.")}, code="pabulib")
-    if election.budget <= 0:
-        raise ValidationError({"file": _("The budget must be more than zero.")}, code="pabulib")
     return election
 
 

@@ -51,6 +51,28 @@ from comity.structure.models import Area, AreaKind, Community, GovernanceSubject
 MANAGE_FUNDS = "budgeting.manage_funds"
 MANAGE = "budgeting.manage_cycles"
 
+#: The largest budget, cost, cap or ledger amount accepted anywhere (forms, API, import), in yuan: a thousand times
+#: a large city district's yearly participatory budget, and still far inside the database's integer columns.
+MAX_YUAN = 1_000_000_000
+#: The most projects a ballot may be limited to, and the most points a cumulative ballot may share out.
+MAX_CHOICES = 100
+MAX_POINTS = 1000
+#: The most residents a fund's formula may count.
+MAX_RESIDENTS = 10_000_000
+
+
+def _check_yuan(field_name: str, value: int | None, *, low: int = 1, fen: bool = False) -> None:
+    """Refuse an amount outside ``low`` … :data:`MAX_YUAN` (in fen when ``fen``) on its field."""
+    if value is None:
+        return
+    scale = 100 if fen else 1
+    if value < low:
+        raise ValidationError(
+            {field_name: _("Give at least %(low)s yuan.") % {"low": computing.fen_text(low) if fen else low}}
+        )
+    if value > MAX_YUAN * scale:
+        raise ValidationError({field_name: _("Give at most %(high)s yuan.") % {"high": f"{MAX_YUAN:,}"}})
+
 
 def yuan(fen: int) -> str:
     return computing.fen_text(fen)
@@ -62,6 +84,12 @@ def yuan(fen: int) -> str:
 @transaction.atomic
 def create_fund(actor: Any, community: Community, data: dict[str, Any], *, post_formula: bool = True) -> Fund:
     require(actor, MANAGE_FUNDS, community)
+    _check_yuan("fixed_fen", data.get("fixed_fen"), low=0, fen=True)
+    _check_yuan("per_100_residents_fen", data.get("per_100_residents_fen"), low=0, fen=True)
+    if not 0 <= int(data.get("residents") or 0) <= MAX_RESIDENTS:
+        raise ValidationError(
+            {"residents": _("Give at most %(high)s residents.") % {"high": f"{MAX_RESIDENTS:,}"}}
+        )
     if Fund.objects.filter(community=community, name=data["name"], year=data["year"]).exists():
         raise ValidationError({"name": _("This community already has a fund of that name for that year.")})
     fund = Fund.objects.create(community=community, **data)
@@ -185,6 +213,7 @@ def record_entry(actor: Any, fund: Fund, data: dict[str, Any]) -> LedgerEntry:
     decision: Decision | None = data.get("decision")
     if amount <= 0:
         raise ValidationError({"amount_fen": _("The amount must be more than zero.")})
+    _check_yuan("amount_fen", amount, fen=True)
     if kind == EntryKind.INCOME:
         if not data.get("source"):
             raise ValidationError({"source": _("Say where the money comes from.")})
@@ -316,6 +345,15 @@ def create_cycle(
     if fund is not None and fund.community_id != community.pk:
         raise ValidationError({"fund": _("Choose a fund of this community.")})
     budget = data.pop("budget", None)
+    _check_yuan("project_cap", data.get("project_cap"))
+    if data.get("max_choices") is not None and not 1 <= int(data["max_choices"]) <= MAX_CHOICES:
+        raise ValidationError(
+            {"max_choices": _("Give 1 to %(high)s projects, or no limit.") % {"high": MAX_CHOICES}}
+        )
+    if data.get("points") is not None and not 1 <= int(data["points"]) <= MAX_POINTS:
+        raise ValidationError(
+            {"points": _("Give each voter 1 to %(high)s points.") % {"high": f"{MAX_POINTS:,}"}}
+        )
     cycle = Cycle.objects.create(community=community, created_by=actor, **data)
     if not districts:
         if not budget:
@@ -336,6 +374,20 @@ def add_district(actor: Any, cycle: Cycle, spec: dict[str, Any]) -> District:
     _check_buildings(cycle.community, buildings)
     if int(spec.get("budget") or 0) <= 0:
         raise ValidationError({"budget": _("The budget must be more than zero.")})
+    _check_yuan("budget", int(spec["budget"]))
+    if cycle.fund is not None:
+        available = summarise(cycle.fund).available
+        needed = (cycle.budget + int(spec["budget"])) * 100
+        if needed > available:
+            raise ValidationError(
+                {
+                    "budget": _(
+                        "The fund “%(fund)s” has %(available)s yuan not yet allocated; with this district the "
+                        "cycle would need %(needed)s yuan."
+                    )
+                    % {"fund": cycle.fund.name, "available": yuan(available), "needed": yuan(needed)}
+                }
+            )
     if cycle.districts.filter(name=spec["name"]).exists():
         raise ValidationError({"name": _("This cycle already has a district of that name.")})
     taken = set(
@@ -424,6 +476,7 @@ def submit_proposal(actor: Any, cycle: Cycle, data: dict[str, Any]) -> Proposal:
     district: District | None = data.get("district")
     if district is None or district.cycle_id != cycle.pk:
         raise ValidationError({"district": _("Choose a district of this cycle.")})
+    _check_yuan("estimated_cost", data.get("estimated_cost"))
     organisation = data.get("organisation")
     if organisation is not None and organisation not in acting_organisations(actor, cycle.community):
         raise ValidationError({"organisation": _("You can propose only for an organisation you act for.")})
@@ -456,6 +509,9 @@ def withdraw_proposal(actor: Any, proposal: Proposal) -> Proposal:
         raise PermissionDenied
     cycle = _locked(proposal.cycle)
     _require_status(cycle, CycleStatus.PROPOSING, CycleStatus.REVIEWING)
+    proposal = Proposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.status not in (ProposalStatus.SUBMITTED, ProposalStatus.ELIGIBLE, ProposalStatus.ON_BALLOT):
+        raise ValidationError(_("This proposal can no longer be withdrawn."), code="proposal_decided")
     proposal.status = ProposalStatus.WITHDRAWN
     proposal.save(update_fields=["status"])
     _audit(
@@ -533,6 +589,7 @@ def cost_proposal(actor: Any, proposal: Proposal, *, cost: int, note: str) -> Pr
         raise ValidationError(_("Only an eligible proposal is costed."))
     if cost <= 0:
         raise ValidationError({"cost": _("The cost must be more than zero.")})
+    _check_yuan("cost", cost)
     if cycle.project_cap and cost > cycle.project_cap:
         raise ValidationError(
             {
@@ -568,17 +625,23 @@ def cost_proposal(actor: Any, proposal: Proposal, *, cost: int, note: str) -> Pr
     return proposal
 
 
-def _require_funded(cycle: Cycle) -> None:
-    """The cycle's fund must still hold its whole budget unallocated (when voting opens and when it closes)."""
+def funding_shortfall(cycle: Cycle) -> str:
+    """Why the cycle's fund cannot pay for its budget (it must still hold the whole budget unallocated when
+    voting opens and when it closes), or ``""`` when it can."""
     if cycle.fund is None:
-        return
+        return ""
     available = summarise(cycle.fund).available
     if available < cycle.budget * 100:
-        raise ValidationError(
-            _("The fund has %(available)s yuan not yet allocated; the cycle's budget is %(budget)s yuan.")
-            % {"available": yuan(available), "budget": f"{cycle.budget:,}"},
-            code="cycle_unfunded",
-        )
+        return _(
+            "The fund has %(available)s yuan not yet allocated; the cycle's budget is %(budget)s yuan."
+        ) % {"available": yuan(available), "budget": f"{cycle.budget:,}"}
+    return ""
+
+
+def _require_funded(cycle: Cycle) -> None:
+    shortfall = funding_shortfall(cycle)
+    if shortfall:
+        raise ValidationError(shortfall, code="cycle_unfunded")
 
 
 @transaction.atomic
@@ -844,7 +907,9 @@ def _close(actor: Any, cycle: Cycle) -> Cycle:
     _audit(
         actor, cycle, "cycle_closed", gettext_noop("Closed voting on “%(cycle)s” and funded its projects.")
     )
-    support.notify_followers(cycle.proposals.filter(status=ProposalStatus.FUNDED).order_by("number"), "funded")
+    support.notify_followers(
+        cycle.proposals.filter(status=ProposalStatus.FUNDED).order_by("number"), "funded"
+    )
     support.notify_followers(
         cycle.proposals.filter(status=ProposalStatus.NOT_FUNDED).order_by("number"), "not_funded"
     )

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from comity.budgeting import views
+from comity.budgeting import views, views_steps
+from comity.budgeting.views_steps import cycle_step, proposal_step
 
 app_name = "budgeting"
 
@@ -13,22 +14,26 @@ urlpatterns = [
     path("c/<int:community_id>/budgets/", views.cycle_list, name="cycles"),
     path("c/<int:community_id>/budgets/new/", views.cycle_new, name="cycle_new"),
     path("c/<int:community_id>/budgets/import/", views.import_file, name="import"),
-    path(C, views.cycle_detail, name="cycle"),
-    path(C + "open-proposals/", views.cycle_open_proposals, name="open_proposals"),
-    path(C + "review/", views.cycle_start_review, name="start_review"),
-    path(C + "open-voting/", views.cycle_open_voting, name="open_voting"),
-    path(C + "close/", views.cycle_close, name="close"),
-    path(C + "cancel/", views.cycle_cancel, name="cancel"),
-    path(C + "districts/", views.district_add, name="district_add"),
+    path(C, views_steps.cycle_detail, name="cycle"),
+    path(C + "open-proposals/", cycle_step("open_proposals"), name="open_proposals"),
+    path(C + "review/", cycle_step("start_review"), name="start_review"),
+    path(C + "open-voting/", cycle_step("open_voting"), name="open_voting"),
+    path(C + "close/", cycle_step("close"), name="close"),
+    path(C + "cancel/", cycle_step("cancel"), name="cancel"),
+    path(C + "districts/", cycle_step("district_add", "districts"), name="district_add"),
     path(C + "districts/<int:district_id>/export.pb", views.export_file, name="export"),
     path(C + "propose/", views.propose, name="propose"),
     path(C + "vote/", views.vote, name="vote"),
     path(C + "results/", views.results, name="results"),
-    path(P, views.proposal_detail, name="proposal"),
-    path(P + "review/", views.proposal_review, name="review"),
-    path(P + "cost/", views.proposal_cost, name="cost"),
-    path(P + "withdraw/", views.proposal_withdraw, name="withdraw"),
-    path(P + "milestones/", views.milestone_add, name="milestone_add"),
-    path(P + "milestones/<int:milestone_id>/done/", views.milestone_done, name="milestone_done"),
-    path(P + "accept/", views.proposal_accept, name="accept"),
+    path(P, views_steps.proposal_detail, name="proposal"),
+    path(P + "review/", proposal_step("review", "review"), name="review"),
+    path(P + "cost/", proposal_step("cost", "costing"), name="cost"),
+    path(P + "withdraw/", proposal_step("withdraw", ""), name="withdraw"),
+    path(P + "milestones/", proposal_step("milestone_add", "delivery"), name="milestone_add"),
+    path(
+        P + "milestones/<int:milestone_id>/done/",
+        proposal_step("milestone_done", "delivery"),
+        name="milestone_done",
+    ),
+    path(P + "accept/", proposal_step("accept", "delivery"), name="accept"),
 ]

@@ -1,10 +1,10 @@
-"""Fund and budget pages: the funds and their public ledger; the cycles, proposals, the ballot, the results with
-every rule side by side; the staff steps (review, costing, opening and closing voting, delivery, pabulib import
-and export).
+"""Fund and budget pages: the funds and their public ledger; the list of cycles and a new cycle; proposing; the
+ballot; the results with every rule side by side; pabulib import and export. The cycle's and a proposal's pages,
+with the staff and resident steps taken on them, are in :mod:`comity.budgeting.views_steps`.
 
-Thin, as everywhere: parse → permission → service → render. Every form is a plain POST that works without
-JavaScript (the knapsack ballot's running budget bar is an enhancement); a refused step re-renders its form with
-the reason and changes nothing.
+Thin, as everywhere: parse → permission → service → render. Every form is a plain POST to the page that shows it
+and works without JavaScript (the knapsack ballot's running budget bar is an enhancement); a form with a mistake is
+shown again with the error on its field and what was typed kept, and nothing changes.
 """
 
 from __future__ import annotations
@@ -14,13 +14,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Avg, Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from comity.budgeting import forms, interchange, services, wording
 from comity.budgeting.models import (
@@ -29,7 +28,6 @@ from comity.budgeting.models import (
     CycleStatus,
     District,
     Fund,
-    Milestone,
     Outcome,
     Proposal,
     ProposalStatus,
@@ -39,6 +37,20 @@ from comity.budgeting.models import (
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community
 from comity.structure.views import _apply_validation_error
+
+#: Service field names → the form fields where the pages take them.
+FUND_FIELDS = {"fixed_fen": "fixed", "per_100_residents_fen": "per_100"}
+ENTRY_FIELDS = {"amount_fen": "amount"}
+#: A district's problem in a new cycle is a problem of its line in the districts box.
+DISTRICT_FIELDS = {"name": "districts", "buildings": "districts"}
+
+
+def _apply_errors(form: Any, error: ValidationError, rename: dict[str, str]) -> None:
+    """A service's errors on the form's fields, its field names translated to the form's."""
+    if hasattr(error, "error_dict"):
+        error = ValidationError({rename.get(k, k): v for k, v in error.error_dict.items()})
+    _apply_validation_error(form, error)
+
 
 MANAGE = services.MANAGE
 MANAGE_FUNDS = services.MANAGE_FUNDS
@@ -110,7 +122,7 @@ def fund_list(request: HttpRequest, community_id: int) -> HttpResponse:
             try:
                 fund = services.create_fund(request.user, community, form.data_for_service())
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                _apply_errors(form, error, FUND_FIELDS)
             else:
                 messages.success(request, _("The fund is created and its formula's income recorded."))
                 return redirect("budgeting:fund", community.pk, fund.pk)
@@ -135,7 +147,7 @@ def fund_detail(request: HttpRequest, community_id: int, fund_id: int) -> HttpRe
             try:
                 services.record_entry(request.user, fund, form.data_for_service())
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                _apply_errors(form, error, ENTRY_FIELDS)
             else:
                 messages.success(request, _("The entry is recorded in the ledger."))
                 return redirect("budgeting:fund", fund.community_id, fund.pk)
@@ -185,152 +197,14 @@ def cycle_new(request: HttpRequest, community_id: int) -> HttpResponse:
         try:
             cycle = services.create_cycle(request.user, community, data, form.cleaned_data["districts"])
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            rename = {**DISTRICT_FIELDS, "budget": "districts"} if form.cleaned_data["districts"] else {}
+            _apply_errors(form, error, rename)
         else:
             messages.success(
                 request, _("The cycle is prepared. Check its districts, then open it for proposals.")
             )
             return redirect(_cycle_url(cycle))
     return render(request, "budgeting/cycle_form.html", {"community": community, "form": form})
-
-
-def _steps(cycle: Cycle) -> list[dict[str, Any]]:
-    order = [CycleStatus.PROPOSING, CycleStatus.REVIEWING, CycleStatus.VOTING, CycleStatus.CLOSED]
-    labels = [_("Proposals"), _("Review and costing"), _("Vote"), _("Results and delivery")]
-    current = order.index(CycleStatus(cycle.status)) if cycle.status in order else -1
-    return [
-        {"label": label, "state": "done" if i < current else "current" if i == current else "todo"}
-        for i, label in enumerate(labels)
-    ]
-
-
-@login_required
-def cycle_detail(request: HttpRequest, community_id: int, cycle_id: int) -> HttpResponse:
-    cycle = _cycle(request, community_id, cycle_id)
-    can_manage = request.user.has_perm(MANAGE, cycle)
-    proposals = list(services.visible_proposals(request.user, cycle).order_by("number"))
-    districts = list(cycle.districts.prefetch_related("buildings"))
-    counts = services.voter_counts(cycle)
-    for district in districts:
-        district.proposal_list = [p for p in proposals if p.district_id == district.pk]  # type: ignore[attr-defined]
-        district.voters = counts.get(district.pk, 0)  # type: ignore[attr-defined]
-    my_district = services.district_of(request.user, cycle)
-    context = {
-        "community": cycle.community,
-        "cycle": cycle,
-        "districts": districts,
-        "steps": _steps(cycle),
-        "can_manage": can_manage,
-        "can_propose": cycle.status == CycleStatus.PROPOSING
-        and request.user.has_perm("budgeting.propose", cycle.community),
-        "my_district": my_district,
-        "my_ballot": services.my_ballot(request.user, cycle),
-        "waiting": sum(
-            1 for p in proposals if p.status in (ProposalStatus.SUBMITTED, ProposalStatus.ELIGIBLE)
-        ),
-        "district_form": forms.DistrictForm(community=cycle.community) if can_manage else None,
-        "open_proposals_form": forms.OpenProposalsForm() if can_manage else None,
-        "open_voting_form": forms.OpenVotingForm() if can_manage else None,
-        "rule_summary": wording.RULE_SUMMARIES[Rule(cycle.rule)](),
-    }
-    return render(request, "budgeting/cycle.html", context)
-
-
-def _staff_step(
-    request: HttpRequest, cycle: Cycle, action: Any, done: str, anchor: str = "manage"
-) -> HttpResponse:
-    try:
-        action()
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done)
-    return redirect(_cycle_url(cycle, anchor=anchor))
-
-
-@login_required
-@require_POST
-def cycle_open_proposals(request: HttpRequest, community_id: int, cycle_id: int) -> HttpResponse:
-    cycle = _cycle(request, community_id, cycle_id, perm=MANAGE)
-    form = forms.OpenProposalsForm(request.POST)
-    closes_at = form.cleaned_data.get("proposals_close_at") if form.is_valid() else None
-    return _staff_step(
-        request,
-        cycle,
-        lambda: services.open_proposals(request.user, cycle, closes_at),
-        _("The cycle takes proposals now."),
-    )
-
-
-@login_required
-@require_POST
-def cycle_start_review(request: HttpRequest, community_id: int, cycle_id: int) -> HttpResponse:
-    cycle = _cycle(request, community_id, cycle_id, perm=MANAGE)
-    return _staff_step(
-        request,
-        cycle,
-        lambda: services.start_review(request.user, cycle),
-        _("Proposals are closed; review them."),
-    )
-
-
-@login_required
-@require_POST
-def cycle_open_voting(request: HttpRequest, community_id: int, cycle_id: int) -> HttpResponse:
-    cycle = _cycle(request, community_id, cycle_id, perm=MANAGE)
-    form = forms.OpenVotingForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Give the time voting closes."))
-        return redirect(_cycle_url(cycle, anchor="manage"))
-    return _staff_step(
-        request,
-        cycle,
-        lambda: services.open_voting(request.user, cycle, form.cleaned_data["voting_closes_at"]),
-        _("Voting is open."),
-    )
-
-
-@login_required
-@require_POST
-def cycle_close(request: HttpRequest, community_id: int, cycle_id: int) -> HttpResponse:
-    cycle = _cycle(request, community_id, cycle_id, perm=MANAGE)
-    try:
-        services.close_cycle(request.user, cycle, early=request.POST.get("early") == "1")
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect(_cycle_url(cycle, anchor="manage"))
-    messages.success(request, _("Voting is closed and the projects are decided."))
-    return redirect(_cycle_url(cycle, "results"))
-
-
-@login_required
-@require_POST
-def cycle_cancel(request: HttpRequest, community_id: int, cycle_id: int) -> HttpResponse:
-    cycle = _cycle(request, community_id, cycle_id, perm=MANAGE)
-    return _staff_step(
-        request, cycle, lambda: services.cancel_cycle(request.user, cycle), _("The cycle is cancelled.")
-    )
-
-
-@login_required
-@require_POST
-def district_add(request: HttpRequest, community_id: int, cycle_id: int) -> HttpResponse:
-    cycle = _cycle(request, community_id, cycle_id, perm=MANAGE)
-    form = forms.DistrictForm(request.POST, community=cycle.community)
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
-        return redirect(_cycle_url(cycle, anchor="districts"))
-    return _staff_step(
-        request,
-        cycle,
-        lambda: services.add_district(request.user, cycle, form.cleaned_data),
-        _("The district is added."),
-        anchor="districts",
-    )
 
 
 # --- proposals ------------------------------------------------------------------------------------------------
@@ -356,180 +230,6 @@ def propose(request: HttpRequest, community_id: int, cycle_id: int) -> HttpRespo
             return redirect(_proposal_url(proposal))
     return render(
         request, "budgeting/propose.html", {"community": cycle.community, "cycle": cycle, "form": form}
-    )
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def proposal_detail(request: HttpRequest, community_id: int, cycle_id: int, proposal_id: int) -> HttpResponse:
-    cycle = _cycle(request, community_id, cycle_id)
-    proposal = _proposal(request, cycle, proposal_id)
-    can_manage = request.user.has_perm(MANAGE, cycle)
-    rating_form = None
-    if services.may_rate(request.user, proposal):
-        rating_form = forms.RatingForm(request.POST or None)
-        if request.method == "POST" and rating_form.is_valid():
-            try:
-                services.rate(
-                    request.user,
-                    proposal,
-                    rating_form.cleaned_data["stars"],
-                    rating_form.cleaned_data["comment"],
-                )
-            except ValidationError as error:
-                _apply_validation_error(rating_form, error)
-            else:
-                messages.success(request, _("Thank you for rating the project."))
-                return redirect(_proposal_url(proposal, "rating"))
-    elif request.method == "POST":
-        raise PermissionDenied
-    ratings = proposal.ratings.aggregate(average=Avg("stars"), count=Count("pk"))
-    outcome = Outcome.objects.filter(district=proposal.district, official=True).first()
-    funds = []
-    if can_manage or proposal.status in (ProposalStatus.FUNDED, ProposalStatus.DELIVERED):
-        funds = list(proposal.ledger_entries.select_related("fund").order_by("occurred_on", "pk"))
-    context = {
-        "community": cycle.community,
-        "cycle": cycle,
-        "proposal": proposal,
-        "can_manage": can_manage,
-        "is_proposer": proposal.proposer_id == request.user.pk,
-        "explanation": wording.explain(outcome.explanations.get(str(proposal.pk))) if outcome else "",
-        "milestones": proposal.milestones.all(),
-        "ratings": ratings,
-        "my_rating": proposal.ratings.filter(user_id=request.user.pk or 0).first(),
-        "rating_form": rating_form,
-        "entries": funds,
-        "review_form": forms.ReviewForm() if can_manage else None,
-        "cost_form": forms.CostForm(initial={"cost": proposal.cost or proposal.estimated_cost})
-        if can_manage
-        else None,
-        "milestone_form": forms.MilestoneForm() if can_manage else None,
-        "done_form": forms.MilestoneDoneForm(initial={"done_on": timezone.localdate()})
-        if can_manage
-        else None,
-        "accept_form": forms.AcceptForm(initial={"accepted_on": timezone.localdate()})
-        if can_manage
-        else None,
-    }
-    return render(request, "budgeting/proposal.html", context)
-
-
-def _proposal_step(
-    request: HttpRequest, proposal: Proposal, form: Any, action: Any, done: str, anchor: str
-) -> HttpResponse:
-    if not form.is_valid():
-        for errors in form.errors.values():
-            for message in errors:
-                messages.error(request, str(message))
-        return redirect(_proposal_url(proposal, anchor))
-    try:
-        action(form.cleaned_data)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, done)
-    return redirect(_proposal_url(proposal, anchor))
-
-
-@login_required
-@require_POST
-def proposal_review(request: HttpRequest, community_id: int, cycle_id: int, proposal_id: int) -> HttpResponse:
-    cycle = _cycle(request, community_id, cycle_id, perm=MANAGE)
-    proposal = _proposal(request, cycle, proposal_id)
-    return _proposal_step(
-        request,
-        proposal,
-        forms.ReviewForm(request.POST),
-        lambda d: services.review_proposal(
-            request.user, proposal, eligible=d["eligible"], reasons=d["reasons"], note=d["note"]
-        ),
-        _("The review is saved and the proposer told."),
-        "review",
-    )
-
-
-@login_required
-@require_POST
-def proposal_cost(request: HttpRequest, community_id: int, cycle_id: int, proposal_id: int) -> HttpResponse:
-    cycle = _cycle(request, community_id, cycle_id, perm=MANAGE)
-    proposal = _proposal(request, cycle, proposal_id)
-    return _proposal_step(
-        request,
-        proposal,
-        forms.CostForm(request.POST),
-        lambda d: services.cost_proposal(request.user, proposal, cost=d["cost"], note=d["costing_note"]),
-        _("The cost is saved; the project is on the ballot."),
-        "costing",
-    )
-
-
-@login_required
-@require_POST
-def proposal_withdraw(
-    request: HttpRequest, community_id: int, cycle_id: int, proposal_id: int
-) -> HttpResponse:
-    cycle = _cycle(request, community_id, cycle_id)
-    proposal = _proposal(request, cycle, proposal_id)
-    try:
-        services.withdraw_proposal(request.user, proposal)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Your proposal is withdrawn."))
-    return redirect(_cycle_url(cycle))
-
-
-@login_required
-@require_POST
-def milestone_add(request: HttpRequest, community_id: int, cycle_id: int, proposal_id: int) -> HttpResponse:
-    cycle = _cycle(request, community_id, cycle_id, perm=MANAGE)
-    proposal = _proposal(request, cycle, proposal_id)
-    return _proposal_step(
-        request,
-        proposal,
-        forms.MilestoneForm(request.POST),
-        lambda d: services.add_milestone(request.user, proposal, d),
-        _("The milestone is planned."),
-        "delivery",
-    )
-
-
-@login_required
-@require_POST
-def milestone_done(
-    request: HttpRequest, community_id: int, cycle_id: int, proposal_id: int, milestone_id: int
-) -> HttpResponse:
-    cycle = _cycle(request, community_id, cycle_id, perm=MANAGE)
-    proposal = _proposal(request, cycle, proposal_id)
-    try:
-        milestone = proposal.milestones.get(pk=milestone_id)
-    except Milestone.DoesNotExist as error:
-        raise Http404 from error
-    return _proposal_step(
-        request,
-        proposal,
-        forms.MilestoneDoneForm(request.POST),
-        lambda d: services.complete_milestone(request.user, milestone, d["done_on"], d["note"]),
-        _("The milestone is done."),
-        "delivery",
-    )
-
-
-@login_required
-@require_POST
-def proposal_accept(request: HttpRequest, community_id: int, cycle_id: int, proposal_id: int) -> HttpResponse:
-    cycle = _cycle(request, community_id, cycle_id, perm=MANAGE)
-    proposal = _proposal(request, cycle, proposal_id)
-    return _proposal_step(
-        request,
-        proposal,
-        forms.AcceptForm(request.POST),
-        lambda d: services.accept_delivery(request.user, proposal, d["accepted_on"], d["acceptance_note"]),
-        _("The project is accepted; residents can rate it now."),
-        "delivery",
     )
 
 

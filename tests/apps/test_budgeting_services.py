@@ -221,8 +221,11 @@ def test_closing_allocates_in_the_ledger_and_tells_the_voters(
 
 
 def test_a_cycle_needs_money_in_its_fund(world: World) -> None:
-    fund = make_fund(world, amount_yuan=99)
+    # A district over the fund is refused when it is added; the fund can still run short later, when another
+    # cycle of the same fund closes first and allocates its projects (A and C: 90 of the 189 yuan).
+    fund = make_fund(world, amount_yuan=189)
     scenario = make_cycle(world, stage="reviewing", fund=fund)
+    make_cycle(world, stage="closed", fund=fund)
     with pytest.raises(ValidationError) as error:
         services.open_voting(
             world.user("committee_staff"), scenario.cycle, timezone.now() + timedelta(days=1)
@@ -511,3 +514,16 @@ def test_the_sweep_closes_a_voted_cycle_and_allocates_its_projects(world: World)
         ("Project C", 3_000, None),
     ]
     assert services.close_due_cycles(timezone.now() + timedelta(days=8)) == 0
+
+
+def test_a_district_over_the_fund_is_refused_on_its_budget(world: World) -> None:
+    fund = make_fund(world, amount_yuan=99)
+    with pytest.raises(ValidationError) as error:
+        make_cycle(world, stage="draft", fund=fund)
+    assert error.value.message_dict == {
+        "budget": [
+            "The fund “Harmony fund” has 99.00 yuan not yet allocated; with this district the cycle would need "
+            "100.00 yuan."
+        ]
+    }
+    assert not Cycle.objects.exists()

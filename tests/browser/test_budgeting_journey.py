@@ -15,10 +15,11 @@ from typing import Any
 
 import pytest
 
+from comity.audit.models import AuditEntry
 from comity.budgeting.models import BallotKind, BudgetBallot, Cycle, CycleStatus, ProposalStatus
 from tests.apps.budgeting import make_cycle
 
-from .conftest import assert_fits_screen, screenshot, signed_in
+from .conftest import PHONE, SMALL_PHONE, assert_fits_screen, screenshot, signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -208,17 +209,19 @@ def test_staff_close_the_ballot_early(browser: Any, live_server: Any, world: Any
         assert_fits_screen(page)
         screenshot(page, "budget-cycle-staff")
 
-        # Before the planned time, closing needs the confirmation.
-        manage.get_by_role("button", name="Close voting and fund the projects").click()
-        page.get_by_text(re.compile(r"Voting is planned to close on .+; confirm closing early\.")).wait_for()
+        # Before the planned time, closing needs the confirmation, asked on its own box.
+        manage.get_by_role("button", name="Close voting early and fund the projects").click()
+        page.wait_for_load_state()
+        early = page.locator("#manage .form-field", has=page.locator("input[name=early]"))
+        assert "Tick this box to close voting before its planned time." in early.inner_text()
         assert page.url.endswith("#manage")
         assert Cycle.objects.get(pk=cycle.pk).status == CycleStatus.VOTING
 
         manage = page.locator("#manage")
-        manage.get_by_label("Close before the planned time").check()
-        manage.get_by_role("button", name="Close voting and fund the projects").click()
+        manage.get_by_label(re.compile("Close now, before the planned time")).check()
+        manage.get_by_role("button", name="Close voting early and fund the projects").click()
         page.get_by_role("heading", name="Results", level=1).wait_for()
-        assert page.url == f"{url}results/"
+        assert page.url.split("#")[0] == f"{url}results/"  # the form's own #manage may stay
         assert page.get_by_text("Voting is closed and the projects are decided.").is_visible()
         assert_fits_screen(page)
         screenshot(page, "budget-results-staff")
@@ -363,3 +366,94 @@ def test_a_resident_reads_the_results(browser: Any, live_server: Any, world: Any
         assert page.get_by_text("Funded: 2 supporters paid 15.00 yuan each.").is_visible()
         assert_fits_screen(page)
         screenshot(page, "budget-proposal-funded")
+
+
+def _field(page: Any, name: str) -> Any:
+    """The form field block holding the input named ``name``."""
+    return page.locator(".form-field", has=page.locator(f"[name={name}]"))
+
+
+@pytest.mark.parametrize("size", ["390", "320"])
+def test_staff_review_and_cost_a_proposal_with_a_mistake(
+    browser: Any, live_server: Any, world: Any, size: str
+) -> None:
+    """The committee reviews and costs Project B on a phone: a forgotten verdict and a cost over the budget are shown
+    on their fields with what was typed kept, then corrected; a step the cycle has moved past is refused, and
+    reloading after it posts nothing again; the same mistake is shown in Chinese."""
+    scenario = make_cycle(world, stage="proposing")
+    b = scenario.projects["B"]
+    base = f"{live_server.url}/c/{world.harmony.pk}/budgets/{scenario.cycle.pk}/"
+    url = f"{base}proposals/{b.pk}/"
+    viewport = PHONE if size == "390" else SMALL_PHONE
+    with signed_in(browser, live_server, "chen", world.password, viewport=viewport) as page:
+        page.goto(url)
+        review = page.locator("#review-form")
+        review.get_by_label("Note to the proposer").fill("Checked with the estate office.")
+        review.get_by_role("button", name="Save the review").click()
+        page.wait_for_load_state()
+        verdict = _field(page, "eligible")
+        assert "Choose a verdict: eligible or not eligible." in verdict.inner_text()
+        assert page.locator("ul.messages").count() == 0  # on the field, not in a banner
+        assert page.get_by_label("Note to the proposer").input_value() == "Checked with the estate office."
+        assert page.url == url + "#review-form"
+        screenshot(page, f"budget-review-mistake-{size}")
+
+        page.get_by_label("Eligible", exact=True).check()
+        page.get_by_role("button", name="Save the review").click()
+        page.wait_for_load_state()
+        assert page.get_by_text("The review is saved and the proposer told.").is_visible()
+
+        costing = page.locator("#costing-form")
+        assert costing.get_attribute("open") is not None
+        costing.get_by_label("Cost (yuan)").fill("450")
+        costing.get_by_label("How the cost was worked out").fill("Quote from the contractor.")
+        costing.get_by_role("button", name="Save the cost and put it on the ballot").click()
+        page.wait_for_load_state()
+        cost = _field(page, "cost")
+        assert "That is more than the district's whole budget of 100 yuan." in cost.inner_text()
+        assert (
+            page.get_by_label("Cost (yuan)").input_value() == "450"
+        )  # what was typed, not the estimate of 40
+        assert page.get_by_label("How the cost was worked out").input_value() == "Quote from the contractor."
+        screenshot(page, f"budget-cost-mistake-{size}")
+
+        page.get_by_label("Cost (yuan)").fill("45")
+        page.get_by_role("button", name="Save the cost and put it on the ballot").click()
+        page.wait_for_load_state()
+        assert page.get_by_text("The cost is saved; the project is on the ballot.").is_visible()
+        assert "On the ballot" in page.locator(".page-header").inner_text()
+        screenshot(page, f"budget-cost-saved-{size}")
+        b.refresh_from_db()
+        assert (b.status, b.cost) == (ProposalStatus.ON_BALLOT, 45)
+
+        # The cycle page offers "Close proposals"; meanwhile a colleague closes them. The stale step is refused,
+        # the browser lands on the cycle's page, and reloading it posts nothing.
+        page.goto(base)
+        from comity.budgeting import services
+
+        services.start_review(world.user("committee_staff"), Cycle.objects.get(pk=scenario.cycle.pk))
+        audit = AuditEntry.objects.count()
+        page.get_by_role("button", name="Close proposals and review").click()
+        page.wait_for_load_state()
+        assert page.url.split("#")[0] == base
+        assert page.get_by_text("That step is not possible at this stage.").is_visible()
+        assert "Voting can open once:" in page.locator("#manage").inner_text()
+        assert "2 proposals still await review or costing." in page.locator("#manage").inner_text()
+        assert page.get_by_role("button", name="Open voting").count() == 0
+        screenshot(page, f"budget-step-refused-{size}")
+        page.reload()
+        page.wait_for_load_state()
+        assert page.url.split("#")[0] == base
+        assert page.get_by_text("That step is not possible at this stage.").count() == 0
+        assert AuditEntry.objects.count() == audit
+        assert Cycle.objects.get(pk=scenario.cycle.pk).status == CycleStatus.REVIEWING
+
+        # In Chinese, the mistake is on its field too.
+        page.context.add_cookies([{"name": "django_language", "value": "zh-hans", "url": live_server.url}])
+        c = scenario.projects["C"]
+        page.goto(f"{base}proposals/{c.pk}/")
+        assert page.locator("html").get_attribute("lang") == "zh-hans"
+        page.locator("#review-form button[type=submit]").click()
+        page.wait_for_load_state()
+        assert "请选择审核结论：符合条件或不符合条件。" in _field(page, "eligible").inner_text()
+        screenshot(page, f"budget-review-mistake-zh-{size}")
