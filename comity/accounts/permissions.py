@@ -59,3 +59,11 @@ add_perm(
     "accounts.help_with_sign_in",
     (is_committee_staff_of_persons_community | is_platform_staff) & is_someone_elses_plain_resident_account,
 )
+
+
+def may_help_with_sign_in(user: Any, person: Any) -> bool:
+    """The permission, and the plain-resident guard again: Django grants an active superuser every permission
+    before asking the rules, and not even platform staff may hand a code for a staff account."""
+    return bool(user.has_perm("accounts.help_with_sign_in", person)) and bool(
+        is_someone_elses_plain_resident_account(user, person)
+    )

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from comity.accounts.models import SignInCode
+from comity.accounts.permissions import may_help_with_sign_in
 from comity.accounts.scope import scope_for
 from comity.engine.roles import Role
 from comity.structure.models import Person
@@ -42,7 +43,7 @@ def get_person_for_sign_in_help(user: Any, person_id: int) -> Person:
     person = get_object_or_404(
         Person.objects.select_related("user", "community", "household__unit"), pk=person_id
     )
-    if not user.has_perm("accounts.help_with_sign_in", person):
+    if not may_help_with_sign_in(user, person):
         raise PermissionDenied
     return person
 

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_noop
 
 from comity.accounts import codes
 from comity.accounts.models import SignInCode, User
+from comity.accounts.permissions import may_help_with_sign_in
 from comity.audit.services import record_audit
 from comity.structure.models import Person
 
@@ -33,7 +34,7 @@ class IssuedCode:
 
 
 def _require(actor: Any, person: Person) -> User:
-    if not actor.has_perm("accounts.help_with_sign_in", person) or person.user is None:
+    if not may_help_with_sign_in(actor, person) or person.user is None:
         raise PermissionDenied
     return person.user
 
