@@ -151,6 +151,11 @@ def fund_detail(request: HttpRequest, community_id: int, fund_id: int) -> HttpRe
             else:
                 messages.success(request, _("The entry is recorded in the ledger."))
                 return redirect("budgeting:fund", fund.community_id, fund.pk)
+        if request.FILES.get("receipt") and "receipt" not in form.errors:
+            # Everything typed is kept; a browser cannot keep a chosen file across a refused form.
+            form.add_error(
+                "receipt", _("Choose the scan again: the page cannot keep a file when it shows a mistake.")
+            )
     summary = services.summarise(fund)
     entries = fund.entries.select_related("proposal__cycle", "decision").order_by("-occurred_on", "-pk")
     return render(

@@ -279,3 +279,29 @@ def test_a_file_with_grosze_is_refused_in_words_naming_the_line(world: World, cl
         "so a file with decimal amounts cannot be imported yet; the command “comity pb compare” computes it exactly."
     ) in _field(response.content.decode(), "file")
     assert snapshot() == before
+
+
+def test_a_refused_payment_asks_for_its_receipt_scan_again(
+    world: World, client_for: Any, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    scenario = make_cycle(world, stage="closed")
+    a = Proposal.objects.get(pk=scenario.projects["A"].pk)
+    before = snapshot()
+    response = client_for("committee_staff").post(
+        reverse("budgeting:fund", args=[world.harmony.pk, scenario.fund.pk]),
+        {
+            "kind": "disbursement",
+            "amount": "60.01",
+            "occurred_on": timezone.localdate().isoformat(),
+            "description": "Swing set",
+            "proposal": a.pk,
+            "receipt_number": "INV-7",
+            "receipt": SimpleUploadedFile("inv-7.pdf", b"%PDF-1.4 receipt", content_type="application/pdf"),
+        },
+    )
+    html = response.content.decode()
+    assert "Only 60.00 yuan allocated to this project" in _field(html, "amount")
+    assert "Choose the scan again" in _field(html, "receipt")
+    assert 'value="INV-7"' in _field(html, "receipt_number")
+    assert snapshot() == before
