@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tests.cast import World
 
-JARGON = ("Σ", "paper's", "Herfindahl", "HHI", "论文", "Σ(")
+JARGON = ("Σ", "paper's", "Herfindahl", "HHI", "论文", "responsibility matrix")
 
 
 @pytest.mark.parametrize("language", ["en", "zh-hans"])
