@@ -737,6 +737,8 @@ def _vote_waiting(
     Objection.objects.filter(pk=objection.pk).update(created_at=item.opens_at + timedelta(days=2, hours=10))
     unit = electors[objector.elector].units
     held = item.opens_at + timedelta(days=6)
+    # The decision was drafted before it opened (as ``settle`` dates it); a mediation cannot precede the draft.
+    Decision.objects.filter(pk=decision.pk).update(created_at=item.opens_at - timedelta(days=9))
     mediation = services.record_mediation(
         staff,
         decision,
