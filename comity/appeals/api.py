@@ -14,10 +14,11 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q, QuerySet
+from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiResponse, PolymorphicProxySerializer, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -42,6 +43,7 @@ from comity.engine.category_suggest import suggest_categories
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community, MatterCategory
 from comity.web.api import service_error
+from comity.web.idempotency import State, claim
 
 
 def _community(user: Any, community_id: int, perm: str | None = None) -> Community:
@@ -102,16 +104,54 @@ class AppealList(generics.GenericAPIView):  # type: ignore[type-arg]
             "application/json": AppealSubmitSerializer,
             "multipart/form-data": AppealSubmitSerializer,
         },
-        responses={201: AppealDetailSerializer},
+        parameters=[
+            OpenApiParameter(
+                "Idempotency-Key",
+                str,
+                OpenApiParameter.HEADER,
+                required=False,
+                description=gettext_lazy(
+                    "A unique key (8 to 255 letters, digits, - or _) that makes a retry safe: sending the same "
+                    "key again within a day creates nothing and returns the appeal the first request created "
+                    "(200); while the first request is still running, 409."
+                ),
+            )
+        ],
+        responses={
+            201: AppealDetailSerializer,
+            200: OpenApiResponse(
+                AppealDetailSerializer,
+                description=gettext_lazy("Already created with this Idempotency-Key: the same appeal."),
+            ),
+            409: OpenApiResponse(
+                description=gettext_lazy("A request with this Idempotency-Key is still running.")
+            ),
+        },
     )
     def post(self, request: Request, community_id: int) -> Response:
         community = _community(request.user, community_id, "appeals.submit_appeal")
-        body = AppealSubmitSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
+        attempt = claim(
+            request.user, request.headers.get("Idempotency-Key"), scope=f"api.appeals.submit:{community.pk}"
+        )
+        if attempt.state == State.DONE:
+            first = resolve(attempt.url).kwargs["appeal_id"]
+            return Response(_detail(request, selectors.get_appeal_for_user(request.user, community, first)))
+        if attempt.state == State.PENDING:
+            return Response(
+                {"detail": _("A request with this Idempotency-Key is still running; try again shortly.")},
+                status=status.HTTP_409_CONFLICT,
+            )
         try:
+            body = AppealSubmitSerializer(data=request.data)
+            body.is_valid(raise_exception=True)
             appeal = services.submit_appeal(request.user, community, **body.validated_data)
         except DjangoValidationError as error:
+            attempt.release()
             raise service_error(error) from error
+        except BaseException:
+            attempt.release()
+            raise
+        attempt.complete(reverse("api-appeal", args=[community.pk, appeal.pk]))
         return Response(_detail(request, appeal), status=status.HTTP_201_CREATED)
 
 

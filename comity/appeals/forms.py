@@ -21,6 +21,7 @@ from comity.appeals.photos import MAX_PHOTOS
 from comity.engine.appeals import AppealStatus
 from comity.structure.fields import NaturalAreaChoiceField, PhoneField, UnitField
 from comity.structure.models import Area, AreaKind, Community, GovernanceSubject, MatterCategory, Unit
+from comity.web.idempotency import OnceTokenFormMixin
 
 
 def no_double_colon(form: forms.Form) -> None:
@@ -71,7 +72,7 @@ def category_choices() -> list[tuple[str, list[tuple[int, str]]]]:
     return list(groups.values())
 
 
-class AppealForm(forms.Form):
+class AppealForm(OnceTokenFormMixin):
     kind = forms.ChoiceField(label=_("What is it?"), choices=AppealKind.choices, widget=forms.RadioSelect)
     description = forms.CharField(
         label=_("What happened, and where exactly?"),

@@ -7,6 +7,7 @@ not exist in the community, ``PermissionDenied`` when the user takes no part in 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -19,7 +20,7 @@ from comity.engine.appeals import OPEN_STATUSES, is_open
 from comity.engine.catalogue import CategorySpec
 from comity.engine.duplicates import DEFAULT_WINDOW, AppealKey, Candidate, duplicate_candidates
 from comity.engine.roles import Role
-from comity.structure.models import Area, Community, MatterCategory
+from comity.structure.models import Area, Community, MatterCategory, Unit
 
 #: Roles that see every appeal of their community.
 ALL_APPEALS_ROLES = frozenset({Role.COMMITTEE_STAFF, Role.GRID_WORKER})
@@ -146,3 +147,59 @@ def possible_duplicates(appeal: Appeal, *, limit: int = 5) -> list[tuple[Appeal,
     )
     by_id = {item.pk: item for item in pool}
     return [(by_id[int(str(candidate.id))], candidate) for candidate in found]
+
+
+#: How far back a resident is shown appeals like theirs: a lift out for weeks is still the same matter.
+SIMILAR_WINDOW = timedelta(days=30)
+
+
+def similar_public_appeals(
+    community: Community,
+    *,
+    category: MatterCategory | None,
+    area: Area | None,
+    unit: Unit | None,
+    now: datetime,
+    limit: int = 5,
+) -> list[Appeal]:
+    """Open public appeals a resident about to send one may be repeating: same matter, a shared place, received
+    within :data:`SIMILAR_WINDOW` — the engine's duplicate rule (:mod:`comity.engine.duplicates`) with a wider
+    window, on what the neighbours chose to share. Best first; two queries whatever the community's size.
+    """
+    if category is None:
+        return []
+    pool = list(
+        Appeal.objects.filter(
+            community=community,
+            is_public=True,
+            category=category,
+            status__in=[status.value for status in OPEN_STATUSES],
+            received_at__gte=now - SIMILAR_WINDOW,
+        )
+        .select_related("category", "area__parent", "unit__building")
+        .order_by("-received_at")[:200]
+    )
+    if not pool:
+        return []
+    parents = dict(Area.objects.filter(community=community).values_list("pk", "parent_id"))
+    if area is None and unit is not None:
+        area = unit.stairwell if unit.stairwell_id else unit.building
+    draft = Appeal(community=community, unit=unit, area=area)
+
+    def key(item: Appeal, ident: int) -> AppealKey:
+        return AppealKey(
+            id=ident,
+            category=category.code,
+            place=_place_key(item, parents),
+            received_at=item.received_at if item.pk else now,
+        )
+
+    found = duplicate_candidates(
+        key(draft, 0),
+        [key(item, item.pk) for item in pool],
+        window=SIMILAR_WINDOW,
+        category_match="exact",
+        limit=limit,
+    )
+    by_id = {item.pk: item for item in pool}
+    return [by_id[int(str(candidate.id))] for candidate in found]

@@ -43,8 +43,9 @@ from comity.appeals.permissions import parts_in
 from comity.engine.appeals import OPEN_STATUSES, Actor, AppealEvent, AppealStatus, allowed_events
 from comity.engine.category_suggest import suggest_categories
 from comity.structure import selectors as structure_selectors
-from comity.structure.models import Community, GovernanceSubject, MatterCategory
+from comity.structure.models import Area, Community, GovernanceSubject, MatterCategory, Unit
 from comity.structure.views import _apply_validation_error
+from comity.web.idempotency import safe_to_send_twice
 
 OPEN = [status.value for status in OPEN_STATUSES]
 
@@ -52,34 +53,93 @@ OPEN = [status.value for status in OPEN_STATUSES]
 # --- intake -------------------------------------------------------------------------------------------------
 
 
+def _intake_scope(request: HttpRequest, kwargs: dict[str, Any]) -> str:
+    return f"appeals.new:{kwargs['community_id']}"
+
+
+def _mine_url(request: HttpRequest, kwargs: dict[str, Any]) -> str:
+    return reverse("appeals:mine", args=[kwargs["community_id"]])
+
+
+def _picked(queryset: QuerySet[Any], value: Any) -> Any:
+    text = str(value or "")
+    return queryset.filter(pk=int(text)).first() if text.isdigit() and len(text) < 19 else None
+
+
+def _similar_for(community: Community, *, category: Any, area: Any, unit: Any) -> list[Appeal]:
+    """Public appeals like the one being written; a place chosen on purpose counts over the home (as on sending)."""
+    return selectors.similar_public_appeals(
+        community, category=category, area=area, unit=None if area else unit, now=timezone.now()
+    )
+
+
+def _similar_typed(community: Community, data: Any) -> list[Appeal]:
+    """The same from what is typed so far (the htmx request, or a form with errors): unknown ids are ignored."""
+    return _similar_for(
+        community,
+        category=_picked(MatterCategory.objects.all(), data.get("category")),
+        area=_picked(Area.objects.filter(community=community), data.get("area")),
+        unit=_picked(Unit.objects.filter(community=community).select_related("building"), data.get("unit")),
+    )
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
+@safe_to_send_twice(_intake_scope, pending_url=_mine_url)
 def new_appeal(request: HttpRequest, community_id: int) -> HttpResponse:
+    """The intake form. Before sending, the resident sees open public appeals about the same matter at the same
+    place (as the form is filled, through htmx; without JavaScript, the first sending shows them and asks to
+    send anyway), and the form is safe to send twice (:mod:`comity.web.idempotency`)."""
     community = structure_selectors.get_community_for_user(
         request.user, community_id, perm="appeals.submit_appeal"
     )
     user = request.user
+    if request.method == "GET" and request.GET.get("similar"):
+        found = _similar_typed(community, request.GET)
+        return render(request, "appeals/_similar.html", {"community": community, "similar": found})
     can_assist = user.has_perm("appeals.record_for_resident", community)
     assisted = can_assist and request.GET.get("for") == "resident"
     form = AppealForm(
         request.POST or None, request.FILES or None, community=community, user=user, assisted=assisted
     )
+    similar: list[Appeal] = []
+    confirming = False
     if request.method == "POST" and form.is_valid():
-        try:
-            appeal = services.submit_appeal(user, community, **form.service_kwargs())
-        except ValidationError as error:
-            _apply_validation_error(form, error)
-        else:
-            messages.success(
-                request,
-                _("Appeal %(number)s received and passed to %(lead)s.")
-                % {"number": appeal.number, "lead": appeal.lead_subject},
-            )
-            return redirect("appeals:detail", community_id=community.pk, appeal_id=appeal.pk)
+        data = form.cleaned_data
+        similar = _similar_for(
+            community, category=data["category"], area=data.get("area"), unit=data.get("unit")
+        )
+        seen = set(request.POST.getlist("similar_seen"))
+        confirming = any(str(other.pk) not in seen for other in similar)
+        if not confirming:
+            try:
+                appeal = services.submit_appeal(user, community, **form.service_kwargs())
+            except ValidationError as error:
+                _apply_validation_error(form, error)
+            else:
+                messages.success(
+                    request,
+                    _("Appeal %(number)s received and passed to %(lead)s.")
+                    % {"number": appeal.number, "lead": appeal.lead_subject},
+                )
+                return redirect("appeals:detail", community_id=community.pk, appeal_id=appeal.pk)
+    elif request.method == "POST":
+        similar = _similar_typed(community, request.POST)
+    if request.method == "POST" and request.FILES:
+        form.fields["photos"].help_text = _(
+            "Choose your photos again: a browser cannot keep them when the form comes back to you."
+        )
     return render(
         request,
         "appeals/new.html",
-        {"community": community, "form": form, "assisted": assisted, "can_assist": can_assist},
+        {
+            "community": community,
+            "form": form,
+            "assisted": assisted,
+            "can_assist": can_assist,
+            "similar": similar,
+            "confirming": confirming,
+        },
         status=400 if form.is_bound and form.errors else 200,
     )
 

@@ -95,7 +95,7 @@ def test_staff_cannot_give_a_home_outside_the_place_they_chose(world: World) -> 
             area=garden,
             for_resident=True,
             contact_name="Wang",
-            contact_phone="139",
+            contact_phone="13812345678",
             consent_note="Asked in the hall.",
         )
     assert "unit" in refused.value.message_dict
@@ -110,7 +110,7 @@ def test_staff_cannot_give_a_home_outside_the_place_they_chose(world: World) -> 
         area=world.building,
         for_resident=True,
         contact_name="Wang",
-        contact_phone="139",
+        contact_phone="13812345678",
         consent_note="Asked in the hall.",
     )
     assert (inside.unit_id, inside.area_id) == (world.unit.pk, world.building.pk)
