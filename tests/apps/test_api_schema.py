@@ -174,3 +174,75 @@ def test_every_answer_is_one_the_schema_describes(
     assert not failures, f"{len(failures)} operations answer {role} outside the schema:\n" + "\n".join(
         failures
     )
+
+
+# --- what the schema promises, one answer at a time -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "message"),
+    [
+        ("offset=null", "offset", "Enter a whole number from 0 to 1000000."),
+        ("offset=-1", "offset", "Enter a whole number from 0 to 1000000."),
+        ("offset=1000001", "offset", "Enter a whole number from 0 to 1000000."),
+        ("limit=0", "limit", "Enter a whole number from 1 to 500."),
+        ("limit=501", "limit", "Enter a whole number from 1 to 500."),
+        ("limit=ten", "limit", "Enter a whole number from 1 to 500."),
+    ],
+)
+def test_a_page_outside_the_documented_bounds_is_a_400_on_its_parameter(
+    world: World, client_for: Any, query: str, field: str, message: str
+) -> None:
+    response = client_for("committee_staff").get(f"/api/v1/communities/{world.harmony.pk}/subjects/?{query}")
+    assert response.status_code == 400
+    assert response.json() == {field: [message]}
+
+
+def test_a_page_inside_the_bounds_is_answered(world: World, client_for: Any) -> None:
+    client = client_for("committee_staff")
+    response = client.get(f"/api/v1/communities/{world.harmony.pk}/subjects/?limit=1&offset=1")
+    assert response.status_code == 200
+    assert response.json()["count"] == 4
+    assert len(response.json()["results"]) == 1
+
+
+def test_every_error_has_one_shape_in_the_callers_language(world: World, client_for: Any) -> None:
+    chinese = {"HTTP_ACCEPT_LANGUAGE": "zh-hans"}
+    anonymous = client_for("anonymous").get("/api/v1/communities/", **chinese)
+    assert (anonymous.status_code, anonymous.json()) == (403, {"detail": "身份认证信息未提供。"})
+    client = client_for("resident")
+    missing = client.get(f"/api/v1/communities/{world.harmony.pk}/decisions/999999/", **chinese)
+    assert (missing.status_code, missing.json()) == (404, {"detail": "未找到。"})
+    nowhere = client.get("/api/v1/nowhere/", **chinese)
+    assert (nowhere.status_code, nowhere["Content-Type"], nowhere.json()) == (
+        404,
+        "application/json",
+        {"detail": "未找到。"},
+    )
+    consultation = make_consultation(world)
+    url = f"/api/v1/communities/{world.harmony.pk}/consultations/{consultation.pk}/statements/"
+    broken = client.post(url, "{", content_type="application/json")
+    assert broken.status_code == 400
+    assert list(broken.json()) == ["non_field_errors"]
+    assert broken.json()["non_field_errors"][0].startswith("JSON parse error")
+
+
+def test_the_schema_documents_every_error_answer_with_its_body(client_for: Any) -> None:
+    schema = client_for("anonymous").get("/api/schema/", {"format": "json"}).json()
+    operations = [
+        (f"{method.upper()} {path}", operation)
+        for path, item in schema["paths"].items()
+        for method, operation in item.items()
+        if method in {"get", "post", "put", "patch", "delete"}
+    ]
+    assert len(operations) >= 28
+    error = {"$ref": "#/components/schemas/Error"}
+    invalid = {"$ref": "#/components/schemas/ValidationError"}
+    for label, operation in operations:
+        responses = operation["responses"]
+        assert responses["403"]["content"]["application/json"]["schema"] == error, label
+        if "{" in label:
+            assert responses["404"]["content"]["application/json"]["schema"] == error, label
+        if "requestBody" in operation or any(p["in"] == "query" for p in operation.get("parameters", [])):
+            assert responses["400"]["content"]["application/json"]["schema"] == invalid, label
+    assert schema["components"]["schemas"]["Error"]["required"] == ["detail"]
