@@ -80,7 +80,7 @@ def test_an_extension_too_long_keeps_the_typed_time_with_the_reason_on_its_field
     assert _state(decision) == before
 
 
-def test_a_mediation_dated_before_the_draft_keeps_everything_typed(
+def test_a_mediation_dated_long_before_the_vote_keeps_everything_typed(
     world: World, estate: Estate, staff: Any
 ) -> None:
     decision = make_decision(world, estate)
@@ -94,7 +94,9 @@ def test_a_mediation_dated_before_the_draft_keeps_everything_typed(
     response = staff.post(_url("mediation", decision), data)
     assert response.status_code == 400
     page = _text(response)
-    assert "A mediation about this decision cannot be held before it was drafted." in _field(page, "held_on")
+    assert "A mediation about this decision is held at most a year before voting opened." in _field(
+        page, "held_on"
+    )
     assert 'value="2001-02-03"' in _field(page, "held_on")
     assert 'value="Chen, Owner302, the designer"' in _field(page, "attendees")
     assert "The shaft moves 40 cm east." in _field(page, "record")
@@ -176,7 +178,7 @@ def test_a_proxy_signed_long_before_the_vote_is_refused_on_its_field(
     response = staff.post(_url("proxies", decision), data)
     assert response.status_code == 400
     field = _field(_text(response), "signed_on")
-    assert "An authorization for this vote is signed at most a year before it was drafted." in field
+    assert "An authorization for this vote is signed at most a year before voting opened." in field
     assert 'value="2020-01-01"' in field
     assert 'value="Authorization no. 7"' in _field(_text(response), "document")
     assert ProxyAuthorization.objects.count() == 0

@@ -98,8 +98,10 @@ def record_mediation(
             errors["objection"] = [_("Choose an objection to this decision.")]
     if held_on > timezone.localdate():
         errors["held_on"] = [_("A mediation cannot be recorded before it is held.")]
-    elif held_on < timezone.localdate(decision.created_at):
-        errors["held_on"] = [_("A mediation about this decision cannot be held before it was drafted.")]
+    elif held_on < timezone.localdate(decision.opens_at) - timedelta(days=366):
+        errors["held_on"] = [
+            _("A mediation about this decision is held at most a year before voting opened.")
+        ]
     if not attendees.strip():
         errors["attendees"] = [_("Say who took part.")]
     if errors:

@@ -67,7 +67,7 @@ MAX_VOTING_MONTHS = 6
 MAX_MONTHS_AHEAD = 24
 MAX_OPTIONS = 30
 OPTION_MAX_LENGTH = 200
-#: A written authorization older than a year before the decision was drafted is not for this vote.
+#: A written authorization signed more than a year before voting opened is not for this vote.
 PROXY_MAX_AGE_DAYS = 366
 #: The largest cost a plan may share, in fen (CNY 1,000,000,000).
 MAX_COST_FEN = 100_000_000_000
@@ -555,9 +555,9 @@ def record_proxy(
         errors["document"] = [_("Say where the signed authorization is kept.")]
     if signed_on > timezone.localdate():
         errors["signed_on"] = [_("The authorization cannot be signed in the future.")]
-    elif signed_on < timezone.localdate(decision.created_at) - timedelta(days=PROXY_MAX_AGE_DAYS):
+    elif signed_on < timezone.localdate(decision.opens_at) - timedelta(days=PROXY_MAX_AGE_DAYS):
         errors["signed_on"] = [
-            _("An authorization for this vote is signed at most a year before it was drafted.")
+            _("An authorization for this vote is signed at most a year before voting opened.")
         ]
     if errors:
         raise ValidationError(errors)
