@@ -330,6 +330,17 @@ CASES = [
         writes=True,
     ),
     Case(
+        "a GET of a cycle step's URL", "get", _cycle_url("close"), VIEWERS, _stage("voting"), ok_status={302}
+    ),
+    Case(
+        "a GET of a proposal step's URL",
+        "get",
+        _proposal_url("cost", "A"),
+        VIEWERS,
+        _stage("voting"),
+        ok_status={302},
+    ),
+    Case(
         "a step posted to the cycle's page",
         "post",
         _cycle_url("cycle"),
