@@ -49,9 +49,10 @@ def test_committee_staff_edit_a_responsibility_and_see_it_in_the_audit_log(
     page.goto(f"{live_server.url}/c/{world.harmony.pk}/audit/")
     entry = page.locator("#audit-log tbody tr").first
     assert "Changed responsibility for Lifts" in entry.inner_text()
-    assert "chen" in entry.inner_text()
+    assert "Chen" in entry.inner_text()  # the person's name, not the login "chen"
     screenshot(page, "audit-log")
 
+    page.locator("details.site-menu summary").click()  # the phone menu
     page.get_by_role("link", name="Registry").click()
     page.get_by_role("link", name="Building 1").click()
     assert "Olga" in page.locator("main").inner_text()
