@@ -261,3 +261,21 @@ def test_a_street_officials_menu_leads_to_the_street_and_its_definitions(
         page.wait_for_load_state()
         assert page.get_by_role("heading", name="Subject diversity").is_visible()
         screenshot(page, f"nav-street-{viewport['width']}-measures")
+
+
+def test_wide_screens_show_the_same_menu_as_one_bar(browser: Any, live_server: Any, world: Any) -> None:
+    with signed_in(
+        browser, live_server, "rui", world.password, viewport={"width": 1280, "height": 800}
+    ) as page:
+        page.goto(f"{live_server.url}/c/{world.harmony.pk}/decisions/")
+        assert not page.locator("summary.site-menu__button").is_visible()
+        assert not page.locator("a.site-bell").is_visible()
+        bar = page.locator("nav.site-nav")
+        assert bar.is_visible()
+        assert bar.get_by_role("link", name="Budget").is_visible()
+        assert bar.locator('a[aria-current="page"]').get_attribute("data-section") == "decisions"
+        tops = bar.locator("a[data-section]").evaluate_all(
+            "links => links.map(a => a.getBoundingClientRect().top)"
+        )
+        assert max(tops) - min(tops) < 60  # one bar (at most two lines), not a column
+        screenshot(page, "nav-desktop")
