@@ -56,6 +56,14 @@ STEPS: dict[str, list[tuple[Recipients, str, tuple[str, ...]]]] = {
             gettext_noop("%(lead)s disputes the dispatch of appeal %(number)s: decide who handles it."),
             STAFF_CHANNELS,
         ),
+        (
+            who.street_staff_if_street_level,
+            gettext_noop(
+                "%(lead)s disputes the dispatch of appeal %(number)s at %(place)s: the street office decides "
+                "who handles it."
+            ),
+            STAFF_CHANNELS,
+        ),
     ],
     "dispute_rejected": [
         (

@@ -69,3 +69,12 @@ def street_staff(appeal: Appeal) -> list[Any]:
         is_active=True,
     )
     return list(staff_of(offices))
+
+
+def street_staff_if_street_level(appeal: Appeal) -> list[Any]:
+    """The street office's officials when the lead is a street-level subject: the engine lets only the street
+    office decide such a dispute (a committee decides only between community subjects)."""
+    lead = appeal.lead_subject if appeal.lead_subject_id else None
+    if lead is None or lead.community_id is not None:
+        return []
+    return street_staff(appeal)

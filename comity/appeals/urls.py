@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comity.appeals import views, views_public
+from comity.appeals import views, views_public, views_street
 
 app_name = "appeals"
 
@@ -25,6 +25,7 @@ urlpatterns = [
         name="public_act",
     ),
     path("c/<int:community_id>/appeals/queue/", views.queue, name="queue"),
+    path("streets/<int:street_id>/appeals/", views_street.street_queue, name="street_queue"),
     path("c/<int:community_id>/appeals/queue/dispatch/", views.bulk_dispatch, name="bulk_dispatch"),
     path("c/<int:community_id>/appeals/<int:appeal_id>/", views.detail, name="detail"),
     path("c/<int:community_id>/appeals/<int:appeal_id>/do/<slug:action>/", views.act, name="act"),

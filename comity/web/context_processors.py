@@ -43,6 +43,7 @@ SECTIONS: dict[str, str] = {
     "structure:claim_decide": "verification",
     "structure:street": "street",
     "appeals": "appeals",
+    "appeals:street_queue": "street",
     "appeal_settings": "appeals",
     "appeal_rates": "rates",
     "consultations": "consultations",
@@ -125,6 +126,7 @@ def navigation_items(request: HttpRequest) -> list[NavItem]:
     scope = scope_for(user)
     for street_id in sorted(scope.street_ids):
         items.append(("street", reverse("structure:street", args=[street_id]), _("Street overview")))
+        items.append(("street", reverse("appeals:street_queue", args=[street_id]), _("Street appeals")))
         if not any(section == "rates" for section, _url, _label in items):
             items.append(("rates", reverse("appeal_rates:street", args=[street_id]), _("Appeal rates")))
     items.append(("notifications", reverse("notifications:inbox"), _("Notifications")))
