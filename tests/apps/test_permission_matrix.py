@@ -169,6 +169,7 @@ CASES = [
     Case("home", "get", lambda w, s: reverse("web:home"), EVERYONE, ok_status={200, 302}),
     Case("health check", "get", lambda w, s: reverse("web:health"), EVERYONE),
     Case("source code", "get", lambda w, s: reverse("web:source"), EVERYONE),
+    Case("how we measure", "get", lambda w, s: reverse("web:measures"), EVERYONE),
     Case("login page", "get", lambda w, s: reverse("accounts:login"), EVERYONE, ok_status={200, 302}),
     Case("log out", "post", lambda w, s: reverse("accounts:logout"), EVERYONE, ok_status={302}),
     Case(
