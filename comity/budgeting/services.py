@@ -22,6 +22,7 @@ from django.utils.translation import gettext_noop
 
 from comity.accounts.models import User
 from comity.accounts.scope import scope_for
+from comity.appeals.photos import strip_image_metadata
 from comity.audit.services import record_audit
 from comity.budgeting import computing, support
 from comity.budgeting.models import (
@@ -279,7 +280,8 @@ def record_entry(actor: Any, fund: Fund, data: dict[str, Any]) -> LedgerEntry:
         proposal=proposal,
         decision=decision,
         receipt_number=(data.get("receipt_number") or "").strip(),
-        receipt=data.get("receipt") or "",
+        # A phone photo of a receipt carries where it was taken: stored without it (PDFs are kept as they are).
+        receipt=strip_image_metadata(data["receipt"]) if data.get("receipt") else "",
         recorded_by=actor,
     )
     record_audit(
