@@ -28,6 +28,9 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	@touch $@ $(VENV)/.installed
 
+# The demo runs as a user sees it (comity/demo/settings.py): DEBUG off, so friendly error pages; WhiteNoise
+# serves static files and a demo-only view the uploads; e-mails go to the outbox page, not the terminal.
+demo: export DJANGO_SETTINGS_MODULE = comity.demo.settings
 demo: $(VENV)/.installed
 	$(BIN)/comity manage migrate --no-input -v 0
 	$(BIN)/comity demo

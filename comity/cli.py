@@ -36,6 +36,8 @@ def _manage(args: argparse.Namespace) -> int:
 
 
 def _demo(args: argparse.Namespace) -> int:
+    # The demo runs as a user sees it: DEBUG off, friendly error pages, e-mails on the outbox page.
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "comity.demo.settings")
     _setup_django()
     from django.core.management import call_command
 

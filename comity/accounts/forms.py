@@ -29,7 +29,12 @@ class SignInCodeForm(forms.Form):
             "Eight letters and digits, as on the slip from your residents' committee, e.g. K7PM-3XQA."
         ),
         widget=forms.TextInput(
-            attrs={"autocomplete": "one-time-code", "autocapitalize": "characters", "spellcheck": "false"}
+            attrs={
+                "autocomplete": "one-time-code",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "style": "text-transform:uppercase",
+            }
         ),
     )
     new_password1 = forms.CharField(

@@ -1,5 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+
+from comity.demo.views import media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
@@ -17,6 +20,8 @@ urlpatterns = [
     path("", include("comity.structure.urls")),
     path("", include("comity.appeals.urls_rates")),
     path("", include("comity.web.urls")),
+    # Uploads, for the local demo only (COMITY_SERVE_MEDIA; a real server's web server serves MEDIA_ROOT).
+    re_path(r"^{}(?P<path>.+)$".format(settings.MEDIA_URL.lstrip("/")), media, name="demo_media"),
 ]
 
 handler403 = "comity.web.views.permission_denied"

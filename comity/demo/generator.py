@@ -45,6 +45,7 @@ from comity.demo.consultations import delete_demo_consultations, generate_demo_c
 from comity.demo.decisions import delete_demo_decisions, generate_demo_decisions
 from comity.demo.following import generate_demo_following
 from comity.demo.layout import BATCH, Estate, build_estate
+from comity.demo.mail import forget_demo_emails
 from comity.demo.matrix import MatrixRow, build_matrix
 from comity.demo.names import NameBook
 from comity.demo.population import Population, build_population
@@ -153,6 +154,7 @@ def delete_demo_street() -> None:
         Community.objects.filter(street=street).delete()
         street.delete()
     User.objects.filter(email__iendswith="@" + DEMO_EMAIL_DOMAIN).delete()
+    forget_demo_emails()
 
 
 def _check_usernames_free() -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
@@ -90,4 +90,11 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/500.html", status=500)
+    """The friendly error page; if even that cannot be drawn (the database is down, say), a bare one."""
+    try:
+        return render(request, "web/500.html", status=500)
+    except Exception:
+        return HttpResponseServerError(
+            "<!doctype html><title>Error</title><h1>Something went wrong · 出错了</h1>"
+            "<p>Please try again later. · 请稍后再试。</p>"
+        )

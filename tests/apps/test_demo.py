@@ -9,22 +9,30 @@ pytest-django keeps them together, before any transactional test empties the dat
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import json
+import os
+import subprocess
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from io import StringIO
+from pathlib import Path
 from statistics import mean
 from typing import Any, cast
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import F, Q
 from django.test import override_settings
+from django.urls import reverse
 from django.utils import timezone
 
 from comity.accounts.models import User
@@ -65,16 +73,18 @@ from comity.decisions.models import (
     Participation,
     ProxyAuthorization,
 )
-from comity.demo.accounts import DEMO_PASSWORD, NEWCOMERS
+from comity.demo.accounts import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, NEWCOMERS
 from comity.demo.consultation_specs import DANCING, RETROFIT, RETROFIT_BUILDING
 from comity.demo.decision_specs import COLOURS, FUND_TITLE, ROOF_BUILDING, ROOF_TITLE
 from comity.demo.generator import delete_demo_street, summarise
+from comity.demo.mail import CHANNEL as DEMO_EMAIL_CHANNEL
 from comity.demo.specs import HIGH_RISE, MIXED, OLD_ESTATE, STREET_CODE
 from comity.engine import appeals as engine
 from comity.engine.appeals import TIMELINE_KIND, AppealStatus, allowed_events, apply_event, is_open
 from comity.engine.decisions import ballot_log
 from comity.engine.rates import AppealRecord, Resolved, Satisfaction, hot_spots, rates_by, scorecard
 from comity.engine.roles import Role
+from comity.notifications.models import OutboxMessage
 from comity.structure.models import (
     Area,
     AreaKind,
@@ -98,13 +108,20 @@ from comity.structure.selectors import uncovered_matter_categories
 
 #: As ``tests/conftest.py`` sets for every test; the module's street is generated before that applies.
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CONSOLE_EMAIL = "django.core.mail.backends.console.EmailBackend"
 
 
 @pytest.fixture(scope="module")
 def demo_output(django_db_setup: Any, django_db_blocker: Any) -> Any:
-    with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_HASHERS):
+    """Generated as ``make demo`` does, with the project's default e-mail backend (the console), and whatever
+    is printed — the command's output and anything else on standard output — caught as the terminal shows it."""
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=FAST_HASHERS, EMAIL_BACKEND=CONSOLE_EMAIL),
+    ):
         out = StringIO()
-        call_command("generate_demo", seed=2026, stdout=out)
+        with contextlib.redirect_stdout(out):
+            call_command("generate_demo", seed=2026, stdout=out)
         yield out.getvalue()
         with transaction.atomic():
             delete_demo_street()
@@ -523,6 +540,153 @@ def test_the_command_prints_one_login_per_role(demo_output: str, street: Street)
         assert f" {username} " in demo_output
     appeals = Appeal.objects.filter(community__street=street).count()
     assert f"{appeals} appeals over the past year" in demo_output
+
+
+def test_make_demo_prints_under_sixty_lines_before_the_server_starts(
+    demo_output: str, street: Street
+) -> None:
+    """The terminal keeps the summary and the logins; the e-mails the generated appeals send are not printed."""
+    lines = demo_output.splitlines()
+    assert len(lines) < 60, "\n".join(lines[:80])
+    assert "Subject:" not in demo_output
+    assert "Content-Type:" not in demo_output
+
+
+def test_the_demo_s_e_mails_wait_on_the_staff_outbox_page(
+    demo_output: str, street: Street, client: Any
+) -> None:
+    emails = OutboxMessage.objects.filter(channel=DEMO_EMAIL_CHANNEL)
+    assert emails.count() > 0
+    first = emails.order_by("pk").first()
+    assert first is not None
+    assert first.text.startswith("To: ")
+    assert f"@{DEMO_EMAIL_DOMAIN}" in first.text
+    client.force_login(User.objects.get(username="admin"))
+    page = client.get(reverse("notifications:outbox")).content.decode()
+    assert DEMO_EMAIL_CHANNEL in page
+
+
+def _demo_settings(*names: str) -> dict[str, Any]:
+    """Settings as ``make demo`` and ``comity demo`` load them (a fresh interpreter: this one is configured)."""
+    script = (
+        "import json, django; django.setup(); from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name) for name in {list(names)!r}}}, default=str))"
+    )
+    environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "comity.demo.settings"}
+    for name in ("COMITY_DEBUG", "COMITY_EMAIL_BACKEND", "COMITY_API_BASIC_AUTH"):
+        environment.pop(name, None)
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=environment, capture_output=True, text=True, check=True
+    )
+    return dict(json.loads(out.stdout))
+
+
+def test_the_demo_runs_with_debug_off_serving_static_and_media_files_and_keeping_e_mails() -> None:
+    values = _demo_settings(
+        "DEBUG",
+        "EMAIL_BACKEND",
+        "COMITY_SERVE_MEDIA",
+        "WHITENOISE_USE_FINDERS",
+        "MIDDLEWARE",
+        "REST_FRAMEWORK",
+    )
+    assert values["DEBUG"] is False
+    assert values["EMAIL_BACKEND"] == "comity.demo.mail.OutboxEmailBackend"
+    assert values["COMITY_SERVE_MEDIA"] is True
+    assert values["WHITENOISE_USE_FINDERS"] is True
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in values["MIDDLEWARE"]
+    assert values["REST_FRAMEWORK"]["DEFAULT_AUTHENTICATION_CLASSES"] == [
+        "rest_framework.authentication.SessionAuthentication"
+    ]
+
+
+def test_comity_demo_and_make_demo_use_the_demo_settings(monkeypatch: Any) -> None:
+    from comity import cli
+
+    seen: dict[str, str] = {}
+    monkeypatch.delenv("DJANGO_SETTINGS_MODULE")
+    monkeypatch.setattr(
+        cli, "_setup_django", lambda: seen.update(settings=os.environ["DJANGO_SETTINGS_MODULE"])
+    )
+    monkeypatch.setattr("django.core.management.call_command", lambda *args, **kwargs: None)
+    assert cli.main(["demo"]) == 0
+    assert seen == {"settings": "comity.demo.settings"}
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    assert "demo: export DJANGO_SETTINGS_MODULE = comity.demo.settings" in makefile
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "help_heading"),
+    [("en", "Page not found", "Where to go from here"), ("zh-hans", "页面不存在", "您可以去这些地方")],
+)
+def test_a_wrong_address_gives_the_friendly_page_without_debug_details(
+    client: Any, db: Any, settings: Any, language: str, title: str, help_heading: str
+) -> None:
+    settings.DEBUG = False
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    response = client.get("/no-such-page/<script>")
+    assert response.status_code == 404
+    page = response.content.decode()
+    assert title in page
+    assert help_heading in page
+    assert "/no-such-page/&lt;script&gt;" in page
+    assert reverse("accounts:login") in page
+    assert reverse("web:home") in page
+    assert "URLconf" not in page
+    assert "Traceback" not in page
+
+
+def test_a_signed_in_visitor_s_friendly_404_lists_their_sections(
+    client_for: Any, world: Any, settings: Any
+) -> None:
+    settings.DEBUG = False
+    page = client_for("committee_staff").get("/nowhere/").content.decode()
+    assert 'id="not-found-help"' in page
+    assert reverse("accounts:me") in page
+    assert reverse("notifications:inbox") in page
+
+
+def test_an_error_gives_the_friendly_error_page(rf: Any, db: Any, monkeypatch: Any) -> None:
+    from comity.web import views as web_views
+
+    request = rf.get("/")
+    request.user = AnonymousUser()
+    request.session = {}
+    response = web_views.server_error(request)
+    assert response.status_code == 500
+    assert "Something went wrong" in response.content.decode()
+
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("the database is down")
+
+    monkeypatch.setattr(web_views, "render", broken)
+    bare = web_views.server_error(request)
+    assert bare.status_code == 500
+    assert "Something went wrong" in bare.content.decode()
+    assert "database" not in bare.content.decode()
+
+
+def test_the_demo_serves_uploads_but_never_appeal_photos(
+    client: Any, db: Any, settings: Any, tmp_path: Path
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "budgeting").mkdir()
+    (tmp_path / "budgeting" / "scan.txt").write_text("receipt")
+    (tmp_path / "appeals").mkdir()
+    (tmp_path / "appeals" / "photo.jpg").write_bytes(b"private")
+    settings.COMITY_SERVE_MEDIA = True
+    response = client.get("/media/budgeting/scan.txt")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == b"receipt"
+    assert client.get("/media/appeals/photo.jpg").status_code == 404
+    settings.COMITY_SERVE_MEDIA = False
+    assert client.get("/media/budgeting/scan.txt").status_code == 404
+
+
+def test_static_files_are_served_with_debug_off(client: Any, db: Any, settings: Any) -> None:
+    settings.DEBUG = False
+    response = client.get("/static/comity/comity.css")
+    assert response.status_code == 200
 
 
 def test_running_again_without_reset_changes_nothing(street: Street) -> None:

@@ -15,11 +15,13 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test.utils import override_settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comity.demo.accounts import render_logins
 from comity.demo.generator import DemoError, DemoSummary, demo_street, generate_demo_street, summarise
+from comity.demo.mail import OUTBOX_BACKEND
 from comity.demo.specs import STREET_NAME
 
 
@@ -56,7 +58,9 @@ class Command(BaseCommand):
             except ArgumentTypeError as error:
                 raise CommandError(str(error)) from error
         started = time.perf_counter()
-        with transaction.atomic():
+        # Residents are notified (by e-mail too) at every step of the generated appeals: keep those e-mails on
+        # the outbox page rather than printing hundreds of them before the logins (comity.demo.mail).
+        with override_settings(EMAIL_BACKEND=OUTBOX_BACKEND), transaction.atomic():
             street = demo_street()
             if street is not None and not reset:
                 summary = summarise(street)
