@@ -750,6 +750,7 @@ def paper(request: HttpRequest, community_id: int, decision_id: int) -> HttpResp
             "form": form,
             "waiting": waiting_paper_ballots(decision),
             "labels": {o.position: o.label for o in decision.options.all()},
+            "may_enter": decision.status == DecisionStatus.OPEN and timezone.now() >= decision.opens_at,
         },
         status=status,
     )

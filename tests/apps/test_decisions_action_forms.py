@@ -339,3 +339,28 @@ def test_an_extension_to_the_year_9999_is_refused_in_words(world: World, estate:
     assert early.status_code == 400
     assert "Give a date between the years 2000 and 2100." in _field(_text(early), "closes_at")
     assert _state(decision) == before
+
+
+def test_paper_proxy_and_cost_forms_are_offered_only_when_the_state_allows_them(
+    world: World, estate: Estate, staff: Any
+) -> None:
+    draft = make_decision(world, estate, open_now=False)
+    assert "Compute and save</button>" in _text(staff.get(_url("cost_plan", draft)))
+    assert "Record the proxy</button>" not in _text(staff.get(_url("proxies", draft)))
+    assert "Voting is not open, so no proxy can be recorded." in _text(staff.get(_url("proxies", draft)))
+    assert "Voting is not open, so no paper ballot can be entered." in _text(staff.get(_url("paper", draft)))
+
+    running = make_decision(world, estate, title="Running")
+    assert "Enter for a second check</button>" in _text(staff.get(_url("paper", running)))
+    assert "Record the proxy</button>" in _text(staff.get(_url("proxies", running)))
+    fixed = _text(staff.get(_url("cost_plan", running)))
+    assert "Compute and save</button>" not in fixed
+    assert "The plan is fixed once voting opens: owners vote on the plan they were shown." in fixed
+
+    later = timezone.now() + timedelta(days=1)
+    upcoming = make_decision(
+        world, estate, title="Upcoming", opens_at=later, closes_at=later + timedelta(days=7)
+    )
+    waiting = _text(staff.get(_url("paper", upcoming)))
+    assert "Enter for a second check</button>" not in waiting
+    assert "Paper ballots can be entered once voting opens, on " in waiting
