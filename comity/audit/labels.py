@@ -139,6 +139,35 @@ CHANGE_LABELS: dict[str, Any] = {
     "period": _("Period"),
     "reason": _("Reason"),
     "id": pgettext_lazy("audit change", "Number"),
+    "lead": pgettext_lazy("audit change", "Leads"),
+    "co_handlers": pgettext_lazy("audit change", "Helps"),
+    "scope": pgettext_lazy("audit change", "Where"),
+    "subject": pgettext_lazy("audit change", "Organisation"),
+    "created": pgettext_lazy("audit change", "Added"),
+    "updated": pgettext_lazy("audit change", "Updated"),
+    "households": pgettext_lazy("audit change", "Households"),
+    "persons": pgettext_lazy("audit change", "People"),
+    "units": pgettext_lazy("audit change", "Units"),
+    "ended_ownerships": pgettext_lazy("audit change", "Ownerships ended"),
+    "file": pgettext_lazy("audit change", "File"),
+    "files": pgettext_lazy("audit change", "Files"),
+    "seed": pgettext_lazy("audit change", "Seed"),
+    "statements": pgettext_lazy("audit change", "Statements"),
+    "seed_statements_added": pgettext_lazy("audit change", "Statements added"),
+    "votes": pgettext_lazy("audit change", "Votes"),
+    "participants": pgettext_lazy("audit change", "Participants"),
+    "appeals": pgettext_lazy("audit change", "Appeals"),
+    "appeals_until": pgettext_lazy("audit change", "Appeals up to"),
+    "source": pgettext_lazy("audit change", "Source"),
+    "is_meta": pgettext_lazy("audit change", "About the consultation itself"),
+    "text": pgettext_lazy("audit change", "Text"),
+    "title": pgettext_lazy("audit change", "Title"),
+    "notes": pgettext_lazy("audit change", "Notes"),
+    "category": pgettext_lazy("audit change", "Kind of matter"),
+    "hours": pgettext_lazy("audit change", "Hours"),
+    "time_limit_hours": pgettext_lazy("audit change", "Time limit (hours)"),
+    "urgency": pgettext_lazy("audit change", "Urgency"),
+    "clock": pgettext_lazy("audit change", "Counted in"),
 }
 
 
@@ -176,7 +205,7 @@ def show_value(value: Any, field: models.Field[Any, Any] | None = None) -> str:
     if isinstance(value, list):
         return ", ".join(show_value(item, field) for item in value)
     if isinstance(value, dict):
-        return "; ".join(f"{key}: {show_value(item)}" for key, item in value.items())
+        return "; ".join(f"{change_label(key, None)}: {show_value(item)}" for key, item in value.items())
     if field is not None and field.choices:
         choices = {str(key): label for key, label in field.flatchoices}
         if str(value) in choices:
@@ -187,10 +216,10 @@ def show_value(value: Any, field: models.Field[Any, Any] | None = None) -> str:
 
 
 def change_label(name: str, field: models.Field[Any, Any] | None) -> str:
-    if field is not None:
-        return str(field.verbose_name)[:1].upper() + str(field.verbose_name)[1:]
     if name in CHANGE_LABELS:
         return str(CHANGE_LABELS[name])
+    if field is not None:
+        return str(field.verbose_name)[:1].upper() + str(field.verbose_name)[1:]
     return name.replace("_", " ")
 
 

@@ -201,3 +201,25 @@ def test_the_chinese_log_has_no_raw_codes_or_stored_words(world: World, client_f
     assert "陈静" in body
     with translation.override("zh-hans"):
         assert str(ACTION_LABELS["appeal.sign_for"]) in body
+
+
+def test_recorded_changes_read_as_words_in_chinese(world: World) -> None:
+    from comity.audit.labels import describe_changes
+
+    snapshot = {
+        "category": "Lifts",
+        "scope": "Harmony",
+        "lead": "Evergreen Property",
+        "co_handlers": ["Harmony RC"],
+        "time_limit_hours": 24,
+        "notes": "",
+    }
+    with translation.override("zh-hans"):
+        rows = describe_changes("structure.responsibility", {"before": snapshot, "after": snapshot, "id": 3})
+        registry = describe_changes(
+            "structure.community", {"created": {"units": 4}, "rows": 12, "format": "xlsx"}
+        )
+    labels = [label for label, _text in rows + registry]
+    assert all("_" not in label and not label.isascii() for label in labels), labels
+    assert ("修改前: 牵头", "Evergreen Property") in rows
+    assert "文件格式" in labels
