@@ -117,12 +117,19 @@ class AppealForm(OnceTokenFormMixin):
             community=community, kind__in=[AreaKind.BUILDING, AreaKind.COMMON_SPACE, AreaKind.ZONE]
         ).order_by("kind", "code")
         if assisted:
+            # Staff fill this form while the resident talks to them: it speaks to staff about the resident.
+            self.fields["kind"].label = _("What kind of appeal is it?")
+            self.fields["description"].label = _("What the resident reports, and where exactly")
+            self.fields["emergency"].label = _("An emergency: people or property are in danger now")
+            self.fields["area"].label = _("Or a building or common place")
             self.fields["area"].help_text = _(
                 "Choose a unit, or a building or common place. Leave both empty for a matter of the whole "
                 "community."
             )
             # A search, not a list of thousands of units (structure.fields.UnitField).
-            self.fields["unit"] = UnitField(community=community, label=_("Unit"), required=False)
+            self.fields["unit"] = UnitField(
+                community=community, label=_("The resident's home, if it is in the register"), required=False
+            )
             self.fields["is_public"].label = _(
                 "Show this appeal to the community (without the resident's name)"
             )
@@ -244,6 +251,16 @@ class MergeForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
+    mine = forms.ChoiceField(
+        label=_("Mine"),
+        required=False,
+        choices=[
+            ("", _("Everything I may see")),
+            ("to_sign", _("Waiting for me to sign")),
+            ("lead", _("I lead")),
+            ("help", _("I help")),
+        ],
+    )
     status = forms.ChoiceField(label=_("Status"), required=False)
     category = forms.ChoiceField(label=_("Matter"), required=False)
     area = forms.ModelChoiceField(label=_("Building"), queryset=Area.objects.none(), required=False)

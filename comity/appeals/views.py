@@ -8,6 +8,7 @@ error in the user's language.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from django import forms
@@ -26,6 +27,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from comity.accounts.scope import scope_for
 from comity.appeals import selectors, selectors_public, services
+from comity.appeals.community_settings import appeal_settings
 from comity.appeals.forms import (
     AppealForm,
     MergeForm,
@@ -38,7 +40,7 @@ from comity.appeals.forms import (
     VisitForm,
     reply_templates,
 )
-from comity.appeals.models import STATUS_LABELS, Appeal, Attachment
+from comity.appeals.models import STATUS_LABELS, Appeal, Attachment, Dispatch, DispatchRole
 from comity.appeals.permissions import parts_in
 from comity.engine.appeals import OPEN_STATUSES, Actor, AppealEvent, AppealStatus, allowed_events
 from comity.engine.category_suggest import suggest_categories
@@ -252,7 +254,17 @@ def _form_for(step: Step, community: Community, data: Any = None) -> forms.Form 
     return step.form(data, prefix=step.event.value)
 
 
+def _reopen_closed(appeal: Appeal, now: Any) -> bool:
+    """The reopen window (counted from the reply, or from an unsatisfied rating) is over."""
+    rating = getattr(appeal, "rating", None)
+    since = rating.rated_at if appeal.status == AppealStatus.RATED and rating else appeal.replied_at
+    days = appeal_settings(appeal.community).reopen_days
+    return since is not None and now > since + timedelta(days=days)
+
+
 def _available(user: Any, appeal: Appeal, parts: list[Actor]) -> list[str]:
+    """The steps to offer: those the engine allows the user's parts in this status, without the ones a known fact
+    already refuses (a reopen window that is over; a street-level dispute a committee may not decide)."""
     events: set[AppealEvent] = set()
     for part in parts:
         events |= allowed_events(appeal.status, part)
@@ -260,6 +272,13 @@ def _available(user: Any, appeal: Appeal, parts: list[Actor]) -> list[str]:
         rating = getattr(appeal, "rating", None)
         if rating is None or rating.satisfaction != "unsatisfied":
             events.discard(AppealEvent.REOPEN)
+    if AppealEvent.REOPEN in events and _reopen_closed(appeal, timezone.now()):
+        events.discard(AppealEvent.REOPEN)
+    lead = appeal.lead_subject
+    street_level_lead = lead is not None and lead.community_id is None
+    if street_level_lead and Actor.SUPERVISOR not in parts:
+        # Only the street office decides about a street-level lead (engine: ``street_level``).
+        events -= {AppealEvent.REJECT_DISPUTE, AppealEvent.REDISPATCH}
     return [name for name, step in STEPS.items() if step.event in events]
 
 
@@ -383,20 +402,32 @@ def _reasons(found: Any) -> list[str]:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def detail(request: HttpRequest, community_id: int, appeal_id: int) -> HttpResponse:
+    """The case page. Its step forms post to the page itself (``action`` names the step), so a form shown again
+    with an error stays on the case's own address and reloading it never re-sends a step elsewhere."""
     community = structure_selectors.get_community_for_user(request.user, community_id)
     appeal = selectors.get_appeal_for_user(request.user, community, appeal_id)
+    if request.method == "POST":
+        return _take_step(request, community, appeal, request.POST.get("action", ""))
     return render(request, "appeals/detail.html", _detail_context(request, appeal))
 
 
 @login_required
 @require_POST
 def act(request: HttpRequest, community_id: int, appeal_id: int, action: str) -> HttpResponse:
+    """The former address of each step, kept for scripts: the same as posting to the case page. The pages post
+    to the case page itself."""
     community = structure_selectors.get_community_for_user(request.user, community_id)
     appeal = selectors.get_appeal_for_user(request.user, community, appeal_id)
+    return _take_step(request, community, appeal, action)
+
+
+def _take_step(request: HttpRequest, community: Community, appeal: Appeal, action: str) -> HttpResponse:
     step = STEPS.get(action)
     if step is None:
         raise Http404
+    here = reverse("appeals:detail", args=[community.pk, appeal.pk])
     form = _form_for(step, community, request.POST)
     if form is None or form.is_valid():
         data = form.cleaned_data if form is not None else {}
@@ -406,11 +437,11 @@ def act(request: HttpRequest, community_id: int, appeal_id: int, action: str) ->
             if form is None:
                 for message in error.messages:
                     messages.error(request, message)
-                return redirect("appeals:detail", community_id=community.pk, appeal_id=appeal.pk)
+                return redirect(here)
             _apply_validation_error(form, error)
         else:
             messages.success(request, _("Done: %(step)s.") % {"step": step.label})
-            return redirect("appeals:detail", community_id=community.pk, appeal_id=appeal.pk)
+            return redirect(here)
     appeal.refresh_from_db()
     context = _detail_context(request, appeal, bound=(action, form) if form is not None else None)
     return render(request, "appeals/detail.html", context, status=400)
@@ -441,10 +472,28 @@ def _queue_subjects(user: Any, community: Community) -> QuerySet[GovernanceSubje
     return serving.filter(pk__in=scope.acting_subject_ids).order_by("name")
 
 
-def _filtered(appeals: QuerySet[Appeal], form: QueueFilterForm) -> QuerySet[Appeal]:
+def _mine(appeals: QuerySet[Appeal], mine: str, acting: frozenset[int] | set[int]) -> QuerySet[Appeal]:
+    """The workbench's "mine" filter over the subjects the user acts for: appeals waiting for them to sign for,
+    those they lead, and those they help with (an open co-handling dispatch)."""
+    if mine == "to_sign":
+        return appeals.filter(status=AppealStatus.DISPATCHED, lead_subject__in=acting)
+    if mine == "lead":
+        return appeals.filter(lead_subject__in=acting)
+    if mine == "help":
+        helping = Dispatch.objects.filter(
+            role=DispatchRole.CO_HANDLER, ended_at__isnull=True, subject_id__in=acting
+        ).values("appeal_id")
+        return appeals.filter(pk__in=helping)
+    return appeals
+
+
+def _filtered(
+    appeals: QuerySet[Appeal], form: QueueFilterForm, acting: frozenset[int] | set[int]
+) -> QuerySet[Appeal]:
     if not form.is_valid():
         return appeals.filter(status__in=OPEN)
     data = form.cleaned_data
+    appeals = _mine(appeals, data.get("mine") or "", acting)
     status = data.get("status") or ""
     if status == "open" or (not form.data.get("status") and "status" not in form.data):
         appeals = appeals.filter(status__in=OPEN)
@@ -473,7 +522,10 @@ def queue(request: HttpRequest, community_id: int) -> HttpResponse:
     )
     subjects = _queue_subjects(request.user, community)
     form = QueueFilterForm(request.GET or None, community=community, subjects=subjects)
-    appeals = _filtered(selectors.visible_appeals(request.user, community), form)
+    acting = scope_for(request.user).acting_subject_ids
+    if not acting:
+        del form.fields["mine"]
+    appeals = _filtered(selectors.visible_appeals(request.user, community), form, acting)
     appeals = appeals.select_related("category", "lead_subject", "area__parent", "unit__building").order_by(
         "due_at", "received_at"
     )
