@@ -363,6 +363,7 @@ def test_a_resident_reads_the_results(browser: Any, live_server: Any, world: Any
 
         district.get_by_role("link", name="#3 Project C").click()
         page.get_by_role("heading", name=re.compile("Project C"), level=1).wait_for()
+        page.wait_for_load_state()  # the whole page, not only its heading
         assert page.get_by_text("Funded: 2 supporters paid 15.00 yuan each.").is_visible()
         assert_fits_screen(page)
         screenshot(page, "budget-proposal-funded")
