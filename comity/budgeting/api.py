@@ -32,10 +32,12 @@ from comity.budgeting.models import (
     Cycle,
     CycleStatus,
     District,
+    EntryKind,
     Fund,
     LedgerEntry,
     NegativeReason,
     Proposal,
+    ProposalStatus,
     Rule,
     SourceKind,
 )
@@ -109,8 +111,10 @@ class ProjectRefSerializer(serializers.Serializer):  # type: ignore[type-arg]
 class EntrySerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     date = serializers.DateField()
-    kind = serializers.CharField()
-    source = serializers.CharField(allow_null=True)  # type: ignore[assignment]  # the field, not Field.source
+    kind = serializers.ChoiceField(choices=EntryKind.choices)
+    source = serializers.ChoiceField(  # type: ignore[assignment]  # the field, not Field.source
+        choices=SourceKind.choices, allow_null=True
+    )
     amount_fen = serializers.IntegerField()
     description = serializers.CharField()
     counterparty = serializers.CharField()
@@ -226,9 +230,9 @@ class FundLedger(APIView):
 class CycleSummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     title = serializers.CharField()
-    status = serializers.CharField()
-    ballot_kind = serializers.CharField()
-    rule = serializers.CharField()
+    status = serializers.ChoiceField(choices=CycleStatus.choices)
+    ballot_kind = serializers.ChoiceField(choices=BallotKind.choices)
+    rule = serializers.ChoiceField(choices=Rule.choices)
     budget = serializers.IntegerField(help_text=gettext_lazy("Yuan, all districts together."))
     fund = serializers.IntegerField(source="fund_id", allow_null=True)
     proposals_close_at = serializers.DateTimeField(allow_null=True)
@@ -257,7 +261,7 @@ class ProposalSerializer(serializers.Serializer):  # type: ignore[type-arg]
     description = serializers.CharField()
     location = serializers.CharField()
     district = serializers.IntegerField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=ProposalStatus.choices)
     estimated_cost = serializers.IntegerField(allow_null=True)
     cost = serializers.IntegerField(allow_null=True)
     organisation = serializers.CharField(allow_null=True)
@@ -475,11 +479,11 @@ class ResultProjectSerializer(serializers.Serializer):  # type: ignore[type-arg]
     number = serializers.IntegerField()
     title = serializers.CharField()
     cost = serializers.IntegerField(allow_null=True)
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=ProposalStatus.choices)
 
 
 class RuleOutcomeSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    rule = serializers.CharField()
+    rule = serializers.ChoiceField(choices=Rule.choices)
     title = serializers.CharField()
     summary = serializers.CharField()
     official = serializers.BooleanField()
@@ -504,7 +508,7 @@ class DistrictResultSerializer(serializers.Serializer):  # type: ignore[type-arg
     name = serializers.CharField()
     budget = serializers.IntegerField()
     voters = serializers.IntegerField()
-    official_rule = serializers.CharField()
+    official_rule = serializers.ChoiceField(choices=Rule.choices)
     selected = ResultProjectSerializer(many=True)
     projects = ResultProjectSerializer(many=True)
     rules = RuleOutcomeSerializer(many=True)
@@ -512,7 +516,7 @@ class DistrictResultSerializer(serializers.Serializer):  # type: ignore[type-arg
 
 class ResultsSerializer(serializers.Serializer):  # type: ignore[type-arg]
     cycle = serializers.IntegerField()
-    rule = serializers.CharField()
+    rule = serializers.ChoiceField(choices=Rule.choices)
     districts = DistrictResultSerializer(many=True)
 
 

@@ -249,8 +249,17 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     # Request bodies get components of their own, without the read-only fields of the answers.
     "COMPONENT_SPLIT_REQUEST": True,
-    # Appeals and subjects both have a `kind`; name the appeal's enum so the schema has no collision.
-    "ENUM_NAME_OVERRIDES": {"AppealKindEnum": "comity.appeals.models.AppealKind"},
+    # Appeals and subjects both have a `kind`, several apps a `status`, budgets a `rule` in several places: one
+    # named enum per choice set, so the schema has no collision.
+    "ENUM_NAME_OVERRIDES": {
+        "AppealKindEnum": "comity.appeals.models.AppealKind",
+        "AppealStatusEnum": "comity.appeals.models.STATUS_CHOICES",
+        "DecisionStatusEnum": "comity.decisions.models.DecisionStatus",
+        "ConsultationStatusEnum": "comity.consultations.models.ConsultationStatus",
+        "CycleStatusEnum": "comity.budgeting.models.CycleStatus",
+        "ProposalStatusEnum": "comity.budgeting.models.ProposalStatus",
+        "BudgetRuleEnum": "comity.budgeting.models.Rule",
+    },
 }
 
 SESSION_COOKIE_HTTPONLY = True

@@ -22,7 +22,15 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from comity.consultations import selectors, services
-from comity.consultations.models import Analysis, Consultation, Statement, Vote, VoteValue
+from comity.consultations.models import (
+    Analysis,
+    Consultation,
+    ConsultationStatus,
+    Moderation,
+    Statement,
+    Vote,
+    VoteValue,
+)
 from comity.consultations.permissions import may_take_part
 from comity.structure import selectors as structure_selectors
 from comity.web.api import service_error
@@ -37,7 +45,7 @@ class ConsultationSummarySerializer(serializers.Serializer):  # type: ignore[typ
     id = serializers.IntegerField()
     title = serializers.CharField()
     question = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=ConsultationStatus.choices)
     opens_at = serializers.DateTimeField()
     closes_at = serializers.DateTimeField()
     area = serializers.CharField(source="area.name", default=None, allow_null=True)
@@ -64,7 +72,7 @@ class ConsultationDetailSerializer(serializers.Serializer):  # type: ignore[type
     title = serializers.CharField()
     question = serializers.CharField()
     background = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=ConsultationStatus.choices)
     opens_at = serializers.DateTimeField()
     closes_at = serializers.DateTimeField()
     allow_statements = serializers.BooleanField()
@@ -90,7 +98,7 @@ class NewStatementSerializer(serializers.Serializer):  # type: ignore[type-arg]
 class StatementCreatedSerializer(serializers.Serializer):  # type: ignore[type-arg]
     number = serializers.IntegerField()
     text = serializers.CharField()
-    moderation = serializers.CharField()
+    moderation = serializers.ChoiceField(choices=Moderation.choices)
 
 
 class ReportAnswerSerializer(serializers.Serializer):  # type: ignore[type-arg]

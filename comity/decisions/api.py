@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from comity.decisions import counting, services
 from comity.decisions.closing import log_document
-from comity.decisions.models import Decision, DecisionStatus
+from comity.decisions.models import BallotKind, Decision, DecisionStatus
 from comity.decisions.selectors import get_decision_for_user
 from comity.structure import selectors as structure_selectors
 from comity.web.api import service_error
@@ -37,9 +37,9 @@ def _decision(request: Request, community_id: int, decision_id: int) -> Decision
 class DecisionSummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     title = serializers.CharField()
-    status = serializers.CharField()
+    status = serializers.ChoiceField(choices=DecisionStatus.choices)
     rule = serializers.CharField(source="rule_name")
-    ballot = serializers.CharField(source="ballot_kind")
+    ballot = serializers.ChoiceField(source="ballot_kind", choices=BallotKind.choices)
     secret = serializers.BooleanField()
     area = serializers.CharField(source="area.name", default=None, allow_null=True)
     opens_at = serializers.DateTimeField()
