@@ -10,19 +10,20 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from functools import wraps
+from dataclasses import dataclass
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from comity.consultations.models import DecisionDraft
@@ -55,12 +56,14 @@ from comity.decisions.models import (
 from comity.decisions.permissions import may_see_named_record
 from comity.decisions.register import units_in_scope
 from comity.decisions.selectors import get_decision_for_user
+from comity.decisions.services.common import require_accepting, require_status
 from comity.decisions.services.parties import may_object, may_write_minority, objection_deadline
 from comity.decisions.services.voting import proxies_of, unvoted, waiting_paper_ballots
 from comity.engine.decisions.ballot_log import verify
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community, Ownership, Person
 from comity.structure.views import _apply_validation_error
+from comity.web.steps import Step, posted_step, refuse, take
 
 MANAGE = "decisions.manage_decisions"
 RECEIPTS_KEY = "decision_receipts"
@@ -274,122 +277,61 @@ def detail_context(request: HttpRequest, decision: Decision, **extra: Any) -> di
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def detail(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = _decision(request, community_id, decision_id)
+    if request.method == "POST":
+        return _decision_post(request, decision, posted_step(request), _posted_item(request))
     return render(request, "decisions/detail.html", detail_context(request, decision))
 
 
-#: Where on the decision page each action form sits, so a refusal can point to it.
-FORM_ANCHORS = {
-    "ballot_error": "vote",
-    "extend_form": "manage",
-    "cancel_form": "manage",
-    "minutes_form": "manage",
-    "affected_form": "affected",
-    "objection_form": "objections",
-    "mediation_form": "objections",
-    "minority_form": "minority",
+# --- steps taken on the decision page -----------------------------------------------------------------------
+#
+# Every form of the decision page posts to the page itself, naming its step in a hidden ``step`` field (see
+# ``comity.web.steps``): a mistake comes back on its field with what was typed (400); a step the decision's state
+# no longer allows is refused with the reason and a 303 to the page, so a reload never posts it again. The older
+# per-step addresses (``…/extend/``, ``…/close/`` …) take the same POST; a GET of one leads to the page.
+
+NOTHING_CHANGED = gettext_lazy("Nothing was changed. Correct what is marked below and send it again.")
+
+
+@dataclass(frozen=True)
+class Place:
+    """Where a step's form sits on the decision page and who may take it."""
+
+    #: The form's name in the page's context ("" for a button without fields).
+    context: str
+    anchor: str
+    staff: bool
+    #: Said above the page when the form's own checks fail.
+    summary: Any = NOTHING_CHANGED
+
+
+DECISION_STEPS: dict[str, Place] = {
+    "vote": Place("ballot_error", "vote", False, gettext_lazy("Check your ballot.")),
+    "open": Place("", "manage", True),
+    "extend": Place("extend_form", "manage", True, gettext_lazy("Give the new closing time.")),
+    "close": Place("", "manage", True),
+    "cancel": Place("cancel_form", "manage", True, gettext_lazy("Say why the decision is cancelled.")),
+    "minutes": Place("minutes_form", "manage", True),
+    "affected_add": Place(
+        "affected_form", "affected", True, gettext_lazy("Choose a unit and how it is affected.")
+    ),
+    "affected_remove": Place("", "affected", True),
+    "objection": Place("objection_form", "objections", False, gettext_lazy("Write your objection.")),
+    "objection_withdraw": Place("", "objections", False),
+    "mediation": Place("mediation_form", "objections", True, gettext_lazy("Check the mediation record.")),
+    "minority": Place("minority_form", "minority", False, gettext_lazy("Write your statement.")),
 }
 
 
-def _refused(request: HttpRequest, decision: Decision, error: ValidationError, **extra: Any) -> HttpResponse:
-    anchor = next((FORM_ANCHORS[name] for name in extra if name in FORM_ANCHORS), "")
-    context = detail_context(request, decision, **extra)
-    context["errors"] = error.messages
-    context["error_anchor"] = anchor
-    return render(request, "decisions/detail.html", context, status=400)
+def _posted_item(request: HttpRequest, name: str = "item") -> int:
+    """The row a step is about (an elector, an affected unit, an objection), from its hidden field."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else 0
 
 
-def _refused_form(
-    request: HttpRequest, decision: Decision, form: Any, error: ValidationError, **extra: Any
-) -> HttpResponse:
-    """Re-render the page with ``form`` as typed: the service's reasons on their fields, the rest above it."""
-    if not hasattr(error, "error_dict"):
-        return _refused(request, decision, error, **extra)
-    _apply_validation_error(form, error)
-    summary = ValidationError(_("Nothing was changed. Correct what is marked below and send it again."))
-    return _refused(request, decision, summary, **extra)
-
-
-View = Callable[..., HttpResponse]
-
-
-def post_only(
-    anchor: str = "", page: str = "detail", perm: str = "decisions.see_decision"
-) -> Callable[[View], View]:
-    """An action taken by POST. A GET of its address (a reload after a refusal, a shared link) goes to the page
-    the action belongs to instead of a bare "405 method not allowed"."""
-
-    def decorator(view: Any) -> Any:
-        @wraps(view)
-        def wrapped(
-            request: HttpRequest, community_id: int, decision_id: int, *args: Any, **kwargs: Any
-        ) -> Any:
-            if request.method == "POST":
-                return view(request, community_id, decision_id, *args, **kwargs)
-            if request.method in ("GET", "HEAD"):
-                return redirect(_url(_decision(request, community_id, decision_id, perm=perm), page, anchor))
-            return HttpResponseNotAllowed(["POST"])
-
-        return wrapped
-
-    return decorator
-
-
-@login_required
-@post_only("vote")
-def vote(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
-    decision = _decision(request, community_id, decision_id)
-    try:
-        elector_id = int(request.POST.get("elector", ""))
-    except ValueError as error:
-        raise PermissionDenied from error
-    form = BallotForm(request.POST, decision=decision, prefix=f"e{elector_id}")
-    if not form.is_valid():
-        return _refused(
-            request, decision, ValidationError(_("Check your ballot.")), ballot_error=(elector_id, form)
-        )
-    try:
-        receipt = services.cast_ballot(request.user, decision, elector_id, **ballot_values(form, decision))
-    except ValidationError as error:
-        _apply_validation_error(form, error)
-        return _refused(request, decision, error, ballot_error=(elector_id, form))
-    key = f"{RECEIPTS_KEY}:{decision.pk}"
-    request.session[key] = [*request.session.get(key, []), receipt]
-    messages.success(request, _("Your ballot has been counted. Keep your receipt code to check it later."))
-    return redirect(_url(decision, anchor="receipt"))
-
-
-def _staff_post(
-    request: HttpRequest,
-    decision: Decision,
-    action: Any,
-    success: str,
-    anchor: str = "",
-    *,
-    form: tuple[str, Any] | None = None,
-) -> HttpResponse:
-    """Run a service for a form of the decision page; when it refuses, the page comes back with the form as typed
-    (``form`` is the context name and the bound form) and the reasons on its fields."""
-    try:
-        action()
-    except ValidationError as error:
-        if form is not None:
-            name, bound = form
-            return _refused_form(request, decision, bound, error, **{name: bound})
-        return _refused(request, decision, error)
-    messages.success(request, success)
-    return redirect(_url(decision, anchor=anchor))
-
-
-@login_required
-@post_only("manage")
-def open_voting(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
-    decision = _decision(request, community_id, decision_id, perm=MANAGE)
-    try:
-        summary = services.open_voting(request.user, decision)
-    except ValidationError as error:
-        return _refused(request, decision, error)
+def _opened(request: HttpRequest, summary: dict[str, Any]) -> None:
     messages.success(
         request, _("Voting is open. The register holds %(n)s electors.") % {"n": summary["electors"]}
     )
@@ -405,189 +347,195 @@ def open_voting(request: HttpRequest, community_id: int, decision_id: int) -> Ht
             )
             % {"n": summary["unowned"]},
         )
-    return redirect(_url(decision))
 
 
-@login_required
-@post_only("manage")
-def extend(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
-    decision = _decision(request, community_id, decision_id, perm=MANAGE)
-    form = ExtendForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, decision, ValidationError(_("Give the new closing time.")), extend_form=form)
-    return _staff_post(
-        request,
-        decision,
-        lambda: services.extend_voting(request.user, decision, form.cleaned_data["closes_at"]),
-        _("Voting is extended."),
-        form=("extend_form", form),
-    )
+def _decision_step(request: HttpRequest, decision: Decision, name: str, item: int) -> Step:
+    """The step ``name`` of the decision page, bound to the POST; its ``check`` refuses what the state no longer
+    allows, in the same words as the service."""
+    user = request.user
+    data = request.POST
 
+    def status(*allowed: str) -> Callable[[], None]:
+        return lambda: require_status(decision, *allowed)
 
-@login_required
-@post_only("manage")
-def close(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
-    decision = _decision(request, community_id, decision_id, perm=MANAGE)
-    return _staff_post(
-        request,
-        decision,
-        lambda: services.close_decision(request.user, decision),
-        _("The result is published."),
-        "result",
-    )
+    draft, running, closed = DecisionStatus.DRAFT, DecisionStatus.OPEN, DecisionStatus.CLOSED
+    button = forms.Form(data)
+    if name == "vote":
+        ballot = BallotForm(data, decision=decision, prefix=f"e{item}")
 
+        def keep_receipt(request: HttpRequest, receipt: str) -> None:
+            key = f"{RECEIPTS_KEY}:{decision.pk}"
+            request.session[key] = [*request.session.get(key, []), receipt]
 
-@login_required
-@post_only("manage")
-def cancel(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
-    decision = _decision(request, community_id, decision_id, perm=MANAGE)
-    form = CancelForm(request.POST)
-    if not form.is_valid():
-        return _refused(
-            request, decision, ValidationError(_("Say why the decision is cancelled.")), cancel_form=form
+        return Step(
+            ballot,
+            lambda d: services.cast_ballot(user, decision, item, **ballot_values(ballot, decision)),
+            _("Your ballot has been counted. Keep your receipt code to check it later."),
+            "vote",
+            then=_url(decision, anchor="receipt"),
+            check=lambda: require_accepting(decision),
+            after=keep_receipt,
         )
-    return _staff_post(
-        request,
-        decision,
-        lambda: services.cancel_decision(request.user, decision, form.cleaned_data["reason"]),
-        _("The decision is cancelled."),
-        form=("cancel_form", form),
-    )
-
-
-@login_required
-@post_only("manage")
-def minutes(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
-    decision = _decision(request, community_id, decision_id, perm=MANAGE)
-    form = MinutesForm(request.POST)
-    if not form.is_valid():
-        return _refused(request, decision, ValidationError(list(form.errors["minutes"])), minutes_form=form)
-    return _staff_post(
-        request,
-        decision,
-        lambda: services.save_minutes(request.user, decision, form.cleaned_data["minutes"]),
-        _("The minutes are saved."),
-        "minutes",
-        form=("minutes_form", form),
-    )
-
-
-@login_required
-@post_only("affected")
-def affected_add(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
-    decision = _decision(request, community_id, decision_id, perm=MANAGE)
-    form = AffectedUnitForm(request.POST, units=units_in_scope(decision))
-    if not form.is_valid():
-        return _refused(
-            request, decision, ValidationError(_("Choose a unit and how it is affected.")), affected_form=form
+    if name == "open":
+        return Step(
+            button,
+            lambda d: services.open_voting(user, decision),
+            anchor="manage",
+            then=_url(decision),
+            check=status(draft),
+            after=_opened,
         )
-    data = form.cleaned_data
-    return _staff_post(
-        request,
-        decision,
-        lambda: services.add_affected_unit(
-            request.user, decision, data["unit"], data["impact"], data["note"]
-        ),
-        _("The unit is listed as affected."),
-        "affected",
-        form=("affected_form", form),
-    )
-
-
-@login_required
-@post_only("affected")
-def affected_remove(
-    request: HttpRequest, community_id: int, decision_id: int, affected_id: int
-) -> HttpResponse:
-    decision = _decision(request, community_id, decision_id, perm=MANAGE)
-    return _staff_post(
-        request,
-        decision,
-        lambda: services.remove_affected_unit(request.user, decision, affected_id),
-        _("The unit is no longer listed as affected."),
-        "affected",
-    )
-
-
-@login_required
-@post_only("objections")
-def objection(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
-    decision = _decision(request, community_id, decision_id)
-    form = TextForm(request.POST, prefix="objection")
-    if not form.is_valid():
-        return _refused(request, decision, ValidationError(_("Write your objection.")), objection_form=form)
-    return _staff_post(
-        request,
-        decision,
-        lambda: services.submit_objection(
-            request.user, decision, form.cleaned_data["elector"], form.cleaned_data["text"]
-        ),
-        _("Your objection is on the decision's page."),
-        "objections",
-        form=("objection_form", form),
-    )
-
-
-@login_required
-@post_only("objections")
-def objection_withdraw(
-    request: HttpRequest, community_id: int, decision_id: int, objection_id: int
-) -> HttpResponse:
-    decision = _decision(request, community_id, decision_id)
-    return _staff_post(
-        request,
-        decision,
-        lambda: services.withdraw_objection(request.user, decision, objection_id),
-        _("Your objection is withdrawn."),
-        "objections",
-    )
-
-
-@login_required
-@post_only("objections")
-def mediation(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
-    decision = _decision(request, community_id, decision_id, perm=MANAGE)
-    form = MediationForm(request.POST, objections=decision.objections.all())
-    if not form.is_valid():
-        return _refused(
-            request, decision, ValidationError(_("Check the mediation record.")), mediation_form=form
+    if name == "extend":
+        return Step(
+            ExtendForm(data),
+            lambda d: services.extend_voting(user, decision, d["closes_at"]),
+            _("Voting is extended."),
+            "manage",
+            then=_url(decision),
+            check=status(running),
         )
-    data = form.cleaned_data
-    return _staff_post(
-        request,
-        decision,
-        lambda: services.record_mediation(
-            request.user,
-            decision,
-            objection_id=data["objection"] or None,
-            held_on=data["held_on"],
-            attendees=data["attendees"],
-            record=data["record"],
-            outcome=data["outcome"],
-        ),
-        _("The mediation is recorded."),
-        "objections",
-        form=("mediation_form", form),
-    )
-
-
-@login_required
-@post_only("minority")
-def minority(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
-    decision = _decision(request, community_id, decision_id)
-    form = TextForm(request.POST, prefix="minority")
-    if not form.is_valid():
-        return _refused(request, decision, ValidationError(_("Write your statement.")), minority_form=form)
-    return _staff_post(
-        request,
-        decision,
-        lambda: services.add_minority_statement(
-            request.user, decision, form.cleaned_data["elector"], form.cleaned_data["text"]
-        ),
+    if name == "close":
+        return Step(
+            button,
+            lambda d: services.close_decision(user, decision),
+            _("The result is published."),
+            "manage",
+            then=_url(decision, anchor="result"),
+            check=status(running),
+        )
+    if name == "cancel":
+        return Step(
+            CancelForm(data),
+            lambda d: services.cancel_decision(user, decision, d["reason"]),
+            _("The decision is cancelled."),
+            "manage",
+            then=_url(decision),
+            check=status(draft, running),
+        )
+    if name == "minutes":
+        return Step(
+            MinutesForm(data),
+            lambda d: services.save_minutes(user, decision, d["minutes"]),
+            _("The minutes are saved."),
+            "manage",
+            then=_url(decision, anchor="minutes"),
+            check=status(closed),
+        )
+    if name == "affected_add":
+        return Step(
+            AffectedUnitForm(data, units=units_in_scope(decision)),
+            lambda d: services.add_affected_unit(user, decision, d["unit"], d["impact"], d["note"]),
+            _("The unit is listed as affected."),
+            "affected",
+            check=status(draft),
+        )
+    if name == "affected_remove":
+        return Step(
+            button,
+            lambda d: services.remove_affected_unit(user, decision, item),
+            _("The unit is no longer listed as affected."),
+            "affected",
+            check=status(draft),
+        )
+    if name == "objection":
+        return Step(
+            TextForm(data, prefix="objection"),
+            lambda d: services.submit_objection(user, decision, d["elector"], d["text"]),
+            _("Your objection is on the decision's page."),
+            "objections",
+            check=status(running, closed),
+        )
+    if name == "objection_withdraw":
+        return Step(
+            button,
+            lambda d: services.withdraw_objection(user, decision, item),
+            _("Your objection is withdrawn."),
+            "objections",
+        )
+    if name == "mediation":
+        return Step(
+            MediationForm(data, objections=decision.objections.all()),
+            lambda d: services.record_mediation(
+                user,
+                decision,
+                objection_id=d["objection"] or None,
+                held_on=d["held_on"],
+                attendees=d["attendees"],
+                record=d["record"],
+                outcome=d["outcome"],
+            ),
+            _("The mediation is recorded."),
+            "objections",
+            check=status(running, closed),
+        )
+    return Step(
+        TextForm(data, prefix="minority"),
+        lambda d: services.add_minority_statement(user, decision, d["elector"], d["text"]),
         _("Your statement is published with the result."),
         "minority",
-        form=("minority_form", form),
+        check=status(closed),
     )
+
+
+def _decision_post(request: HttpRequest, decision: Decision, name: str, item: int = 0) -> HttpResponse:
+    """Take the step ``name`` posted on the decision page (``item``: the row it is about)."""
+    place = DECISION_STEPS.get(name)
+    if place is None:
+        raise Http404
+    if place.staff and not request.user.has_perm(MANAGE, decision):
+        raise PermissionDenied
+    if name == "vote":
+        item = _posted_item(request, "elector")
+        if not item:
+            raise PermissionDenied
+    step = _decision_step(request, decision, name, item)
+    mistaken = not step.form.is_valid()
+
+    def page() -> HttpResponse:
+        if place.context == "ballot_error":
+            extra: dict[str, Any] = {"ballot_error": (item, step.form)}
+        else:
+            extra = {place.context: step.form} if place.context else {}
+        context = detail_context(request, decision, **extra)
+        context["errors"] = [place.summary if mistaken else NOTHING_CHANGED]
+        context["error_anchor"] = place.anchor
+        return render(request, "decisions/detail.html", context)
+
+    return take(request, step, _url(decision), page)
+
+
+View = Callable[..., HttpResponse]
+
+
+def step_address(name: str) -> View:
+    """The older address of a decision page step: POST takes the step, GET leads to its place on the page."""
+    place = DECISION_STEPS[name]
+
+    @login_required
+    @require_http_methods(["GET", "HEAD", "POST"])
+    def view(request: HttpRequest, community_id: int, decision_id: int, **item: int) -> HttpResponse:
+        if request.method != "POST":
+            return redirect(_url(_decision(request, community_id, decision_id), anchor=place.anchor))
+        perm = MANAGE if place.staff else "decisions.see_decision"
+        decision = _decision(request, community_id, decision_id, perm=perm)
+        return _decision_post(request, decision, name, next(iter(item.values()), 0))
+
+    view.__name__ = name
+    return view
+
+
+vote = step_address("vote")
+open_voting = step_address("open")
+extend = step_address("extend")
+close = step_address("close")
+cancel = step_address("cancel")
+minutes = step_address("minutes")
+affected_add = step_address("affected_add")
+affected_remove = step_address("affected_remove")
+objection = step_address("objection")
+objection_withdraw = step_address("objection_withdraw")
+mediation = step_address("mediation")
+minority = step_address("minority")
 
 
 # --- receipts and the ballot log ----------------------------------------------------------------------------
@@ -711,115 +659,120 @@ def register(request: HttpRequest, community_id: int, decision_id: int) -> HttpR
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def paper(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
+    """Paper ballots: enter one for a second check (``step=enter``), or check one someone else entered
+    (``step=check``, ``item`` the entry). Both post to this page."""
     decision = _decision(request, community_id, decision_id, perm=MANAGE)
-    form = PaperBallotForm(request.POST or None, electors=unvoted(decision), decision=decision)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                code = services.enter_paper_ballot(
-                    request.user,
-                    decision,
-                    data["elector"],
-                    data["reference"],
-                    **ballot_values(form, decision),
-                )
-            except ValidationError as error:
-                _apply_validation_error(form, error)
-                status = 400
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "Paper ballot %(reference)s is entered. Another person must now check it. Receipt for the voter: %(code)s"
-                    )
-                    % {"reference": data["reference"], "code": code},
-                )
-                return redirect(_url(decision, "paper"))
-        else:
-            status = 400
-    return render(
-        request,
-        "decisions/paper.html",
-        {
-            "community": decision.community,
-            "decision": decision,
-            "form": form,
-            "waiting": waiting_paper_ballots(decision),
-            "labels": {o.position: o.label for o in decision.options.all()},
-            "may_enter": decision.status == DecisionStatus.OPEN and timezone.now() >= decision.opens_at,
-        },
-        status=status,
+    if request.method == "POST" and posted_step(request) == "check":
+        return _paper_check(request, decision, _posted_item(request))
+    form = PaperBallotForm(
+        request.POST if request.method == "POST" else None, electors=unvoted(decision), decision=decision
     )
 
+    def page() -> HttpResponse:
+        return render(
+            request,
+            "decisions/paper.html",
+            {
+                "community": decision.community,
+                "decision": decision,
+                "form": form,
+                "waiting": waiting_paper_ballots(decision),
+                "labels": {o.position: o.label for o in decision.options.all()},
+                "may_enter": decision.status == DecisionStatus.OPEN and timezone.now() >= decision.opens_at,
+            },
+        )
 
-@login_required
-@post_only("", page="paper", perm=MANAGE)
-def paper_check(
-    request: HttpRequest, community_id: int, decision_id: int, participation_id: int
-) -> HttpResponse:
-    decision = _decision(request, community_id, decision_id, perm=MANAGE)
+    if request.method != "POST":
+        return page()
+
+    def entered(request: HttpRequest, code: str) -> None:
+        messages.success(
+            request,
+            _(
+                "Paper ballot %(reference)s is entered. Another person must now check it. Receipt for the voter: %(code)s"
+            )
+            % {"reference": form.cleaned_data["reference"], "code": code},
+        )
+
+    step = Step(
+        form,
+        lambda d: services.enter_paper_ballot(
+            request.user, decision, d["elector"], d["reference"], **ballot_values(form, decision)
+        ),
+        then=_url(decision, "paper"),
+        check=lambda: require_status(decision, DecisionStatus.OPEN),
+        after=entered,
+    )
+    return take(request, step, _url(decision, "paper"), page)
+
+
+def _paper_check(request: HttpRequest, decision: Decision, participation_id: int) -> HttpResponse:
+    """A second person's check of an entered paper ballot; every refusal goes back to the paper page (303)."""
+    page = _url(decision, "paper")
     verdict = request.POST.get("verdict")
     if verdict not in ("matches", "mistake"):
-        messages.error(request, _("Say whether the entry matches the paper ballot."))
-        return redirect(_url(decision, "paper"))
+        return refuse(request, page, [_("Say whether the entry matches the paper ballot.")])
     matches = verdict == "matches"
     try:
         services.check_paper_ballot(request.user, decision, participation_id, matches=matches)
     except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-        return redirect(_url(decision, "paper"))
+        return refuse(request, page, list(error.messages))
     if matches:
         messages.success(request, _("The paper ballot is checked and counted."))
     else:
         messages.warning(request, _("The entry was removed. Enter the paper ballot again."))
-    return redirect(_url(decision, "paper"))
+    return redirect(page)
 
 
 @login_required
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
+def paper_check(
+    request: HttpRequest, community_id: int, decision_id: int, participation_id: int
+) -> HttpResponse:
+    """The older address of a paper ballot's check: POST checks it, GET leads to the paper page."""
+    decision = _decision(request, community_id, decision_id, perm=MANAGE)
+    if request.method != "POST":
+        return redirect(_url(decision, "paper"))
+    return _paper_check(request, decision, participation_id)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def proxies(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = _decision(request, community_id, decision_id, perm=MANAGE)
     people = Person.objects.filter(
         community=decision.community, verified_at__isnull=False, user__isnull=False
     ).order_by("full_name")
-    form = ProxyForm(request.POST or None, electors=unvoted(decision), people=people)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.record_proxy(
-                    request.user,
-                    decision,
-                    data["elector"],
-                    data["proxy"],
-                    data["document"],
-                    data["signed_on"],
-                )
-            except ValidationError as error:
-                _apply_validation_error(form, error)
-                status = 400
-            else:
-                messages.success(request, _("The proxy is recorded; they can now vote for the owner."))
-                return redirect(_url(decision, "proxies"))
-        else:
-            status = 400
-    return render(
-        request,
-        "decisions/proxies.html",
-        {
-            "community": decision.community,
-            "decision": decision,
-            "form": form,
-            "proxies": proxies_of(decision),
-        },
-        status=status,
+    form = ProxyForm(
+        request.POST if request.method == "POST" else None, electors=unvoted(decision), people=people
     )
+
+    def page() -> HttpResponse:
+        return render(
+            request,
+            "decisions/proxies.html",
+            {
+                "community": decision.community,
+                "decision": decision,
+                "form": form,
+                "proxies": proxies_of(decision),
+            },
+        )
+
+    if request.method != "POST":
+        return page()
+    step = Step(
+        form,
+        lambda d: services.record_proxy(
+            request.user, decision, d["elector"], d["proxy"], d["document"], d["signed_on"]
+        ),
+        _("The proxy is recorded; they can now vote for the owner."),
+        then=_url(decision, "proxies"),
+        check=lambda: require_status(decision, DecisionStatus.OPEN),
+    )
+    return take(request, step, _url(decision, "proxies"), page)
 
 
 SIMULATOR_LIMIT = 500
@@ -886,26 +839,23 @@ def cost_plan(request: HttpRequest, community_id: int, decision_id: int) -> Http
             "subsidy_cap": plan.subsidy_cap_fen / 100 if plan.subsidy_cap_fen is not None else None,
             "compensation": ", ".join(f"{k}: {v / 100:g}" for k, v in plan.compensation.items()),
         }
-    form = CostPlanForm(request.POST or None, initial=initial)
-    status = 200
-    if request.method == "POST":
-        if form.is_valid():
-            try:
-                services.set_cost_plan(request.user, decision, form.data_for_service())
-            except ValidationError as error:
-                _apply_validation_error(form, error)
-                status = 400
-            else:
-                messages.success(
-                    request,
-                    _("The cost-sharing plan is saved; every unit's amount is on the decision's page."),
-                )
-                return redirect(_url(decision, anchor="costs"))
-        else:
-            status = 400
-    return render(
-        request,
-        "decisions/cost_plan.html",
-        {"community": decision.community, "decision": decision, "form": form, "plan": plan},
-        status=status,
+    form = CostPlanForm(request.POST if request.method == "POST" else None, initial=initial)
+
+    def page() -> HttpResponse:
+        return render(
+            request,
+            "decisions/cost_plan.html",
+            {"community": decision.community, "decision": decision, "form": form, "plan": plan},
+        )
+
+    if request.method != "POST":
+        return page()
+    step = Step(
+        form,
+        lambda d: services.set_cost_plan(request.user, decision, form.data_for_service()),
+        _("The cost-sharing plan is saved; every unit's amount is on the decision's page."),
+        then=_url(decision, anchor="costs"),
+        check=lambda: require_status(decision, DecisionStatus.DRAFT),
+        inline=True,
     )
+    return take(request, step, _url(decision, "cost_plan"), page)

@@ -364,3 +364,147 @@ def test_paper_proxy_and_cost_forms_are_offered_only_when_the_state_allows_them(
     waiting = _text(staff.get(_url("paper", upcoming)))
     assert "Enter for a second check</button>" not in waiting
     assert "Paper ballots can be entered once voting opens, on " in waiting
+
+
+# --- every step posts to its page, and a refusal never leaves the browser on an action's address ---------------
+
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", flags=re.S)
+
+
+def _post_forms(page: str) -> list[tuple[str, str]]:
+    """Each POST form of a page's main content: its ``action`` and the ``step`` it names ("" when none)."""
+    found = []
+    main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    for attributes, body in FORM.findall(main):
+        if 'method="post"' not in attributes:
+            continue
+        action = re.search(r'action="([^"]*)"', attributes)
+        step = re.search(r'name="step" value="([^"]*)"', body)
+        found.append((html.unescape(action.group(1)) if action else "", step.group(1) if step else ""))
+    return found
+
+
+def test_every_form_of_the_decision_page_posts_to_the_page_naming_its_step(
+    world: World, estate: Estate, staff: Any, client: Any
+) -> None:
+    draft = make_decision(world, estate, open_now=False, title="Draft")
+    services.add_affected_unit(
+        world.user("committee_staff"), draft, estate.stairwell.units.first(), "loses_light", ""
+    )
+    running = make_decision(world, estate, title="Running")
+    owner = estate.owners["302"]
+    services.submit_objection(
+        owner, running, Elector.objects.get(decision=running, persons__user=owner).pk, "It takes my light."
+    )
+    closed = make_decision(world, estate, title="Closed")
+    vote_for(closed, [owner], "yes")
+    end_voting(closed)
+    services.close_decision(world.user("committee_staff"), closed)
+
+    seen: set[str] = set()
+    for decision, who in [(draft, staff), (running, staff), (closed, staff)]:
+        forms = _post_forms(_text(who.get(_url("detail", decision))))
+        assert forms, decision.title
+        for action, step in forms:
+            assert action == _url("detail", decision), (decision.title, action, step)
+            assert step, (decision.title, action)
+            seen.add(step)
+    client.force_login(owner)
+    for decision in (running, closed):
+        for action, step in _post_forms(_text(client.get(_url("detail", decision)))):
+            assert action == _url("detail", decision), (decision.title, action, step)
+            seen.add(step)
+    assert seen >= {
+        "open",
+        "affected_add",
+        "affected_remove",
+        "cancel",
+        "extend",
+        "mediation",
+        "minutes",
+        "vote",
+        "objection",
+        "objection_withdraw",
+    }
+
+
+def test_the_paper_proxy_and_cost_pages_post_to_themselves(world: World, estate: Estate, client: Any) -> None:
+    running = make_decision(world, estate)
+    elector = Elector.objects.get(decision=running, persons__user=estate.owners["302"])
+    services.enter_paper_ballot(world.user("committee_staff"), running, elector, "P-1", choice="yes")
+    client.force_login(world.user("street_official"))  # someone other than who entered it may check it
+    paper = _post_forms(_text(client.get(_url("paper", running))))
+    assert set(paper) == {(_url("paper", running), "enter"), (_url("paper", running), "check")}
+    assert _post_forms(_text(client.get(_url("proxies", running)))) == [(_url("proxies", running), "")]
+    draft = make_decision(world, estate, open_now=False, title="Draft")
+    assert _post_forms(_text(client.get(_url("cost_plan", draft)))) == [(_url("cost_plan", draft), "")]
+
+
+def test_a_mistake_posted_to_the_page_comes_back_on_the_page_with_its_field(
+    world: World, estate: Estate, staff: Any
+) -> None:
+    decision = make_decision(world, estate)
+    before = _state(decision)
+    typed = _local(
+        add_months(decision.closes_at, 3) + timedelta(days=1)
+    )  # planned: closes_at, not yet extended
+    response = staff.post(_url("detail", decision), {"step": "extend", "closes_at": typed})
+    assert response.status_code == 400
+    assert response.request["PATH_INFO"] == _url("detail", decision)
+    field = _field(_text(response), "closes_at")
+    assert f'value="{typed}"' in field
+    assert "Voting may be extended by at most 3 months" in field
+    assert _state(decision) == before
+
+
+def test_a_step_the_state_no_longer_allows_is_refused_with_a_redirect_to_the_page(
+    world: World, estate: Estate, staff: Any
+) -> None:
+    decision = make_decision(world, estate)
+    services.cancel_decision(world.user("committee_staff"), decision, "The subsidy was withdrawn.")
+    before = _state(decision)
+    # the page was left open before the cancellation: its extend form is posted anyway
+    for url in (_url("detail", decision), _url("extend", decision)):
+        data = {"step": "extend", "closes_at": _local(decision.closes_at + timedelta(days=3))}
+        response = staff.post(url, data)
+        assert (response.status_code, response["Location"]) == (303, _url("detail", decision) + "#manage")
+        shown = _text(staff.get(response["Location"]))
+        assert "This decision was cancelled." in shown
+        assert "<summary>Extend voting</summary>" not in shown
+    assert _state(decision) == before
+
+
+def test_a_get_of_a_steps_old_address_leads_to_the_page_and_an_unknown_step_is_not_found(
+    world: World, estate: Estate, staff: Any
+) -> None:
+    decision = make_decision(world, estate)
+    response = staff.get(_url("extend", decision))
+    assert (response.status_code, response["Location"]) == (302, _url("detail", decision) + "#manage")
+    before = _state(decision)
+    assert staff.post(_url("detail", decision), {"step": "delete_everything"}).status_code == 404
+    assert staff.post(_url("detail", decision), {}).status_code == 404
+    assert _state(decision) == before
+
+
+def test_a_paper_ballot_is_checked_through_the_paper_page(world: World, estate: Estate, client: Any) -> None:
+    decision = make_decision(world, estate)
+    elector = Elector.objects.get(decision=decision, persons__user=estate.owners["302"])
+    services.enter_paper_ballot(world.user("committee_staff"), decision, elector, "P-1", choice="yes")
+    participation = elector.participations.get()
+    client.force_login(world.user("committee_staff"))  # who entered it may not check it
+    own = client.post(
+        _url("paper", decision), {"step": "check", "item": participation.pk, "verdict": "matches"}
+    )
+    assert (own.status_code, own["Location"]) == (303, _url("paper", decision))
+    assert "Someone other than the person who entered a paper ballot must check it." in _text(
+        client.get(own["Location"])
+    )
+    participation.refresh_from_db()
+    assert not participation.counted
+    client.force_login(world.user("street_official"))
+    done = client.post(
+        _url("paper", decision), {"step": "check", "item": participation.pk, "verdict": "matches"}
+    )
+    assert (done.status_code, done["Location"]) == (302, _url("paper", decision))
+    participation.refresh_from_db()
+    assert participation.counted

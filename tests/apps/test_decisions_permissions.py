@@ -241,7 +241,7 @@ class Case:
     ok_status: set[int] = field(default_factory=lambda: {200})
     #: Whether an allowed request must change something (False: pages and previews that save nothing).
     writes: bool = False
-    #: Status for someone who can see Harmony but may not do this (a refusal in words is 400).
+    #: Status for someone who can see Harmony but may not do this (a refusal in words is a 303 to the page).
     refused_status: int = 403
 
 
@@ -459,7 +459,7 @@ CASES = [
         _estate_wide_closed_owner_outvoted,
         lambda w, s: {"minority-elector": s["elector"].pk, "minority-text": "Gates should stay grey."},
         label="minority statement of the outvoted owner",
-        refused_status=400,
+        refused_status=303,  # refused in words on the decision's page
     ),
 ]
 
