@@ -3,7 +3,9 @@ cost plan, result and minorities), the receipt check and the public ballot log; 
 edit, register, paper ballots with a second check, proxies, the "would it pass?" simulator, cost plan).
 
 Thin, as everywhere: parse → permission → service → render. Every form is a plain POST that works without
-JavaScript; a refused step re-renders its form with the reason and changes nothing.
+JavaScript and posts to the page that shows it (``comity.web.steps``): a mistake comes back on its field with what
+was typed; a step the decision's state no longer allows is refused with the reason and a redirect to the page, so
+the browser is never left on an address that posts again on reload. Nothing is changed by either.
 """
 
 from __future__ import annotations

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from comity.audit.models import AuditEntry
 from comity.decisions import services
 from comity.decisions.models import Ballot, Elector, LogEntry, Participation
 from tests.apps.decisions import end_voting, make_decision, make_estate, vote_for
@@ -252,7 +253,7 @@ def test_a_committee_worker_corrects_a_mistake_on_the_extend_form_on_a_small_pho
         manage.get_by_role("button", name="Extend", exact=True).click()
         page.get_by_text("Nothing was changed. Correct what is marked below and send it again.").wait_for()
         page.get_by_role("link", name="Go to the form").click()
-        assert page.url.endswith("#manage")
+        assert page.url == url + "#manage"  # the decision's page, not the extend step's address
         field = page.locator("#manage .form-field.field-error")
         assert field.is_visible()
         assert field.get_by_text("Voting may be extended by at most 3 months").is_visible()
@@ -269,6 +270,42 @@ def test_a_committee_worker_corrects_a_mistake_on_the_extend_form_on_a_small_pho
         screenshot(page, "decision-extended-320")
     decision.refresh_from_db()
     assert timezone.localtime(decision.closes_at).strftime("%Y-%m-%dT%H:%M") == right
+
+
+def test_a_step_refused_after_the_page_went_stale_leaves_the_phone_on_the_decision_page(
+    browser: Any, live_server: Any, world: Any
+) -> None:
+    estate = make_estate(world)
+    decision = make_decision(world, estate)
+    vote_for(decision, [estate.owners["302"]], "yes")
+    end_voting(decision)
+    url = f"{live_server.url}/c/{world.harmony.pk}/decisions/{decision.pk}/"
+    with signed_in(browser, live_server, "chen", world.password) as page:
+        page.goto(url)
+        publish = page.locator("#manage").get_by_role("button", name="Close voting and publish the result")
+        assert publish.is_visible()
+        # meanwhile, in another tab, the result is published
+        services.close_decision(world.user("committee_staff"), decision)
+        audit, log = AuditEntry.objects.count(), LogEntry.objects.filter(decision=decision).count()
+
+        publish.click()
+        page.get_by_text("This decision has been closed and its result published.").wait_for()
+        assert page.url == url + "#manage"  # the decision's page: nothing there posts again on reload
+        assert (
+            page.locator("#manage").get_by_role("button", name="Close voting and publish the result").count()
+            == 0
+        )
+        _no_sideways_scrolling(page)
+        screenshot(page, "decision-stale-step-refused")
+
+        posts: list[str] = []
+        page.on("request", lambda request: posts.append(request.url) if request.method == "POST" else None)
+        page.reload()
+        page.get_by_role("heading", name="Elevator for stairwell 5-1", level=1).wait_for()
+        assert posts == []
+        assert page.url == url + "#manage"
+        assert page.get_by_text("This decision has been closed and its result published.").count() == 0
+    assert (AuditEntry.objects.count(), LogEntry.objects.filter(decision=decision).count()) == (audit, log)
 
 
 def test_an_owner_and_a_tenant_read_an_open_ballots_log(browser: Any, live_server: Any, world: Any) -> None:
