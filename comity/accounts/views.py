@@ -26,6 +26,7 @@ from comity.structure import services
 from comity.structure.forms import ClaimForm
 from comity.structure.models import Person
 from comity.structure.selectors import communities_for_user
+from comity.web.idempotency import safe_to_send_twice
 
 
 class LoginView(auth_views.LoginView):
@@ -64,6 +65,7 @@ def me(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@safe_to_send_twice("accounts.claim_unit")
 def claim_unit(request: HttpRequest) -> HttpResponse:
     form = ClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

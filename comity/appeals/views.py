@@ -87,7 +87,7 @@ def _similar_typed(community: Community, data: Any) -> list[Appeal]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-@safe_to_send_twice(_intake_scope, pending_url=_mine_url)
+@safe_to_send_twice(_intake_scope, pending_url=_mine_url, ignore=("similar_seen",))
 def new_appeal(request: HttpRequest, community_id: int) -> HttpResponse:
     """The intake form. Before sending, the resident sees open public appeals about the same matter at the same
     place (as the form is filled, through htmx; without JavaScript, the first sending shows them and asks to

@@ -65,6 +65,7 @@ from comity.engine.decisions.ballot_log import verify
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community, Ownership, Person
 from comity.structure.views import _apply_validation_error
+from comity.web.idempotency import safe_to_send_twice
 from comity.web.steps import Step, posted_step, refuse, take
 
 MANAGE = "decisions.manage_decisions"
@@ -123,6 +124,7 @@ def decision_list(request: HttpRequest, community_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@safe_to_send_twice("decisions.new")
 def new(request: HttpRequest, community_id: int) -> HttpResponse:
     community = _community(request, community_id, perm=MANAGE)
     draft = None

@@ -21,6 +21,7 @@ from comity.structure.forms import (
     SubjectForm,
 )
 from comity.structure.models import Community, GovernanceSubject, SubjectKind
+from comity.web.idempotency import safe_to_send_twice
 
 
 def _apply_validation_error(form: object, error: ValidationError) -> None:
@@ -297,6 +298,7 @@ def _subject_data(form: SubjectForm) -> dict[str, object]:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@safe_to_send_twice("structure.subject_new")
 def subject_new(request: HttpRequest, community_id: int) -> HttpResponse:
     community = selectors.get_community_for_user(
         request.user, community_id, perm="structure.register_subject"

@@ -12,7 +12,9 @@ local-memory cache alike), keyed by the user, the form's scope and the token:
 * a POST while the first one is still running (a double click racing) waits a moment for it, then gets the same
   message without creating anything;
 * when the view answers with the form again (a validation error, a confirmation to give), the claim is
-  released, so the corrected form can be sent with the same token.
+  released, so the corrected form can be sent with the same token;
+* going back, a browser may fetch the form anew — with a new token — and fill in what was typed: the same
+  content from the same person in the same form within half an hour is a repeat too.
 
 A POST without a token is not protected and runs as before (old pages, scripts, tests of the form alone).
 The REST API offers the same through the ``Idempotency-Key`` header (:func:`claim` and :class:`Claim` directly).
@@ -41,6 +43,9 @@ from django.utils.translation import gettext_lazy as _
 TOKEN_FIELD = "once_token"
 #: How long a claim is remembered: long enough for "back" a day later, short enough for the cache.
 TTL_SECONDS = 24 * 60 * 60
+#: How long the same content sent again by the same person counts as a repeat, whatever its token: going back,
+#: a browser may fetch the form anew (a new token) and fill in what was typed.
+SAME_CONTENT_SECONDS = 30 * 60
 #: How long a repeated POST waits for a first one still running before answering.
 PENDING_WAIT_SECONDS = 5.0
 _PENDING = "pending"
@@ -121,13 +126,15 @@ def safe_to_send_twice(
     scope: Callable[[HttpRequest, dict[str, Any]], str] | str,
     *,
     pending_url: Callable[[HttpRequest, dict[str, Any]], str] | None = None,
+    ignore: tuple[str, ...] = (),
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
     """Decorate a create view whose form carries a token: a repeated POST is redirected to what was created.
 
     The view keeps its usual shape — redirect after creating, render the form again otherwise. A redirect
     (3xx) completes the claim with its ``Location``; any other answer releases it. ``scope`` names the form
     (a string, or a function of the request and the view's keyword arguments); ``pending_url`` is where a
-    repeat goes when the first request has not finished (the form's own page by default).
+    repeat goes when the first request has not finished (the form's own page by default); ``ignore`` names POST
+    fields that do not make the content different (what the page adds by itself, such as the candidates shown).
     """
 
     def decorate(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -136,6 +143,11 @@ def safe_to_send_twice(
             if request.method != "POST":
                 return view(request, *args, **kwargs)
             name = scope(request, kwargs) if callable(scope) else f"{scope}:{sorted(kwargs.items())}"
+            sent = _fingerprint(request, name, frozenset(ignore))
+            earlier = cache.get(sent) if sent else None
+            if earlier:  # the same form sent again after the page was fetched anew (a new token)
+                messages.info(request, ALREADY_SENT)
+                return redirect(earlier)
             attempt = claim(request.user, request.POST.get(TOKEN_FIELD), scope=name)
             if attempt.repeated:
                 messages.info(request, ALREADY_SENT)
@@ -149,6 +161,8 @@ def safe_to_send_twice(
                 raise
             if 300 <= response.status_code < 400 and response.get("Location"):
                 attempt.complete(response["Location"])
+                if sent:
+                    cache.set(sent, response["Location"], SAME_CONTENT_SECONDS)
             else:
                 attempt.release()
             return response
@@ -156,6 +170,19 @@ def safe_to_send_twice(
         return wrapped
 
     return decorate
+
+
+def _fingerprint(request: HttpRequest, scope: str, ignore: frozenset[str]) -> str:
+    """A key for exactly what was typed and chosen, by this user in this form. Files are left out: a browser
+    never restores them, so the form sent again after "back" has the same text but no files."""
+    if not getattr(request.user, "is_authenticated", False) or TOKEN_FIELD not in request.POST:
+        return ""
+    skipped = {TOKEN_FIELD, "csrfmiddlewaretoken", *ignore}
+    fields = sorted(
+        (key, value) for key, values in request.POST.lists() if key not in skipped for value in values
+    )
+    text = repr((request.user.pk, scope, fields))
+    return f"once-sent:{hashlib.sha256(text.encode()).hexdigest()}"
 
 
 class OnceTokenFormMixin(forms.Form):

@@ -5,15 +5,19 @@ an API client retrying with the same ``Idempotency-Key``. A form that comes back
 from __future__ import annotations
 
 import json
+import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
+from django.utils import timezone
 
 from comity.appeals.models import Appeal
 from comity.audit.models import AuditEntry
-from comity.structure.models import MatterCategory
+from comity.decisions.models import Decision
+from comity.structure.models import GovernanceSubject, MatterCategory, ResidencyClaim
 from comity.web import idempotency
 from comity.web.idempotency import TOKEN_FIELD, State, claim
 
@@ -183,3 +187,82 @@ def test_the_schema_documents_the_idempotency_key_header(client_for: Any, fmt: s
     headers = [p["name"] for p in post["parameters"] if p["in"] == "header"]
     assert headers == ["Idempotency-Key"]
     assert set(post["responses"]) >= {"200", "201", "409"}
+
+
+def test_the_same_form_fetched_anew_and_sent_again_returns_the_first_appeal(
+    world: World, client_for: Any
+) -> None:
+    """Going back, a browser may fetch the form again (a new token) and fill in what was typed."""
+    client = client_for("resident")
+    url = reverse("appeals:new", args=[world.harmony.pk])
+    first = client.post(url, _data(world, _token(client, url)))
+    again = client.post(url, _data(world, _token(client, url)))
+    assert again.status_code == 302
+    assert again["Location"] == first["Location"]
+    assert "This was already sent: here it is." in _said(again)
+    assert Appeal.objects.count() == 1
+    other = client.post(url, _data(world, _token(client, url), description="A different matter"))
+    assert other["Location"] != first["Location"]
+    assert Appeal.objects.count() == 2
+
+
+# --- the other create forms ----------------------------------------------------------------------------------
+
+
+def _sent_twice(client: Any, url: str, data: dict[str, Any]) -> tuple[Any, Any]:
+    form_page = client.get(url)
+    token = re.search(rf'name="{TOKEN_FIELD}" value="([^"]+)"', form_page.content.decode())
+    assert token is not None, url
+    first = client.post(url, {**data, TOKEN_FIELD: token.group(1)})
+    again = client.post(url, {**data, TOKEN_FIELD: token.group(1)})
+    return first, again
+
+
+def test_registering_a_subject_twice_registers_it_once(world: World, client_for: Any) -> None:
+    first, again = _sent_twice(
+        client_for("committee_staff"),
+        reverse("structure:subject_new", args=[world.harmony.pk]),
+        {"kind": "social_organisation", "name": "Reading Club", "legal_status": "community_guided"},
+    )
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"]
+    assert GovernanceSubject.objects.filter(name="Reading Club").count() == 1
+    assert "This was already sent: here it is." in _said(again)
+
+
+def test_claiming_a_unit_twice_sends_one_claim(world: World, client_for: Any) -> None:
+    before = ResidencyClaim.objects.count()
+    first, again = _sent_twice(
+        client_for("resident"),
+        reverse("accounts:claim"),
+        {"community": world.harmony.pk, "unit": "1-1-101", "relation": "family", "full_name": "Rui"},
+    )
+    assert first.status_code == again.status_code == 302
+    assert ResidencyClaim.objects.count() == before + 1
+
+
+def test_drafting_a_decision_twice_drafts_it_once(world: World, client_for: Any) -> None:
+    from .decisions import make_estate
+
+    estate = make_estate(world)
+    now = timezone.now()
+
+    def local(moment: Any) -> str:
+        return timezone.localtime(moment).strftime("%Y-%m-%dT%H:%M")
+
+    first, again = _sent_twice(
+        client_for("committee_staff"),
+        reverse("decisions:new", args=[world.harmony.pk]),
+        {
+            "title": "Elevator for stairwell 5-1",
+            "agenda": "Install an elevator on the north side.",
+            "rule_name": "elevator-retrofit",
+            "area": estate.stairwell.pk,
+            "ballot_kind": "motion",
+            "opens_at": local(now + timedelta(hours=1)),
+            "closes_at": local(now + timedelta(days=14)),
+        },
+    )
+    assert first.status_code == again.status_code == 302, first.context and first.context["form"].errors
+    assert again["Location"] == first["Location"]
+    assert Decision.objects.count() == 1
