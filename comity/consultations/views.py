@@ -3,6 +3,12 @@ their own, and the staff pages (create, edit, publish, moderation queue, decisio
 
 Thin, as everywhere: parse → permission → service → render. Voting is a plain POST form that works without
 JavaScript; with htmx the vote area alone is swapped for the next statement.
+
+Every form posts to the page that shows it, naming its step in a hidden ``step`` field (``comity.web.steps``): a
+mistake comes back on its field with what was typed (400); a step the consultation's state no longer allows is
+refused with the reason and a 303 to the page, so a reload never posts it again. The older per-step addresses
+(``…/vote/``, ``…/statements/``, ``…/publish/``, ``…/moderation/<statement>/``) take the same POST; a GET of one
+leads to its page.
 """
 
 from __future__ import annotations
@@ -11,10 +17,11 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -36,6 +43,7 @@ from comity.consultations.services.common import require_participant
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community
 from comity.structure.views import _apply_validation_error
+from comity.web.steps import Step, posted_step, refuse, take
 
 MANAGE = "consultations.manage_consultations"
 
@@ -65,9 +73,9 @@ View = Callable[..., HttpResponse]
 
 
 def post_only(page: str = "detail", anchor: str = "") -> Callable[[View], View]:
-    """An action taken by POST. A GET of its address (a reload after a refusal, a shared link) goes to the page
-    it belongs to instead of a bare "405 method not allowed"; whoever may not see the consultation gets the
-    usual 403 or 404."""
+    """A step's older address. POST takes the step; a GET of it (a shared link, an old bookmark) goes to the page
+    it belongs to instead of a bare "405 method not allowed"; whoever may not see the consultation gets the usual
+    403 or 404."""
 
     def decorator(view: View) -> View:
         @wraps(view)
@@ -85,6 +93,12 @@ def post_only(page: str = "detail", anchor: str = "") -> Callable[[View], View]:
         return wrapped
 
     return decorator
+
+
+def _posted_item(request: HttpRequest) -> int:
+    """The row a step is about (a statement), from its hidden ``item`` field."""
+    value = request.POST.get("item", "")
+    return int(value) if value.isdigit() and len(value) < 10 else 0
 
 
 # --- the list -----------------------------------------------------------------------------------------------
@@ -186,19 +200,37 @@ def _publish_blocker(consultation: Consultation) -> str:
     return ""
 
 
+DETAIL_STEPS = ("vote", "statement", "publish")
+
+
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def detail(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
     consultation = _consultation(request, community_id, consultation_id)
+    if request.method == "POST":
+        return _detail_post(request, consultation, posted_step(request))
     return render(request, "consultations/detail.html", _detail_context(request, consultation))
 
 
-@login_required
-@post_only(anchor="vote")
-def vote(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
-    consultation = _consultation(request, community_id, consultation_id)
+def _detail_post(request: HttpRequest, consultation: Consultation, name: str) -> HttpResponse:
+    """Take the step ``name`` posted on the consultation page."""
+    if name == "vote":
+        return _vote_post(request, consultation)
+    if name == "statement":
+        return _statement_post(request, consultation)
+    if name == "publish":
+        return _publish_post(request, consultation)
+    raise Http404
+
+
+def _vote_post(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+    """A vote on one statement. Without JavaScript: done → the next statement; a bad choice → the page (400); a
+    vote the state refuses (closed meanwhile, statement taken down) → the reason and a 303 to the page. With htmx
+    the vote area alone comes back, saying why when refused (the address bar never changes)."""
     require_participant(request.user, consultation)
     form = VoteForm(request.POST)
     error = ""
+    refused: list[str] = []
     if not form.is_valid():
         error = _("Choose agree, disagree or pass.")
     else:
@@ -206,14 +238,19 @@ def vote(request: HttpRequest, community_id: int, consultation_id: int) -> HttpR
         try:
             services.cast_vote(request.user, statement, form.cleaned_data["value"])
         except ValidationError as refusal:
-            error = " ".join(refusal.messages)
+            if hasattr(refusal, "error_dict"):
+                error = " ".join(refusal.messages)
+            else:
+                refused = list(refusal.messages)
     if getattr(request, "htmx", False):
         return render(
             request,
             "consultations/_vote.html",
-            _vote_context(request, consultation, error),
-            status=400 if error else 200,
+            _vote_context(request, consultation, error or " ".join(refused)),
+            status=400 if error or refused else 200,
         )
+    if refused:
+        return refuse(request, _detail_url(consultation, "vote"), refused)
     if error:
         context = _detail_context(request, consultation, vote_error=error)
         return render(request, "consultations/detail.html", context, status=400)
@@ -222,27 +259,57 @@ def vote(request: HttpRequest, community_id: int, consultation_id: int) -> HttpR
     )
 
 
+def _statement_post(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+    require_participant(request.user, consultation)
+    form = StatementForm(request.POST)
+
+    def thanked(request: HttpRequest, statement: Any) -> None:
+        if statement.moderation == Moderation.PENDING:
+            messages.success(request, _("Thank you. Your statement will be shown once it has been reviewed."))
+        else:
+            messages.success(request, _("Thank you. Your statement is now shown to others to vote on."))
+
+    step = Step(
+        form,
+        lambda d: services.add_statement(request.user, consultation, d["text"]),
+        anchor="statements",
+        after=thanked,
+    )
+
+    def page() -> HttpResponse:
+        context = _detail_context(request, consultation, statement_form=form)
+        return render(request, "consultations/detail.html", context)
+
+    return take(request, step, _detail_url(consultation), page)
+
+
+def _publish_post(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+    if not request.user.has_perm(MANAGE, consultation):
+        raise PermissionDenied
+    step = Step(
+        forms.Form(request.POST),
+        lambda d: services.publish_consultation(request.user, consultation),
+        _("Published. Residents can see the consultation now."),
+        then=_detail_url(consultation),
+    )
+    return take(
+        request,
+        step,
+        _detail_url(consultation),
+        lambda: render(request, "consultations/detail.html", _detail_context(request, consultation)),
+    )
+
+
+@login_required
+@post_only(anchor="vote")
+def vote(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
+    return _vote_post(request, _consultation(request, community_id, consultation_id))
+
+
 @login_required
 @post_only(anchor="statements")
 def add_statement(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
-    consultation = _consultation(request, community_id, consultation_id)
-    require_participant(request.user, consultation)
-    form = StatementForm(request.POST)
-    if form.is_valid():
-        try:
-            statement = services.add_statement(request.user, consultation, form.cleaned_data["text"])
-        except ValidationError as error:
-            _apply_validation_error(form, error)
-        else:
-            if statement.moderation == Moderation.PENDING:
-                messages.success(
-                    request, _("Thank you. Your statement will be shown once it has been reviewed.")
-                )
-            else:
-                messages.success(request, _("Thank you. Your statement is now shown to others to vote on."))
-            return redirect(_detail_url(consultation, "statements"))
-    context = _detail_context(request, consultation, statement_form=form)
-    return render(request, "consultations/detail.html", context, status=400)
+    return _statement_post(request, _consultation(request, community_id, consultation_id))
 
 
 # --- running a consultation (staff) -------------------------------------------------------------------------
@@ -296,15 +363,7 @@ def edit(request: HttpRequest, community_id: int, consultation_id: int) -> HttpR
 @login_required
 @post_only()
 def publish(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
-    consultation = _consultation(request, community_id, consultation_id, perm=MANAGE)
-    try:
-        services.publish_consultation(request.user, consultation)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, _("Published. Residents can see the consultation now."))
-    return redirect(_detail_url(consultation))
+    return _publish_post(request, _consultation(request, community_id, consultation_id, perm=MANAGE))
 
 
 def _moderation_page(
@@ -331,9 +390,35 @@ def _moderation_page(
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def moderation(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
+    """The moderation queue; each statement's decision posts here (``step=moderate``, ``item`` the statement)."""
     consultation = _consultation(request, community_id, consultation_id, perm=MANAGE)
+    if request.method == "POST":
+        if posted_step(request) != "moderate":
+            raise Http404
+        return _moderate_post(request, consultation, _posted_item(request))
     return _moderation_page(request, consultation)
+
+
+def _moderate_post(request: HttpRequest, consultation: Consultation, statement_id: int) -> HttpResponse:
+    statement = selectors.get_statement(consultation, statement_id)
+    form = ModerationForm(request.POST, prefix=f"s{statement.pk}")
+    step = Step(
+        form,
+        lambda d: services.moderate(
+            request.user,
+            statement,
+            accept=d["decision"] == Moderation.ACCEPTED,
+            reason=d["reason"],
+            is_meta=d["is_meta"],
+        ),
+        _("Statement #%(number)s: done.") % {"number": statement.number},
+    )
+    url = reverse("consultations:moderation", args=[consultation.community_id, consultation.pk])
+    return take(
+        request, step, url, lambda: _moderation_page(request, consultation, bound=(statement.pk, form))
+    )
 
 
 @login_required
@@ -342,26 +427,7 @@ def moderate(
     request: HttpRequest, community_id: int, consultation_id: int, statement_id: int
 ) -> HttpResponse:
     consultation = _consultation(request, community_id, consultation_id, perm=MANAGE)
-    statement = selectors.get_statement(consultation, statement_id)
-    form = ModerationForm(request.POST, prefix=f"s{statement.pk}")
-    if form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.moderate(
-                request.user,
-                statement,
-                accept=data["decision"] == Moderation.ACCEPTED,
-                reason=data["reason"],
-                is_meta=data["is_meta"],
-            )
-        except ValidationError as error:
-            _apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Statement #%(number)s: done.") % {"number": statement.number})
-            return redirect(
-                "consultations:moderation", community_id=community_id, consultation_id=consultation.pk
-            )
-    return _moderation_page(request, consultation, bound=(statement.pk, form))
+    return _moderate_post(request, consultation, statement_id)
 
 
 @login_required
@@ -369,32 +435,33 @@ def moderate(
 def drafts(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
     consultation = _consultation(request, community_id, consultation_id, perm=MANAGE)
     statements = list(selectors.votable(consultation).order_by("number"))
-    form = DecisionDraftForm(request.POST or None, statements=statements)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            draft = services.create_decision_draft(
-                request.user,
-                consultation,
-                title=data["title"],
-                body=data["body"],
-                statement_numbers=data["statements"],
-            )
-        except ValidationError as error:
-            _apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Saved the decision draft “%(title)s”.") % {"title": draft.title})
-            return redirect(
-                "consultations:drafts", community_id=community_id, consultation_id=consultation.pk
-            )
-    return render(
-        request,
-        "consultations/drafts.html",
-        {
-            "community": consultation.community,
-            "consultation": consultation,
-            "drafts": list(selectors.decision_drafts(consultation)),
-            "form": form,
-        },
-        status=400 if form.is_bound and form.errors else 200,
+    form = DecisionDraftForm(request.POST if request.method == "POST" else None, statements=statements)
+    url = reverse("consultations:drafts", args=[consultation.community_id, consultation.pk])
+
+    def page() -> HttpResponse:
+        return render(
+            request,
+            "consultations/drafts.html",
+            {
+                "community": consultation.community,
+                "consultation": consultation,
+                "drafts": list(selectors.decision_drafts(consultation)),
+                "form": form,
+            },
+        )
+
+    if request.method != "POST":
+        return page()
+
+    def saved(request: HttpRequest, draft: Any) -> None:
+        messages.success(request, _("Saved the decision draft “%(title)s”.") % {"title": draft.title})
+
+    step = Step(
+        form,
+        lambda d: services.create_decision_draft(
+            request.user, consultation, title=d["title"], body=d["body"], statement_numbers=d["statements"]
+        ),
+        then=url,
+        after=saved,
     )
+    return take(request, step, url, page)

@@ -11,15 +11,15 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_http_methods
 
 from comity.consultations import selectors, services
 from comity.consultations.forms_report import ReportDraftForm
-from comity.consultations.models import Analysis, Consultation, Statement
+from comity.consultations.models import Analysis, Consultation, DecisionDraft, Statement
 from comity.consultations.participation_stats import (
     MIN_REGISTRY_FOR_FLAG,
     UNDER_REPRESENTED_RATIO,
@@ -27,7 +27,7 @@ from comity.consultations.participation_stats import (
 )
 from comity.consultations.report import ReportPage, build_report, default_draft_title, draft_body
 from comity.consultations.views import MANAGE, _consultation, post_only
-from comity.structure.views import _apply_validation_error
+from comity.web.steps import Step, posted_step, take
 
 
 def _page(request: HttpRequest, consultation: Consultation, can_manage: bool) -> ReportPage:
@@ -68,39 +68,49 @@ def _render(
 
 
 @login_required
-@require_GET
+@require_http_methods(["GET", "HEAD", "POST"])
 def report(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
-    consultation = _consultation(request, community_id, consultation_id)
-    return _render(request, consultation)
+    """The report; its decision-draft form posts here (``step=draft``)."""
+    if request.method == "POST":
+        consultation = _consultation(request, community_id, consultation_id, perm=MANAGE)
+        if posted_step(request) != "draft":
+            raise Http404
+        return _draft_post(request, consultation)
+    return _render(request, _consultation(request, community_id, consultation_id))
 
 
-@login_required
-@post_only("report", anchor="draft")
-def report_draft(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
+def _draft_post(request: HttpRequest, consultation: Consultation) -> HttpResponse:
     """Write a decision draft from the ticked statements: their texts as a numbered list with their support."""
-    consultation = _consultation(request, community_id, consultation_id, perm=MANAGE)
     form = ReportDraftForm(request.POST, numbers=_numbers(consultation))
-    if form.is_valid():
-        chosen = list(dict.fromkeys(form.cleaned_data["statements"]))
+
+    def write(data: dict[str, Any]) -> DecisionDraft:
+        chosen = list(dict.fromkeys(data["statements"]))
         texts = dict(
             Statement.objects.filter(consultation=consultation, number__in=chosen).values_list(
                 "number", "text"
             )
         )
         body = draft_body(consultation, _page(request, consultation, True), chosen, texts)
-        try:
-            draft = services.create_decision_draft(
-                request.user,
-                consultation,
-                title=form.cleaned_data["title"],
-                body=body,
-                statement_numbers=chosen,
-            )
-        except ValidationError as error:
-            _apply_validation_error(form, error)
-        else:
-            messages.success(request, _("Saved the decision draft “%(title)s”.") % {"title": draft.title})
-            return redirect(
-                "consultations:drafts", community_id=community_id, consultation_id=consultation.pk
-            )
-    return _render(request, consultation, form=form, status=400)
+        return services.create_decision_draft(
+            request.user, consultation, title=data["title"], body=body, statement_numbers=chosen
+        )
+
+    def saved(request: HttpRequest, draft: DecisionDraft) -> None:
+        messages.success(request, _("Saved the decision draft “%(title)s”.") % {"title": draft.title})
+
+    step = Step(
+        form,
+        write,
+        anchor="draft",
+        then=reverse("consultations:drafts", args=[consultation.community_id, consultation.pk]),
+        after=saved,
+    )
+    url = reverse("consultations:report", args=[consultation.community_id, consultation.pk])
+    return take(request, step, url, lambda: _render(request, consultation, form=form))
+
+
+@login_required
+@post_only("report", anchor="draft")
+def report_draft(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
+    """The draft step's older address: POST writes the draft, GET leads to the report."""
+    return _draft_post(request, _consultation(request, community_id, consultation_id, perm=MANAGE))

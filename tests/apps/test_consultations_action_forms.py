@@ -172,3 +172,109 @@ def test_publish_is_offered_only_when_the_draft_can_be_published(world: World, c
 
     published = make_consultation(world)
     assert "Publish</button>" not in client.get(_url("detail", published)).content.decode()
+
+
+# --- every step posts to its page, and a refusal never leaves the browser on an action's address ---------------
+
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", flags=re.S)
+
+
+def _post_forms(page: str) -> list[tuple[str, str]]:
+    """Each POST form of a page's main content: its ``action`` and the ``step`` it names ("" when none)."""
+    main = page.split("<main", 1)[1].split("</main>", 1)[0]
+    found = []
+    for attributes, body in FORM.findall(main):
+        if 'method="post"' not in attributes:
+            continue
+        action = re.search(r'action="([^"]*)"', attributes)
+        step = re.search(r'name="step" value="([^"]*)"', body)
+        found.append((html.unescape(action.group(1)) if action else "", step.group(1) if step else ""))
+    return found
+
+
+def test_every_form_of_the_consultation_pages_posts_to_its_page(world: World, client_for: Any) -> None:
+    draft = make_consultation(world, publish=False, title="Draft")
+    staff = client_for("committee_staff")
+    assert _post_forms(staff.get(_url("detail", draft)).content.decode()) == [
+        (_url("detail", draft), "publish")
+    ]
+
+    consultation = make_consultation(world, strict_moderation=True)
+    resident = client_for("resident")
+    resident.post(_url("detail", consultation), {"step": "statement", "text": "Plant two trees."})
+    resident.post(
+        _url("detail", consultation),
+        {"step": "vote", "statement": consultation.statements.first().pk, "value": "1"},
+    )
+    steps = _post_forms(resident.get(_url("detail", consultation)).content.decode())
+    assert {action for action, _ in steps} == {_url("detail", consultation)}
+    assert {step for _, step in steps} == {"vote", "statement"}
+    assert len(steps) == 3  # the next statement, the statement form, and changing the vote already cast
+
+    staff = client_for("committee_staff")  # the cast shares one client: sign in as staff again
+    queue = _post_forms(staff.get(_url("moderation", consultation)).content.decode())
+    assert len(queue) == 4  # three seeds and the resident's statement, each with its decision
+    assert set(queue) == {(_url("moderation", consultation), "moderate")}
+    assert _post_forms(staff.get(_url("drafts", consultation)).content.decode()) == [
+        (_url("drafts", consultation), "")
+    ]
+
+
+def test_a_step_the_state_no_longer_allows_is_a_303_to_the_page_that_says_why(
+    world: World, client_for: Any
+) -> None:
+    consultation = make_consultation(world)  # published already: a page left open offers Publish still
+    staff = client_for("committee_staff")
+    for url in (_url("detail", consultation), _url("publish", consultation)):
+        response = staff.post(url, {"step": "publish"})
+        assert (response.status_code, response["Location"]) == (303, _url("detail", consultation))
+        assert "This consultation is already published." in html.unescape(
+            staff.get(response["Location"]).content.decode()
+        )
+
+    closed = make_consultation(world, title="No statements", allow_statements=False)
+    resident = client_for("resident")
+    count = closed.statements.count()
+    response = resident.post(_url("detail", closed), {"step": "statement", "text": "Plant two trees."})
+    assert (response.status_code, response["Location"]) == (303, _url("detail", closed) + "#statements")
+    assert "This consultation does not take statements from residents" in html.unescape(
+        resident.get(response["Location"]).content.decode()
+    )
+    assert closed.statements.count() == count
+
+
+def test_a_mistake_comes_back_on_the_page_it_was_posted_to(world: World, client_for: Any) -> None:
+    consultation = make_consultation(world, strict_moderation=True)
+    resident = client_for("resident")
+    long = "x" * 2001
+    response = resident.post(_url("detail", consultation), {"step": "statement", "text": long})
+    assert response.status_code == 400
+    assert response.request["PATH_INFO"] == _url("detail", consultation)
+    assert long in _field(response.content.decode(), "text")
+
+    resident.post(_url("detail", consultation), {"step": "statement", "text": "Fine the family in 1-103."})
+    statement = consultation.statements.get(author=world.user("resident"))
+    staff = client_for("committee_staff")
+    missing = staff.post(
+        _url("moderation", consultation),
+        {"step": "moderate", "item": statement.pk, f"s{statement.pk}-decision": "rejected"},
+    )
+    assert missing.status_code == 400
+    assert "its author will read it" in _field(missing.content.decode(), f"s{statement.pk}-reason")
+    statement.refresh_from_db()
+    assert statement.moderation == Moderation.PENDING
+
+    draft = staff.post(_url("report", consultation), {"step": "draft", "title": "Trees"})
+    assert draft.status_code == 400
+    assert draft.request["PATH_INFO"] == _url("report", consultation)
+    assert DecisionDraft.objects.count() == 0
+
+
+def test_an_unknown_step_is_not_found_and_changes_nothing(world: World, client_for: Any) -> None:
+    consultation = make_consultation(world)
+    staff = client_for("committee_staff")
+    assert staff.post(_url("detail", consultation), {"step": "close_everything"}).status_code == 404
+    assert staff.post(_url("moderation", consultation), {"step": "vote"}).status_code == 404
+    assert staff.post(_url("report", consultation), {}).status_code == 404
+    assert Vote.objects.count() == 0
+    assert client_for("resident").post(_url("report", consultation), {"step": "draft"}).status_code == 403

@@ -118,7 +118,8 @@ def test_the_page_shows_one_statement_with_three_buttons_and_the_progress(
     assert "You have voted on 0 of 3 statements." in text
     assert _shown(response) in SEEDS
     assert text.count('name="value"') == 3
-    assert 'hx-post="' + _url("vote", consultation) + '"' in text
+    assert 'hx-post="' + _url("detail", consultation) + '"' in text  # the vote posts to the page itself
+    assert '<input type="hidden" name="step" value="vote">' in text
 
 
 def test_voting_without_javascript_moves_on_to_the_next_statement(world: World, client_for: Any) -> None:
@@ -187,8 +188,10 @@ def test_a_vote_on_a_closed_consultation_is_refused_on_the_page(world: World, cl
             {"statement": _statement(consultation, 0).pk, "value": "1"},
             HTTP_HX_REQUEST="true",
         )
-    assert response.status_code == 400
-    assert "votes can no longer be cast or changed." in response.content.decode()
+    # refused with a 303 to the page, which says why; never left on the vote's address
+    assert (response.status_code, response["Location"]) == (303, _url("detail", consultation) + "#vote")
+    with time_machine.travel(consultation.closes_at + timedelta(hours=1)):
+        assert "votes can no longer be cast or changed." in client.get(response["Location"]).content.decode()
     assert htmx.status_code == 400
     assert "votes can no longer be cast or changed." in htmx.content.decode()
     assert Vote.objects.count() == 0

@@ -464,6 +464,82 @@ CASES = [
 ]
 
 
+def _page_step(
+    step: str,
+    allowed: set[str],
+    setup: Callable[[World], dict[str, Any]],
+    data: Callable[[World, dict[str, Any]], dict[str, Any]] = lambda w, s: {},
+    *,
+    label: str,
+    page: str = "detail",
+    item: Callable[[dict[str, Any]], Any] | None = None,
+    refused_status: int = 403,
+) -> Case:
+    """A step posted to the page that shows it (a hidden ``step`` field, ``item`` for the row it is about)."""
+    return Case(
+        f"{label} (posted to the page)",
+        "post",
+        _decision_url(page),
+        allowed,
+        setup,
+        lambda w, s: {"step": step} | ({"item": item(s)} if item else {}) | data(w, s),
+        ok_status={302},
+        writes=True,
+        refused_status=refused_status,
+    )
+
+
+CASES += [
+    _page_step("open", MANAGERS, _draft, label="open voting"),
+    _page_step(
+        "extend",
+        MANAGERS,
+        _open,
+        lambda w, s: {"closes_at": _local(s["decision"].closes_at + timedelta(days=14))},
+        label="extend voting",
+    ),
+    _page_step(
+        "cancel", MANAGERS, _open, lambda w, s: {"reason": "Not needed."}, label="cancel an open vote"
+    ),
+    _page_step("close", MANAGERS, _voting_time_over, label="close voting"),
+    _page_step(
+        "minutes", MANAGERS, _closed, lambda w, s: {"minutes": "Held in the courtyard."}, label="minutes"
+    ),
+    _page_step(
+        "affected_add",
+        MANAGERS,
+        _draft,
+        lambda w, s: {"unit": s["estate"].units["101"].pk, "impact": "occupied", "note": "north wall"},
+        label="list an affected unit",
+    ),
+    _page_step("vote", {"owner"}, _estate_wide, lambda w, s: _ballot(s), label="vote estate-wide"),
+    _page_step(
+        "objection_withdraw",
+        {"owner"},
+        _estate_wide_with_owner_objection,
+        label="withdraw the owner's objection",
+        item=lambda s: s["objection"].pk,
+    ),
+    _page_step(
+        "minority",
+        {"owner"},
+        _estate_wide_closed_owner_outvoted,
+        lambda w, s: {"minority-elector": s["elector"].pk, "minority-text": "Gates should stay grey."},
+        label="minority statement of the outvoted owner",
+        refused_status=303,
+    ),
+    _page_step(
+        "check",
+        MANAGERS,
+        _paper_waiting,
+        lambda w, s: {"verdict": "matches"},
+        label="check a paper ballot",
+        page="paper",
+        item=lambda s: s["participation"].pk,
+    ),
+]
+
+
 def _request(client: Any, case: Case, world: World, setup: dict[str, Any]) -> Any:
     return getattr(client, case.method)(case.url(world, setup), data=case.data(world, setup))
 
