@@ -4,8 +4,9 @@ cycles with their districts and proposals, casting a ballot, proposing a project
 Thin, like the pages: parse → permission → service → serialise. Every write goes through the same services as the
 pages (:mod:`comity.budgeting.services`), so a refusal is a 400 with the service's translated message
 (``Accept-Language`` chooses the language) or a 403, and who may read what is what the pages allow
-(:mod:`comity.budgeting.permissions`). Money in the ledger is in fen (integers); project costs and budgets are
-whole yuan, as in the models. The API never says who voted how, nor who proposed what: only the caller's own ballot
+(:mod:`comity.budgeting.permissions`). Money in the ledger is in fen (integers). Budgets and project costs are
+given twice: exactly in fen (``budget_fen``, ``cost_fen``, integers, as the models keep them) and, under the names
+the API has always used, in yuan (``budget``, ``cost``: JSON numbers with at most two decimals, ``740793.05``). The API never says who voted how, nor who proposed what: only the caller's own ballot
 and the caller's own proposals are marked.
 """
 
@@ -227,13 +228,31 @@ class FundLedger(APIView):
 # --- cycles ---------------------------------------------------------------------------------------------------
 
 
+def _yuan(help_text: Any, **kwargs: Any) -> serializers.DecimalField:
+    """An amount in yuan as a JSON number with at most two decimals (the ``*_fen`` field beside it is exact)."""
+    return serializers.DecimalField(
+        max_digits=None, decimal_places=2, coerce_to_string=False, help_text=help_text, **kwargs
+    )
+
+
+def _fen(help_text: Any, **kwargs: Any) -> serializers.IntegerField:
+    return serializers.IntegerField(help_text=help_text, **kwargs)
+
+
+BUDGET_YUAN = gettext_lazy("Yuan, with fen as two decimals; the same amount as budget_fen.")
+BUDGET_FEN = gettext_lazy("The budget in fen (1 yuan = 100 fen), exactly.")
+COST_YUAN = gettext_lazy("Yuan, with fen as two decimals; the same amount as cost_fen.")
+COST_FEN = gettext_lazy("The cost in fen (1 yuan = 100 fen), exactly.")
+
+
 class CycleSummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     title = serializers.CharField()
     status = serializers.ChoiceField(choices=CycleStatus.choices)
     ballot_kind = serializers.ChoiceField(choices=BallotKind.choices)
     rule = serializers.ChoiceField(choices=Rule.choices)
-    budget = serializers.IntegerField(help_text=gettext_lazy("Yuan, all districts together."))
+    budget = _yuan(gettext_lazy("Yuan, all districts together."))
+    budget_fen = _fen(BUDGET_FEN)
     fund = serializers.IntegerField(source="fund_id", allow_null=True)
     proposals_close_at = serializers.DateTimeField(allow_null=True)
     voting_opens_at = serializers.DateTimeField(allow_null=True)
@@ -244,7 +263,8 @@ class CycleSummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
 class DistrictSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     name = serializers.CharField()
-    budget = serializers.IntegerField()
+    budget = _yuan(BUDGET_YUAN)
+    budget_fen = _fen(BUDGET_FEN)
     buildings = serializers.ListField(child=serializers.CharField())
     voters = serializers.IntegerField()
 
@@ -263,7 +283,8 @@ class ProposalSerializer(serializers.Serializer):  # type: ignore[type-arg]
     district = serializers.IntegerField()
     status = serializers.ChoiceField(choices=ProposalStatus.choices)
     estimated_cost = serializers.IntegerField(allow_null=True)
-    cost = serializers.IntegerField(allow_null=True)
+    cost = _yuan(COST_YUAN, allow_null=True)
+    cost_fen = _fen(COST_FEN, allow_null=True)
     organisation = serializers.CharField(allow_null=True)
     mine = serializers.BooleanField(help_text=gettext_lazy("Whether the caller proposed it."))
     reasons = ReasonSerializer(many=True)
@@ -314,6 +335,7 @@ def _proposal_data(proposal: Proposal, user: Any) -> dict[str, Any]:
         "status": proposal.status,
         "estimated_cost": proposal.estimated_cost,
         "cost": proposal.cost,
+        "cost_fen": proposal.cost_fen,
         "organisation": proposal.organisation.name if proposal.organisation else None,
         "mine": proposal.proposer_id is not None and proposal.proposer_id == user.pk,
         "reasons": [{"code": code, "text": str(labels.get(code, code))} for code in proposal.reasons],
@@ -360,6 +382,7 @@ class CycleDetail(APIView):
                 "id": d.pk,
                 "name": d.name,
                 "budget": d.budget,
+                "budget_fen": d.budget_fen,
                 "buildings": [b.name for b in d.buildings.all()],
                 "voters": counts.get(d.pk, 0),
             }
@@ -478,7 +501,8 @@ class ResultProjectSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     number = serializers.IntegerField()
     title = serializers.CharField()
-    cost = serializers.IntegerField(allow_null=True)
+    cost = _yuan(COST_YUAN, allow_null=True)
+    cost_fen = _fen(COST_FEN, allow_null=True)
     status = serializers.ChoiceField(choices=ProposalStatus.choices)
 
 
@@ -491,7 +515,8 @@ class RuleOutcomeSerializer(serializers.Serializer):  # type: ignore[type-arg]
         child=serializers.IntegerField(),
         help_text=gettext_lazy("Proposal ids, in the order the rule funded them."),
     )
-    cost = serializers.IntegerField()
+    cost = _yuan(gettext_lazy("What the rule funds, in yuan; the same amount as cost_fen."))
+    cost_fen = _fen(gettext_lazy("What the rule funds, in fen, exactly."))
     measures = serializers.JSONField(
         help_text=gettext_lazy(
             "Satisfaction, the share of voters with a funded project, Gini, per building, EJR/PJR."
@@ -506,7 +531,8 @@ class RuleOutcomeSerializer(serializers.Serializer):  # type: ignore[type-arg]
 class DistrictResultSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     name = serializers.CharField()
-    budget = serializers.IntegerField()
+    budget = _yuan(BUDGET_YUAN)
+    budget_fen = _fen(BUDGET_FEN)
     voters = serializers.IntegerField()
     official_rule = serializers.ChoiceField(choices=Rule.choices)
     selected = ResultProjectSerializer(many=True)
@@ -526,6 +552,7 @@ def _result_project(proposal: Proposal) -> dict[str, Any]:
         "number": proposal.number,
         "title": proposal.title,
         "cost": proposal.cost,
+        "cost_fen": proposal.cost_fen,
         "status": proposal.status,
     }
 
@@ -558,6 +585,7 @@ class CycleResults(APIView):
                     "id": district.pk,
                     "name": district.name,
                     "budget": district.budget,
+                    "budget_fen": district.budget_fen,
                     "voters": counts.get(district.pk, 0),
                     "official_rule": official.rule,
                     "selected": [_result_project(projects[pk]) for pk in official.selected if pk in projects],
@@ -570,6 +598,7 @@ class CycleResults(APIView):
                             "official": outcome.official,
                             "selected": list(outcome.selected),
                             "cost": outcome.cost,
+                            "cost_fen": outcome.cost_fen,
                             "measures": outcome.measures,
                             "explanations": outcome.explanations,
                             "explained": {

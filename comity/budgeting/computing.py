@@ -5,15 +5,21 @@ Projects are identified in the engine by the proposal's primary key as a string,
 id, in string order) is fixed by the database and reproducible from an export. The rules read every ballot as the
 set of projects it supports (approved, given points, or ranked): the Method of Equal Shares and Phragmén are defined
 on approval; a cumulative or ranked ballot's order and weights are kept in the ballot and the pabulib export.
+
+Amounts go to the engine in fen (``Election.unit`` 100), so a cycle imported with grosze is allocated exactly, and a
+whole-yuan cycle exactly as before (Add1 still raises the voters' budgets one yuan at a time). The explanations and
+measures are stored in yuan (exact fractions), so the pages word them without knowing the unit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from comity.budgeting.models import (
+    MAX_FEN,
     BallotKind,
     BudgetBallot,
     Cycle,
@@ -33,6 +39,10 @@ from comity.engine.budgeting.rules import (
     greedy,
     sequential_phragmen,
 )
+
+#: The engine's amounts are in fen: 100 make a yuan.
+FEN = 100
+assert MAX_FEN % FEN == 0
 
 VOTE_TYPES = {
     BallotKind.APPROVAL: VoteType.APPROVAL,
@@ -72,7 +82,7 @@ def election_for(cycle: Cycle, district: District, proposals: Iterable[Proposal]
     proposals = list(proposals) if proposals is not None else balloted(district)
     ids = {p.pk: project_id(p) for p in proposals}
     projects = tuple(
-        Project(id=ids[p.pk], cost=int(p.cost or 0), name=p.title, meta={"number": str(p.number)})
+        Project(id=ids[p.pk], cost=int(p.cost_fen or 0), name=p.title, meta={"number": str(p.number)})
         for p in proposals
     )
     ballots: list[Ballot] = []
@@ -100,10 +110,11 @@ def election_for(cycle: Cycle, district: District, proposals: Iterable[Proposal]
                 Ballot(voter=voter, approved=frozenset(ids[m.proposal_id] for m in marks), meta=meta)
             )
     return Election(
-        budget=district.budget,
+        budget=district.budget_fen,
         projects=projects,
         ballots=tuple(ballots),
         vote_type=VOTE_TYPES[BallotKind(cycle.ballot_kind)],
+        unit=FEN,
     )
 
 
@@ -115,8 +126,42 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def explanation_json(item: ProjectExplanation) -> dict[str, Any]:
-    return {key: _plain(value) for key, value in vars(item).items() if value is not None}
+#: The explanation's and measures' amounts of money (in the engine's unit), stored in yuan.
+MONEY_KEYS = frozenset(
+    {"cost", "money_left", "payment", "supporters_money", "shortfall", "load", "budget", "total_satisfaction"}
+)
+
+
+def in_yuan(value: int | Fraction, unit: int = FEN) -> int | Fraction:
+    """An engine amount in yuan, exactly, of the engine's type: a fraction stays a fraction; an integer stays an
+    integer when it is whole yuan, else becomes a fraction (a cost of 12.50 yuan)."""
+    amount = Fraction(value) / unit
+    if isinstance(value, int) and amount.denominator == 1:
+        return amount.numerator
+    return amount
+
+
+def explanation_json(item: ProjectExplanation, unit: int = FEN) -> dict[str, Any]:
+    """An explanation as JSON, its amounts in yuan (exact "n/d" strings where not whole)."""
+    return {
+        key: _plain(in_yuan(value, unit) if key in MONEY_KEYS else value)
+        for key, value in vars(item).items()
+        if value is not None
+    }
+
+
+def amount_text(value: int | Fraction | Decimal | str | None) -> str:
+    """Yuan as the pages write them: whole yuan without decimals (``12,000``), else with two (``740,793.05``)."""
+    amount = Fraction(value or 0)
+    if amount.denominator == 1:
+        return f"{amount.numerator:,}"
+    fen = (amount * 100 + Fraction(1, 2)).__floor__()
+    return f"{fen // 100:,}.{fen % 100:02d}"
+
+
+def fen_amount_text(fen: int | None) -> str:
+    """An amount in fen as :func:`amount_text` writes it: ``1200000`` → ``12,000``, ``1250`` → ``12.50``."""
+    return amount_text(Fraction(int(fen or 0), FEN))
 
 
 def fen_text(amount: int) -> str:
@@ -162,12 +207,13 @@ def report_json(
     """The balance report as stored on an outcome: exact fractions rounded to floats for display only."""
     ejr = balance.check_ejr(election, allocation.selected, limit=CHECK_LIMIT) if election.ballots else None
     pjr = balance.check_pjr(election, allocation.selected, limit=CHECK_LIMIT) if election.ballots else None
+    unit = election.unit  # the report's satisfactions are cost satisfactions: money, like its cost and budget
     return {
         "voters": report.voters,
-        "cost": report.cost,
-        "budget": report.budget,
-        "total_satisfaction": report.total_satisfaction,
-        "average_satisfaction": float(report.average_satisfaction),
+        "cost": _plain(in_yuan(report.cost, unit)),
+        "budget": _plain(in_yuan(report.budget, unit)),
+        "total_satisfaction": _plain(in_yuan(report.total_satisfaction, unit)),
+        "average_satisfaction": float(report.average_satisfaction) / unit,
         "average_cardinality": float(report.average_cardinality),
         "non_empty_share": float(report.non_empty_share),
         "gini": float(report.gini),
@@ -178,9 +224,9 @@ def report_json(
                 "name": g.group,
                 "voters": g.voters,
                 "non_empty_share": float(g.non_empty_share),
-                "average_satisfaction": float(g.average_satisfaction),
-                "attributed_spending": float(g.attributed_spending),
-                "fair_share": float(g.fair_share),
+                "average_satisfaction": float(g.average_satisfaction) / unit,
+                "attributed_spending": float(g.attributed_spending) / unit,
+                "fair_share": float(g.fair_share) / unit,
                 "fair_share_ratio": float(g.fair_share_ratio) if g.fair_share_ratio is not None else None,
             }
             for g in report.groups
@@ -207,9 +253,10 @@ def compute_outcomes(cycle: Cycle) -> list[Outcome]:
                     rule=rule,
                     official=rule == cycle.rule,
                     selected=[pk_of[p] for p in allocation.selected],
-                    cost=allocation.cost,
+                    cost_fen=allocation.cost * FEN // election.unit,
                     explanations={
-                        str(pk_of[p]): explanation_json(e) for p, e in allocation.explanations.items()
+                        str(pk_of[p]): explanation_json(e, election.unit)
+                        for p, e in allocation.explanations.items()
                     },
                     measures=report_json(report, election, allocation, pk_names),
                 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -44,6 +45,13 @@ def _yuan_messages(low: Decimal | int) -> dict[str, Any]:
         "max_whole_digits": _("Give at most %(high)s yuan.") % {"high": f"{MAX_YUAN:,}"},
         "max_digits": _("Give at most %(high)s yuan.") % {"high": f"{MAX_YUAN:,}"},
     }
+
+
+def _district_budget(text: str) -> Decimal | None:
+    """A district's budget as written on a line of the districts box: yuan with at most two decimals."""
+    if not re.fullmatch(r"\d+(\.\d{1,2})?", text):
+        return None
+    return Decimal(text)
 
 
 class YuanField(forms.DecimalField):
@@ -138,7 +146,8 @@ class EntryForm(forms.Form):
 
 
 class CycleForm(forms.ModelForm):  # type: ignore[type-arg]
-    budget = WholeYuanField(
+    budget = YuanField(
+        min_value=Decimal(1),
         label=_("Budget (yuan)"),
         required=False,
         help_text=_("For the whole community; or leave empty and give each district its budget below."),
@@ -200,11 +209,12 @@ class CycleForm(forms.ModelForm):  # type: ignore[type-arg]
             if not line.strip():
                 continue
             parts = [p.strip() for p in line.split(";")]
-            if len(parts) != 3 or not parts[0] or not parts[1].isdigit() or int(parts[1]) <= 0:
+            budget = _district_budget(parts[1]) if len(parts) == 3 else None
+            if len(parts) != 3 or not parts[0] or budget is None or budget <= 0:
                 raise forms.ValidationError(
                     _("Line %(line)s: write “name; budget in yuan; building codes”.") % {"line": number}
                 )
-            if int(parts[1]) > MAX_YUAN:
+            if budget > MAX_YUAN:
                 raise forms.ValidationError(
                     _("Line %(line)s: a budget is at most %(high)s yuan.")
                     % {"line": number, "high": f"{MAX_YUAN:,}"}
@@ -216,9 +226,7 @@ class CycleForm(forms.ModelForm):  # type: ignore[type-arg]
                     _("Line %(line)s: no building with the code %(codes)s.")
                     % {"line": number, "codes": ", ".join(unknown)}
                 )
-            specs.append(
-                {"name": parts[0], "budget": int(parts[1]), "buildings": [buildings[c] for c in codes]}
-            )
+            specs.append({"name": parts[0], "budget": budget, "buildings": [buildings[c] for c in codes]})
         return specs
 
     def clean(self) -> dict[str, Any]:
@@ -230,7 +238,7 @@ class CycleForm(forms.ModelForm):  # type: ignore[type-arg]
 
 class DistrictForm(forms.Form):
     name = forms.CharField(label=_("Name"), max_length=120)
-    budget = WholeYuanField(label=_("Budget (yuan)"))
+    budget = YuanField(label=_("Budget (yuan)"), min_value=Decimal(1))
     buildings = forms.ModelMultipleChoiceField(
         label=_("Buildings"),
         queryset=Area.objects.none(),
@@ -298,7 +306,9 @@ class ReviewForm(forms.Form):
 
 
 class CostForm(forms.Form):
-    cost = WholeYuanField(label=_("Cost (yuan)"), error_messages={"required": _("Give the cost in yuan.")})
+    cost = YuanField(
+        label=_("Cost (yuan)"), min_value=Decimal(1), error_messages={"required": _("Give the cost in yuan.")}
+    )
     costing_note = forms.CharField(
         label=_("How the cost was worked out"),
         widget=forms.Textarea(attrs={"rows": 3}),

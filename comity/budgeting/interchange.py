@@ -3,14 +3,19 @@
 **Import** turns a ``.pb`` file (a city's or another community's election) into a closed cycle of the community:
 one district with the file's budget, its projects as proposals, its ballots (with the file's voter ids, no accounts),
 and every rule's outcome, so the rule comparison and the balance report work on it as on our own cycles. It is
-atomic: a file with a problem is refused whole, with the line of the problem, and nothing is written.
+atomic: a file with a problem is refused whole, with the line of the problem, and nothing is written. Amounts may
+have up to two decimals (Warsaw's ``budget;740793.05`` złoty and grosze): they are kept in fen, exactly, and the rules
+decide on them as pabutools does; an amount with more decimals is refused naming its line.
 
 **Export** writes a district's proposals and ballots as a pabulib file: voters are the ballots' numbers, never
-names; the buildings are kept as the voters' ``group`` column.
+names; the buildings are kept as the voters' ``group`` column. Amounts are written in whole units when every one is
+whole (``budget;12000``), else with two decimals (``budget;740793.05``), so an imported file's amounts come back as
+they were written.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -21,6 +26,7 @@ from django.utils.translation import gettext_noop
 
 from comity.audit.services import record_audit
 from comity.budgeting import computing
+from comity.budgeting.computing import FEN
 from comity.budgeting.models import (
     BallotKind,
     BallotMark,
@@ -34,7 +40,7 @@ from comity.budgeting.models import (
 )
 from comity.budgeting.services import MANAGE, MAX_YUAN
 from comity.decisions.services.common import require
-from comity.engine.budgeting.model import Election, VoteType
+from comity.engine.budgeting.model import Election, Project, VoteType
 from comity.engine.budgeting.pabulib import PabulibError, read_pabulib, write_pabulib
 from comity.structure.models import Community
 
@@ -66,10 +72,9 @@ def _problem(error: PabulibError) -> str:
         return _("project %(project)s costs %(text)s; every project must cost more than zero.") % p
     if error.code == "decimals":
         what = _("the budget %(text)s") % p if budget else _("the cost %(text)s of project %(project)s") % p
-        return _(
-            "%(what)s is not a whole amount. Budget cycles keep budgets and costs in whole yuan, so a file with "
-            "decimal amounts cannot be imported yet; the command “comity pb compare” computes it exactly."
-        ) % {"what": what}
+        return _("%(what)s has more than two decimals; budgets and costs are kept to the fen (0.01).") % {
+            "what": what
+        }
     text = str(error)
     prefix = f"line {error.line}: "
     return text.split(prefix, 1)[1] if prefix in text else text
@@ -89,8 +94,8 @@ def parse(data: bytes, name: str) -> Election:
             {"file": _("Line %(line)s: the file is not UTF-8 text.") % {"line": line}}, code="pabulib"
         ) from error
     try:
-        # Cycles keep whole yuan (models.District.budget, Proposal.cost): no decimals, the app's bounds.
-        election = read_pabulib(text, name, max_decimals=0, max_amount=MAX_YUAN, positive=True)
+        # Cycles keep fen (models.District.budget_fen, Proposal.cost_fen): two decimals at most, the app's bounds.
+        election = read_pabulib(text, name, max_decimals=2, max_amount=MAX_YUAN, positive=True)
     except PabulibError as error:
         raise ValidationError(
             {"file": _("Line %(line)s: %(problem)s") % {"line": error.line, "problem": _problem(error)}},
@@ -100,9 +105,36 @@ def parse(data: bytes, name: str) -> Election:
 
 
 @transaction.atomic
+def in_fen(election: Election) -> Election:
+    """``election`` with its amounts in fen (``unit`` 100), as the cycles keep them; the reader gives the least unit
+    that makes them whole (1, 10 or 100 with at most two decimals)."""
+    if FEN % election.unit:
+        raise ValueError(f"unit {election.unit} is finer than a fen")
+    scale = FEN // election.unit
+    return replace(
+        election,
+        budget=election.budget * scale,
+        projects=tuple(replace(p, cost=p.cost * scale) for p in election.projects),
+        unit=FEN,
+    )
+
+
+def in_least_unit(election: Election) -> Election:
+    """``election`` (in fen) with whole-yuan amounts when every amount is whole, so the file writes no decimals."""
+    amounts = [election.budget, *(p.cost for p in election.projects)]
+    if election.unit != FEN or any(a % FEN for a in amounts):
+        return election
+    return replace(
+        election,
+        budget=election.budget // FEN,
+        projects=tuple(replace(p, cost=p.cost // FEN) for p in election.projects),
+        unit=1,
+    )
+
+
 def import_pabulib(actor: Any, community: Community, data: bytes, name: str, title: str = "") -> Cycle:
     require(actor, MANAGE, community)
-    election = parse(data, name)
+    election = in_fen(parse(data, name))
     meta = election.meta
     kind = KIND_OF[election.vote_type]
     max_length = meta.get("max_length", "")
@@ -119,7 +151,7 @@ def import_pabulib(actor: Any, community: Community, data: bytes, name: str, tit
         closed_at=timezone.now(),
     )
     district = District.objects.create(
-        cycle=cycle, name=meta.get("subunit") or meta.get("unit") or name[:120], budget=election.budget
+        cycle=cycle, name=meta.get("subunit") or meta.get("unit") or name[:120], budget_fen=election.budget
     )
     proposals = Proposal.objects.bulk_create(
         Proposal(
@@ -128,7 +160,7 @@ def import_pabulib(actor: Any, community: Community, data: bytes, name: str, tit
             number=i,
             title=(project.name or _("Project %(id)s") % {"id": project.id})[:160],
             description=project.meta.get("description", ""),
-            cost=project.cost,
+            cost_fen=project.cost,
             costing_note=_("From the imported file."),
             status=ProposalStatus.ON_BALLOT,
             external_id=project.id[:60],
@@ -202,7 +234,7 @@ def export_pabulib(cycle: Cycle, district: District) -> str:
             for p in district.proposals.filter(status__in=[ProposalStatus.FUNDED, ProposalStatus.DELIVERED])
         }
     projects = tuple(
-        type(p)(
+        Project(
             id=p.id, cost=p.cost, name=p.name, meta={**p.meta, "selected": "1" if p.id in selected else "0"}
         )
         for p in election.projects
@@ -213,5 +245,6 @@ def export_pabulib(cycle: Cycle, district: District) -> str:
         ballots=election.ballots,
         vote_type=election.vote_type,
         meta=meta,
+        unit=election.unit,
     )
-    return write_pabulib(out)
+    return write_pabulib(in_least_unit(out))

@@ -13,12 +13,15 @@ from proposals to delivered projects.
   (any projects whose costs fit the district's budget) or ranked.
 * Closing computes every rule for every district (:class:`Outcome`); the cycle's named rule is the official one.
 
-Project costs and budgets are whole yuan, the unit the allocation rules work in (Add1 raises each voter's budget
-one yuan at a time, as equalshares.net does); the ledger is in fen, as receipts are. ``services`` is the only
-writer.
+Budgets, project costs and the ledger are kept in fen (``budget_fen``, ``cost_fen``, ``amount_fen``), so an
+imported pabulib file with grosze (``budget;740793.05``) is kept exactly; ``budget`` and ``cost`` read (and set) the
+same amounts in yuan as :class:`~decimal.Decimal`. The rules get the amounts in fen with ``Election.unit`` 100, so
+Add1 still raises each voter's budget one yuan at a time, as equalshares.net does. ``services`` is the only writer.
 """
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -26,6 +29,27 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
+
+#: The most a budget or a cost may be: 1 billion yuan, in fen.
+MAX_FEN = 100_000_000_000
+
+
+def fen_to_yuan(fen: int | None) -> Decimal | None:
+    """An amount in fen as yuan with two decimals (``1250`` → ``Decimal("12.50")``), ``None`` kept."""
+    return None if fen is None else Decimal(int(fen)).scaleb(-2)
+
+
+def yuan_to_fen(yuan: Decimal | int | str | None) -> int | None:
+    """An amount in yuan (at most two decimals) in fen; ``ValueError`` for more decimals."""
+    if yuan is None:
+        return None
+    amount = Decimal(str(yuan).strip())  # decimal.InvalidOperation (an ArithmeticError) for a non-number
+    if not amount.is_finite():
+        raise ValueError(f"{yuan} is not an amount")
+    scaled = amount * 100
+    if scaled != scaled.to_integral_value():
+        raise ValueError(f"{yuan} has more than two decimals")
+    return int(scaled)
 
 
 class Fund(models.Model):
@@ -238,8 +262,13 @@ class Cycle(models.Model):
         return self.title
 
     @property
-    def budget(self) -> int:
-        return sum(d.budget for d in self.districts.all())
+    def budget_fen(self) -> int:
+        return sum(d.budget_fen for d in self.districts.all())
+
+    @property
+    def budget(self) -> Decimal:
+        """The cycle's whole budget in yuan."""
+        return fen_to_yuan(self.budget_fen) or Decimal(0)
 
 
 class District(models.Model):
@@ -249,7 +278,9 @@ class District(models.Model):
         Cycle, on_delete=models.CASCADE, related_name="districts", verbose_name=_("cycle")
     )
     name = models.CharField(_("name"), max_length=120)
-    budget = models.PositiveIntegerField(_("budget (yuan)"), validators=[MinValueValidator(1)])
+    budget_fen = models.BigIntegerField(
+        _("budget (fen)"), validators=[MinValueValidator(1), MaxValueValidator(MAX_FEN)]
+    )
     buildings = models.ManyToManyField(
         "structure.Area", blank=True, related_name="budget_districts", verbose_name=_("buildings")
     )
@@ -259,11 +290,24 @@ class District(models.Model):
         verbose_name_plural = _("districts")
         ordering = ["pk"]
         constraints = [
-            models.UniqueConstraint(fields=["cycle", "name"], name="budgeting_district_unique_name")
+            models.UniqueConstraint(fields=["cycle", "name"], name="budgeting_district_unique_name"),
+            models.CheckConstraint(
+                condition=Q(budget_fen__gt=0) & Q(budget_fen__lte=MAX_FEN),
+                name="budgeting_district_budget_bounds",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def budget(self) -> Decimal:
+        """The budget in yuan."""
+        return fen_to_yuan(self.budget_fen) or Decimal(0)
+
+    @budget.setter
+    def budget(self, value: Decimal | int | str) -> None:
+        self.budget_fen = yuan_to_fen(value)  # type: ignore[assignment]
 
 
 class ProposalStatus(models.TextChoices):
@@ -330,8 +374,8 @@ class Proposal(models.Model):
     reasons = models.JSONField(_("reasons it is not eligible"), default=list, blank=True)
     review_note = models.TextField(_("review note"), blank=True)
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
-    cost = models.PositiveIntegerField(
-        _("cost (yuan)"), null=True, blank=True, validators=[MinValueValidator(1)]
+    cost_fen = models.BigIntegerField(
+        _("cost (fen)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(MAX_FEN)]
     )
     costing_note = models.TextField(_("how the cost was worked out"), blank=True)
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
@@ -345,10 +389,23 @@ class Proposal(models.Model):
         ordering = ["number"]
         constraints = [
             models.UniqueConstraint(fields=["cycle", "number"], name="budgeting_proposal_unique_number"),
+            models.CheckConstraint(
+                condition=Q(cost_fen__isnull=True) | (Q(cost_fen__gt=0) & Q(cost_fen__lte=MAX_FEN)),
+                name="budgeting_proposal_cost_bounds",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"#{self.number} {self.title}"
+
+    @property
+    def cost(self) -> Decimal | None:
+        """The reviewed cost in yuan, or ``None`` before costing."""
+        return fen_to_yuan(self.cost_fen)
+
+    @cost.setter
+    def cost(self, value: Decimal | int | str | None) -> None:
+        self.cost_fen = yuan_to_fen(value)
 
     @property
     def reason_texts(self) -> list[str]:
@@ -420,7 +477,8 @@ class Outcome(models.Model):
     official = models.BooleanField(default=False)
     #: Proposal primary keys, in the order the rule funded them.
     selected = models.JSONField(default=list)
-    cost = models.PositiveBigIntegerField(default=0)
+    #: What the selected projects cost together, in fen.
+    cost_fen = models.BigIntegerField(default=0)
     #: Per proposal pk: the engine's explanation (numbers, worded by the pages).
     explanations = models.JSONField(default=dict)
     #: The balance measures (satisfaction, non-empty-handed share, Gini, per group, EJR/PJR when checked).
@@ -430,10 +488,16 @@ class Outcome(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["district", "rule"], name="budgeting_outcome_unique_rule"),
+            models.CheckConstraint(condition=Q(cost_fen__gte=0), name="budgeting_outcome_cost_not_negative"),
         ]
 
     def __str__(self) -> str:
         return f"{self.district_id} {self.rule}"
+
+    @property
+    def cost(self) -> Decimal:
+        """What the selected projects cost together, in yuan."""
+        return fen_to_yuan(self.cost_fen) or Decimal(0)
 
 
 class Milestone(models.Model):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -26,6 +27,7 @@ from comity.appeals.photos import strip_image_metadata
 from comity.audit.services import record_audit
 from comity.budgeting import computing, support
 from comity.budgeting.models import (
+    MAX_FEN,
     BallotKind,
     BallotMark,
     BudgetBallot,
@@ -42,6 +44,7 @@ from comity.budgeting.models import (
     ProposalStatus,
     Rating,
     SourceKind,
+    yuan_to_fen,
 )
 from comity.decisions.models import Decision, DecisionStatus
 from comity.decisions.services.common import require, when
@@ -55,6 +58,7 @@ MANAGE = "budgeting.manage_cycles"
 #: The largest budget, cost, cap or ledger amount accepted anywhere (forms, API, import), in yuan: a thousand times
 #: a large city district's yearly participatory budget, and still far inside the database's integer columns.
 MAX_YUAN = 1_000_000_000
+assert MAX_YUAN * 100 == MAX_FEN
 #: The most projects a ballot may be limited to, and the most points a cumulative ballot may share out.
 MAX_CHOICES = 100
 MAX_POINTS = 1000
@@ -77,6 +81,19 @@ def _check_yuan(field_name: str, value: int | None, *, low: int = 1, fen: bool =
 
 def yuan(fen: int) -> str:
     return computing.fen_text(fen)
+
+
+def _fen_of(field_name: str, value: Any) -> int:
+    """An amount given in yuan (a whole number, a :class:`~decimal.Decimal` or text with at most two decimals) in
+    fen; anything else is refused on its field."""
+    try:
+        Decimal(str(value).strip())
+    except (ArithmeticError, ValueError, TypeError):
+        raise ValidationError({field_name: _("Give an amount in yuan, such as 1200 or 1200.50.")}) from None
+    try:
+        return int(yuan_to_fen(value) or 0)
+    except (ArithmeticError, ValueError):
+        raise ValidationError({field_name: _("Give at most two decimals (fen).")}) from None
 
 
 # --- funds and the ledger -------------------------------------------------------------------------------------
@@ -374,12 +391,13 @@ def add_district(actor: Any, cycle: Cycle, spec: dict[str, Any]) -> District:
     _require_status(cycle, CycleStatus.DRAFT, CycleStatus.PROPOSING)
     buildings = list(spec.get("buildings") or [])
     _check_buildings(cycle.community, buildings)
-    if int(spec.get("budget") or 0) <= 0:
+    budget_fen = _fen_of("budget", spec.get("budget") or 0)
+    if budget_fen <= 0:
         raise ValidationError({"budget": _("The budget must be more than zero.")})
-    _check_yuan("budget", int(spec["budget"]))
+    _check_yuan("budget", budget_fen, fen=True)
     if cycle.fund is not None:
         available = summarise(cycle.fund).available
-        needed = (cycle.budget + int(spec["budget"])) * 100
+        needed = cycle.budget_fen + budget_fen
         if needed > available:
             raise ValidationError(
                 {
@@ -401,7 +419,7 @@ def add_district(actor: Any, cycle: Cycle, spec: dict[str, Any]) -> District:
         raise ValidationError(
             {"buildings": _("Already in another district: %(names)s.") % {"names": ", ".join(sorted(taken))}}
         )
-    district = District.objects.create(cycle=cycle, name=spec["name"], budget=int(spec["budget"]))
+    district = District.objects.create(cycle=cycle, name=spec["name"], budget_fen=budget_fen)
     district.buildings.set(buildings)
     return district
 
@@ -581,18 +599,20 @@ def review_proposal(
 
 
 @transaction.atomic
-def cost_proposal(actor: Any, proposal: Proposal, *, cost: int, note: str) -> Proposal:
-    """The reviewed cost puts an eligible proposal on the ballot (or corrects it before voting opens)."""
+def cost_proposal(actor: Any, proposal: Proposal, *, cost: Decimal | int | str, note: str) -> Proposal:
+    """The reviewed cost (in yuan, at most two decimals) puts an eligible proposal on the ballot (or corrects it
+    before voting opens)."""
     require(actor, MANAGE, proposal.cycle)
     cycle = _locked(proposal.cycle)
     _require_status(cycle, CycleStatus.PROPOSING, CycleStatus.REVIEWING)
     proposal = Proposal.objects.select_for_update().select_related("district").get(pk=proposal.pk)
     if proposal.status not in (ProposalStatus.ELIGIBLE, ProposalStatus.ON_BALLOT):
         raise ValidationError(_("Only an eligible proposal is costed."))
-    if cost <= 0:
+    cost_fen = _fen_of("cost", cost)
+    if cost_fen <= 0:
         raise ValidationError({"cost": _("The cost must be more than zero.")})
-    _check_yuan("cost", cost)
-    if cycle.project_cap and cost > cycle.project_cap:
+    _check_yuan("cost", cost_fen, fen=True)
+    if cycle.project_cap and cost_fen > cycle.project_cap * 100:
         raise ValidationError(
             {
                 "cost": _(
@@ -601,19 +621,19 @@ def cost_proposal(actor: Any, proposal: Proposal, *, cost: int, note: str) -> Pr
                 % {"cap": f"{cycle.project_cap:,}"}
             }
         )
-    if cost > proposal.district.budget:
+    if cost_fen > proposal.district.budget_fen:
         raise ValidationError(
             {
                 "cost": _("That is more than the district's whole budget of %(budget)s yuan.")
-                % {"budget": f"{proposal.district.budget:,}"}
+                % {"budget": computing.fen_amount_text(proposal.district.budget_fen)}
             }
         )
     if not note.strip():
         raise ValidationError({"costing_note": _("Say how the cost was worked out (a quote, a survey).")})
-    proposal.cost = cost
+    proposal.cost_fen = cost_fen
     proposal.costing_note = note
     proposal.status = ProposalStatus.ON_BALLOT
-    proposal.save(update_fields=["cost", "costing_note", "status"])
+    proposal.save(update_fields=["cost_fen", "costing_note", "status"])
     _audit(
         actor,
         cycle,
@@ -621,9 +641,9 @@ def cost_proposal(actor: Any, proposal: Proposal, *, cost: int, note: str) -> Pr
         gettext_noop("Costed “%(title)s” at %(cost)s yuan."),
         obj=proposal,
         title=proposal.title,
-        cost=cost,
+        cost=computing.fen_amount_text(cost_fen),
     )
-    support.notify_followers([proposal], "costed", cost=f"{cost:,}")
+    support.notify_followers([proposal], "costed", cost=computing.fen_amount_text(cost_fen))
     return proposal
 
 
@@ -633,10 +653,10 @@ def funding_shortfall(cycle: Cycle) -> str:
     if cycle.fund is None:
         return ""
     available = summarise(cycle.fund).available
-    if available < cycle.budget * 100:
+    if available < cycle.budget_fen:
         return _(
             "The fund has %(available)s yuan not yet allocated; the cycle's budget is %(budget)s yuan."
-        ) % {"available": yuan(available), "budget": f"{cycle.budget:,}"}
+        ) % {"available": yuan(available), "budget": computing.fen_amount_text(cycle.budget_fen)}
     return ""
 
 
@@ -781,16 +801,16 @@ def validate_marks(
             code="ballot_too_many",
         )
     if kind == BallotKind.KNAPSACK:
-        total = sum(int(p.cost or 0) for p, _value in chosen)
-        if total > district.budget:
+        total = sum(int(p.cost_fen or 0) for p, _value in chosen)  # in fen
+        if total > district.budget_fen:
             raise ValidationError(
                 _(
                     "Your projects cost %(total)s yuan, more than the budget of %(budget)s yuan. Remove %(over)s yuan."
                 )
                 % {
-                    "total": f"{total:,}",
-                    "budget": f"{district.budget:,}",
-                    "over": f"{total - district.budget:,}",
+                    "total": computing.fen_amount_text(total),
+                    "budget": computing.fen_amount_text(district.budget_fen),
+                    "over": computing.fen_amount_text(total - district.budget_fen),
                 },
                 code="ballot_over_budget",
             )
@@ -900,7 +920,7 @@ def _close(actor: Any, cycle: Cycle) -> Cycle:
             LedgerEntry.objects.create(
                 fund=cycle.fund,
                 kind=EntryKind.ALLOCATION,
-                amount_fen=int(proposal.cost or 0) * 100,
+                amount_fen=int(proposal.cost_fen or 0),
                 occurred_on=timezone.localdate(),
                 description=_("Funded by the vote of “%(cycle)s”") % {"cycle": cycle.title},
                 proposal=proposal,

@@ -275,7 +275,7 @@ def vote(request: HttpRequest, community_id: int, cycle_id: int) -> HttpResponse
     )
     for proposal in proposals:
         proposal.mark = chosen.get(proposal.pk)  # type: ignore[attr-defined]
-    spent = sum(int(p.cost or 0) for p in proposals if p.pk in chosen)
+    spent = sum(int(p.cost_fen or 0) for p in proposals if p.pk in chosen)  # in fen
     accepting = cycle.status == CycleStatus.VOTING and (
         cycle.voting_closes_at is None or timezone.now() < cycle.voting_closes_at
     )
@@ -291,8 +291,8 @@ def vote(request: HttpRequest, community_id: int, cycle_id: int) -> HttpResponse
             "accepting": accepting,
             "error": error_text,
             "spent": spent,
-            "left": abs(district.budget - spent) if district is not None else 0,
-            "over": district is not None and spent > district.budget,
+            "left": abs(district.budget_fen - spent) if district is not None else 0,
+            "over": district is not None and spent > district.budget_fen,
             "points_used": sum(chosen.values()) if cycle.ballot_kind == BallotKind.CUMULATIVE else 0,
         },
         status=400 if error_text else 200,

@@ -32,7 +32,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from comity.budgeting import forms, services, wording
+from comity.budgeting import computing, forms, services, wording
 from comity.budgeting.models import Cycle, CycleStatus, Outcome, Proposal, ProposalStatus, Rule
 from comity.budgeting.views import MANAGE, _cycle, _cycle_url, _proposal, _proposal_url
 
@@ -295,7 +295,9 @@ def _proposal_steps(
                 forms.CostForm(
                     bound("cost"),
                     initial={
-                        "cost": proposal.cost or proposal.estimated_cost,
+                        "cost": computing.amount_text(proposal.cost).replace(",", "")
+                        if proposal.cost is not None
+                        else proposal.estimated_cost,
                         "costing_note": proposal.costing_note,
                     },
                 ),

@@ -9,7 +9,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from comity.budgeting.computing import fraction
+from comity.budgeting.computing import amount_text, fraction
 from comity.budgeting.models import Outcome, Proposal, Rule
 
 
@@ -52,7 +52,7 @@ def explain(item: dict[str, Any] | None) -> str:
             int(item.get("votes") or 0),
         ) % {
             "votes": f"{item.get('votes', 0):,}",
-            "cost": f"{item.get('cost', 0):,}",
+            "cost": amount_text(item.get("cost")),
             "left": money(fraction(item.get("money_left"))),
         }
     reason = item.get("reason")
@@ -62,11 +62,11 @@ def explain(item: dict[str, Any] | None) -> str:
         ) % {
             "short": money(fraction(item.get("shortfall"))),
             "money": money(fraction(item.get("supporters_money"))),
-            "cost": f"{item.get('cost', 0):,}",
+            "cost": amount_text(item.get("cost")),
         }
     if reason == "did-not-fit":
         return _("Not funded: it costs %(cost)s yuan, but only %(left)s yuan was left.") % {
-            "cost": f"{item.get('cost', 0):,}",
+            "cost": amount_text(item.get("cost")),
             "left": money(fraction(item.get("money_left"))),
         }
     if reason in ("no-supporters", "below-threshold"):

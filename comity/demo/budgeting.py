@@ -497,7 +497,7 @@ def _deliver(
     first = next((t for t in specs.DELIVERED_FIRST if t in titles), titles[0] if titles else None)
     for proposal in funded:
         spec = by_title[proposal.title]
-        cost_fen = int(proposal.cost or 0) * 100
+        cost_fen = int(proposal.cost_fen or 0)
         done: list[date] = []
         for title, due, finished, note in specs.PLANS[spec.plan]:
             milestone = services.add_milestone(
@@ -606,15 +606,15 @@ def _autumn(ctx: _Context) -> Cycle:
     voters = _voters(ctx, specs.AUTUMN_TURNOUT)
     users = _accounts(v.person for v in voters)
 
-    cost = {p.pk: int(p.cost or 0) for p, _s in proposals}
+    cost_fen = {p.pk: int(p.cost_fen or 0) for p, _s in proposals}
     ballots = []
     for voter in voters:
         key = _district_key(voter.zone)
-        budget = specs.AUTUMN_BUDGETS[key]
+        budget_fen = specs.AUTUMN_BUDGETS[key] * 100
         margins = _margins(rng, voter, [(p, s) for p, s in proposals if s.district == key])
         chosen: list[int] = []
         for margin, pk in margins:
-            if (margin > 0 or not chosen) and sum(cost[c] for c in chosen) + cost[pk] <= budget:
+            if (margin > 0 or not chosen) and sum(cost_fen[c] for c in chosen) + cost_fen[pk] <= budget_fen:
                 chosen.append(pk)
         ballots.append((users[voter.person], [(pk, 1) for pk in chosen]))
     rng.shuffle(ballots)

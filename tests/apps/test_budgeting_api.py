@@ -298,7 +298,14 @@ def test_the_cycle_with_the_callers_district_and_ballot(world: World, client_for
     district = setup["cycle"].districts.get()
     assert before["my_district"] == district.pk
     assert before["districts"] == [
-        {"id": district.pk, "name": "Whole community", "budget": 100, "buildings": [], "voters": 0}
+        {
+            "id": district.pk,
+            "name": "Whole community",
+            "budget": 100,
+            "budget_fen": 10000,
+            "buildings": [],
+            "voters": 0,
+        }
     ]
     assert (before["status"], before["ballot_kind"], before["points"], before["max_choices"]) == (
         "voting",

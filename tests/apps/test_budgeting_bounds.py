@@ -264,20 +264,36 @@ def test_an_imported_amount_out_of_bounds_is_refused_with_its_line(
     assert snapshot() == before
 
 
-def test_a_file_with_grosze_is_refused_in_words_naming_the_line(world: World, client_for: Any) -> None:
-    """Cycles keep whole yuan, so a file with decimal amounts is refused whole (``comity pb`` computes it)."""
+@pytest.mark.parametrize(
+    ("old", "new", "error"),
+    [
+        (
+            "budget;740793.05",
+            "budget;740793.055",
+            "Line 11: the budget 740793.055 has more than two decimals; budgets and costs are kept to the fen (0.01).",
+        ),
+        (
+            "1079;12500.99;",
+            "1079;12500.999;",
+            "Line 24: the cost 12500.999 of project 1079 has more than two decimals; budgets and costs are kept to "
+            "the fen (0.01).",
+        ),
+    ],
+)
+def test_a_file_with_amounts_finer_than_a_fen_is_refused_in_words_naming_the_line(
+    world: World, client_for: Any, old: str, new: str, error: str
+) -> None:
+    """Cycles keep fen: two decimals (Warsaw's grosze) are imported exactly; a third is refused whole."""
     from tests.engine.test_budgeting_decimal_money import GROSZE_PB
 
+    assert old in GROSZE_PB
     before = snapshot()
     response = client_for("committee_staff").post(
         reverse("budgeting:import", args=[world.harmony.pk]),
-        {"file": SimpleUploadedFile("grosze.pb", GROSZE_PB.encode()), "title": ""},
+        {"file": SimpleUploadedFile("grosze.pb", GROSZE_PB.replace(old, new).encode()), "title": ""},
     )
     assert response.status_code == 400
-    assert (
-        "Line 11: the budget 740793.05 is not a whole amount. Budget cycles keep budgets and costs in whole yuan, "
-        "so a file with decimal amounts cannot be imported yet; the command “comity pb compare” computes it exactly."
-    ) in _field(response.content.decode(), "file")
+    assert error in _field(response.content.decode(), "file")
     assert snapshot() == before
 
 

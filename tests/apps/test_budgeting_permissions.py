@@ -92,7 +92,7 @@ def snapshot() -> dict[str, Any]:
         "entries": sorted(LedgerEntry.objects.values_list("pk", "amount_fen")),
         "cycles": sorted(Cycle.objects.values_list("pk", "status")),
         "districts": District.objects.count(),
-        "proposals": sorted(Proposal.objects.values_list("pk", "status", "cost")),
+        "proposals": sorted(Proposal.objects.values_list("pk", "status", "cost_fen")),
         "ballots": sorted(BudgetBallot.objects.values_list("pk", "district_id")),
         "marks": BallotMark.objects.count(),
         "outcomes": Outcome.objects.count(),

@@ -1512,7 +1512,7 @@ def budgeting_digest() -> str:
             "number",
             "title",
             "status",
-            "cost",
+            "cost_fen",
             "reasons",
             "proposer__first_name",
             "created_at",
@@ -1623,7 +1623,7 @@ def test_ineligible_proposals_have_reasons_from_the_negative_list(street: Street
         assert not proposal.marks.exists()
     assert {"private", "other_party"} <= {r for p in ruled_out for r in p.reasons}
     costed = cycle.proposals.exclude(status=ProposalStatus.INELIGIBLE)
-    assert not costed.filter(Q(cost__isnull=True) | Q(costing_note="")).exists()
+    assert not costed.filter(Q(cost_fen__isnull=True) | Q(costing_note="")).exists()
 
 
 def test_funded_projects_have_milestones_and_one_was_accepted_and_rated(street: Street) -> None:
@@ -1659,7 +1659,7 @@ def test_the_resident_login_can_vote_in_the_open_round_on_a_phone(street: Street
     resident = User.objects.get(username="resident")
     district = budgeting.district_of(resident, cycle)
     assert district is not None
-    projects = list(district.proposals.filter(status=ProposalStatus.ON_BALLOT).order_by("cost"))
+    projects = list(district.proposals.filter(status=ProposalStatus.ON_BALLOT).order_by("cost_fen"))
     assert sum(int(p.cost or 0) for p in projects) > district.budget  # choosing is a real choice
     chosen, total = [], 0
     for project in projects:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
 from typing import Any
 
 from django import template
 
-from comity.budgeting.computing import fen_text
+from comity.budgeting.computing import amount_text, fen_amount_text, fen_text
 
 register = template.Library()
 
@@ -19,8 +20,21 @@ def fen(value: Any) -> str:
 
 @register.filter
 def yuan(value: Any) -> str:
-    """Whole yuan with thousands separators."""
-    return f"{int(value or 0):,}"
+    """An amount in yuan (a whole number or a decimal) with thousands separators, with two decimals only when it
+    has fen: ``12000`` → ``12,000``, ``Decimal("740793.05")`` → ``740,793.05``."""
+    return amount_text(Fraction(value or 0))
+
+
+@register.filter
+def fen_yuan(value: Any) -> str:
+    """An amount in fen written as :func:`yuan` writes yuan: ``1200000`` → ``12,000``, ``1250`` → ``12.50``."""
+    return fen_amount_text(int(value or 0))
+
+
+@register.filter
+def plain_yuan(value: Any) -> str:
+    """An amount in yuan for a data attribute: no separators, decimals only when it has fen (``100``, ``12.50``)."""
+    return amount_text(Fraction(value or 0)).replace(",", "")
 
 
 @register.filter

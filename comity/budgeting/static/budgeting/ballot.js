@@ -2,11 +2,18 @@
 // enhancement: the ballot works without it, and the server checks every ballot again.
 (function () {
   "use strict";
-  function fmt(n) { return n.toLocaleString(document.documentElement.lang || undefined); }
+  // Amounts are computed in whole fen (no floating-point sums); written as yuan, with two decimals only when they
+  // have fen, as the server writes them.
+  function fen(yuan) { return Math.round(parseFloat(yuan) * 100) || 0; }
+  function fmtFen(f) {
+    var lang = document.documentElement.lang || undefined;
+    if (f % 100 === 0) { return (f / 100).toLocaleString(lang); }
+    return (f / 100).toLocaleString(lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+  }
   function setup(form) {
     var kind = form.dataset.kind;
     if (kind === "knapsack") {
-      var budget = parseInt(form.dataset.budget, 10);
+      var budget = fen(form.dataset.budget);
       var bar = document.getElementById("budget-bar");
       var spentEl = bar.querySelector(".budget-bar__spent");
       var label = bar.querySelector(".budget-bar__label");
@@ -15,15 +22,15 @@
       var boxes = form.querySelectorAll("input[type=checkbox][data-cost]");
       var update = function () {
         var spent = 0;
-        boxes.forEach(function (box) { if (box.checked) { spent += parseInt(box.dataset.cost, 10) || 0; } });
+        boxes.forEach(function (box) { if (box.checked) { spent += fen(box.dataset.cost); } });
         var over = spent > budget;
-        spentEl.textContent = fmt(spent);
+        spentEl.textContent = fmtFen(spent);
         label.textContent = over ? label.dataset.overLabel : label.dataset.leftLabel;
-        amount.textContent = fmt(Math.abs(budget - spent));
+        amount.textContent = fmtFen(Math.abs(budget - spent));
         fill.style.width = Math.min(100, (spent / budget) * 100).toFixed(1) + "%";
         bar.classList.toggle("budget-bar--over", over);
         boxes.forEach(function (box) {
-          var cost = parseInt(box.dataset.cost, 10) || 0;
+          var cost = fen(box.dataset.cost);
           box.closest(".ballot-project").classList.toggle("ballot-project--unaffordable", !box.checked && spent + cost > budget);
         });
       };
