@@ -5,15 +5,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from comity.consultations import selectors
 from comity.consultations.forms_polis import PolisImportForm
+from comity.consultations.models import Consultation
 from comity.consultations.polis_files import max_bytes
 from comity.consultations.polis_io import (
     export_polis_conversation,
@@ -21,7 +21,7 @@ from comity.consultations.polis_io import (
     imported_counts,
 )
 from comity.structure.selectors import get_community_for_user
-from comity.structure.views import _apply_validation_error
+from comity.web.steps import Step, take
 
 MANAGE = "consultations.manage_consultations"
 
@@ -31,35 +31,42 @@ MANAGE = "consultations.manage_consultations"
 def polis_import(request: HttpRequest, community_id: int) -> HttpResponse:
     community = get_community_for_user(request.user, community_id, perm=MANAGE)
     form = PolisImportForm(request.POST, request.FILES) if request.method == "POST" else PolisImportForm()
-    if form.is_bound and form.is_valid():
-        try:
-            consultation = import_polis_conversation(
-                request.user, community, form.cleaned_data["upload"], **form.service_kwargs()
+
+    def page() -> HttpResponse:
+        return render(
+            request,
+            "consultations/import.html",
+            {"community": community, "form": form, "max_bytes": max_bytes()},
+        )
+
+    if request.method != "POST":
+        return page()
+
+    def done(request: HttpRequest, consultation: Consultation) -> None:
+        counts = imported_counts(consultation)
+        messages.success(
+            request,
+            _(
+                "Imported “%(title)s”: %(statements)d statements and %(votes)d votes of %(participants)d "
+                "participants. The opinion map is ready."
             )
-        except ValidationError as error:
-            _apply_validation_error(form, error)
-        else:
-            counts = imported_counts(consultation)
-            messages.success(
-                request,
-                _(
-                    "Imported “%(title)s”: %(statements)d statements and %(votes)d votes of %(participants)d "
-                    "participants. The opinion map is ready."
-                )
-                % {
-                    "title": consultation.title,
-                    "statements": counts.statements,
-                    "votes": counts.votes,
-                    "participants": counts.participants,
-                },
-            )
-            return redirect(reverse("consultations:detail", args=[community.pk, consultation.pk]))
-    return render(
-        request,
-        "consultations/import.html",
-        {"community": community, "form": form, "max_bytes": max_bytes()},
-        status=400 if form.is_bound and form.errors else 200,
+            % {
+                "title": consultation.title,
+                "statements": counts.statements,
+                "votes": counts.votes,
+                "participants": counts.participants,
+            },
+        )
+
+    # Nothing about the community's state can refuse an import: every refusal is about the files or the form.
+    step = Step(
+        form,
+        lambda d: import_polis_conversation(request.user, community, d["upload"], **form.service_kwargs()),
+        then=lambda consultation: reverse("consultations:detail", args=[community.pk, consultation.pk]),
+        after=done,
+        inline=True,
     )
+    return take(request, step, reverse("consultations:import", args=[community.pk]), page)
 
 
 @login_required

@@ -47,8 +47,8 @@ class Step:
     done: str = ""
     #: Where on the page the step's form sits.
     anchor: str = ""
-    #: Where to go when done (the page at ``anchor`` by default).
-    then: str = ""
+    #: Where to go when done (the page at ``anchor`` by default), or how to find it from what ``run`` returned.
+    then: str | Callable[[Any], str] = ""
     #: Raises the state's ``ValidationError`` when the step is no longer possible; run before the form is read.
     check: Callable[[], None] | None = None
     #: Called with the request and what ``run`` returned, once done (extra messages, a receipt kept in the session).
@@ -120,7 +120,8 @@ def take(
                 messages.success(request, step.done)
             if step.after is not None:
                 step.after(request, result)
-            return HttpResponseRedirect(step.then or refused_at)
+            then = step.then(result) if callable(step.then) else step.then
+            return HttpResponseRedirect(then or refused_at)
     response = render_page()
     response.status_code = 400
     return response

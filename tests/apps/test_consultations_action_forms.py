@@ -218,6 +218,8 @@ def test_every_form_of_the_consultation_pages_posts_to_its_page(world: World, cl
     assert _post_forms(staff.get(_url("drafts", consultation)).content.decode()) == [
         (_url("drafts", consultation), "")
     ]
+    to_import = reverse("consultations:import", args=[world.harmony.pk])
+    assert _post_forms(staff.get(to_import).content.decode()) == [(to_import, "")]
 
 
 def test_a_step_the_state_no_longer_allows_is_a_303_to_the_page_that_says_why(

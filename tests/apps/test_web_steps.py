@@ -143,3 +143,11 @@ def test_refuse_speaks_each_reason() -> None:
     response = refuse(request, PAGE, ["One.", "Two."])
     assert response.status_code == 303
     assert _said(request) == ["One.", "Two."]
+
+
+def test_where_a_step_leads_may_follow_from_what_it_made() -> None:
+    request = _request({"name": "Lotus"})
+    form = NameForm(request.POST)
+    step = Step(form, lambda d: 42, "Made.", then=lambda made: f"/things/{made}/")
+    response = take(request, step, PAGE, _page(form))
+    assert (response.status_code, response["Location"]) == (302, "/things/42/")
