@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from comity.audit.models import AuditEntry
-from comity.budgeting.models import BallotKind, BudgetBallot, Cycle, CycleStatus, ProposalStatus
+from comity.budgeting.models import BallotKind, BudgetBallot, Cycle, CycleStatus, Proposal, ProposalStatus
 from tests.apps.budgeting import make_cycle
 
 from .conftest import PHONE, SMALL_PHONE, assert_fits_screen, screenshot, signed_in
@@ -148,6 +148,33 @@ def test_a_resident_fills_a_knapsack_ballot(browser: Any, live_server: Any, worl
         assert page.get_by_text(re.compile(r"Your ballot was counted on ")).is_visible()
 
     assert BudgetBallot.objects.filter(cycle=cycle).count() == 1
+
+
+def test_the_running_bar_counts_fen_exactly(browser: Any, live_server: Any, world: Any) -> None:
+    """Costs with fen (as an imported Warsaw file has): the bar adds them in whole fen, never drifting as floating
+    point sums would, and writes two decimals only when there are fen, as the server does on reload."""
+    scenario = make_cycle(world, kind=BallotKind.KNAPSACK, stage="voting")
+    cycle = scenario.cycle
+    for name, fen in (("A", 6025), ("B", 4010), ("C", 3050)):
+        Proposal.objects.filter(pk=scenario.projects[name].pk).update(cost_fen=fen)
+    url = f"{live_server.url}/c/{world.harmony.pk}/budgets/{cycle.pk}/vote/"
+    with signed_in(browser, live_server, "rui", world.password) as page:
+        page.goto(url)
+        page.get_by_role("heading", name="Your ballot", level=1).wait_for()
+        assert _bar(page)[:3] == ("0", "left: 100 yuan", False)
+        _box(page, "A").check()
+        assert _bar(page)[:3] == ("60.25", "left: 39.75 yuan", False)
+        _box(page, "C").check()
+        assert _bar(page)[:3] == ("90.75", "left: 9.25 yuan", False)
+        _box(page, "B").check()
+        assert _bar(page)[:3] == ("130.85", "over the budget: 30.85 yuan", True)
+        _box(page, "B").uncheck()
+        page.get_by_role("button", name="Cast my ballot").click()
+        page.get_by_text("Your ballot is counted. You can change it until voting closes.").wait_for()
+        assert _chosen(cycle, "rui") == {"Project A", "Project C"}
+        page.reload()
+        assert _bar(page)[:3] == ("90.75", "left: 9.25 yuan", False)
+        assert page.get_by_text("60.25 yuan").first.is_visible()
 
 
 def test_a_refused_first_ballot_saves_nothing_in_large_text(
