@@ -13,11 +13,20 @@ MAX_FEN = 100_000_000_000
 AMOUNTS = [("District", "budget_fen"), ("Proposal", "cost_fen"), ("Outcome", "cost_fen")]
 
 
+def _settle(schema_editor: Any) -> None:
+    """Fire PostgreSQL's deferred foreign-key checks the updates queued, so the ALTER TABLE that follows in the same
+    transaction is allowed ("cannot ALTER TABLE … because it has pending trigger events" otherwise)."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        schema_editor.execute("SET CONSTRAINTS ALL DEFERRED")
+
+
 def to_fen(apps: Any, schema_editor: Any) -> None:
     for model, field in AMOUNTS:
         apps.get_model("budgeting", model).objects.filter(**{f"{field}__isnull": False}).update(
             **{field: F(field) * 100}
         )
+    _settle(schema_editor)
 
 
 def to_yuan(apps: Any, schema_editor: Any) -> None:
@@ -28,6 +37,7 @@ def to_yuan(apps: Any, schema_editor: Any) -> None:
         for row in rows.only("pk", field):
             setattr(row, field, getattr(row, field) // 100)
             row.save(update_fields=[field])
+    _settle(schema_editor)
 
 
 class Migration(migrations.Migration):
