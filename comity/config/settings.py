@@ -164,8 +164,6 @@ TIME_ZONE = os.environ.get("COMITY_TIME_ZONE", "Asia/Shanghai")
 USE_I18N = True
 #: One date format per language ("7 Dec 2026, 14:05", "2026年12月7日 14:05"); templates use the named formats.
 FORMAT_MODULE_PATH = ["comity.formats"]
-#: One date format per language ("7 Dec 2026, 14:05", "2026年12月7日 14:05"); templates use the named formats.
-FORMAT_MODULE_PATH = ["comity.formats"]
 USE_TZ = True
 
 STATIC_URL = "/static/"
