@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from comity.accounts.scope import scope_for
+from comity.engine.structure_metrics import RESIDENTS_PER_WORKER_GUIDELINE
 from comity.structure.selectors import communities_for_user
 
 
@@ -40,9 +41,7 @@ def text_size(request: HttpRequest) -> HttpResponse:
 
 
 def measures(request: HttpRequest) -> HttpResponse:
-    """"How we measure": the overview pages' figures in plain words, with their formulas, for everyone."""
-    from comity.engine.structure_metrics import RESIDENTS_PER_WORKER_GUIDELINE
-
+    """The "How we measure" page: the overview pages' figures in plain words, with their formulas, for everyone."""
     return render(request, "web/measures.html", {"guideline": RESIDENTS_PER_WORKER_GUIDELINE})
 
 

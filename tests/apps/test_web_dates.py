@@ -23,7 +23,9 @@ MOMENT = datetime(2026, 12, 7, 14, 5, tzinfo=ZoneInfo("Asia/Shanghai"))
         ("zh-hans", "2026年12月7日", "2026年12月7日 14:05", "2026年12月"),
     ],
 )
-def test_each_language_has_one_date_format(language: str, short_date: str, short_datetime: str, month: str) -> None:
+def test_each_language_has_one_date_format(
+    language: str, short_date: str, short_datetime: str, month: str
+) -> None:
     with translation.override(language):
         assert formats.date_format(date(2026, 12, 7), "SHORT_DATE_FORMAT") == short_date
         assert formats.date_format(date(2026, 12, 7), "DATE_FORMAT") == short_date
