@@ -63,7 +63,7 @@ def test_a_resident_appeals_the_lead_replies_and_the_resident_rates(
         page.get_by_text("Reply", exact=True).first.click()
         page.get_by_label("Reply to the resident").fill("We replaced the brake; the lift works again.")
         screenshot(page, "appeal-reply-staff")
-        page.locator("form[action$='/do/reply/'] button[type=submit]").click()
+        page.locator("form:has(input[name=action][value=reply]) button[type=submit]").click()
         page.wait_for_load_state()
         assert "Replied" in page.locator(".page-header").inner_text()
 
@@ -78,7 +78,7 @@ def test_a_resident_appeals_the_lead_replies_and_the_resident_rates(
         page.get_by_label("Resolved", exact=True).check()
         page.get_by_label("Satisfied", exact=True).check()
         page.get_by_label("Comment").fill("Quick and polite.")
-        page.locator("form[action$='/do/rate/'] button[type=submit]").click()
+        page.locator("form:has(input[name=action][value=rate]) button[type=submit]").click()
         page.wait_for_load_state()
         assert "Rated" in page.locator(".page-header").inner_text()
         assert "We replaced the brake" in page.locator(".timeline").inner_text()
