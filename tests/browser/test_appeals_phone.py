@@ -14,7 +14,7 @@ from comity.appeals import services
 from comity.appeals.models import Appeal
 from comity.structure.models import MatterCategory
 
-from .conftest import ARTIFACTS, PHONE, SMALL_PHONE, assert_fits_screen, screenshot, signed_in
+from .conftest import PHONE, SMALL_PHONE, screenshot, signed_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -127,9 +127,7 @@ def test_without_javascript_the_form_shows_the_neighbours_report_and_asks_to_sen
         assert earlier.number in page.locator("#similar").inner_text()
         assert page.get_by_label("What happened, and where exactly?").input_value() == "Lift stuck on floor 3"
         assert page.get_by_label("Or a building or common place").input_value() == str(world.building.pk)
-        # axe-core needs timers, which a page without JavaScript does not run: the width is checked alone.
-        page.screenshot(path=str(ARTIFACTS / "appeal-new-send-anyway-320.png"), full_page=True)
-        assert_fits_screen(page)
+        screenshot(page, "appeal-new-send-anyway-320")
         page.get_by_role("button", name="Send anyway").click()
         page.wait_for_url(f"{live_server.url}/c/{world.harmony.pk}/appeals/*/")
         assert page.locator("dd[data-place]").inner_text() == "Building 1"
