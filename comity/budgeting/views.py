@@ -37,6 +37,7 @@ from comity.budgeting.models import (
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community
 from comity.structure.views import _apply_validation_error
+from comity.web.idempotency import safe_to_send_twice
 
 #: Service field names → the form fields where the pages take them.
 FUND_FIELDS = {"fixed_fen": "fixed", "per_100_residents_fen": "per_100"}
@@ -109,6 +110,7 @@ def _proposal_url(proposal: Proposal, anchor: str = "") -> str:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@safe_to_send_twice("budgeting.fund_new")
 def fund_list(request: HttpRequest, community_id: int) -> HttpResponse:
     community = _community(request, community_id, "budgeting.see_funds")
     can_manage = request.user.has_perm(MANAGE_FUNDS, community)
@@ -136,6 +138,7 @@ def fund_list(request: HttpRequest, community_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@safe_to_send_twice("budgeting.entry_new")
 def fund_detail(request: HttpRequest, community_id: int, fund_id: int) -> HttpResponse:
     fund = _fund(request, community_id, fund_id)
     can_manage = request.user.has_perm(MANAGE_FUNDS, fund)
@@ -194,6 +197,7 @@ def cycle_list(request: HttpRequest, community_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@safe_to_send_twice("budgeting.cycle_new")
 def cycle_new(request: HttpRequest, community_id: int) -> HttpResponse:
     community = _community(request, community_id, MANAGE)
     form = forms.CycleForm(request.POST or None, community=community)
@@ -217,6 +221,7 @@ def cycle_new(request: HttpRequest, community_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@safe_to_send_twice("budgeting.propose")
 def propose(request: HttpRequest, community_id: int, cycle_id: int) -> HttpResponse:
     cycle = _cycle(request, community_id, cycle_id)
     if not request.user.has_perm("budgeting.propose", cycle.community):

@@ -43,6 +43,7 @@ from comity.consultations.services.common import require_participant
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community
 from comity.structure.views import _apply_validation_error
+from comity.web.idempotency import safe_to_send_twice
 from comity.web.steps import Step, posted_step, refuse, take
 
 MANAGE = "consultations.manage_consultations"
@@ -217,7 +218,7 @@ def _detail_post(request: HttpRequest, consultation: Consultation, name: str) ->
     if name == "vote":
         return _vote_post(request, consultation)
     if name == "statement":
-        return _statement_post(request, consultation)
+        return _statement_post(request, consultation=consultation)
     if name == "publish":
         return _publish_post(request, consultation)
     raise Http404
@@ -259,7 +260,14 @@ def _vote_post(request: HttpRequest, consultation: Consultation) -> HttpResponse
     )
 
 
-def _statement_post(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+def _statement_scope(request: HttpRequest, kwargs: dict[str, Any]) -> str:
+    return f"consultations.statement:{kwargs['consultation'].pk}"
+
+
+@safe_to_send_twice(_statement_scope)
+def _statement_post(request: HttpRequest, *, consultation: Consultation) -> HttpResponse:
+    """A statement added to the consultation; its form carries a one-time token, so sending it again (back, a
+    double click) adds nothing and lands on the statements."""
     require_participant(request.user, consultation)
     form = StatementForm(request.POST)
 
@@ -309,7 +317,7 @@ def vote(request: HttpRequest, community_id: int, consultation_id: int) -> HttpR
 @login_required
 @post_only(anchor="statements")
 def add_statement(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
-    return _statement_post(request, _consultation(request, community_id, consultation_id))
+    return _statement_post(request, consultation=_consultation(request, community_id, consultation_id))
 
 
 # --- running a consultation (staff) -------------------------------------------------------------------------
@@ -317,6 +325,7 @@ def add_statement(request: HttpRequest, community_id: int, consultation_id: int)
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@safe_to_send_twice("consultations.new")
 def new(request: HttpRequest, community_id: int) -> HttpResponse:
     community = _community(request, community_id, perm=MANAGE)
     form = ConsultationForm(request.POST or None, community=community)
