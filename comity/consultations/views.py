@@ -441,6 +441,7 @@ def moderate(
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@safe_to_send_twice(lambda request, kwargs: f"consultations.draft:{kwargs['consultation_id']}")
 def drafts(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
     consultation = _consultation(request, community_id, consultation_id, perm=MANAGE)
     statements = list(selectors.votable(consultation).order_by("number"))

@@ -27,6 +27,7 @@ from comity.consultations.participation_stats import (
 )
 from comity.consultations.report import ReportPage, build_report, default_draft_title, draft_body
 from comity.consultations.views import MANAGE, _consultation, post_only
+from comity.web.idempotency import safe_to_send_twice
 from comity.web.steps import Step, posted_step, take
 
 
@@ -75,11 +76,12 @@ def report(request: HttpRequest, community_id: int, consultation_id: int) -> Htt
         consultation = _consultation(request, community_id, consultation_id, perm=MANAGE)
         if posted_step(request) != "draft":
             raise Http404
-        return _draft_post(request, consultation)
+        return _draft_post(request, consultation=consultation)
     return _render(request, _consultation(request, community_id, consultation_id))
 
 
-def _draft_post(request: HttpRequest, consultation: Consultation) -> HttpResponse:
+@safe_to_send_twice(lambda request, kwargs: f"consultations.draft:{kwargs['consultation'].pk}")
+def _draft_post(request: HttpRequest, *, consultation: Consultation) -> HttpResponse:
     """Write a decision draft from the ticked statements: their texts as a numbered list with their support."""
     form = ReportDraftForm(request.POST, numbers=_numbers(consultation))
 
@@ -113,4 +115,6 @@ def _draft_post(request: HttpRequest, consultation: Consultation) -> HttpRespons
 @post_only("report", anchor="draft")
 def report_draft(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
     """The draft step's older address: POST writes the draft, GET leads to the report."""
-    return _draft_post(request, _consultation(request, community_id, consultation_id, perm=MANAGE))
+    return _draft_post(
+        request, consultation=_consultation(request, community_id, consultation_id, perm=MANAGE)
+    )

@@ -18,13 +18,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comity.budgeting.models import Cycle, Fund, LedgerEntry, Proposal
-from comity.consultations.models import Consultation, Statement, Vote
+from comity.consultations.models import Consultation, DecisionDraft, Statement, Vote
 from comity.web import idempotency
 from comity.web.idempotency import TOKEN_FIELD, claim
 
 from ..cast import World
 from .budgeting import make_cycle, make_fund
 from .consultations import make_consultation
+from .test_consultations_report import town  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -129,6 +130,18 @@ def _statement(world: World) -> Form:
     )
 
 
+def _draft(world: World) -> Form:
+    consultation = make_consultation(world)
+    return Form(
+        "committee_staff",
+        reverse("consultations:drafts", args=[world.harmony.pk, consultation.pk]),
+        {"title": "Benches", "body": "Buy four.", "statements": ["0"]},
+        {"statements": ["0", "7"]},
+        lambda: DecisionDraft.objects.filter(title="Benches").count(),
+        f"consultations.draft:{consultation.pk}",
+    )
+
+
 FORMS = {
     "a budget proposal": _proposal,
     "a budget cycle": _cycle,
@@ -136,6 +149,7 @@ FORMS = {
     "a ledger entry": _entry,
     "a consultation": _consultation,
     "a statement": _statement,
+    "a decision draft": _draft,
 }
 
 
@@ -256,3 +270,24 @@ def test_two_different_statements_are_two_statements(world: World, client_for: A
     assert other.status_code == 302
     assert ALREADY_SENT not in _said(other)
     assert Statement.objects.filter(text__in=[form.data["text"], "A bench too."]).count() == 2
+
+
+def test_a_decision_draft_from_the_report_sent_again_is_one_draft(
+    town: dict[str, Any],  # noqa: F811  (the report tests' fixture, imported above)
+    world: World,
+    client_for: Any,
+) -> None:
+    consultation = town["consultation"]
+    client = client_for("committee_staff")
+    url = reverse("consultations:report", args=[world.harmony.pk, consultation.pk])
+    token = _token(client, url)
+    data = {"step": "draft", "title": "Lights and meetings", "statements": ["3", "4"], TOKEN_FIELD: token}
+    wrong = client.post(url, {**data, "title": ""})
+    assert wrong.status_code == 400
+    assert f'name="{TOKEN_FIELD}" value="{token}"' in wrong.content.decode()
+    first = client.post(url, data)
+    again = client.post(url, data)
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"]
+    assert ALREADY_SENT in _said(again)
+    assert DecisionDraft.objects.filter(consultation=consultation).count() == 1
