@@ -35,6 +35,7 @@ from django.views.decorators.http import require_http_methods
 from comity.budgeting import computing, forms, services, wording
 from comity.budgeting.models import Cycle, CycleStatus, Outcome, Proposal, ProposalStatus, Rule
 from comity.budgeting.views import MANAGE, _cycle, _cycle_url, _proposal, _proposal_url
+from comity.web.idempotency import safe_to_send_twice
 
 Run = Callable[[dict[str, Any]], Any]
 
@@ -385,7 +386,10 @@ def _render_proposal(
     return render(request, "budgeting/proposal.html", context)
 
 
-def _proposal_post(request: HttpRequest, cycle: Cycle, proposal: Proposal, name: str) -> HttpResponse:
+@safe_to_send_twice(lambda request, kwargs: f"budgeting.proposal_step:{kwargs['proposal'].pk}")
+def _proposal_post(request: HttpRequest, *, cycle: Cycle, proposal: Proposal, name: str) -> HttpResponse:
+    """Take a step posted on a proposal's page. The milestone form carries a one-time token: sending it again
+    (back, a double click) plans nothing more and lands on the proposal."""
     milestone_id = 0
     if name.startswith("done-"):
         number = name.removeprefix("done-")
@@ -414,7 +418,7 @@ def proposal_detail(request: HttpRequest, community_id: int, cycle_id: int, prop
     cycle = _cycle(request, community_id, cycle_id)
     proposal = _proposal(request, cycle, proposal_id)
     if request.method == "POST":
-        return _proposal_post(request, cycle, proposal, request.POST.get("step", "rate"))
+        return _proposal_post(request, cycle=cycle, proposal=proposal, name=request.POST.get("step", "rate"))
     return _render_proposal(request, cycle, proposal, _proposal_steps(request, cycle, proposal))
 
 
@@ -431,7 +435,12 @@ def proposal_step(name: str, anchor: str) -> Callable[..., HttpResponse]:
         proposal = _proposal(request, cycle, proposal_id)
         if request.method == "GET":
             return redirect(_proposal_url(proposal, anchor))
-        return _proposal_post(request, cycle, proposal, f"done-{milestone_id}" if milestone_id else name)
+        return _proposal_post(
+            request,
+            cycle=cycle,
+            proposal=proposal,
+            name=f"done-{milestone_id}" if milestone_id else name,
+        )
 
     view.__name__ = f"proposal_{name}"
     return view

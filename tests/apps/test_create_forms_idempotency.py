@@ -17,7 +17,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from comity.budgeting.models import Cycle, Fund, LedgerEntry, Proposal
+from comity.budgeting.models import Cycle, Fund, LedgerEntry, Milestone, Proposal
 from comity.consultations.models import Consultation, DecisionDraft, Statement, Vote
 from comity.web import idempotency
 from comity.web.idempotency import TOKEN_FIELD, claim
@@ -142,11 +142,25 @@ def _draft(world: World) -> Form:
     )
 
 
+def _milestone(world: World) -> Form:
+    scenario = make_cycle(world, stage="closed")
+    proposal = Proposal.objects.get(pk=scenario.projects["A"].pk)
+    return Form(
+        "committee_staff",
+        reverse("budgeting:proposal", args=[world.harmony.pk, scenario.cycle.pk, proposal.pk]),
+        {"step": "milestone_add", "title": "Swings delivered", "due_on": "2027-06-01", "note": ""},
+        {"due_on": "not a date"},
+        lambda: Milestone.objects.filter(proposal=proposal, title="Swings delivered").count(),
+        f"budgeting.proposal_step:{proposal.pk}",
+    )
+
+
 FORMS = {
     "a budget proposal": _proposal,
     "a budget cycle": _cycle,
     "a fund": _fund,
     "a ledger entry": _entry,
+    "a milestone": _milestone,
     "a consultation": _consultation,
     "a statement": _statement,
     "a decision draft": _draft,
