@@ -27,6 +27,7 @@ from comity.engine.responsibility import category_ancestry
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community, MatterCategory, Responsibility, format_hours
 from comity.structure.views import _apply_validation_error
+from comity.web.idempotency import safe_to_send_twice
 
 MANAGE = "appeals.manage_settings"
 
@@ -288,6 +289,7 @@ def policy_reference(request: HttpRequest, community_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@safe_to_send_twice("appeals.template_new")
 def template_new(request: HttpRequest, community_id: int) -> HttpResponse:
     community = _community(request, community_id)
     form = ReplyTemplateForm(request.POST or None, community=community)

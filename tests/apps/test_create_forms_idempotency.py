@@ -17,6 +17,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
+from comity.appeals.models import ReplyTemplate
 from comity.budgeting.models import Cycle, Fund, LedgerEntry, Milestone, Proposal
 from comity.consultations.models import Consultation, DecisionDraft, Statement, Vote
 from comity.web import idempotency
@@ -155,6 +156,17 @@ def _milestone(world: World) -> Form:
     )
 
 
+def _reply_template(world: World) -> Form:
+    return Form(
+        "committee_staff",
+        reverse("appeal_settings:template_new", args=[world.harmony.pk]),
+        {"title": "Lift repaired", "text": "The lift was repaired today.", "subject": ""},
+        {"text": ""},
+        lambda: ReplyTemplate.objects.filter(title="Lift repaired").count(),
+        f"appeals.template_new:{[('community_id', world.harmony.pk)]}",
+    )
+
+
 FORMS = {
     "a budget proposal": _proposal,
     "a budget cycle": _cycle,
@@ -164,6 +176,7 @@ FORMS = {
     "a consultation": _consultation,
     "a statement": _statement,
     "a decision draft": _draft,
+    "a reply template": _reply_template,
 }
 
 
