@@ -285,7 +285,9 @@ def detail_context(request: HttpRequest, decision: Decision, **extra: Any) -> di
 def detail(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = _decision(request, community_id, decision_id)
     if request.method == "POST":
-        return _decision_post(request, decision, posted_step(request), _posted_item(request))
+        return _decision_post(
+            request, decision=decision, name=posted_step(request), item=_posted_item(request)
+        )
     return render(request, "decisions/detail.html", detail_context(request, decision))
 
 
@@ -481,8 +483,10 @@ def _decision_step(request: HttpRequest, decision: Decision, name: str, item: in
     )
 
 
-def _decision_post(request: HttpRequest, decision: Decision, name: str, item: int = 0) -> HttpResponse:
-    """Take the step ``name`` posted on the decision page (``item``: the row it is about)."""
+@safe_to_send_twice(lambda request, kwargs: f"decisions.step:{kwargs['decision'].pk}")
+def _decision_post(request: HttpRequest, *, decision: Decision, name: str, item: int = 0) -> HttpResponse:
+    """Take the step ``name`` posted on the decision page (``item``: the row it is about). The objection and
+    mediation forms carry a one-time token: sent again (back, a double click), they add nothing."""
     place = DECISION_STEPS.get(name)
     if place is None:
         raise Http404
@@ -522,7 +526,7 @@ def step_address(name: str) -> View:
             return redirect(_url(_decision(request, community_id, decision_id), anchor=place.anchor))
         perm = MANAGE if place.staff else "decisions.see_decision"
         decision = _decision(request, community_id, decision_id, perm=perm)
-        return _decision_post(request, decision, name, next(iter(item.values()), 0))
+        return _decision_post(request, decision=decision, name=name, item=next(iter(item.values()), 0))
 
     view.__name__ = name
     return view

@@ -20,12 +20,14 @@ from django.utils import timezone
 from comity.appeals.models import ReplyTemplate
 from comity.budgeting.models import Cycle, Fund, LedgerEntry, Milestone, Proposal
 from comity.consultations.models import Consultation, DecisionDraft, Statement, Vote
+from comity.decisions.models import Decision, Elector, Mediation, Objection
 from comity.web import idempotency
 from comity.web.idempotency import TOKEN_FIELD, claim
 
 from ..cast import World
 from .budgeting import make_cycle, make_fund
 from .consultations import make_consultation
+from .decisions import make_decision, make_estate
 from .test_consultations_report import town  # noqa: F401  (the fixture)
 
 pytestmark = pytest.mark.django_db
@@ -318,3 +320,67 @@ def test_a_decision_draft_from_the_report_sent_again_is_one_draft(
     assert again["Location"] == first["Location"]
     assert ALREADY_SENT in _said(again)
     assert DecisionDraft.objects.filter(consultation=consultation).count() == 1
+
+
+# --- objections and mediations on a decision's page ----------------------------------------------------------
+
+
+def _decision_url(decision: Decision) -> str:
+    return reverse("decisions:detail", args=[decision.community_id, decision.pk])
+
+
+def _as(client: Any, user: Any) -> Any:
+    client.logout()
+    client.force_login(user)
+    return client
+
+
+def test_an_objection_sent_twice_is_one_objection_and_a_corrected_one_goes_through(
+    world: World, client: Any
+) -> None:
+    estate = make_estate(world)
+    decision = make_decision(world, estate)
+    owner = estate.owners["302"]
+    elector = Elector.objects.get(decision=decision, persons__user=owner)
+    url = _decision_url(decision)
+    token = _token(_as(client, owner), url)
+    data = {"step": "objection", "objection-elector": elector.pk, "objection-text": "It takes my light."}
+    wrong = client.post(url, {**data, "objection-text": "", TOKEN_FIELD: token})
+    assert wrong.status_code == 400
+    assert Objection.objects.count() == 0
+    first = client.post(url, {**data, TOKEN_FIELD: token})
+    again = client.post(url, {**data, TOKEN_FIELD: token})
+    anew = client.post(url, {**data, TOKEN_FIELD: _token(client, url)})  # back: the page fetched anew
+    assert first.status_code == again.status_code == anew.status_code == 302
+    assert again["Location"] == anew["Location"] == first["Location"]
+    assert ALREADY_SENT in _said(anew)
+    assert Objection.objects.count() == 1
+
+
+def test_a_mediation_recorded_twice_is_one_mediation(world: World, client: Any) -> None:
+    estate = make_estate(world)
+    decision = make_decision(world, estate)
+    owner = estate.owners["302"]
+    objection = Objection.objects.create(
+        decision=decision,
+        elector=Elector.objects.get(decision=decision, persons__user=owner),
+        author=owner,
+        text="It takes my light.",
+    )
+    url = _decision_url(decision)
+    token = _token(_as(client, world.user("committee_staff")), url)
+    data = {
+        "step": "mediation",
+        "objection": objection.pk,
+        "held_on": timezone.localdate().isoformat(),
+        "attendees": "Chen, Owner302",
+        "record": "The shaft moves 40 cm east.",
+        "outcome": "agreed",
+        TOKEN_FIELD: token,
+    }
+    first = client.post(url, data)
+    again = client.post(url, data)
+    assert first.status_code == again.status_code == 302
+    assert again["Location"] == first["Location"]
+    assert ALREADY_SENT in _said(again)
+    assert Mediation.objects.count() == 1
