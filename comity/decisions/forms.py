@@ -19,7 +19,7 @@ from comity.decisions.models import (
     Impact,
     MediationOutcome,
 )
-from comity.decisions.services.running import scope_areas, subjects_for
+from comity.decisions.services.running import MAX_OPTIONS, scope_areas, subjects_for
 from comity.engine.decisions.rules import PRESETS
 from comity.structure.models import Area, Community, Person, Unit
 
@@ -95,6 +95,19 @@ class DecisionForm(forms.ModelForm):  # type: ignore[type-arg]
         self.fields["retables"].required = False
         for name in ("opens_at", "closes_at"):
             self.fields[name].validators.append(sane_moment)
+        # The same bound on every database (the model field's own maximum is the database's integer range).
+        self.fields["max_approvals"] = forms.IntegerField(
+            label=self.fields["max_approvals"].label,
+            help_text=self.fields["max_approvals"].help_text,
+            required=False,
+            min_value=1,
+            max_value=MAX_OPTIONS,
+            error_messages={
+                "max_value": _(
+                    "A limit applies only to an approval ballot, and to no more than its number of options."
+                )
+            },
+        )
         if self.instance.pk:
             self.fields["options"].initial = "\n".join(o.label for o in self.instance.options.all())
 

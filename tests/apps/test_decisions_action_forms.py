@@ -10,11 +10,20 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
 from comity.decisions import services
-from comity.decisions.models import CostPlan, Decision, Elector, Mediation, Objection, ProxyAuthorization
+from comity.decisions.models import (
+    AffectedUnit,
+    CostPlan,
+    Decision,
+    Elector,
+    Mediation,
+    Objection,
+    ProxyAuthorization,
+)
 from comity.decisions.services.running import add_months
 
 from ..cast import World
@@ -389,7 +398,7 @@ def test_every_form_of_the_decision_page_posts_to_the_page_naming_its_step(
 ) -> None:
     draft = make_decision(world, estate, open_now=False, title="Draft")
     services.add_affected_unit(
-        world.user("committee_staff"), draft, estate.stairwell.units.first(), "loses_light", ""
+        world.user("committee_staff"), draft, estate.stairwell.units.first(), "light", ""
     )
     running = make_decision(world, estate, title="Running")
     owner = estate.owners["302"]
@@ -508,3 +517,17 @@ def test_a_paper_ballot_is_checked_through_the_paper_page(world: World, estate: 
     assert (done.status_code, done["Location"]) == (302, _url("paper", decision))
     participation.refresh_from_db()
     assert participation.counted
+
+
+def test_an_affected_unit_with_an_unknown_impact_is_refused_and_nothing_is_listed(
+    world: World, estate: Estate
+) -> None:
+    draft = make_decision(world, estate, open_now=False, title="Draft")
+    unit = estate.stairwell.units.first()
+    with pytest.raises(ValidationError) as refused:
+        services.add_affected_unit(world.user("committee_staff"), draft, unit, "loses_light", "")
+    assert refused.value.message_dict == {"impact": ["Choose how the unit is affected."]}
+    with pytest.raises(ValidationError) as too_long:
+        services.add_affected_unit(world.user("committee_staff"), draft, unit, "light", "x" * 256)
+    assert too_long.value.message_dict == {"note": ["Keep the note under 255 characters."]}
+    assert not AffectedUnit.objects.filter(decision=draft).exists()

@@ -29,6 +29,7 @@ from comity.decisions.models import (
     DecisionOption,
     DecisionStatus,
     Elector,
+    Impact,
     Participation,
     ProxyAuthorization,
 )
@@ -232,6 +233,10 @@ def add_affected_unit(actor: Any, decision: Decision, unit: Any, impact: str, no
         raise ValidationError({"unit": _("Choose a unit of the building or stairwell that decides.")})
     if AffectedUnit.objects.filter(decision=decision, unit=unit).exists():
         raise ValidationError({"unit": _("This unit is already listed as affected.")})
+    if impact not in Impact.values:
+        raise ValidationError({"impact": _("Choose how the unit is affected.")})
+    if len(note) > 255:
+        raise ValidationError({"note": _("Keep the note under 255 characters.")})
     affected = AffectedUnit.objects.create(decision=decision, unit=unit, impact=impact, note=note)
     record_audit(
         actor=actor,
