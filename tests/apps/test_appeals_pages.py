@@ -171,7 +171,9 @@ def test_a_non_image_or_oversized_file_is_refused_in_the_users_language(
 def test_staff_record_an_appeal_for_a_resident_without_an_account(world: World, client_for: Any) -> None:
     client = client_for("grid_worker")
     url = reverse("appeals:new", args=[world.harmony.pk]) + "?for=resident"
-    missing = client.post(url, _form(world, contact_name="Wang", contact_phone="13912345678", channel="walk_in"))
+    missing = client.post(
+        url, _form(world, contact_name="Wang", contact_phone="13912345678", channel="walk_in")
+    )
     assert missing.status_code == 400
     assert "consent_note" in missing.context["form"].errors
     assert Appeal.objects.count() == 0
