@@ -19,7 +19,7 @@ from comity.appeals.models import (
 )
 from comity.appeals.photos import MAX_PHOTOS
 from comity.engine.appeals import AppealStatus
-from comity.structure.fields import NaturalAreaChoiceField, PhoneField, UnitField
+from comity.structure.fields import NaturalAreaChoiceField, PhoneField, UnitField, in_natural_order
 from comity.structure.models import Area, AreaKind, Community, GovernanceSubject, MatterCategory, Unit
 from comity.web.idempotency import OnceTokenFormMixin
 
@@ -115,7 +115,8 @@ class AppealForm(OnceTokenFormMixin):
         self.fields["category"].choices = [("", "—"), *category_choices()]  # type: ignore[attr-defined]
         self.fields["area"].queryset = Area.objects.filter(  # type: ignore[attr-defined]
             community=community, kind__in=[AreaKind.BUILDING, AreaKind.COMMON_SPACE, AreaKind.ZONE]
-        ).order_by("kind", "code")
+        )
+        in_natural_order(self.fields["area"])
         if assisted:
             # Staff fill this form while the resident talks to them: it speaks to staff about the resident.
             self.fields["kind"].label = _("What kind of appeal is it?")
@@ -283,7 +284,8 @@ class QueueFilterForm(forms.Form):
         self.fields["category"].choices = [("", _("Any matter")), *[(c.code, c.name) for c in tops]]  # type: ignore[attr-defined]
         self.fields["area"].queryset = Area.objects.filter(  # type: ignore[attr-defined]
             community=community, kind=AreaKind.BUILDING
-        ).order_by("code")
+        )
+        in_natural_order(self.fields["area"])
         self.fields["subject"].queryset = subjects  # type: ignore[attr-defined]
 
 

@@ -25,6 +25,7 @@ from comity.budgeting.models import (
 )
 from comity.budgeting.services import MAX_CHOICES, MAX_RESIDENTS, MAX_YUAN
 from comity.decisions.models import Decision, DecisionStatus
+from comity.structure.fields import in_natural_order
 from comity.structure.models import Area, AreaKind, Community, GovernanceSubject
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -250,7 +251,8 @@ class DistrictForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["buildings"].queryset = Area.objects.filter(  # type: ignore[attr-defined]
             community=community, kind=AreaKind.BUILDING
-        ).order_by("code")
+        )
+        in_natural_order(self.fields["buildings"])
 
 
 class ProposalForm(forms.Form):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from comity.appeals.forms import no_double_colon
 from comity.consultations.models import STATEMENT_MAX_LENGTH, Consultation, Moderation, VoteValue
 from comity.consultations.permissions import SCOPE_KINDS
+from comity.structure.fields import in_natural_order
 from comity.structure.models import Area, Community
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
@@ -89,8 +90,9 @@ class ConsultationForm(forms.Form):
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        areas = Area.objects.filter(community=community, kind__in=SCOPE_KINDS).order_by("kind", "code")
+        areas = Area.objects.filter(community=community, kind__in=SCOPE_KINDS)
         self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+        in_natural_order(self.fields["area"])
         for name in ("seed_statements", "new_seed_statements"):
             if name in self.fields:
                 self.fields[name].help_text = gettext(

@@ -21,6 +21,7 @@ from comity.decisions.models import (
 )
 from comity.decisions.services.running import MAX_OPTIONS, scope_areas, subjects_for
 from comity.engine.decisions.rules import PRESETS
+from comity.structure.fields import in_natural_order
 from comity.structure.models import Area, Community, Person, Unit
 
 DATETIME_WIDGET = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -88,6 +89,7 @@ class DecisionForm(forms.ModelForm):  # type: ignore[type-arg]
         _model_field(self, "area").queryset = Area.objects.filter(
             pk__in=[a.pk for a in scope_areas(community)]
         )
+        in_natural_order(self.fields["area"])
         _model_field(self, "subject").queryset = subjects_for(community)
         _model_field(self, "retables").queryset = Decision.objects.filter(
             community=community, status=DecisionStatus.CLOSED, passed=False

@@ -161,3 +161,8 @@ AREA_KIND_ORDER = {kind: index for index, kind in enumerate(AreaKind.values)}
 
 class NaturalAreaChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
     iterator = _NaturalOrder
+
+
+def in_natural_order(field: forms.Field) -> None:
+    """List an area field's choices (single or multiple) as people count: building 2 before building 10."""
+    field.iterator = _NaturalOrder  # type: ignore[attr-defined]
