@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from comity.appeals.community_settings import appeal_settings
 from comity.appeals.models import Appeal, Attachment, Dispatch, Rating, Urgency
 from comity.appeals.models import AppealEvent as TimelineEntry
+from comity.appeals.notifying import notify_step
 from comity.appeals.routing import NUMBER_DIGITS, Route, area_chain, route_appeal
 from comity.appeals.time_limits import TimeLimit, time_limit
 from comity.demo import appeal_specs as specs
@@ -34,7 +35,7 @@ from comity.demo.appeal_specs import Profile
 from comity.demo.names import AGE_YEAR
 from comity.demo.specs import COMMUNITY_SPECS
 from comity.demo.subject_specs import STREET_SUBJECTS, community_subject_specs
-from comity.engine.appeals import Actor, AppealEvent, is_open
+from comity.engine.appeals import OPEN_STATUSES, Actor, AppealEvent, is_open
 from comity.structure.models import (
     Area,
     AreaKind,
@@ -362,7 +363,18 @@ def generate_demo_appeals(street: Street, *, rng: random.Random, now: datetime) 
     for draft in drafts:
         paths.finish(draft)
     write_appeals(drafts, users=world.staff_users)
+    _tell_of_escalations(street)
     return dict(Counter(draft.community.code for draft in drafts))
+
+
+def _tell_of_escalations(street: Street) -> None:
+    """The appeals still open after their escalation reach the street's officials (and the committee and the
+    lead) as the deadline job told them, so the street-official login finds them in its notifications."""
+    escalated = Appeal.objects.filter(
+        community__street=street, escalated_at__isnull=False, status__in=sorted(OPEN_STATUSES)
+    ).select_related("community", "lead_subject", "area", "unit")
+    for appeal in escalated.order_by("escalated_at", "pk"):
+        notify_step(appeal, "escalated")
 
 
 def delete_demo_appeals(street: Street) -> None:

@@ -80,11 +80,18 @@ from comity.demo.generator import delete_demo_street, summarise
 from comity.demo.mail import CHANNEL as DEMO_EMAIL_CHANNEL
 from comity.demo.specs import HIGH_RISE, MIXED, OLD_ESTATE, STREET_CODE
 from comity.engine import appeals as engine
-from comity.engine.appeals import TIMELINE_KIND, AppealStatus, allowed_events, apply_event, is_open
+from comity.engine.appeals import (
+    OPEN_STATUSES,
+    TIMELINE_KIND,
+    AppealStatus,
+    allowed_events,
+    apply_event,
+    is_open,
+)
 from comity.engine.decisions import ballot_log
 from comity.engine.rates import AppealRecord, Resolved, Satisfaction, hot_spots, rates_by, scorecard
 from comity.engine.roles import Role
-from comity.notifications.models import OutboxMessage
+from comity.notifications.models import Notification, OutboxMessage
 from comity.structure.models import (
     Area,
     AreaKind,
@@ -1691,3 +1698,15 @@ def test_the_audit_entry_counts_the_fund_and_cycles(street: Street) -> None:
     assert entry.changes["budget_cycles"] == Cycle.objects.filter(community=community).count() == 3
     assert entry.changes["budget_ballots"] == BudgetBallot.objects.filter(cycle__community=community).count()
     assert entry.changes["fund_entries"] == LedgerEntry.objects.filter(fund__community=community).count()
+
+
+def test_the_street_official_is_told_of_every_escalated_appeal_still_open(street: Street) -> None:
+    official = User.objects.get(username="street-official")
+    escalated = Appeal.objects.filter(
+        community__street=street, escalated_at__isnull=False, status__in=sorted(OPEN_STATUSES)
+    )
+    assert escalated.exists()
+    told = set(
+        Notification.objects.filter(recipient=official, kind="appeal.escalated").values_list("url", flat=True)
+    )
+    assert {f"/c/{a.community_id}/appeals/{a.pk}/" for a in escalated} <= told
