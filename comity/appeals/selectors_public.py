@@ -81,18 +81,6 @@ def public_appeals(community: Community) -> QuerySet[Appeal]:
     return with_counts(appeals)
 
 
-def place_of(appeal: Appeal) -> str:
-    """Where, without the home: a stairwell or a unit shows as its building (a unit would name a household)."""
-    if appeal.area_id and appeal.area is not None:
-        area = appeal.area
-        if area.kind == "stairwell" and area.parent is not None:
-            return area.parent.name
-        return area.name
-    if appeal.unit_id and appeal.unit is not None:
-        return appeal.unit.building.name
-    return ""
-
-
 def public_timeline(appeal: Appeal) -> list[dict[str, Any]]:
     """The public entries, oldest first: kind, moment, the organisation acting, and the reply's text."""
     events = (

@@ -19,6 +19,7 @@ from comity.appeals import following
 from comity.appeals import selectors_public as selectors
 from comity.appeals.models import STATUS_LABELS, Appeal
 from comity.appeals.permissions_following import may_say_me_too
+from comity.appeals.places import public_place_label
 from comity.engine.appeals import AppealStatus
 from comity.structure import selectors as structure_selectors
 
@@ -46,7 +47,7 @@ def public_detail(request: HttpRequest, community_id: int, appeal_id: int) -> Ht
             "community": appeal.community,
             "appeal": appeal,
             "status_label": STATUS_LABELS.get(AppealStatus(appeal.status), appeal.status),
-            "place": selectors.place_of(appeal),
+            "place": public_place_label(appeal),
             "photos": list(selectors.public_photos(appeal).exclude(event__kind="replied")),
             "timeline": selectors.public_timeline(appeal),
             "engaged": engaged,
