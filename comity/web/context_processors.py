@@ -96,7 +96,6 @@ def _community_items(user: Any, community: Community) -> list[tuple[str, str, st
     items = [
         ("home", reverse("structure:overview", args=[pk]), _("Home")),
         ("appeals", appeals_url, _("Appeals")),
-        # Street queue: the appeals app adds its street officials' queue here.
         ("consultations", reverse("consultations:list", args=[pk]), _("Consultations")),
         ("decisions", reverse("decisions:list", args=[pk]), _("Decisions")),
         ("budget", reverse("budgeting:cycles", args=[pk]), _("Budget")),
@@ -115,11 +114,11 @@ def _community_items(user: Any, community: Community) -> list[tuple[str, str, st
     return items
 
 
-def navigation_items(request: HttpRequest) -> list[NavItem]:
-    """The menu of a signed-in user: the sections their roles give, the current one marked."""
+def navigation_items(request: HttpRequest, community_id: int | None) -> list[NavItem]:
+    """The menu of a signed-in user in the community ``community_id``: the sections their roles give, the current
+    one marked."""
     user = request.user
     items: list[tuple[str, str, str]] = []
-    community_id = _current_community_id(request)
     community = Community.objects.filter(pk=community_id).first() if community_id is not None else None
     if community is not None and user.has_perm("structure.see_community", community):
         items += _community_items(user, community)
@@ -153,9 +152,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {"large_text": large_text, "nav_items": []}
     if not getattr(user, "is_authenticated", False):
         return context
-    items = navigation_items(request)
+    community_id = _current_community_id(request)
+    items = navigation_items(request, community_id)
     context["nav_items"] = items
     context["nav_unread"] = next((item.badge for item in items if item.section == "notifications"), 0)
     context["nav_current"] = next((item for item in items if item.active), None)
-    context["current_community_id"] = _current_community_id(request)
+    context["current_community_id"] = community_id
     return context
