@@ -14,8 +14,8 @@ from typing import Any
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
-from comity.accounts.scope import fresh_scope_for, scope_for
 from comity.engine.roles import Role
+from comity.structure.scope import fresh_scope_for, scope_for
 
 #: Roles a person may hold and still count as a plain resident whose sign-in staff may reset.
 PLAIN_ROLES = frozenset({Role.RESIDENT, Role.OWNER, Role.VOLUNTEER})

@@ -15,9 +15,9 @@ from django.utils import timezone
 
 from comity.accounts.models import SignInCode
 from comity.accounts.permissions import may_help_with_sign_in
-from comity.accounts.scope import scope_for
 from comity.engine.roles import Role
 from comity.structure.models import Person
+from comity.structure.scope import scope_for
 
 #: At most this many people are listed for one search on the sign-in help page.
 SEARCH_LIMIT = 30

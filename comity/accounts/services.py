@@ -22,7 +22,7 @@ from django.utils.translation import gettext_noop
 from comity.accounts import codes
 from comity.accounts.models import SignInCode, User
 from comity.accounts.permissions import may_help_with_sign_in
-from comity.audit.services import record_audit
+from comity.foundation.audit import record_audit
 from comity.structure.models import Person
 
 

@@ -21,7 +21,7 @@ from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
-from comity.accounts.scope import acts_for_others
+from comity.structure.scope import acts_for_others
 
 LAST_SEEN = "comity_last_seen"
 IDLE_LIMIT = "comity_idle_seconds"

@@ -20,47 +20,16 @@ from django.views.decorators.http import require_http_methods, require_POST
 from comity.accounts import selectors
 from comity.accounts import services as account_services
 from comity.accounts.forms import LoginForm, SignInCodeForm, SignInHelpSearchForm
-from comity.accounts.participation import participation_for
-from comity.accounts.scope import scope_for
+from comity.foundation.idempotency import safe_to_send_twice
 from comity.structure import services
 from comity.structure.forms import ClaimForm
 from comity.structure.models import Person
-from comity.structure.selectors import communities_for_user
-from comity.web.idempotency import safe_to_send_twice
 
 
 class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = LoginForm
     redirect_authenticated_user = True
-
-
-@login_required
-def me(request: HttpRequest) -> HttpResponse:
-    person = (
-        Person.objects.filter(user_id=int(request.user.pk or 0))
-        .select_related("community", "household__unit")
-        .first()
-    )
-    scope = scope_for(request.user)
-    roles = {
-        community.name: sorted(str(role) for role in scope.roles_in(community.pk))
-        for community in communities_for_user(request.user)
-        if scope.roles_in(community.pk)
-    }
-    claims = request.user.residency_claims.select_related("unit", "unit__building", "community")  # type: ignore[union-attr]
-    return render(
-        request,
-        "accounts/me.html",
-        {
-            "person": person,
-            "mine": participation_for(request.user),
-            "roles": roles,
-            "claims": claims,
-            "street_ids": sorted(scope.street_ids),
-            "may_help_with_sign_in": request.user.has_perm("accounts.open_sign_in_help"),
-        },
-    )
 
 
 @login_required
@@ -83,7 +52,7 @@ def claim_unit(request: HttpRequest) -> HttpResponse:
                 form.add_error(None, message)
         else:
             messages.success(request, _("Your claim was sent. The residents' committee will confirm it."))
-            return redirect("accounts:me")
+            return redirect("web:me")
     return render(request, "accounts/claim.html", {"form": form})
 
 
@@ -94,7 +63,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     """Change my password (the old one first); I stay signed in on this device."""
 
     template_name = "accounts/password_change.html"
-    success_url = reverse_lazy("accounts:me")
+    success_url = reverse_lazy("web:me")
 
     def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)

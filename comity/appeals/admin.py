@@ -6,17 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from comity.appeals import models
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+from comity.foundation.admin import ReadOnlyAdmin
 
 
 class EventInline(admin.TabularInline):  # type: ignore[type-arg]

@@ -40,10 +40,10 @@ from comity.appeals.serializers import (
     viewer_of,
 )
 from comity.engine.category_suggest import suggest_categories
+from comity.foundation.api import service_error
+from comity.foundation.idempotency import State, claim
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community, MatterCategory
-from comity.web.api import service_error
-from comity.web.idempotency import State, claim
 
 
 def _community(user: Any, community_id: int, perm: str | None = None) -> Community:

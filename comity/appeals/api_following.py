@@ -22,8 +22,8 @@ from rest_framework.views import APIView
 from comity.appeals import following
 from comity.appeals import selectors_public as selectors
 from comity.appeals.models import Appeal
+from comity.foundation.api import service_error
 from comity.structure import selectors as structure_selectors
-from comity.web.api import service_error
 
 
 class EngagementSerializer(serializers.Serializer):  # type: ignore[type-arg]

@@ -25,8 +25,8 @@ from django.utils.translation import gettext_noop
 from comity.appeals import recipients as who
 from comity.appeals.models import Appeal, AppealFollower, AppealMeToo
 from comity.appeals.permissions_following import may_say_me_too
-from comity.audit.services import record_audit
 from comity.engine.appeals import OPEN_STATUSES, TERMINAL_STATUSES
+from comity.foundation.audit import record_audit
 from comity.notifications.services import notify
 
 OPEN = frozenset(status.value for status in OPEN_STATUSES)

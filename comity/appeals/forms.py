@@ -17,39 +17,12 @@ from comity.appeals.models import (
     Satisfaction,
     Urgency,
 )
-from comity.appeals.photos import MAX_PHOTOS
 from comity.engine.appeals import AppealStatus
+from comity.foundation.forms import MultipleFileField, no_double_colon
+from comity.foundation.idempotency import OnceTokenFormMixin
+from comity.foundation.photos import MAX_PHOTOS
 from comity.structure.fields import NaturalAreaChoiceField, PhoneField, UnitField, in_natural_order
 from comity.structure.models import Area, AreaKind, Community, GovernanceSubject, MatterCategory, Unit
-from comity.web.idempotency import OnceTokenFormMixin
-
-
-def no_double_colon(form: forms.Form) -> None:
-    """Django adds ":" after a label unless it ends in ASCII punctuation; Chinese labels end in "？" or "："."""
-    for field in form.fields.values():
-        if field.label and str(field.label)[-1:] in "？！。：":
-            field.label_suffix = ""
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input; each is checked by :func:`comity.appeals.photos.check_photos`."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault(
-            "widget",
-            MultipleFileInput(attrs={"accept": "image/jpeg,image/png,image/webp", "capture": "environment"}),
-        )
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(item, initial) for item in data if item]
-        return [single(data, initial)] if data else []
 
 
 class CategoryChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]

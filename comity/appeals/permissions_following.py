@@ -13,10 +13,10 @@ from typing import Any
 from rules.permissions import add_perm, has_perm
 from rules.predicates import predicate
 
-from comity.accounts.scope import scope_for
 from comity.appeals.models import Appeal
 from comity.engine.roles import Role
 from comity.structure.permissions import can_view_community
+from comity.structure.scope import scope_for
 
 
 @predicate

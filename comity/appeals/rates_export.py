@@ -20,9 +20,9 @@ from django.utils.translation import gettext_noop
 from openpyxl.styles import Font
 
 from comity.appeals.rates_report import GroupRow, RatesReport, TrendPoint
-from comity.audit.services import record_audit
 from comity.engine.rates import Rate
 from comity.engine.spreadsheet import neutralise_cell, neutralise_row
+from comity.foundation.audit import record_audit
 from comity.structure.models import Community, Street
 
 Cell = str | int | float | None

@@ -14,13 +14,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from comity.accounts.scope import scope_for
 from comity.appeals.models import Appeal, AppealEvent, Dispatch
 from comity.engine.appeals import OPEN_STATUSES, is_open
 from comity.engine.catalogue import CategorySpec
 from comity.engine.duplicates import DEFAULT_WINDOW, AppealKey, Candidate, duplicate_candidates
 from comity.engine.roles import Role
 from comity.structure.models import Area, Community, MatterCategory, Unit
+from comity.structure.scope import scope_for
 
 #: Roles that see every appeal of their community.
 ALL_APPEALS_ROLES = frozenset({Role.COMMITTEE_STAFF, Role.GRID_WORKER})

@@ -19,8 +19,8 @@ from django.utils.translation import gettext_noop
 from comity.appeals.community_settings import appeal_settings
 from comity.appeals.models import AppealSettings, Clock, ReplyTemplate, TimeLimitPolicy, Urgency
 from comity.appeals.services.refusals import require
-from comity.audit.services import record_audit
 from comity.engine.responsibility import MAX_TIME_LIMIT_HOURS, MIN_TIME_LIMIT_HOURS
+from comity.foundation.audit import record_audit
 from comity.structure.models import Community, GovernanceSubject, MatterCategory
 
 MANAGE = "appeals.manage_settings"

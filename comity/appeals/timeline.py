@@ -8,10 +8,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from comity.accounts.scope import scope_for
 from comity.appeals.models import Appeal, AppealEvent, Dispatch, DispatchRole
 from comity.engine.appeals import Actor
 from comity.structure.models import GovernanceSubject, Responsibility, SubjectKind
+from comity.structure.scope import scope_for
 
 
 def acting_subject(user: Any, appeal: Appeal, part: Actor) -> GovernanceSubject | None:

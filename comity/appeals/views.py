@@ -25,7 +25,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from comity.accounts.scope import scope_for
 from comity.appeals import selectors, selectors_public, services
 from comity.appeals.community_settings import appeal_settings
 from comity.appeals.forms import (
@@ -44,10 +43,11 @@ from comity.appeals.models import STATUS_LABELS, Appeal, Attachment, Dispatch, D
 from comity.appeals.permissions import parts_in
 from comity.engine.appeals import OPEN_STATUSES, Actor, AppealEvent, AppealStatus, allowed_events
 from comity.engine.category_suggest import suggest_categories
+from comity.foundation.idempotency import safe_to_send_twice
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Area, Community, GovernanceSubject, MatterCategory, Unit
+from comity.structure.scope import scope_for
 from comity.structure.views import _apply_validation_error
-from comity.web.idempotency import safe_to_send_twice
 
 OPEN = [status.value for status in OPEN_STATUSES]
 
@@ -91,7 +91,7 @@ def _similar_typed(community: Community, data: Any) -> list[Appeal]:
 def new_appeal(request: HttpRequest, community_id: int) -> HttpResponse:
     """The intake form. Before sending, the resident sees open public appeals about the same matter at the same
     place (as the form is filled, through htmx; without JavaScript, the first sending shows them and asks to
-    send anyway), and the form is safe to send twice (:mod:`comity.web.idempotency`)."""
+    send anyway), and the form is safe to send twice (:mod:`comity.foundation.idempotency`)."""
     community = structure_selectors.get_community_for_user(
         request.user, community_id, perm="appeals.submit_appeal"
     )

@@ -24,10 +24,10 @@ from comity.appeals.community_settings import appeal_settings
 from comity.appeals.forms_settings import AppealSettingsForm, ReplyTemplateForm, TimeLimitPolicyForm
 from comity.appeals.models import AppealSettings, ReplyTemplate, TimeLimitPolicy, Urgency
 from comity.engine.responsibility import category_ancestry
+from comity.foundation.idempotency import safe_to_send_twice
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community, MatterCategory, Responsibility, format_hours
 from comity.structure.views import _apply_validation_error
-from comity.web.idempotency import safe_to_send_twice
 
 MANAGE = "appeals.manage_settings"
 

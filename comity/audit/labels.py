@@ -1,6 +1,6 @@
 """What each audit action code means, in the reader's language, and the recorded changes in words.
 
-Every code a service passes to :func:`comity.audit.services.record_audit` has a label here;
+Every code a service passes to :func:`comity.foundation.audit.record_audit` has a label here;
 ``tests/apps/test_audit_labels.py`` walks every ``record_audit(`` call in the code and fails for a code without one.
 The audit log page never shows a raw code or a stored value such as ``eligible``: values of a field with choices are
 shown by their label, true/false as yes/no.

@@ -3,8 +3,8 @@ writer; the ledger is append-only). Ballots are left out on purpose."""
 
 from django.contrib import admin
 
-from comity.appeals.admin import ReadOnlyAdmin
 from comity.budgeting import models
+from comity.foundation.admin import ReadOnlyAdmin
 
 
 @admin.register(models.Fund)

@@ -42,9 +42,9 @@ from comity.budgeting.models import (
     Rule,
     SourceKind,
 )
+from comity.foundation.api import service_error
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community, GovernanceSubject
-from comity.web.api import service_error
 
 
 def _community(request: Request, community_id: int, perm: str) -> Community:

@@ -24,7 +24,7 @@ from rest_framework.views import APIView
 
 from comity.budgeting import support
 from comity.budgeting.models import COMMENT_MAX_LENGTH, HIDE_REASON_MAX_LENGTH, Proposal, ProposalComment
-from comity.web.api import service_error
+from comity.foundation.api import service_error
 
 
 class ProposalEngagementSerializer(serializers.Serializer):  # type: ignore[type-arg]

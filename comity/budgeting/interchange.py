@@ -24,7 +24,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from comity.audit.services import record_audit
 from comity.budgeting import computing
 from comity.budgeting.computing import FEN
 from comity.budgeting.models import (
@@ -39,9 +38,10 @@ from comity.budgeting.models import (
     Rule,
 )
 from comity.budgeting.services import MANAGE, MAX_YUAN
-from comity.decisions.services.common import require
 from comity.engine.budgeting.model import Election, Project, VoteType
 from comity.engine.budgeting.pabulib import PabulibError, read_pabulib, write_pabulib
+from comity.foundation.audit import record_audit
+from comity.foundation.services import require
 from comity.structure.models import Community
 
 #: The largest file accepted through the pages (Warszawa 2026, 61,668 voters, is about 2 MB).

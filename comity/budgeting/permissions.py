@@ -14,7 +14,6 @@ from typing import Any
 from rules.permissions import add_perm, has_perm
 from rules.predicates import predicate
 
-from comity.accounts.scope import scope_for
 from comity.budgeting.models import Cycle, CycleStatus
 from comity.engine.roles import Role
 from comity.structure.permissions import (
@@ -24,6 +23,7 @@ from comity.structure.permissions import (
     is_platform_staff,
     is_street_official_for,
 )
+from comity.structure.scope import scope_for
 
 
 @predicate

@@ -22,9 +22,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from comity.accounts.models import User
-from comity.accounts.scope import scope_for
-from comity.appeals.photos import strip_image_metadata
-from comity.audit.services import record_audit
 from comity.budgeting import computing, support
 from comity.budgeting.models import (
     MAX_FEN,
@@ -47,10 +44,13 @@ from comity.budgeting.models import (
     yuan_to_fen,
 )
 from comity.decisions.models import Decision, DecisionStatus
-from comity.decisions.services.common import require, when
 from comity.engine.roles import Role
+from comity.foundation.audit import record_audit
+from comity.foundation.photos import strip_image_metadata
+from comity.foundation.services import require, when
 from comity.notifications.services import notify
 from comity.structure.models import Area, AreaKind, Community, GovernanceSubject, Person
+from comity.structure.scope import scope_for
 
 MANAGE_FUNDS = "budgeting.manage_funds"
 MANAGE = "budgeting.manage_cycles"

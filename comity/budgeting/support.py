@@ -29,8 +29,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from comity.accounts.scope import scope_for
-from comity.audit.services import record_audit
 from comity.budgeting import services
 from comity.budgeting.models import (
     COMMENT_MAX_LENGTH,
@@ -46,8 +44,10 @@ from comity.budgeting.models import (
 )
 from comity.budgeting.permissions import may_support
 from comity.engine.roles import Role
+from comity.foundation.audit import record_audit
 from comity.notifications.services import notify
 from comity.structure import selectors as structure_selectors
+from comity.structure.scope import scope_for
 
 #: Proposals that can still be supported: not withdrawn and not ruled out by the review.
 SUPPORTABLE = frozenset({ProposalStatus.SUBMITTED, ProposalStatus.ELIGIBLE, ProposalStatus.ON_BALLOT})

@@ -34,10 +34,10 @@ from comity.budgeting.models import (
     Rule,
     SourceKind,
 )
+from comity.foundation.idempotency import safe_to_send_twice
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community
 from comity.structure.views import _apply_validation_error
-from comity.web.idempotency import safe_to_send_twice
 
 #: Service field names → the form fields where the pages take them.
 FUND_FIELDS = {"fixed_fen": "fixed", "per_100_residents_fen": "per_100"}

@@ -35,7 +35,7 @@ from django.views.decorators.http import require_http_methods
 from comity.budgeting import computing, forms, services, wording
 from comity.budgeting.models import Cycle, CycleStatus, Outcome, Proposal, ProposalStatus, Rule
 from comity.budgeting.views import MANAGE, _cycle, _cycle_url, _proposal, _proposal_url
-from comity.web.idempotency import safe_to_send_twice
+from comity.foundation.idempotency import safe_to_send_twice
 
 Run = Callable[[dict[str, Any]], Any]
 

@@ -7,8 +7,8 @@ from comity.budgeting import api as budgeting_api
 from comity.budgeting import api_support as budgeting_support_api
 from comity.consultations import api as consultations_api
 from comity.decisions import api as decisions_api
+from comity.foundation.api import not_found
 from comity.structure import api as structure_api
-from comity.web.api import not_found
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -235,9 +235,9 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     # One shape for every error, a 400 for bad paging, a schema that documents both (comity/web/api*.py).
-    "DEFAULT_SCHEMA_CLASS": "comity.web.api_schema.AutoSchema",
-    "EXCEPTION_HANDLER": "comity.web.api.exception_handler",
-    "DEFAULT_PAGINATION_CLASS": "comity.web.api.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "comity.foundation.api_schema.AutoSchema",
+    "EXCEPTION_HANDLER": "comity.foundation.api.exception_handler",
+    "DEFAULT_PAGINATION_CLASS": "comity.foundation.api.Pagination",
     "PAGE_SIZE": 100,
 }
 SPECTACULAR_SETTINGS = {

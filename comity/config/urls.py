@@ -2,7 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from comity.demo.views import media
+from comity.web.media import media
 
 urlpatterns = [
     path("admin/", admin.site.urls),

@@ -3,8 +3,8 @@ writer). Votes are left out on purpose: how a resident voted is not for browsing
 
 from django.contrib import admin
 
-from comity.appeals.admin import ReadOnlyAdmin
 from comity.consultations import models
+from comity.foundation.admin import ReadOnlyAdmin
 
 
 @admin.register(models.Consultation)

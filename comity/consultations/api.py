@@ -32,8 +32,8 @@ from comity.consultations.models import (
     VoteValue,
 )
 from comity.consultations.permissions import may_take_part
+from comity.foundation.api import service_error
 from comity.structure import selectors as structure_selectors
-from comity.web.api import service_error
 
 
 def _consultation(request: Request, community_id: int, consultation_id: int) -> Consultation:

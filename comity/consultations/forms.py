@@ -9,9 +9,9 @@ from django import forms
 from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from comity.appeals.forms import no_double_colon
 from comity.consultations.models import STATEMENT_MAX_LENGTH, Consultation, Moderation, VoteValue
 from comity.consultations.permissions import SCOPE_KINDS
+from comity.foundation.forms import no_double_colon
 from comity.structure.fields import in_natural_order
 from comity.structure.models import Area, Community
 

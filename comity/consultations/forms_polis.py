@@ -8,8 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from comity.appeals.forms import MultipleFileField, MultipleFileInput, no_double_colon
 from comity.consultations.forms import DATETIME_INPUT, sane_moment
+from comity.foundation.forms import MultipleFileField, MultipleFileInput, no_double_colon
 
 ACCEPTED_TYPES = ".json,.csv,.zip,application/json,text/csv,application/zip"
 

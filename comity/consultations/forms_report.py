@@ -11,7 +11,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from comity.appeals.forms import no_double_colon
+from comity.foundation.forms import no_double_colon
 
 
 class ReportDraftForm(forms.Form):

@@ -28,8 +28,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from comity.consultations.models import Consultation, ConsultationStatus, Vote
-from comity.consultations.permissions import areas_within
 from comity.structure.models import Area, HolderKind, Ownership, Person
+from comity.structure.selectors import areas_within
 
 #: A group's share of the voters below this part of its share of the registry is flagged.
 UNDER_REPRESENTED_RATIO = Fraction(1, 2)

@@ -17,32 +17,22 @@ from django.utils import timezone
 from rules.permissions import add_perm
 from rules.predicates import predicate
 
-from comity.accounts.scope import scope_for
 from comity.consultations.models import Consultation
 from comity.engine.roles import Role
-from comity.structure.models import Area, AreaKind, Ownership, Person, Unit
+from comity.structure.models import AreaKind, Ownership, Person, Unit
 from comity.structure.permissions import (
     can_view_community,
     is_committee_staff_of,
     is_platform_staff,
     is_street_official_for,
 )
+from comity.structure.scope import scope_for
+from comity.structure.selectors import areas_within
 
 #: Kinds of area a consultation can be scoped to: places where people live (a common space has no units).
 SCOPE_KINDS = (AreaKind.ZONE, AreaKind.BUILDING, AreaKind.STAIRWELL, AreaKind.GRID)
 
 _CACHE_ATTR = "_comity_consultation_units"
-
-
-def areas_within(area: Area) -> set[int]:
-    """The ids of ``area`` and every area below it; for a grid, the buildings it covers and their stairwells."""
-    grid = area.kind == AreaKind.GRID
-    found = set(area.grid_buildings.values_list("pk", flat=True)) if grid else {area.pk}
-    frontier = set(found)
-    while frontier:
-        frontier = set(Area.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
-        found |= frontier
-    return found
 
 
 def units_of(user: Any, community_id: int) -> set[int]:

@@ -37,7 +37,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from comity.audit.services import record_audit
 from comity.consultations.computing import compute_analysis, participant_key
 from comity.consultations.models import Analysis, Consultation, Moderation, Statement, Vote
 from comity.consultations.polis_files import PolisUpload, read_polis_upload
@@ -45,6 +44,7 @@ from comity.consultations.services.common import require
 from comity.engine.opinions import Conversation
 from comity.engine.opinions.polis_format import PolisConversation, PolisStatement, write_api, write_csv
 from comity.engine.spreadsheet import neutralise_cell
+from comity.foundation.audit import record_audit
 from comity.structure.models import Community
 
 MANAGE = "consultations.manage_consultations"

@@ -4,7 +4,7 @@ their own, and the staff pages (create, edit, publish, moderation queue, decisio
 Thin, as everywhere: parse → permission → service → render. Voting is a plain POST form that works without
 JavaScript; with htmx the vote area alone is swapped for the next statement.
 
-Every form posts to the page that shows it, naming its step in a hidden ``step`` field (``comity.web.steps``): a
+Every form posts to the page that shows it, naming its step in a hidden ``step`` field (``comity.foundation.steps``): a
 mistake comes back on its field with what was typed (400); a step the consultation's state no longer allows is
 refused with the reason and a 303 to the page, so a reload never posts it again. The older per-step addresses
 (``…/vote/``, ``…/statements/``, ``…/publish/``, ``…/moderation/<statement>/``) take the same POST; a GET of one
@@ -40,11 +40,11 @@ from comity.consultations.forms import (
 from comity.consultations.models import Consultation, ConsultationStatus, Moderation, Vote, VoteValue
 from comity.consultations.permissions import may_take_part
 from comity.consultations.services.common import require_participant
+from comity.foundation.idempotency import safe_to_send_twice
+from comity.foundation.steps import Step, posted_step, refuse, take
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community
 from comity.structure.views import _apply_validation_error
-from comity.web.idempotency import safe_to_send_twice
-from comity.web.steps import Step, posted_step, refuse, take
 
 MANAGE = "consultations.manage_consultations"
 

@@ -20,8 +20,8 @@ from comity.consultations.polis_io import (
     import_polis_conversation,
     imported_counts,
 )
+from comity.foundation.steps import Step, take
 from comity.structure.selectors import get_community_for_user
-from comity.web.steps import Step, take
 
 MANAGE = "consultations.manage_consultations"
 

@@ -27,8 +27,8 @@ from comity.consultations.participation_stats import (
 )
 from comity.consultations.report import ReportPage, build_report, default_draft_title, draft_body
 from comity.consultations.views import MANAGE, _consultation, post_only
-from comity.web.idempotency import safe_to_send_twice
-from comity.web.steps import Step, posted_step, take
+from comity.foundation.idempotency import safe_to_send_twice
+from comity.foundation.steps import Step, posted_step, take
 
 
 def _page(request: HttpRequest, consultation: Consultation, can_manage: bool) -> ReportPage:

@@ -4,8 +4,8 @@ is not for browsing, and the ballot log page shows what may be shown."""
 
 from django.contrib import admin
 
-from comity.appeals.admin import ReadOnlyAdmin
 from comity.decisions import models
+from comity.foundation.admin import ReadOnlyAdmin
 
 
 @admin.register(models.Decision)

@@ -23,8 +23,8 @@ from comity.decisions import counting, services
 from comity.decisions.closing import log_document
 from comity.decisions.models import BallotKind, Decision, DecisionStatus
 from comity.decisions.selectors import get_decision_for_user
+from comity.foundation.api import service_error
 from comity.structure import selectors as structure_selectors
-from comity.web.api import service_error
 
 
 def _decision(request: Request, community_id: int, decision_id: int) -> Decision:

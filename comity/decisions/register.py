@@ -17,7 +17,6 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comity.consultations.permissions import areas_within
 from comity.engine.decisions.rules import Electorate, get_rule
 from comity.structure.models import (
     HolderKind,
@@ -28,6 +27,7 @@ from comity.structure.models import (
     Person,
     Unit,
 )
+from comity.structure.selectors import areas_within
 
 ADULT_AGE = 18
 

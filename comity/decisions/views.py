@@ -3,7 +3,7 @@ cost plan, result and minorities), the receipt check and the public ballot log; 
 edit, register, paper ballots with a second check, proxies, the "would it pass?" simulator, cost plan).
 
 Thin, as everywhere: parse → permission → service → render. Every form is a plain POST that works without
-JavaScript and posts to the page that shows it (``comity.web.steps``): a mistake comes back on its field with what
+JavaScript and posts to the page that shows it (``comity.foundation.steps``): a mistake comes back on its field with what
 was typed; a step the decision's state no longer allows is refused with the reason and a redirect to the page, so
 the browser is never left on an address that posts again on reload. Nothing is changed by either.
 """
@@ -62,11 +62,11 @@ from comity.decisions.services.common import require_accepting, require_status
 from comity.decisions.services.parties import may_object, may_write_minority, objection_deadline
 from comity.decisions.services.voting import proxies_of, unvoted, waiting_paper_ballots
 from comity.engine.decisions.ballot_log import verify
+from comity.foundation.idempotency import safe_to_send_twice
+from comity.foundation.steps import Step, posted_step, refuse, take
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community, Ownership, Person
 from comity.structure.views import _apply_validation_error
-from comity.web.idempotency import safe_to_send_twice
-from comity.web.steps import Step, posted_step, refuse, take
 
 MANAGE = "decisions.manage_decisions"
 RECEIPTS_KEY = "decision_receipts"
@@ -294,7 +294,7 @@ def detail(request: HttpRequest, community_id: int, decision_id: int) -> HttpRes
 # --- steps taken on the decision page -----------------------------------------------------------------------
 #
 # Every form of the decision page posts to the page itself, naming its step in a hidden ``step`` field (see
-# ``comity.web.steps``): a mistake comes back on its field with what was typed (400); a step the decision's state
+# ``comity.foundation.steps``): a mistake comes back on its field with what was typed (400); a step the decision's state
 # no longer allows is refused with the reason and a 303 to the page, so a reload never posts it again. The older
 # per-step addresses (``…/extend/``, ``…/close/`` …) take the same POST; a GET of one leads to the page.
 

@@ -1,6 +1,6 @@
 """Demo logins: one account per role, each tied to a person of the registry, plus a few newcomers.
 
-Comity stores no role on an account (see :mod:`comity.accounts.scope`), so each demo login is linked to a
+Comity stores no role on an account (see :mod:`comity.structure.scope`), so each demo login is linked to a
 verified :class:`~comity.structure.models.Person` whose household, ownership or membership gives the role.
 The newcomers have accounts but no person yet: their pending residency claims fill the committee's
 verification queue.

@@ -34,7 +34,6 @@ from django.utils.translation import gettext_noop
 from comity.accounts.models import User
 from comity.appeals.models import Appeal
 from comity.audit.models import AuditEntry
-from comity.audit.services import record_audit
 from comity.budgeting.models import BudgetBallot, Cycle
 from comity.consultations.models import Consultation, Vote
 from comity.decisions.models import Ballot, Decision
@@ -60,6 +59,7 @@ from comity.demo.specs import (
 )
 from comity.demo.subjects import STREET, Subjects, build_subjects
 from comity.engine.appeals import OPEN_STATUSES
+from comity.foundation.audit import record_audit
 from comity.structure.models import (
     Area,
     Community,

@@ -13,9 +13,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from comity.engine.responsibility import MAX_TIME_LIMIT_HOURS, MIN_TIME_LIMIT_HOURS
+from comity.foundation.api import service_error
 from comity.structure import selectors, services
 from comity.structure.models import Community, GovernanceSubject, Responsibility
-from comity.web.api import service_error
 
 
 class CommunitySerializer(serializers.ModelSerializer):  # type: ignore[type-arg]

@@ -23,7 +23,6 @@ from django.utils.translation import gettext_noop
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from comity.audit.services import record_audit
 from comity.engine.registry_import import (
     COLUMNS,
     choice_labels,
@@ -32,6 +31,7 @@ from comity.engine.registry_import import (
     template_rows,
     validate_registry,
 )
+from comity.foundation.audit import record_audit
 from comity.structure.import_messages import ImportProblem, ImportReport, column_label, describe_error
 
 # Re-exported under its former name, by which the tests check the catalogue.

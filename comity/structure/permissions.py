@@ -1,7 +1,7 @@
 """Object-level permissions for the governance structure, as ``rules`` predicates.
 
 Views and API endpoints ask ``user.has_perm("structure.<perm>", obj)``; the predicates read the user's
-:class:`~comity.accounts.scope.UserScope`, which is derived from memberships, ownerships and verified
+:class:`~comity.structure.scope.UserScope`, which is derived from memberships, ownerships and verified
 residency. Each permission is tested for every role in ``tests/apps/test_permission_matrix.py``.
 """
 
@@ -12,9 +12,9 @@ from typing import Any
 from rules.permissions import add_perm
 from rules.predicates import is_authenticated, predicate
 
-from comity.accounts.scope import scope_for
 from comity.engine.roles import Role
 from comity.structure.models import Community, GovernanceSubject, Street
+from comity.structure.scope import scope_for
 
 
 def _community_of(obj: Any) -> Community | None:

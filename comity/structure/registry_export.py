@@ -20,10 +20,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl.styles import Font
 
-from comity.audit.services import record_audit
 from comity.engine.registry_import import CHOICES, COLUMNS, format_fraction, is_chinese, template_header
 from comity.engine.spreadsheet import neutralise_row
 from comity.engine.unit_address import natural_key
+from comity.foundation.audit import record_audit
 from comity.structure.models import AreaKind, Community, Ownership, Unit
 
 

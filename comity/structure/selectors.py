@@ -15,7 +15,6 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from comity.accounts.scope import scope_for
 from comity.engine.owners import Holding, owner_headcount
 from comity.engine.responsibility import category_ancestry, uncovered_categories
 from comity.engine.unit_address import natural_key
@@ -36,6 +35,7 @@ from comity.structure.models import (
     Tenancy,
     Unit,
 )
+from comity.structure.scope import scope_for
 
 
 def _require(user: Any, perm: str, obj: Any) -> None:
@@ -481,3 +481,14 @@ def get_building_for_user(user: Any, community: Community, building_id: int) -> 
         raise Http404 from exc
     _require(user, "structure.browse_registry", community)
     return building
+
+
+def areas_within(area: Area) -> set[int]:
+    """The ids of ``area`` and every area below it; for a grid, the buildings it covers and their stairwells."""
+    grid = area.kind == AreaKind.GRID
+    found = set(area.grid_buildings.values_list("pk", flat=True)) if grid else {area.pk}
+    frontier = set(found)
+    while frontier:
+        frontier = set(Area.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
+        found |= frontier
+    return found

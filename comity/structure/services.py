@@ -12,9 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from comity.accounts.scope import forget_scope
-from comity.audit.services import record_audit
 from comity.engine.responsibility import MAX_TIME_LIMIT_HOURS, MIN_TIME_LIMIT_HOURS
+from comity.foundation.audit import record_audit
 from comity.structure.fields import clean_phone
 from comity.structure.models import (
     Area,
@@ -32,6 +31,7 @@ from comity.structure.models import (
     Tenancy,
     Unit,
 )
+from comity.structure.scope import forget_scope
 
 
 def _require(actor: Any, perm: str, obj: Any) -> None:

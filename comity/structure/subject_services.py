@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from comity.accounts.scope import forget_scope
-from comity.audit.services import record_audit
+from comity.foundation.audit import record_audit
 from comity.structure.fields import clean_phone
 from comity.structure.models import (
     STREET_LEVEL_KINDS,
@@ -26,6 +25,7 @@ from comity.structure.models import (
     Person,
     SubjectKind,
 )
+from comity.structure.scope import forget_scope
 
 SUBJECT_FIELDS = (
     "kind",

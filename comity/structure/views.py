@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from comity.foundation.idempotency import safe_to_send_twice
 from comity.structure import selectors, services, subject_services
 from comity.structure.claim_review import claims_for_review
 from comity.structure.forms import (
@@ -21,7 +22,6 @@ from comity.structure.forms import (
     SubjectForm,
 )
 from comity.structure.models import Community, GovernanceSubject, SubjectKind
-from comity.web.idempotency import safe_to_send_twice
 
 
 def _apply_validation_error(form: object, error: ValidationError) -> None:

@@ -14,9 +14,9 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from comity.accounts.scope import scope_for
 from comity.notifications.selectors import unread_count
 from comity.structure.models import Community
+from comity.structure.scope import scope_for
 
 #: Which menu section a page belongs to: ``namespace`` alone, or ``namespace:url_name`` where one namespace spans
 #: several sections. The most specific key wins.
@@ -51,7 +51,7 @@ SECTIONS: dict[str, str] = {
     "budgeting": "budget",
     "audit": "audit",
     "notifications": "notifications",
-    "accounts:me": "account",
+    "web:me": "account",
     "accounts:claim": "account",
     "web:measures": "measures",
 }
@@ -129,7 +129,7 @@ def navigation_items(request: HttpRequest, community_id: int | None) -> list[Nav
         if not any(section == "rates" for section, _url, _label in items):
             items.append(("rates", reverse("appeal_rates:street", args=[street_id]), _("Appeal rates")))
     items.append(("notifications", reverse("notifications:inbox"), _("Notifications")))
-    items.append(("account", reverse("accounts:me"), _("My account")))
+    items.append(("account", reverse("web:me"), _("My account")))
     if user.is_staff:
         items.append(("admin", reverse("admin:index"), _("Admin")))
     current = section_of(request)

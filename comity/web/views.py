@@ -7,8 +7,8 @@ from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from comity.accounts.scope import scope_for
 from comity.engine.structure_metrics import RESIDENTS_PER_WORKER_GUIDELINE
+from comity.structure.scope import scope_for
 from comity.structure.selectors import communities_for_user
 
 

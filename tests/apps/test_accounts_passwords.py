@@ -56,15 +56,15 @@ def _can_log_in(client: Any, username: str, password: str) -> bool:
 
 def test_a_resident_changes_their_password_in_my_account(client_for: Any, world: World) -> None:
     client = client_for("resident")
-    assert reverse("accounts:password_change") in client.get(reverse("accounts:me")).content.decode()
+    assert reverse("accounts:password_change") in client.get(reverse("web:me")).content.decode()
     response = client.post(
         reverse("accounts:password_change"),
         {"old_password": world.password, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
     )
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:me")
+    assert response["Location"] == reverse("web:me")
     # Still signed in on this device.
-    assert client.get(reverse("accounts:me")).status_code == 200
+    assert client.get(reverse("web:me")).status_code == 200
     assert (
         AuditEntry.objects.filter(action="accounts.password_change", actor=world.users["resident"]).count()
         == 1
@@ -260,7 +260,7 @@ def test_an_idle_session_ends_after_its_role_s_limit(
     client: Any, world: World, role: str, minutes: int
 ) -> None:
     start = timezone.now()
-    me = reverse("accounts:me")
+    me = reverse("web:me")
     with time_machine.travel(start, tick=False):
         client.force_login(world.users[role])
         assert client.get(me).status_code == 200

@@ -369,7 +369,7 @@ def test_a_non_image_or_oversized_photo_is_400_and_nothing_is_stored(
 
     assert response.status_code == 400
     assert response.json() == {"photos": ["“photo.jpg” is not a photo (JPEG, PNG or WebP)."]}
-    monkeypatch.setattr("comity.appeals.photos.MAX_BYTES", 100)
+    monkeypatch.setattr("comity.foundation.photos.MAX_BYTES", 100)
     response = client.post(_list_url(world), _submission(world, photos=[_png((300, 300))]))
     assert response.status_code == 400
     assert list(response.json()) == ["photos"]

@@ -156,7 +156,7 @@ def test_a_non_image_or_oversized_file_is_refused_in_the_users_language(
     response = client.post(reverse("appeals:new", args=[world.harmony.pk]), _form(world, photos=[fake]))
     assert response.status_code == 400
     assert response.context["form"].errors["photos"] == ["“photo.jpg” is not a photo (JPEG, PNG or WebP)."]
-    monkeypatch.setattr("comity.appeals.photos.MAX_BYTES", 100)
+    monkeypatch.setattr("comity.foundation.photos.MAX_BYTES", 100)
     response = client.post(
         reverse("appeals:new", args=[world.harmony.pk]),
         _form(world, photos=[_png((300, 300))]),

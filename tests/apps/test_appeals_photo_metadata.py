@@ -12,7 +12,7 @@ from PIL import Image
 from PIL.ExifTags import GPS, IFD
 
 from comity.appeals.models import Attachment
-from comity.appeals.photos import ORIENTATION, strip_image_metadata
+from comity.foundation.photos import ORIENTATION, strip_image_metadata
 from comity.structure.models import MatterCategory
 
 from ..cast import World

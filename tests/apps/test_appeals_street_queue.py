@@ -182,12 +182,11 @@ def test_street_officials_are_told_once_in_the_app_and_by_email_of_escalations_a
 
 
 def test_the_street_official_finds_the_queue_in_the_menu(world: World, client_for: Any) -> None:
-    body = client_for("street_official").get(reverse("accounts:me")).content.decode()
+    body = client_for("street_official").get(reverse("web:me")).content.decode()
     assert f'href="{_url(world)}"' in body
     assert "Street appeals" in body
     assert (
-        f'href="{_url(world)}"'
-        not in client_for("committee_staff").get(reverse("accounts:me")).content.decode()
+        f'href="{_url(world)}"' not in client_for("committee_staff").get(reverse("web:me")).content.decode()
     )
 
 

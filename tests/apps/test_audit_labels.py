@@ -13,9 +13,9 @@ from django.utils.translation import gettext_noop
 import comity
 from comity.appeals import services as appeal_services
 from comity.audit.labels import ACTION_LABELS
-from comity.audit.services import record_audit
 from comity.budgeting.models import EntryKind
 from comity.engine.appeals import AppealEvent
+from comity.foundation.audit import record_audit
 from comity.structure.models import MatterCategory
 from tests.cast import World
 

@@ -146,7 +146,7 @@ def test_compare_json(capsys: Any) -> None:
 def test_compare_too_large_to_check(monkeypatch: Any, capsys: Any) -> None:
     import functools
 
-    from comity import cli_budgeting
+    from comity.cli import budgeting as cli_budgeting
     from comity.engine.budgeting.balance import compare
 
     monkeypatch.setattr(cli_budgeting, "compare", functools.partial(compare, check_limit=10))

@@ -1,5 +1,5 @@
-from comity.accounts.scope import scope_for
 from comity.engine.roles import Role
+from comity.structure.scope import scope_for
 
 
 def test_cast_roles_come_from_registry(world):

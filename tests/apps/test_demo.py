@@ -36,7 +36,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comity.accounts.models import User
-from comity.accounts.scope import scope_for
 from comity.appeals.models import Appeal, AppealEvent, Rating
 from comity.appeals.permissions import parts_in
 from comity.audit.models import AuditEntry
@@ -111,6 +110,7 @@ from comity.structure.models import (
     Unit,
     UnitUsage,
 )
+from comity.structure.scope import scope_for
 from comity.structure.selectors import uncovered_matter_categories
 
 #: As ``tests/conftest.py`` sets for every test; the module's street is generated before that applies.
@@ -649,7 +649,7 @@ def test_a_signed_in_visitor_s_friendly_404_lists_their_sections(
     settings.DEBUG = False
     page = client_for("committee_staff").get("/nowhere/").content.decode()
     assert 'id="not-found-help"' in page
-    assert reverse("accounts:me") in page
+    assert reverse("web:me") in page
     assert reverse("notifications:inbox") in page
 
 

@@ -70,7 +70,7 @@ def _give(world: World, estate: Any, user: Any, n: int, *, fund: Any) -> None:
 
 def _queries(client: Any) -> tuple[int, str]:
     with CaptureQueriesContext(connection) as queries:
-        response = client.get(reverse("accounts:me"))
+        response = client.get(reverse("web:me"))
     assert response.status_code == 200
     return len(queries), response.content.decode()
 
@@ -112,7 +112,7 @@ def test_an_owner_sees_each_units_registered_area_and_their_share(world: World, 
     world.unit.save()
     shared = UnitFactory(building=world.building, number="201", floor=2, exclusive_area=Decimal("90.00"))
     OwnershipFactory(unit=shared, person=olga.person, share_numerator=1, share_denominator=3)
-    body = client_for("owner").get(reverse("accounts:me")).content.decode()
+    body = client_for("owner").get(reverse("web:me")).content.decode()
     homes = re.search(r'<section class="card" id="my-homes".*?</section>', body, re.S)
     assert homes
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", homes.group(0)))
@@ -132,7 +132,7 @@ def test_a_secret_ballot_is_listed_with_the_receipt_check_but_never_the_choice(
     vote_for(secret, [voter], "no")
     vote_for(open_vote, [voter], "no")
     client.force_login(voter)
-    body = client.get(reverse("accounts:me")).content.decode()
+    body = client.get(reverse("web:me")).content.decode()
     section = re.search(r'<section class="card" id="my-decisions".*?</section>', body, re.S)
     assert section
     html = section.group(0)
@@ -148,7 +148,7 @@ def test_a_secret_ballot_is_listed_with_the_receipt_check_but_never_the_choice(
 
 def test_staff_find_their_own_organisation_with_their_role(world: World, client_for: Any) -> None:
     for role, subject in (("ngo_staff", world.ngo), ("enterprise_staff", world.property_company)):
-        body = client_for(role).get(reverse("accounts:me")).content.decode()
+        body = client_for(role).get(reverse("web:me")).content.decode()
         section = re.search(r'<section class="card" id="my-organisations".*?</section>', body, re.S)
         assert section, role
         assert (
@@ -159,7 +159,7 @@ def test_staff_find_their_own_organisation_with_their_role(world: World, client_
 
 
 def test_a_resident_with_nothing_yet_is_told_so(world: World, client_for: Any) -> None:
-    body = client_for("resident").get(reverse("accounts:me")).content.decode()
+    body = client_for("resident").get(reverse("web:me")).content.decode()
     assert "You have not sent an appeal." in body
     assert "You have not voted in a decision." in body
     assert 'id="my-homes"' not in body
@@ -175,7 +175,7 @@ def test_my_appeal_is_listed_with_its_status_and_link(world: World, client_for: 
         description="The lift is stuck.",
         unit=world.unit,
     )
-    body = client_for("resident").get(reverse("accounts:me")).content.decode()
+    body = client_for("resident").get(reverse("web:me")).content.decode()
     url = reverse("appeals:detail", args=[world.harmony.pk, appeal.pk])
     assert f'<a href="{url}">Lifts · {appeal.number}</a>' in body
     assert appeal.get_status_display() in body

@@ -18,7 +18,7 @@ from django.utils import translation
 from django.utils.translation import gettext_noop
 
 from comity.audit.models import AuditEntry
-from comity.audit.services import record_audit
+from comity.foundation.audit import record_audit
 from comity.notifications import channels as channels_module
 from comity.notifications import services, tasks
 from comity.notifications.channels import FakeSmsChannel, channel_for
@@ -556,13 +556,13 @@ def test_navigation_shows_the_unread_count_with_one_query(world: World, client_f
     _notification_for(world.user("owner"))
     client = client_for("resident")
     with CaptureQueriesContext(connection) as queries:
-        body = client.get(reverse("accounts:me")).content.decode()
+        body = client.get(reverse("web:me")).content.decode()
     assert len([q for q in queries if "notifications_notification" in q["sql"]]) == 1
     assert 'id="unread-badge">2<' in body
     assert reverse("notifications:inbox") in body
 
     client.post(reverse("notifications:read_all"))
-    assert 'id="unread-badge"' not in client.get(reverse("accounts:me")).content.decode()
+    assert 'id="unread-badge"' not in client.get(reverse("web:me")).content.decode()
 
 
 def test_admin_labels_the_outbox_as_a_development_fake(world: World, client_for: Any) -> None:

@@ -346,7 +346,7 @@ CASES = [
         MANAGERS,
     ),
     Case("audit log", "get", lambda w, s: reverse("audit:log", args=[w.harmony.pk]), AUDITORS),
-    Case("my account", "get", lambda w, s: reverse("accounts:me"), LOGGED_IN),
+    Case("my account", "get", lambda w, s: reverse("web:me"), LOGGED_IN),
     Case("claim form", "get", lambda w, s: reverse("accounts:claim"), LOGGED_IN),
     Case(
         "unit search",

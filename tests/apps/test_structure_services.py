@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from comity.accounts.scope import scope_for
 from comity.audit.models import AuditEntry
 from comity.engine.roles import Role
 from comity.structure import services
@@ -19,6 +18,7 @@ from comity.structure.models import (
     SubjectKind,
     Tenancy,
 )
+from comity.structure.scope import scope_for
 
 from ..factories import PersonFactory, SubjectFactory, UnitFactory, UserFactory
 

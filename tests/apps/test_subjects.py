@@ -6,11 +6,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from comity.accounts.scope import scope_for
 from comity.audit.models import AuditEntry
 from comity.engine.roles import Role
 from comity.structure import subject_services
 from comity.structure.models import GovernanceSubject, Membership, Person, SubjectKind
+from comity.structure.scope import scope_for
 
 from ..factories import AreaFactory, PersonFactory, UserFactory
 

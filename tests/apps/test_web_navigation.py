@@ -41,7 +41,7 @@ def _appeal(world: World) -> Any:
 
 
 def test_a_resident_finds_every_section_of_their_community_in_the_menu(world: World, client_for: Any) -> None:
-    body = client_for("resident").get(reverse("accounts:me")).content.decode()
+    body = client_for("resident").get(reverse("web:me")).content.decode()
     assert _sections(body) == [
         "home",
         "appeals",
@@ -64,14 +64,14 @@ def test_a_resident_finds_every_section_of_their_community_in_the_menu(world: Wo
 
 
 def test_committee_staff_also_find_registry_verification_and_audit(world: World, client_for: Any) -> None:
-    body = client_for("committee_staff").get(reverse("accounts:me")).content.decode()
+    body = client_for("committee_staff").get(reverse("web:me")).content.decode()
     sections = _sections(body)
     assert {"registry", "verification", "audit", "decisions", "budget"} <= set(sections)
     assert "street" not in sections
 
 
 def test_a_street_official_finds_the_street_overview_and_its_rates(world: World, client_for: Any) -> None:
-    body = client_for("street_official").get(reverse("accounts:me")).content.decode()
+    body = client_for("street_official").get(reverse("web:me")).content.decode()
     menu = _menu(body)
     assert "street" in _sections(body)
     assert f'href="{reverse("structure:street", args=[world.street.pk])}"' in menu
@@ -93,7 +93,7 @@ def test_the_unread_badge_sits_in_the_top_bar_outside_the_menu(world: World, cli
         Notification.objects.create(
             recipient=world.user("resident"), kind="appeal.replied", summary="Reply", params={}, url="/"
         )
-    body = client_for("resident").get(reverse("accounts:me")).content.decode()
+    body = client_for("resident").get(reverse("web:me")).content.decode()
     top_bar = body.split('<details class="site-menu">')[0]
     assert 'class="site-bell"' in top_bar
     assert 'id="unread-badge">3<' in top_bar
@@ -118,7 +118,7 @@ def test_the_unread_badge_sits_in_the_top_bar_outside_the_menu(world: World, cli
         ("structure:matrix", "matrix"),
         ("structure:subjects", "subjects"),
         ("notifications:inbox", "notifications"),
-        ("accounts:me", "account"),
+        ("web:me", "account"),
     ],
 )
 def test_exactly_the_current_section_is_highlighted(
@@ -127,7 +127,7 @@ def test_exactly_the_current_section_is_highlighted(
     client = client_for("resident")
     if name == "appeals:detail":
         url = reverse(name, args=[world.harmony.pk, _appeal(world).pk])
-    elif name.startswith(("notifications:", "accounts:")):
+    elif name.startswith(("notifications:", "accounts:")) or name == "web:me":
         url = reverse(name)
     else:
         url = reverse(name, args=[world.harmony.pk])
@@ -155,7 +155,7 @@ def test_staff_pages_highlight_their_own_section(world: World, client_for: Any) 
 
 
 def test_every_section_a_url_can_map_to_is_a_menu_section(world: World, client_for: Any) -> None:
-    body = client_for("committee_staff").get(reverse("accounts:me")).content.decode()
+    body = client_for("committee_staff").get(reverse("web:me")).content.decode()
     offered = set(_sections(body)) | {"street", "measures"}
     assert set(SECTIONS.values()) <= offered
 

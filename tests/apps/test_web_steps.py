@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.test import RequestFactory
 
-from comity.web.steps import Step, apply_errors, posted_step, refuse, take
+from comity.foundation.steps import Step, apply_errors, posted_step, refuse, take
 
 PAGE = "/c/1/things/5/"
 

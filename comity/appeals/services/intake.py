@@ -21,14 +21,14 @@ from comity.appeals.models import (
     Urgency,
 )
 from comity.appeals.notifying import notify_step
-from comity.appeals.photos import CheckedPhoto, check_photos
 from comity.appeals.routing import next_number, route_appeal
 from comity.appeals.services.refusals import require
 from comity.appeals.time_limits import time_limit
 from comity.appeals.timeline import open_dispatch, write_event
-from comity.audit.services import record_audit
 from comity.engine import appeals as engine
 from comity.engine.appeals import Actor, AppealStatus
+from comity.foundation.audit import record_audit
+from comity.foundation.photos import CheckedPhoto, check_photos
 from comity.structure.models import (
     Area,
     Community,

@@ -26,9 +26,9 @@ from comity.appeals.models import (
 from comity.appeals.notifying import notify_step
 from comity.appeals.services.refusals import ERROR_MESSAGES, apply_as_party, require
 from comity.appeals.timeline import acting_subject, open_dispatch, write_event
-from comity.audit.services import record_audit
 from comity.engine import appeals as engine
 from comity.engine.appeals import Actor, AppealStatus, ErrorCode, Transition
+from comity.foundation.audit import record_audit
 from comity.structure.models import (
     Community,
     GovernanceSubject,

@@ -18,9 +18,9 @@ from comity.appeals.notifying import notify_step
 from comity.appeals.services.lifecycle import _act, _end_dispatches, _finish, _locked, redispatch
 from comity.appeals.services.refusals import require
 from comity.appeals.timeline import write_event
-from comity.audit.services import record_audit
 from comity.engine import appeals as engine
 from comity.engine.appeals import OPEN_STATUSES, Actor
+from comity.foundation.audit import record_audit
 from comity.structure.models import GovernanceSubject
 
 

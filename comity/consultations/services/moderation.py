@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from comity.audit.services import record_audit
 from comity.consultations.models import Moderation, Statement
 from comity.consultations.services.common import mark_analysis_dirty, require
+from comity.foundation.audit import record_audit
 
 
 @transaction.atomic

@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from comity.audit.services import record_audit
 from comity.consultations.models import Consultation, Moderation, Statement, Vote, VoteValue
 from comity.consultations.services.common import (
     clean_statement_text,
@@ -21,6 +20,7 @@ from comity.consultations.services.common import (
     require_open,
     require_participant,
 )
+from comity.foundation.audit import record_audit
 
 
 @transaction.atomic

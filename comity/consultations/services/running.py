@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from comity.audit.services import record_audit
 from comity.consultations.models import (
     Analysis,
     Consultation,
@@ -29,6 +28,7 @@ from comity.consultations.services.common import (
     next_number,
     require,
 )
+from comity.foundation.audit import record_audit
 from comity.structure.models import Area, Community
 
 MANAGE = "consultations.manage_consultations"

@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from comity.audit.services import record_audit
 from comity.decisions.counting import rule_of
 from comity.decisions.models import (
     Decision,
@@ -24,6 +23,7 @@ from comity.decisions.models import (
 )
 from comity.decisions.services.common import MANAGE, locked, require, require_status, when
 from comity.decisions.services.voting import electors_for
+from comity.foundation.audit import record_audit
 
 TEXT_LIMIT = 2000
 

@@ -17,7 +17,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from comity.audit.services import record_audit
 from comity.decisions import notifying
 from comity.decisions.counting import count, passed_of, rule_of
 from comity.decisions.models import (
@@ -46,6 +45,7 @@ from comity.decisions.services.common import (
 from comity.engine.decisions.ballot_log import canonical
 from comity.engine.decisions.costs import CostError, ShareUnit, Subsidy, split_costs
 from comity.engine.decisions.rules import Electorate, get_rule
+from comity.foundation.audit import record_audit
 from comity.structure.models import Area, AreaKind, Community, GovernanceSubject, Person, SubjectKind
 
 FIELDS = (

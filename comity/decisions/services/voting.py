@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
-from comity.audit.services import record_audit
 from comity.decisions.models import (
     Ballot,
     BallotKind,
@@ -40,6 +39,7 @@ from comity.decisions.services.common import (
 )
 from comity.engine.decisions.ballot_log import normalise_receipt, receipt_hash
 from comity.engine.decisions.tally import Choice
+from comity.foundation.audit import record_audit
 
 
 @dataclass(frozen=True)

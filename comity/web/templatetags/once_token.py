@@ -1,6 +1,6 @@
-"""``{% once_token %}``: the hidden one-time token of a create form (:mod:`comity.web.idempotency`).
+"""``{% once_token %}``: the hidden one-time token of a create form (:mod:`comity.foundation.idempotency`).
 
-For templates whose form is not a :class:`~comity.web.idempotency.OnceTokenFormMixin`. A page shown again
+For templates whose form is not a :class:`~comity.foundation.idempotency.OnceTokenFormMixin`. A page shown again
 after a POST (an error to correct) keeps the posted token, so the corrected form is still one sending.
 """
 
@@ -12,7 +12,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
-from comity.web.idempotency import TOKEN_FIELD, new_token
+from comity.foundation.idempotency import TOKEN_FIELD, new_token
 
 register = template.Library()
 

@@ -242,9 +242,9 @@ def build_parser() -> argparse.ArgumentParser:
     registry_export.add_argument("-o", "--output", help="file to write (default: standard output)")
     registry_export.set_defaults(handler=_registry_export)
 
-    from comity.cli_budgeting import add_parser as add_budgeting
-    from comity.cli_decisions import add_parsers as add_decisions
-    from comity.cli_opinions import add_parser as add_opinions
+    from comity.cli.budgeting import add_parser as add_budgeting
+    from comity.cli.decisions import add_parsers as add_decisions
+    from comity.cli.opinions import add_parser as add_opinions
 
     add_opinions(sub)
     add_decisions(sub)

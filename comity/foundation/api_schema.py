@@ -1,6 +1,6 @@
-"""The API schema documents every answer the server gives: the error answers of :mod:`comity.web.api` are added
+"""The API schema documents every answer the server gives: the error answers of :mod:`comity.foundation.api` are added
 to each operation where they can happen (a module of its own: DRF imports the pagination class of
-:mod:`comity.web.api` while its views load, before drf-spectacular can be imported)."""
+:mod:`comity.foundation.api` while its views load, before drf-spectacular can be imported)."""
 
 from __future__ import annotations
 
@@ -97,7 +97,7 @@ class AutoSchema(SpectacularAutoSchema):
             component = ResolvedComponent(  # type: ignore[no-untyped-call]
                 name="ValidationError",
                 type=ResolvedComponent.SCHEMA,
-                object="comity.web.api.ValidationError",
+                object="comity.foundation.api.ValidationError",
                 schema=VALIDATION_ERROR_SCHEMA,
             )
             self.registry.register_on_missing(component)

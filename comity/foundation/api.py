@@ -6,7 +6,7 @@ Every error the API answers has one of two bodies, in the caller's language (``A
   ``non_field_errors`` for what belongs to no single field (a step the state does not allow, malformed JSON).
 * **401, 403, 404, 405, 409, 415, 429** — ``{"detail": "…"}``: one sentence saying what is wrong.
 
-:class:`comity.web.api_schema.AutoSchema` documents these answers on every operation where they can happen, so the schema at
+:class:`comity.foundation.api_schema.AutoSchema` documents these answers on every operation where they can happen, so the schema at
 ``/api/schema/`` describes everything the server says (``tests/apps/test_api_schema.py`` checks it for every
 role with schemathesis).
 """
