@@ -20,7 +20,7 @@ def test_yuan_to_fen_is_exact(typed: object, fen: int) -> None:
 
 @pytest.mark.parametrize("typed", ["12.345", "abc", "NaN", "Infinity", ""])
 def test_yuan_to_fen_refuses_what_would_lose_a_fen(typed: str) -> None:
-    with pytest.raises(ValueError, match="amount|decimals"):
+    with pytest.raises(ValueError, match=r"amount|decimals"):
         yuan_to_fen(typed)
 
 
