@@ -215,6 +215,10 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 # Without celery beat (the embedded demo), the first request of every five minutes runs the deadline check.
 COMITY_INLINE_JOBS = env_bool("COMITY_INLINE_JOBS", False)
+
+# A service that writes without recording an audit entry (comity/foundation/services.py): in development and in
+# the tests the write is refused and rolled back, so the omission is found; in production it is logged instead.
+COMITY_AUDIT_STRICT = env_bool("COMITY_AUDIT_STRICT", DEBUG)
 # Supervision of appeal deadlines (warnings before, escalation after) runs every five minutes under celery beat.
 CELERY_BEAT_SCHEDULE = {
     "appeal-deadlines": {"task": "comity.appeals.check_deadlines", "schedule": 300.0},

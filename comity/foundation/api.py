@@ -39,7 +39,13 @@ def service_error(error: DjangoValidationError) -> serializers.ValidationError:
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, with every 400 keyed by field (``non_field_errors`` when no field is concerned)."""
+    """DRF's handler, with every 400 keyed by field (``non_field_errors`` when no field is concerned).
+
+    A service's refusal — Django's ``ValidationError``, raised the same way for pages, the CLI and jobs — is a 400
+    here too, so API views call services without catching anything.
+    """
+    if isinstance(exc, DjangoValidationError):
+        exc = service_error(exc)
     response = drf_exception_handler(exc, context)
     if response is None:
         return None

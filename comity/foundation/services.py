@@ -87,7 +87,7 @@ def _counting(calls: tuple[_Call, ...]) -> Callable[..., Any]:
 
 
 def _strict() -> bool:
-    return bool(getattr(settings, "COMITY_AUDIT_STRICT", settings.DEBUG))
+    return bool(getattr(settings, "COMITY_AUDIT_STRICT", False))
 
 
 @overload
