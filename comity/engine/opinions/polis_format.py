@@ -8,8 +8,9 @@
 * **Open-data export** — ``votes.csv`` (``timestamp, datetime, comment-id, voter-id, vote``, agree = +1) and
   ``comments.csv`` (``timestamp, datetime, comment-id, author-id, agrees, disagrees, moderated,
   comment-body``).
-* **Math output** — :func:`analysis_to_polis` writes the structure of the server's ``math-pca2.json``, in the
-  server's own vote coding (agree = −1: centres and projections change sign, components do not).
+* **Math output** — :func:`comity.engine.opinions.analysis.analysis_to_polis` writes the structure of the
+  server's ``math-pca2.json``, in the server's own vote coding (agree = −1: centres and projections change sign,
+  components do not).
 
 Moderated-out statements are those with ``mod``/``moderated`` = −1; meta statements are left out of the
 mathematics too, as the server does.
@@ -24,14 +25,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-import numpy as np
+from typing import Any
 
 from comity.engine.opinions.votes import Conversation, VoteError
-
-if TYPE_CHECKING:
-    from comity.engine.opinions.analysis import Analysis
 
 
 class PolisFormatError(ValueError):
@@ -367,85 +363,3 @@ def write_csv(conversation: PolisConversation) -> tuple[str, str]:
             ]
         )
     return votes_out.getvalue(), comments_out.getvalue()
-
-
-def analysis_to_polis(analysis: Analysis) -> dict[str, Any]:
-    """The analysis in the structure of Pol.is's ``math-pca2.json`` (server vote coding, agree = −1)."""
-    conv = analysis.conversation
-    tids = [int(s) for s in conv.statement_ids]
-    pids = [int(p) for p in conv.participant_ids]
-    flip = -1.0  # Comity codes agree = +1; the server agree = -1.
-    base = analysis.base_clusters
-    base_counts = analysis.base_counts
-    group_ids = (
-        [g.id for g in analysis.groups]
-        if len(analysis.groups) == len(analysis.group_members)
-        else list(range(len(analysis.group_members)))
-    )
-    group_counts = analysis.group_counts
-    excluded = [t for t, out in zip(tids, conv.excluded, strict=True) if out]
-    return {
-        "n": conv.n_participants,
-        "n-cmts": conv.n_statements,
-        "tids": tids,
-        "in-conv": [p for p, inside in zip(pids, analysis.in_conv, strict=True) if inside],
-        "user-vote-counts": {str(p): int(n) for p, n in zip(pids, conv.votes_per_participant, strict=True)},
-        "mod-out": excluded,
-        "meta-tids": sorted(conv.meta),
-        "lastVoteTimestamp": conv.last_timestamp,
-        "pca": {
-            "center": [flip * float(x) for x in analysis.pca.center],
-            "comps": [[float(x) for x in comp] for comp in analysis.pca.comps],
-            "comment-projection": [
-                [flip * float(x) for x in axis] for axis in analysis.statement_projections.T
-            ],
-            "comment-extremity": [float(x) for x in analysis.extremity],
-        },
-        "base-clusters": {
-            "id": [c.id for c in base],
-            "members": [list(c.members) for c in base],
-            "x": [flip * c.center[0] for c in base],
-            "y": [flip * c.center[1] for c in base],
-            "count": [len(c.members) for c in base],
-        },
-        "group-clusters": [
-            {"id": g.id, "members": list(g.members), "center": [flip * g.center[0], flip * g.center[1]]}
-            for g in analysis.groups
-        ],
-        "votes-base": {
-            str(t): {
-                "A": [int(x) for x in base_counts.agree[:, c]],
-                "D": [int(x) for x in base_counts.disagree[:, c]],
-                "S": [int(x) for x in base_counts.seen[:, c]],
-            }
-            for c, t in enumerate(tids)
-        },
-        "group-votes": {
-            str(gid): {
-                "n-members": len(analysis.group_members[g]),
-                "votes": {
-                    str(t): {
-                        "A": int(group_counts.agree[g, c]),
-                        "D": int(group_counts.disagree[g, c]),
-                        "S": int(group_counts.seen[g, c]),
-                    }
-                    for c, t in enumerate(tids)
-                },
-            }
-            for g, gid in enumerate(group_ids)
-        },
-        "repness": {str(gid): [r.to_polis() for r in analysis.repness[g]] for g, gid in enumerate(group_ids)},
-        "consensus": {
-            direction: [e.to_polis() for e in entries] for direction, entries in analysis.consensus.items()
-        },
-        "group-aware-consensus": {str(t): float(analysis.gac[c]) for c, t in enumerate(tids)},
-        "comment-priorities": {str(t): float(analysis.priority_values[c]) for c, t in enumerate(tids)},
-        "bridging": {
-            str(t): {"score": _finite(analysis.bridging.score[c]), "lean": _finite(analysis.bridging.lean[c])}
-            for c, t in enumerate(tids)
-        },
-    }
-
-
-def _finite(value: float) -> float | None:
-    return float(value) if np.isfinite(value) else None
