@@ -17,9 +17,9 @@ from django.utils import timezone
 from comity.appeals.models import Appeal
 from comity.audit.models import AuditEntry
 from comity.decisions.models import Decision
+from comity.foundation import idempotency
 from comity.foundation.idempotency import TOKEN_FIELD, State, claim
 from comity.structure.models import GovernanceSubject, MatterCategory, ResidencyClaim
-from comity.web import idempotency
 
 from ..cast import World
 
