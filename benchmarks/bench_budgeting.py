@@ -5,7 +5,7 @@ Two instances:
 * a synthetic approval election (``../shared/reference/algorithms.md`` §3.2): 50,000 voters × 100 projects, seed 0;
   ballot length 1 + ⌊Exp(mean 5)⌋ (≈ 5.5 on average), projects drawn without replacement with popularity
   ∝ rank^−0.7; costs drawn uniformly from {10,000, 11,000, …, 200,000}; budget ⌊⅓ of the total cost⌋;
-* a pabulib file, by default ``Poland_Warszawa_2026.pb`` (61,668 voters, 83 projects) from ``../shared/data``.
+* a pabulib file, by default ``Poland_Warszawa_2026.pb`` (61,668 voters, 83 projects) from ``tests/data/pabulib``.
 
 Rules: greedy (``greedy_utilitarian_welfare`` with ``Cost_Sat``), MES with cost satisfaction, MES + Add1 "until the
 next step overspends" without completion (``exhaustion_by_budget_increase(inst, prof, method_of_equal_shares,
@@ -47,7 +47,7 @@ from comity.engine.budgeting.rules import (  # noqa: E402
     sequential_phragmen,
 )
 
-DEFAULT_FILE = ROOT.parent / "shared" / "data" / "pabulib" / "Poland_Warszawa_2026.pb"
+DEFAULT_FILE = ROOT / "tests" / "data" / "pabulib" / "Poland_Warszawa_2026.pb"
 
 
 def synthetic(voters: int, projects: int, seed: int = 0) -> Election:

@@ -30,7 +30,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-DATA = ROOT.parent / "shared" / "data" / "polis" / "opendata" / "vtaiwan.uberx"
+DATA = ROOT / "tests" / "data" / "polis" / "opendata" / "vtaiwan.uberx"
 
 
 def _median_time(function: Any, repeat: int) -> tuple[float, Any]:

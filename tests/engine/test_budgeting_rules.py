@@ -1,17 +1,22 @@
 """Budgeting rules: golden tests against pabutools (the oracle) on every pabulib file in ``shared/data/pabulib``,
 the real outcomes of the two equal-shares elections there, hand-computed examples and Hypothesis properties.
 
-pabutools' Add1 (``exhaustion_by_budget_increase``) reruns MES once per one-unit step and takes 10 s to an hour per
-file on the larger ones; its golden comparison runs on the quick files by default and on every file with
-``COMITY_SLOW_GOLDEN=1``. Comity's own Add1 runs on every file (a few seconds on Bemowo 2021 and Warszawa 2026). The
-Warszawa 2026 (61,668 voters) comparisons are the slow tests: pabutools needs 15–40 s per rule there.
+pabutools' Add1 (``exhaustion_by_budget_increase``) reruns MES once per one-unit step and takes seconds to 40 minutes
+per file; its outcomes on every file are stored in ``tests/data/pabulib/pabutools_add1.json`` by
+``tests/data/make_pabutools_fixtures.py`` (with the pabutools version and each file's SHA-256), and Comity's Add1 is
+compared with them on every file in every run. The live comparison runs on the quick files by default and on every
+file with ``COMITY_SLOW_GOLDEN=1``. The Warszawa 2026 (61,668 voters) comparisons of the other rules are the slow
+tests: pabutools needs 15–40 s per rule there.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 from fractions import Fraction
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +60,8 @@ QUICK_ADD1 = {
     "US_Stanford_Dataset_2022_Jersey_City_Ward_B_vote_knapsacks",
 }
 SLOW = os.environ.get("COMITY_SLOW_GOLDEN") == "1"
+#: pabutools' Add1 outcomes, computed once by tests/data/make_pabutools_fixtures.py.
+ADD1_FIXTURES = json.loads((shared_data() / "pabulib" / "pabutools_add1.json").read_text())
 
 
 def test_the_pabulib_files_are_there() -> None:
@@ -144,6 +151,24 @@ def test_add1_with_greedy_completion_matches_pabutools(path: Path) -> None:
     if path.stem not in QUICK_ADD1 and not SLOW:
         pytest.skip("pabutools' Add1 takes 10 s to minutes here; set COMITY_SLOW_GOLDEN=1")
     assert ours.selected_set == _pabutools_add1(inst, prof, completion=True)
+
+
+def test_the_add1_fixtures_cover_every_file_with_this_pabutools() -> None:
+    assert set(ADD1_FIXTURES["files"]) == set(IDS)
+    assert ADD1_FIXTURES["pabutools_version"] == version("pabutools"), (
+        "pabutools changed: recompute with python tests/data/make_pabutools_fixtures.py --all"
+    )
+
+
+@pytest.mark.parametrize("path", FILES, ids=IDS)
+def test_add1_matches_the_stored_pabutools_outcomes(path: Path) -> None:
+    fixture = ADD1_FIXTURES["files"][path.stem]
+    assert fixture["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest(), (
+        f"{path.name} changed: recompute with python tests/data/make_pabutools_fixtures.py {path.stem}"
+    )
+    _, _, election = _load(path)
+    assert equal_shares_add1(election).selected_set == set(fixture["selected_with_greedy_completion"])
+    assert equal_shares_add1(election, completion=None).selected_set == set(fixture["selected"])
 
 
 @pytest.mark.parametrize("name", ["Netherlands_Assen_2024", "Poland_Swiecie_2023"])
