@@ -111,9 +111,7 @@ def test_every_table_carries_its_community_or_street_or_says_why_not() -> None:
 def test_the_allowed_tables_are_the_ones_the_docs_name() -> None:
     text = ARCHITECTURE.read_text()
     for label in WITHOUT_COMMUNITY:
-        assert f"`{label.split('.')[1]}`" in text, (
-            f"docs/architecture.md does not say why {label} has no community"
-        )
+        assert f"`{label}`" in text, f"docs/architecture.md does not say why {label} has no community"
 
 
 # --- 2. Every public function of a services module is a declared service ------------------------------------------
@@ -389,6 +387,8 @@ def test_an_app_that_calls_the_engine_for_computation_has_computing() -> None:
         )
     missing = []
     for config in _apps():
+        if not _owns_tables(config):
+            continue
         root = Path(config.path)
         uses = set()
         for path in root.rglob("*.py"):
