@@ -6,3 +6,7 @@ class AuditConfig(AppConfig):
     name = "comity.audit"
     label = "audit"
     verbose_name = _("Audit log")
+
+    def ready(self) -> None:
+        # Registers the object-level permission (django-rules predicate) of the log page.
+        from comity.audit import permissions  # noqa: F401

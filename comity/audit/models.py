@@ -8,6 +8,8 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from comity.audit import labels
+
 
 class AuditEntry(models.Model):
     community = models.ForeignKey(
@@ -57,26 +59,20 @@ class AuditEntry(models.Model):
     def text(self) -> str:
         """The summary in the reader's language: the template is translated when shown, not when written, and so
         are stored words among its values (a status, a verdict)."""
-        from comity.audit.labels import translate_params
-
         try:
             if not self.summary_params:
                 return gettext(self.summary)
-            return gettext(self.summary) % translate_params(self.object_type, self.summary_params)
+            return gettext(self.summary) % labels.translate_params(self.object_type, self.summary_params)
         except (KeyError, TypeError, ValueError):
             return self.summary
 
     @property
     def action_label(self) -> str:
-        from comity.audit.labels import action_label
-
-        return action_label(self.action)
+        return labels.action_label(self.action)
 
     @property
     def changes_described(self) -> list[tuple[str, str]]:
-        from comity.audit.labels import describe_changes
-
-        return describe_changes(self.object_type, self.changes or {})
+        return labels.describe_changes(self.object_type, self.changes or {})
 
     @property
     def actor_name(self) -> str:

@@ -118,7 +118,7 @@ def _run_registry_import(args: argparse.Namespace) -> int:
     from django.core.exceptions import PermissionDenied
     from django.core.files import File
 
-    from comity.structure.importing import import_registry
+    from comity.structure.services import import_registry
 
     found = _community_and_actor(args)
     if found is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
@@ -13,7 +12,6 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from comity.engine.responsibility import MAX_TIME_LIMIT_HOURS, MIN_TIME_LIMIT_HOURS
-from comity.foundation.api import service_error
 from comity.structure import selectors, services
 from comity.structure.models import Community, GovernanceSubject, Responsibility
 
@@ -147,16 +145,13 @@ class ResponsibilityDetail(APIView):
         serializer = ResponsibilitySerializer(row, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        try:
-            services.update_responsibility(
-                request.user,
-                row,
-                lead_subject=data.get("lead_subject", row.lead_subject),
-                co_handlers=data.get("co_handlers", list(row.co_handlers.all())),
-                time_limit_hours=data.get("time_limit_hours", row.time_limit_hours),
-                notes=data.get("notes", row.notes),
-            )
-        except DjangoValidationError as error:
-            raise service_error(error) from error
+        services.update_responsibility(
+            request.user,
+            row,
+            lead_subject=data.get("lead_subject", row.lead_subject),
+            co_handlers=data.get("co_handlers", list(row.co_handlers.all())),
+            time_limit_hours=data.get("time_limit_hours", row.time_limit_hours),
+            notes=data.get("notes", row.notes),
+        )
         fresh = selectors.responsibility_matrix(community).get(pk=row.pk)
         return Response(ResponsibilitySerializer(fresh).data)

@@ -1,25 +1,21 @@
-"""Importing the registry from a spreadsheet: read the upload, validate it, write it all or nothing.
+"""Importing the registry from a spreadsheet: the template downloads, and the report's vocabulary.
 
-The engine (:mod:`comity.engine.registry_import`) checks the table. This module holds the service and the
-template downloads; :mod:`~comity.structure.import_upload` reads CSV and XLSX uploads,
-:mod:`~comity.structure.import_messages` puts the engine's error codes in the user's language and holds the
-report, and :mod:`~comity.structure.import_writer` checks the rows against the database and writes them, in
-one transaction with one audit entry.
+The engine (:mod:`comity.engine.registry_import`) checks the table. The service that reads the upload,
+validates it and writes it all or nothing is :func:`comity.structure.services.import_registry`;
+:mod:`~comity.structure.import_upload` reads CSV and XLSX uploads, :mod:`~comity.structure.import_messages`
+puts the engine's error codes in the user's language and holds the report, and
+:mod:`~comity.structure.import_writer` checks the rows against the database and writes them, in one
+transaction with one audit entry.
 """
 
 from __future__ import annotations
 
 import io
-import os
-from typing import IO, Any
 
 import openpyxl
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -29,91 +25,22 @@ from comity.engine.registry_import import (
     template_csv_bytes,
     template_header,
     template_rows,
-    validate_registry,
 )
-from comity.foundation.audit import record_audit
-from comity.structure.import_messages import ImportProblem, ImportReport, column_label, describe_error
+from comity.structure.import_messages import ImportProblem, ImportReport, describe_error
 
 # Re-exported under its former name, by which the tests check the catalogue.
 from comity.structure.import_messages import error_templates as _error_templates  # noqa: F401
-from comity.structure.import_upload import FileProblem, open_table, read_upload
-from comity.structure.import_writer import RegistryWriter
-from comity.structure.models import Community
 
 __all__ = [
     "XLSX_CONTENT_TYPE",
     "ImportProblem",
     "ImportReport",
     "describe_error",
-    "import_registry",
     "registry_template_csv",
     "registry_template_xlsx",
 ]
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-# ---------------------------------------------------------------------------------------------- service
-
-
-def import_registry(
-    actor: Any, community: Community, uploaded_file: IO[bytes] | Any, *, dry_run: bool = False
-) -> ImportReport:
-    """Import buildings, units and owners from a CSV or XLSX file: every row, or nothing.
-
-    With ``dry_run`` the import runs to the end, audit entry included, and is then rolled back, so the report
-    shows exactly what an import would create and update.
-    """
-    if not actor.has_perm("structure.import_registry", community):
-        raise PermissionDenied
-    report = ImportReport(
-        file_name=os.path.basename(getattr(uploaded_file, "name", "") or ""), dry_run=dry_run
-    )
-    try:
-        with open_table(read_upload(uploaded_file), report.file_name) as (header, rows):
-            result = validate_registry(header, rows)
-    except FileProblem as problem:
-        report.errors.append(ImportProblem(None, "", str(problem)))
-        return report
-    columns = dict(result.columns)
-    report.errors = [describe_error(error, columns) for error in result.errors]
-    if not result.ok:
-        return report
-    report.rows = len(result.records)
-    with transaction.atomic():
-        # One import at a time per community, so two uploads cannot both create the same building.
-        Community.objects.select_for_update().only("pk").get(pk=community.pk)
-        writer = RegistryWriter(community, report)
-        for record, column, message in writer.check(result.records):
-            index = columns[column][0] if column in columns else None
-            report.errors.append(ImportProblem(record.row, column_label(column, index, columns), message))
-        if report.errors:
-            return report
-        writer.write(result.records)
-        _audit(actor, community, report)
-        if dry_run:
-            transaction.set_rollback(True)
-    return report
-
-
-def _audit(actor: Any, community: Community, report: ImportReport) -> None:
-    created, updated = sum(report.created.values()), sum(report.updated.values())
-    record_audit(
-        actor=actor,
-        action="registry.import",
-        community=community,
-        summary=gettext_noop(
-            "Imported %(file)s: %(rows)s rows, %(created)s records created, %(updated)s updated"
-        ),
-        params={"file": report.file_name, "rows": report.rows, "created": created, "updated": updated},
-        changes={
-            "file": report.file_name,
-            "rows": report.rows,
-            "created": report.created,
-            "updated": report.updated,
-            "ended_ownerships": report.ended_ownerships,
-        },
-    )
 
 
 # ---------------------------------------------------------------------------------------------- template

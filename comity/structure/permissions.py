@@ -72,7 +72,6 @@ def belongs_to_community(user: Any, obj: Any) -> bool:
 
 can_view_community = belongs_to_community | is_street_official_for | is_platform_staff
 can_manage_registry = is_committee_staff_of | is_platform_staff
-can_view_audit = is_committee_staff_of | is_street_official_for | is_platform_staff
 can_view_street = is_street_official_for | is_platform_staff
 #: Names and households are personal data: those who serve residents day to day see them, nobody else.
 can_browse_registry = is_committee_staff_of | is_grid_worker_of | is_platform_staff
@@ -91,4 +90,3 @@ add_perm("structure.review_claims", can_manage_registry)
 #: they do not belong to yet.
 add_perm("structure.search_units", is_authenticated)
 add_perm("structure.oversee_street", can_view_street)
-add_perm("audit.browse_log", can_view_audit)

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from comity.engine.roles import Role, roles_from_membership
+from comity.structure.models import Membership, Ownership, Person
 
 _CACHE_ATTR = "_comity_scope"
 
@@ -81,8 +82,6 @@ def forget_scope(user: Any) -> None:
 
 
 def _compute_scope(user: Any) -> UserScope:
-    from comity.structure.models import Membership, Ownership, Person
-
     scope = UserScope(is_platform_staff=bool(user.is_superuser))
     person = Person.objects.filter(user=user).only("id", "community_id", "verified_at", "is_resident").first()
     if person is None:

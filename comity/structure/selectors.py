@@ -10,15 +10,18 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from comity.engine.owners import Holding, owner_headcount
 from comity.engine.responsibility import category_ancestry, uncovered_categories
+from comity.engine.structure_metrics import coverage, diversity_index, residents_per_worker
 from comity.engine.unit_address import natural_key
+from comity.foundation.services import Actor, require
 from comity.structure.models import (
+    SUBJECT_SECTOR,
     Area,
     AreaKind,
     Community,
@@ -38,33 +41,28 @@ from comity.structure.models import (
 from comity.structure.scope import scope_for
 
 
-def _require(user: Any, perm: str, obj: Any) -> None:
-    if not user.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def get_community_for_user(
-    user: Any, community_id: int, *, perm: str = "structure.see_community"
+    user: Actor, community_id: int, *, perm: str = "structure.see_community"
 ) -> Community:
     try:
         community = Community.objects.select_related("street").get(pk=community_id)
     except Community.DoesNotExist as exc:
         raise Http404 from exc
-    _require(user, perm, community)
+    require(user, perm, community)
     return community
 
 
-def get_street_for_user(user: Any, street_id: int, *, perm: str = "structure.oversee_street") -> Street:
+def get_street_for_user(user: Actor, street_id: int, *, perm: str = "structure.oversee_street") -> Street:
     try:
         street = Street.objects.get(pk=street_id)
     except Street.DoesNotExist as exc:
         raise Http404 from exc
-    _require(user, perm, street)
+    require(user, perm, street)
     return street
 
 
 def get_subject_for_user(
-    user: Any, subject_id: int, *, perm: str = "structure.see_subject"
+    user: Actor, subject_id: int, *, perm: str = "structure.see_subject"
 ) -> GovernanceSubject:
     try:
         subject = GovernanceSubject.objects.select_related("street", "community", "scope_area").get(
@@ -72,7 +70,7 @@ def get_subject_for_user(
         )
     except GovernanceSubject.DoesNotExist as exc:
         raise Http404 from exc
-    _require(user, perm, subject)
+    require(user, perm, subject)
     return subject
 
 
@@ -84,29 +82,29 @@ def get_membership(subject: GovernanceSubject, membership_id: int) -> Membership
         raise Http404 from exc
 
 
-def get_responsibility_for_user(user: Any, community: Community, responsibility_id: int) -> Responsibility:
+def get_responsibility_for_user(user: Actor, community: Community, responsibility_id: int) -> Responsibility:
     try:
         row = Responsibility.objects.select_related("category", "scope_area", "lead_subject").get(
             pk=responsibility_id, community=community
         )
     except Responsibility.DoesNotExist as exc:
         raise Http404 from exc
-    _require(user, "structure.edit_matrix", community)
+    require(user, "structure.edit_matrix", community)
     return row
 
 
-def get_claim_for_user(user: Any, community: Community, claim_id: int) -> ResidencyClaim:
+def get_claim_for_user(user: Actor, community: Community, claim_id: int) -> ResidencyClaim:
     try:
         claim = ResidencyClaim.objects.select_related("unit", "unit__building", "user").get(
             pk=claim_id, community=community
         )
     except ResidencyClaim.DoesNotExist as exc:
         raise Http404 from exc
-    _require(user, "structure.review_claims", community)
+    require(user, "structure.review_claims", community)
     return claim
 
 
-def communities_for_user(user: Any) -> QuerySet[Community]:
+def communities_for_user(user: Actor) -> QuerySet[Community]:
     """Every community the user may open: their own, and all of a street they oversee."""
     if getattr(user, "is_superuser", False):
         return Community.objects.select_related("street").all()
@@ -289,9 +287,6 @@ class StreetRow:
 
 def street_rows(street: Street) -> list[StreetRow]:
     """One row per community of a street for the street officials' overview."""
-    from comity.engine.structure_metrics import coverage, diversity_index, residents_per_worker
-    from comity.structure.models import SUBJECT_SECTOR
-
     today = timezone.localdate()
     communities = list(
         Community.objects.filter(street=street)
@@ -391,9 +386,6 @@ def mask_phone(phone: str) -> str:
 
 def registry_buildings(community: Community) -> list[Area]:
     """The community's buildings with their zone, grids and counts, for the registry page."""
-    from django.db.models import OuterRef, Subquery
-    from django.db.models.functions import Coalesce
-
     households = (
         Household.objects.filter(unit__building=OuterRef("pk"))
         .order_by()
@@ -472,14 +464,14 @@ def building_register(building: Area) -> list[tuple[Area | None, list[UnitRow]]]
     return list(groups.values())
 
 
-def get_building_for_user(user: Any, community: Community, building_id: int) -> Area:
+def get_building_for_user(user: Actor, community: Community, building_id: int) -> Area:
     try:
         building = Area.objects.select_related("parent").get(
             pk=building_id, community=community, kind=AreaKind.BUILDING
         )
     except Area.DoesNotExist as exc:
         raise Http404 from exc
-    _require(user, "structure.browse_registry", community)
+    require(user, "structure.browse_registry", community)
     return building
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from comity.foundation.idempotency import safe_to_send_twice
-from comity.structure import selectors, services, subject_services
+from comity.structure import selectors, services
 from comity.structure.claim_review import claims_for_review
 from comity.structure.forms import (
     MembershipForm,
@@ -290,8 +292,8 @@ def building(request: HttpRequest, community_id: int, building_id: int) -> HttpR
     )
 
 
-def _subject_data(form: SubjectForm) -> dict[str, object]:
-    data = dict(form.cleaned_data)
+def _subject_data(form: SubjectForm) -> services.SubjectData:
+    data = cast(services.SubjectData, dict(form.cleaned_data))
     data["legal_status"] = data.get("legal_status") or ""
     return data
 
@@ -306,7 +308,7 @@ def subject_new(request: HttpRequest, community_id: int) -> HttpResponse:
     form = SubjectForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
         try:
-            subject = subject_services.create_subject(request.user, community, **_subject_data(form))
+            subject = services.create_subject(request.user, community, **_subject_data(form))
         except ValidationError as error:
             _apply_validation_error(form, error)
         else:
@@ -321,11 +323,11 @@ def subject_new(request: HttpRequest, community_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def subject_edit(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject = selectors.get_subject_for_user(request.user, subject_id, perm="structure.manage_subject")
-    initial = {field: getattr(subject, field) for field in subject_services.SUBJECT_FIELDS}
+    initial = {field: getattr(subject, field) for field in services.SUBJECT_FIELDS}
     form = SubjectForm(request.POST or None, community=subject.community, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
-            subject_services.update_subject(request.user, subject, **_subject_data(form))
+            services.update_subject(request.user, subject, **_subject_data(form))
         except ValidationError as error:
             _apply_validation_error(form, error)
         else:
@@ -342,7 +344,7 @@ def membership_add(request: HttpRequest, subject_id: int) -> HttpResponse:
     form = MembershipForm(request.POST)
     if form.is_valid():
         try:
-            membership = subject_services.add_membership(request.user, subject, **form.cleaned_data)
+            membership = services.add_membership(request.user, subject, **form.cleaned_data)
         except ValidationError as error:
             _apply_validation_error(form, error)
         else:
@@ -361,7 +363,7 @@ def membership_end(request: HttpRequest, subject_id: int, membership_id: int) ->
     subject = selectors.get_subject_for_user(request.user, subject_id, perm="structure.manage_subject")
     membership = selectors.get_membership(subject, membership_id)
     try:
-        subject_services.end_membership(request.user, membership)
+        services.end_membership(request.user, membership)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

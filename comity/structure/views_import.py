@@ -12,12 +12,12 @@ from comity.structure.forms_import import RegistryImportForm
 from comity.structure.importing import (
     XLSX_CONTENT_TYPE,
     ImportReport,
-    import_registry,
     registry_template_csv,
     registry_template_xlsx,
 )
 from comity.structure.registry_export import export_registry_csv, export_registry_xlsx
 from comity.structure.selectors import get_community_for_user
+from comity.structure.services import import_registry
 
 IMPORT_PERM = "structure.import_registry"
 #: Problems listed on the page; the rest are counted (the first ones are the ones to fix first).

@@ -12,9 +12,9 @@ from django.urls import reverse
 
 from comity.audit.models import AuditEntry
 from comity.cli import main
-from comity.structure.importing import import_registry
 from comity.structure.models import Area, AreaKind, Ownership, Person, Unit
 from comity.structure.registry_export import export_registry_csv, registry_rows
+from comity.structure.services import import_registry
 
 from ..factories import AreaFactory, HouseholdFactory, PersonFactory, UnitFactory
 

@@ -15,9 +15,9 @@ from comity.cli import main
 from comity.consultations import services as consultation_services
 from comity.consultations.polis_io import export_polis_conversation
 from comity.engine.spreadsheet import neutralise_cell, restore_cell
-from comity.structure.importing import import_registry
 from comity.structure.models import Ownership, Person, Unit
 from comity.structure.registry_export import export_registry_csv, export_registry_xlsx
+from comity.structure.services import import_registry
 
 from ..factories import OwnershipFactory, PersonFactory, UnitFactory
 from .consultations import make_consultation

@@ -18,8 +18,9 @@ from django.utils import timezone
 from comity.audit.models import AuditEntry
 from comity.cli import main
 from comity.engine.registry_import import ErrorCode, template_header
-from comity.structure.importing import _error_templates, import_registry
+from comity.structure.importing import _error_templates
 from comity.structure.models import Area, AreaKind, Household, Ownership, Person, Unit
+from comity.structure.services import import_registry
 
 from ..conftest import CAST
 from ..factories import OwnershipFactory, PersonFactory, UnitFactory

@@ -383,6 +383,6 @@ def test_the_running_source_code_is_offered_with_its_licence(db, client):
     with tarfile.open(fileobj=io.BytesIO(response.content)) as archive:
         names = archive.getnames()
     assert "comity/LICENSE" in names
-    assert "comity/comity/structure/services.py" in names
+    assert "comity/comity/structure/services/__init__.py" in names
     assert not [name for name in names if "__pycache__" in name]
     assert "/source.tar.gz" in client.get("/").content.decode()

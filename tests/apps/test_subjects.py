@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from comity.audit.models import AuditEntry
 from comity.engine.roles import Role
-from comity.structure import subject_services
+from comity.structure import services as subject_services
 from comity.structure.models import GovernanceSubject, Membership, Person, SubjectKind
 from comity.structure.scope import scope_for
 

@@ -5,15 +5,15 @@ get and lose their permissions; each leaves an audit entry."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict, cast
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from comity.foundation.audit import record_audit
+from comity.foundation.services import Actor, require, service
 from comity.structure.fields import clean_phone
 from comity.structure.models import (
     STREET_LEVEL_KINDS,
@@ -27,6 +27,9 @@ from comity.structure.models import (
 )
 from comity.structure.scope import forget_scope
 
+if TYPE_CHECKING:
+    from typing_extensions import Unpack
+
 SUBJECT_FIELDS = (
     "kind",
     "name",
@@ -39,12 +42,21 @@ SUBJECT_FIELDS = (
 )
 
 
-def _require(actor: Any, perm: str, obj: Any) -> None:
-    if not actor.has_perm(perm, obj):
-        raise PermissionDenied
+class SubjectData(TypedDict, total=False):
+    """What a form, the API or the demo give for a subject; on an update, only the fields to change."""
+
+    kind: str
+    name: str
+    legal_status: str
+    scope_area: Area | None
+    description: str
+    phone: str
+    address: str
+    established_on: date | None
+    is_active: bool
 
 
-def _validate_subject(community: Community | None, data: dict[str, Any]) -> None:
+def _validate_subject(community: Community | None, data: SubjectData) -> None:
     errors: dict[str, list[str]] = {}
     kind = data.get("kind")
     if community is not None and kind in STREET_LEVEL_KINDS:
@@ -75,10 +87,10 @@ def _snapshot(subject: GovernanceSubject) -> dict[str, Any]:
     return {field: str(getattr(subject, field) or "") for field in SUBJECT_FIELDS}
 
 
-@transaction.atomic
-def create_subject(actor: Any, community: Community, **data: Any) -> GovernanceSubject:
+@service
+def create_subject(actor: Actor, community: Community, **data: Unpack[SubjectData]) -> GovernanceSubject:
     """Register a governance subject of the community (an enterprise, an NGO, a group, a team, …)."""
-    _require(actor, "structure.register_subject", community)
+    require(actor, "structure.register_subject", community)
     _validate_subject(community, data)
     subject = GovernanceSubject.objects.create(
         street=community.street, community=community, **{k: v for k, v in data.items() if k in SUBJECT_FIELDS}
@@ -95,14 +107,16 @@ def create_subject(actor: Any, community: Community, **data: Any) -> GovernanceS
     return subject
 
 
-@transaction.atomic
-def update_subject(actor: Any, subject: GovernanceSubject, **data: Any) -> GovernanceSubject:
-    _require(actor, "structure.manage_subject", subject)
-    merged = {**{field: getattr(subject, field) for field in SUBJECT_FIELDS}, **data}
+@service
+def update_subject(
+    actor: Actor, subject: GovernanceSubject, **data: Unpack[SubjectData]
+) -> GovernanceSubject:
+    require(actor, "structure.manage_subject", subject)
+    merged = cast(SubjectData, {**{field: getattr(subject, field) for field in SUBJECT_FIELDS}, **data})
     _validate_subject(subject.community, merged)
     before = _snapshot(subject)
     for field in SUBJECT_FIELDS:
-        setattr(subject, field, merged[field])
+        setattr(subject, field, merged[field])  # type: ignore[literal-required]
     if "is_active" in data:
         subject.is_active = bool(data["is_active"])
     subject.save()
@@ -150,9 +164,9 @@ def _find_or_record_person(subject: GovernanceSubject, full_name: str, phone: st
     return Person.objects.create(community=home, full_name=full_name, phone=phone, is_resident=False)
 
 
-@transaction.atomic
+@service
 def add_membership(
-    actor: Any,
+    actor: Actor,
     subject: GovernanceSubject,
     *,
     full_name: str,
@@ -162,7 +176,7 @@ def add_membership(
     started_on: date | None = None,
 ) -> Membership:
     """Give a person a role in a subject. A person not in the registry is recorded as a non-resident."""
-    _require(actor, "structure.manage_subject", subject)
+    require(actor, "structure.manage_subject", subject)
     full_name = full_name.strip()
     try:
         phone = clean_phone(phone)
@@ -197,11 +211,11 @@ def add_membership(
     return membership
 
 
-@transaction.atomic
-def end_membership(actor: Any, membership: Membership) -> Membership:
+@service
+def end_membership(actor: Actor, membership: Membership) -> Membership:
     """End a role today: the person loses what the role allowed; the history stays."""
     subject = membership.subject
-    _require(actor, "structure.manage_subject", subject)
+    require(actor, "structure.manage_subject", subject)
     if membership.ended_on is not None:
         raise ValidationError(_("This role has already ended."))
     membership.ended_on = timezone.localdate()
