@@ -322,6 +322,20 @@ def test_every_package_of_comity_is_in_the_layout(document: str) -> None:
     assert not present - documented, f"{document} does not show {sorted(present - documented)} under comity/"
 
 
+#: A path into the package as the docs write it: ``comity/…``, without placeholders such as ``<app>``.
+_DOC_PATH = re.compile(r"(?<![\w/.-])(comity/[A-Za-z0-9_./-]*[A-Za-z0-9_/])(?![<\w])")
+
+
+def test_every_path_into_the_package_the_docs_name_exists() -> None:
+    stale = []
+    for document in [README, *sorted((ROOT / "docs").rglob("*.md"))]:
+        for number, line in enumerate(document.read_text().splitlines(), 1):
+            for path in _DOC_PATH.findall(line):
+                if not (ROOT / path).exists():
+                    stale.append(f"{document.relative_to(ROOT)}:{number}: {path}")
+    assert not stale, "the docs name paths that are not in the tree:\n  " + "\n  ".join(stale)
+
+
 def _app_files_table() -> list[tuple[list[str], str]]:
     """The rows of docs/architecture.md's "Files inside an app" table: (the names a row allows, who has it)."""
     text = ARCHITECTURE.read_text()
