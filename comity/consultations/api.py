@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -21,19 +21,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from comity.accounts.models import User
 from comity.consultations import selectors, services
-from comity.consultations.models import (
-    Analysis,
-    Consultation,
-    ConsultationStatus,
-    Moderation,
-    Statement,
-    Vote,
-    VoteValue,
-)
+from comity.consultations.models import Consultation, ConsultationStatus, Moderation, VoteValue
 from comity.consultations.permissions import may_take_part
-from comity.foundation.api import service_error
 from comity.structure import selectors as structure_selectors
+
+
+def _signed_in(request: Request) -> User:
+    """The caller (the API lets only signed-in users in); the services take a ``User``."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 def _consultation(request: Request, community_id: int, consultation_id: int) -> Consultation:
@@ -134,15 +134,7 @@ class ConsultationDetail(APIView):
         consultation = _consultation(request, community_id, consultation_id)
         user = request.user
         taking_part = may_take_part(user, consultation)
-        mine = (
-            dict(
-                Vote.objects.filter(consultation=consultation, participant=user).values_list(
-                    "statement_id", "value"
-                )
-            )
-            if user.is_authenticated
-            else {}
-        )
+        mine = selectors.my_vote_values(user, consultation)
         statements = [
             {
                 "number": s.number,
@@ -158,7 +150,7 @@ class ConsultationDetail(APIView):
         if taking_part and consultation.is_open:
             chosen = selectors.next_statement_for(user, consultation, voted=voted)
             following = chosen.number if chosen else None
-        analysis = Analysis.objects.filter(consultation=consultation).first()
+        analysis = selectors.analysis_of(consultation)
         data = {
             "id": consultation.pk,
             "title": consultation.title,
@@ -186,15 +178,10 @@ class ConsultationVotes(APIView):
         consultation = _consultation(request, community_id, consultation_id)
         incoming = VoteSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        statement = Statement.objects.filter(
-            consultation=consultation, number=incoming.validated_data["statement"]
-        ).first()
+        statement = selectors.statement_by_number(consultation, incoming.validated_data["statement"])
         if statement is None:
             raise serializers.ValidationError({"statement": [_("No such statement in this consultation.")]})
-        try:
-            vote = services.cast_vote(request.user, statement, int(incoming.validated_data["value"]))
-        except DjangoValidationError as error:
-            raise service_error(error) from error
+        vote = services.cast_vote(_signed_in(request), statement, int(incoming.validated_data["value"]))
         return Response({"statement": statement.number, "value": vote.value}, status=status.HTTP_201_CREATED)
 
 
@@ -206,10 +193,7 @@ class ConsultationStatements(APIView):
         consultation = _consultation(request, community_id, consultation_id)
         incoming = NewStatementSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        try:
-            statement = services.add_statement(request.user, consultation, incoming.validated_data["text"])
-        except DjangoValidationError as error:
-            raise service_error(error) from error
+        statement = services.add_statement(_signed_in(request), consultation, incoming.validated_data["text"])
         return Response(
             {"number": statement.number, "text": statement.text, "moderation": statement.moderation},
             status=status.HTTP_201_CREATED,
@@ -222,7 +206,7 @@ class ConsultationReport(APIView):
     @extend_schema(responses=ReportAnswerSerializer)
     def get(self, request: Request, community_id: int, consultation_id: int) -> Response:
         consultation = _consultation(request, community_id, consultation_id)
-        analysis = Analysis.objects.filter(consultation=consultation).first()
+        analysis = selectors.analysis_of(consultation)
         if analysis is None or analysis.computed_at is None:
             return Response({"computed_at": None, "votes_seen": 0, "out_of_date": True, "report": None})
         manager = request.user.has_perm("consultations.manage_consultations", consultation)
@@ -241,7 +225,7 @@ def public_report(
 ) -> dict[str, Any]:
     """The stored report for one viewer: no participant ids, the viewer's own point marked, texts added."""
     own = getattr(user, "pk", None)
-    texts = dict(Statement.objects.filter(consultation=consultation).values_list("number", "text"))
+    texts = selectors.statement_texts(consultation)
     out = dict(report)
     out["participants"] = [
         {key: value for key, value in p.items() if key != "id"} | {"you": p.get("id") == own}

@@ -1,10 +1,12 @@
 """Computing a consultation's opinion map in the background.
 
-A vote or a moderation marks the consultation's :class:`~comity.consultations.models.Analysis` dirty
+This is the adapter between the database and the engine (:mod:`comity.engine.opinions`): votes in, the opinion
+map out. A vote or a moderation marks the consultation's :class:`~comity.consultations.models.Analysis` dirty
 (``services.mark_analysis_dirty``) and, once the transaction commits, queues :func:`compute_analysis` as a Celery
-task — inline where there is no broker (the embedded demo, the tests). Celery beat also sweeps any dirty analysis
-every minute, so a lost task only delays an update. The engine warm-starts from the state stored by the last run,
-so opinion groups stay stable as votes arrive; the report records when it was computed and from how many votes.
+task (:func:`comity.consultations.tasks.schedule_analysis`) — inline where there is no broker (the embedded demo,
+the tests). Celery beat also sweeps any dirty analysis every minute, so a lost task only delays an update. The
+engine warm-starts from the state stored by the last run, so opinion groups stay stable as votes arrive; the
+report records when it was computed and from how many votes.
 
 Computing happens outside any transaction: the votes are read, the engine runs, and the result is written only if
 no newer request arrived meanwhile (otherwise the row stays dirty and the next run picks it up).
@@ -103,13 +105,3 @@ def compute_dirty_analyses(limit: int | None = None) -> int:
     for consultation_id in ids:
         compute_analysis(consultation_id)
     return len(ids)
-
-
-def schedule_analysis(consultation_id: int) -> None:
-    """Queue a recomputation (called after commit); inline when Celery runs eagerly."""
-    from comity.consultations.tasks import recompute_analysis
-
-    try:
-        recompute_analysis.delay(consultation_id)
-    except Exception:  # a broker outage must not fail the vote; beat's sweep catches up
-        logger.exception("could not queue the opinion map of consultation %s", consultation_id)

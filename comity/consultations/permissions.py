@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 from rules.permissions import add_perm
@@ -19,6 +20,7 @@ from rules.predicates import predicate
 
 from comity.consultations.models import Consultation
 from comity.engine.roles import Role
+from comity.foundation.services import Actor, require
 from comity.structure.models import AreaKind, Ownership, Person, Unit
 from comity.structure.permissions import (
     can_view_community,
@@ -81,6 +83,13 @@ def may_take_part(user: Any, consultation: Any) -> bool:
         .filter(Q(building_id__in=inside) | Q(stairwell_id__in=inside))
         .exists()
     )
+
+
+def require_participant(actor: Actor, consultation: Consultation) -> None:
+    """Residents and owners (of the area, when scoped) only; superusers pass ``has_perm`` but are not residents."""
+    require(actor, "consultations.take_part", consultation)
+    if not may_take_part(actor, consultation):
+        raise PermissionDenied
 
 
 @predicate

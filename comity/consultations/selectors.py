@@ -7,8 +7,8 @@ the engine which statement a participant should see next (Pol.is comment routing
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from comity.consultations.models import Analysis, Consultation, DecisionDraft, Moderation, Statement, Vote
 from comity.engine.opinions import choose_next_statement
+from comity.foundation.services import Actor
 from comity.structure.models import Community
 
 #: Open consultations first, then upcoming ones, then closed ones; drafts (staff only) last.
@@ -26,7 +27,7 @@ STATUS_ORDER = {"open": 0, "upcoming": 1, "closed": 2, "draft": 3}
 
 
 def get_consultation_for_user(
-    user: Any, community: Community, consultation_id: int, *, perm: str = "consultations.see_consultation"
+    user: Actor, community: Community, consultation_id: int, *, perm: str = "consultations.see_consultation"
 ) -> Consultation:
     try:
         consultation = Consultation.objects.select_related("community__street", "area").get(
@@ -39,7 +40,7 @@ def get_consultation_for_user(
     return consultation
 
 
-def get_statement(consultation: Consultation, statement_id: Any) -> Statement:
+def get_statement(consultation: Consultation, statement_id: int | str) -> Statement:
     """A statement of this consultation; an id of another consultation is a 404 like an unknown one."""
     try:
         return Statement.objects.get(consultation=consultation, pk=int(statement_id))
@@ -47,7 +48,19 @@ def get_statement(consultation: Consultation, statement_id: Any) -> Statement:
         raise Http404 from exc
 
 
-def consultations_for(user: Any, community: Community) -> QuerySet[Consultation]:
+def statement_by_number(consultation: Consultation, number: int) -> Statement | None:
+    return Statement.objects.filter(consultation=consultation, number=number).first()
+
+
+def statement_texts(consultation: Consultation, numbers: Iterable[int] | None = None) -> dict[int, str]:
+    """The texts of the consultation's statements (of ``numbers`` only, when given) by number."""
+    statements = Statement.objects.filter(consultation=consultation)
+    if numbers is not None:
+        statements = statements.filter(number__in=list(numbers))
+    return dict(statements.values_list("number", "text"))
+
+
+def consultations_for(user: Actor, community: Community) -> QuerySet[Consultation]:
     """The community's consultations ``user`` may open: published ones, and drafts for those who run them."""
     now = timezone.now()
     consultations = Consultation.objects.filter(community=community).select_related("area")
@@ -90,10 +103,69 @@ class Progress:
     total: int
 
 
-def progress_of(user: Any, consultation: Consultation) -> Progress:
+def progress_of(user: Actor, consultation: Consultation) -> Progress:
     statements = votable(consultation)
-    voted = Vote.objects.filter(participant=user, statement__in=statements).count()
+    voted = Vote.objects.filter(participant_id=user.pk, statement__in=statements).count()
     return Progress(voted=voted, total=statements.count())
+
+
+def my_votes(user: Actor, consultation: Consultation) -> list[Vote]:
+    """``user``'s votes on the statements shown for voting, in the statements' order."""
+    return list(
+        Vote.objects.filter(
+            participant_id=user.pk, consultation=consultation, statement__moderation=Moderation.ACCEPTED
+        )
+        .select_related("statement")
+        .order_by("statement__number")
+    )
+
+
+def my_vote_values(user: Actor, consultation: Consultation) -> dict[int, int]:
+    """``user``'s vote on each statement they voted on, by statement id (nothing for an anonymous caller)."""
+    if not user.is_authenticated:
+        return {}
+    return dict(
+        Vote.objects.filter(consultation=consultation, participant_id=user.pk).values_list(
+            "statement_id", "value"
+        )
+    )
+
+
+def participant_count(consultation: Consultation) -> int:
+    """Everyone who voted: users and imported Pol.is participants."""
+    return (
+        Vote.objects.filter(consultation=consultation)
+        .values("participant", "imported_participant")
+        .distinct()
+        .count()
+    )
+
+
+def pending_count(consultation: Consultation) -> int:
+    """Statements waiting for review."""
+    return Statement.objects.filter(consultation=consultation, moderation=Moderation.PENDING).count()
+
+
+def analysis_of(consultation: Consultation) -> Analysis | None:
+    """The consultation's last opinion map (``None`` before its first vote or import)."""
+    return Analysis.objects.filter(consultation=consultation).first()
+
+
+@dataclass(frozen=True)
+class ImportedCounts:
+    statements: int
+    votes: int
+    participants: int
+
+
+def imported_counts(consultation: Consultation) -> ImportedCounts:
+    """What an import brought: statements, votes and the participants who cast them."""
+    votes = Vote.objects.filter(consultation=consultation)
+    return ImportedCounts(
+        statements=Statement.objects.filter(consultation=consultation).count(),
+        votes=votes.count(),
+        participants=votes.values("imported_participant").distinct().count(),
+    )
 
 
 def stored_priorities(consultation: Consultation) -> dict[int, float]:
@@ -116,16 +188,16 @@ def stored_priorities(consultation: Consultation) -> dict[int, float]:
     return priorities
 
 
-def routing_seed(user: Any, consultation: Consultation, voted: int) -> int:
+def routing_seed(user: Actor, consultation: Consultation, voted: int) -> int:
     """The same statement on a reload, a fresh draw after each vote: seeded by who, where and how far."""
     return int(consultation.pk * 1_000_003 + user.pk * 7_919 + voted) % 2**32
 
 
-def next_statement_for(user: Any, consultation: Consultation, *, voted: int) -> Statement | None:
+def next_statement_for(user: Actor, consultation: Consultation, *, voted: int) -> Statement | None:
     """The statement ``user`` should see next, chosen by the engine among those they have not voted on."""
     unvoted = list(
         votable(consultation)
-        .exclude(votes__participant=user)
+        .exclude(votes__participant_id=user.pk)
         .order_by("number")
         .values_list("number", flat=True)
     )
@@ -137,8 +209,8 @@ def next_statement_for(user: Any, consultation: Consultation, *, voted: int) -> 
     return Statement.objects.filter(consultation=consultation, number=number).first()
 
 
-def own_statements(user: Any, consultation: Consultation) -> QuerySet[Statement]:
-    return Statement.objects.filter(consultation=consultation, author=user).order_by("number")
+def own_statements(user: Actor, consultation: Consultation) -> QuerySet[Statement]:
+    return Statement.objects.filter(consultation=consultation, author_id=user.pk).order_by("number")
 
 
 def moderation_queue(consultation: Consultation) -> QuerySet[Statement]:

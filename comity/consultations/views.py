@@ -28,6 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from comity.accounts.models import User
 from comity.consultations import selectors, services
 from comity.consultations.forms import (
     ConsultationEditForm,
@@ -37,9 +38,8 @@ from comity.consultations.forms import (
     StatementForm,
     VoteForm,
 )
-from comity.consultations.models import Consultation, ConsultationStatus, Moderation, Vote, VoteValue
-from comity.consultations.permissions import may_take_part
-from comity.consultations.services.common import require_participant
+from comity.consultations.models import Consultation, ConsultationStatus, Moderation, VoteValue
+from comity.consultations.permissions import may_take_part, require_participant
 from comity.foundation.idempotency import safe_to_send_twice
 from comity.foundation.steps import Step, posted_step, refuse, take
 from comity.structure import selectors as structure_selectors
@@ -47,6 +47,14 @@ from comity.structure.models import Community
 from comity.structure.views import _apply_validation_error
 
 MANAGE = "consultations.manage_consultations"
+
+
+def signed_in(request: HttpRequest) -> User:
+    """The user of a page behind ``login_required`` (the services take a ``User``, not an anonymous visitor)."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
 
 
 def _community(
@@ -161,28 +169,13 @@ def _detail_context(
             "can_add_statement": taking_part and is_open and consultation.allow_statements,
             "statement_form": statement_form or StatementForm(),
             "own_statements": list(selectors.own_statements(user, consultation)) if taking_part else [],
-            "my_votes": (
-                list(
-                    Vote.objects.filter(
-                        participant=user, consultation=consultation, statement__moderation=Moderation.ACCEPTED
-                    )
-                    .select_related("statement")
-                    .order_by("statement__number")
-                )
-                if taking_part
-                else []
-            ),
+            "my_votes": selectors.my_votes(user, consultation) if taking_part else [],
             "accepted_count": selectors.votable(consultation).count(),
-            "participant_count": (
-                Vote.objects.filter(consultation=consultation)
-                .values("participant", "imported_participant")
-                .distinct()
-                .count()
-            ),
+            "participant_count": selectors.participant_count(consultation),
         }
     )
     if can_manage:
-        context["pending_count"] = consultation.statements.filter(moderation=Moderation.PENDING).count()
+        context["pending_count"] = selectors.pending_count(consultation)
         context["drafts"] = list(selectors.decision_drafts(consultation))
         context["publish_blocker"] = _publish_blocker(consultation)
     return context
@@ -194,7 +187,7 @@ def _publish_blocker(consultation: Consultation) -> str:
         return ""
     if consultation.closes_at <= timezone.now():
         return _("The closing time has passed: edit the consultation to move it later, then publish it.")
-    if not consultation.statements.filter(moderation=Moderation.ACCEPTED).exists():
+    if not selectors.votable(consultation).exists():
         return _(
             "Add at least one seed statement (Edit) before publishing: residents need something to vote on."
         )
@@ -237,7 +230,7 @@ def _vote_post(request: HttpRequest, consultation: Consultation) -> HttpResponse
     else:
         statement = selectors.get_statement(consultation, form.cleaned_data["statement"])
         try:
-            services.cast_vote(request.user, statement, form.cleaned_data["value"])
+            services.cast_vote(signed_in(request), statement, form.cleaned_data["value"])
         except ValidationError as refusal:
             if hasattr(refusal, "error_dict"):
                 error = " ".join(refusal.messages)
@@ -279,7 +272,7 @@ def _statement_post(request: HttpRequest, *, consultation: Consultation) -> Http
 
     step = Step(
         form,
-        lambda d: services.add_statement(request.user, consultation, d["text"]),
+        lambda d: services.add_statement(signed_in(request), consultation, d["text"]),
         anchor="statements",
         after=thanked,
     )
@@ -296,7 +289,7 @@ def _publish_post(request: HttpRequest, consultation: Consultation) -> HttpRespo
         raise PermissionDenied
     step = Step(
         forms.Form(request.POST),
-        lambda d: services.publish_consultation(request.user, consultation),
+        lambda d: services.publish_consultation(signed_in(request), consultation),
         _("Published. Residents can see the consultation now."),
         then=_detail_url(consultation),
     )
@@ -331,7 +324,9 @@ def new(request: HttpRequest, community_id: int) -> HttpResponse:
     form = ConsultationForm(request.POST or None, community=community)
     if request.method == "POST" and form.is_valid():
         try:
-            consultation = services.create_consultation(request.user, community, **form.service_kwargs())
+            consultation = services.create_consultation(
+                signed_in(request), community, **form.service_kwargs()
+            )
         except ValidationError as error:
             _apply_validation_error(form, error)
         else:
@@ -355,7 +350,7 @@ def edit(request: HttpRequest, community_id: int, consultation_id: int) -> HttpR
     form = ConsultationEditForm.for_consultation(consultation, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.update_consultation(request.user, consultation, **form.service_kwargs())
+            services.update_consultation(signed_in(request), consultation, **form.service_kwargs())
         except ValidationError as error:
             _apply_validation_error(form, error)
         else:
@@ -416,7 +411,7 @@ def _moderate_post(request: HttpRequest, consultation: Consultation, statement_i
     step = Step(
         form,
         lambda d: services.moderate(
-            request.user,
+            signed_in(request),
             statement,
             accept=d["decision"] == Moderation.ACCEPTED,
             reason=d["reason"],
@@ -469,7 +464,11 @@ def drafts(request: HttpRequest, community_id: int, consultation_id: int) -> Htt
     step = Step(
         form,
         lambda d: services.create_decision_draft(
-            request.user, consultation, title=d["title"], body=d["body"], statement_numbers=d["statements"]
+            signed_in(request),
+            consultation,
+            title=d["title"],
+            body=d["body"],
+            statement_numbers=d["statements"],
         ),
         then=url,
         after=saved,

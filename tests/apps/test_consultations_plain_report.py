@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from comity.consultations import computing, services
 from comity.consultations.models import Analysis, Consultation
-from comity.consultations.report import MIN_VOTES_TO_SAY, build_report, draft_body
+from comity.consultations.report.page import MIN_VOTES_TO_SAY, build_report, draft_body
 
 from ..cast import World
 from ..factories import HouseholdFactory, PersonFactory, UnitFactory, UserFactory

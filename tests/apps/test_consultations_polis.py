@@ -22,7 +22,8 @@ from django.urls import reverse
 from comity.audit.models import AuditEntry
 from comity.consultations import services
 from comity.consultations.models import Analysis, Consultation, Moderation, Statement, Vote
-from comity.consultations.polis_io import export_polis_conversation, import_polis_conversation
+from comity.consultations.polis.exporting import export_polis_conversation
+from comity.consultations.polis.importing import import_polis_conversation
 from comity.engine.opinions import analyze, read_conversation
 from tests.shared_data import polis_fixtures, shared_data
 

@@ -17,8 +17,8 @@ from django.utils import timezone
 from comity.audit.models import AuditEntry
 from comity.consultations import computing, services
 from comity.consultations.models import Analysis, Consultation, DecisionDraft, Moderation, Statement
-from comity.consultations.participation_stats import age_band, natural_key, participation_stats
-from comity.consultations.report_map import MAX_DOTS, SHAPES, _hull, _spread, opinion_map
+from comity.consultations.report.map import MAX_DOTS, SHAPES, _hull, _spread, opinion_map
+from comity.consultations.report.participation import age_band, natural_key, participation_stats
 from comity.structure.models import AreaKind
 
 from ..cast import World

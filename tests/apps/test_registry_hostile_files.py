@@ -13,7 +13,7 @@ from django.urls import reverse
 
 from comity.cli import main
 from comity.consultations import services as consultation_services
-from comity.consultations.polis_io import export_polis_conversation
+from comity.consultations.polis.exporting import export_polis_conversation
 from comity.engine.spreadsheet import neutralise_cell, restore_cell
 from comity.structure.models import Ownership, Person, Unit
 from comity.structure.registry_export import export_registry_csv, export_registry_xlsx

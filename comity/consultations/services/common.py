@@ -1,16 +1,15 @@
-"""What the consultation services share: the permission check, statement texts, numbering, the dirty flag."""
+"""What the consultation services share (private to the services): the open period, statement texts,
+numbering, the consultation's row lock and the opinion map's dirty flag."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comity.consultations.computing import schedule_analysis
 from comity.consultations.models import (
     STATEMENT_MAX_LENGTH,
     Analysis,
@@ -18,26 +17,13 @@ from comity.consultations.models import (
     ConsultationStatus,
     Statement,
 )
-from comity.consultations.permissions import may_take_part
+from comity.consultations.tasks import schedule_analysis
+from comity.foundation.services import lock, when
+
+MANAGE = "consultations.manage_consultations"
 
 
-def require(actor: Any, perm: str, obj: Any) -> None:
-    if not actor.has_perm(perm, obj):
-        raise PermissionDenied
-
-
-def require_participant(actor: Any, consultation: Consultation) -> None:
-    """Residents and owners (of the area, when scoped) only; superusers pass ``has_perm`` but are not residents."""
-    require(actor, "consultations.take_part", consultation)
-    if not may_take_part(actor, consultation):
-        raise PermissionDenied
-
-
-def when(moment: Any) -> str:
-    return formats.date_format(timezone.localtime(moment), "SHORT_DATETIME_FORMAT")
-
-
-def require_open(consultation: Consultation, *, doing: str) -> None:
+def _require_open(consultation: Consultation, *, doing: str) -> None:
     """Refuse, in words, anything residents do outside the consultation's open period.
 
     ``doing`` is ``"vote"`` or ``"statement"``: the messages name what was refused.
@@ -60,12 +46,12 @@ def require_open(consultation: Consultation, *, doing: str) -> None:
     raise ValidationError(message, code=f"consultation_{status}")
 
 
-def normalised(text: str) -> str:
+def _normalised(text: str) -> str:
     """The form compared for duplicates: spacing and letter case do not make a statement new."""
     return " ".join(text.split()).casefold()
 
 
-def clean_statement_text(text: str, *, taken: Iterable[str] = ()) -> str:
+def _clean_statement_text(text: str, *, taken: Iterable[str] = ()) -> str:
     """The statement as stored (trimmed, one line), or a ``ValidationError`` saying what is wrong with it."""
     cleaned = " ".join((text or "").split())
     if not cleaned:
@@ -76,7 +62,7 @@ def clean_statement_text(text: str, *, taken: Iterable[str] = ()) -> str:
             % {"max": STATEMENT_MAX_LENGTH, "n": len(cleaned)},
             code="too_long",
         )
-    if normalised(cleaned) in {normalised(t) for t in taken}:
+    if _normalised(cleaned) in {_normalised(t) for t in taken}:
         raise ValidationError(
             _("“%(text)s” is already a statement of this consultation.") % {"text": cleaned},
             code="duplicate",
@@ -84,11 +70,11 @@ def clean_statement_text(text: str, *, taken: Iterable[str] = ()) -> str:
     return cleaned
 
 
-def existing_texts(consultation: Consultation) -> list[str]:
+def _existing_texts(consultation: Consultation) -> list[str]:
     return list(Statement.objects.filter(consultation=consultation).values_list("text", flat=True))
 
 
-def next_number(consultation: Consultation) -> int:
+def _next_number(consultation: Consultation) -> int:
     """The next statement number; the caller holds the consultation's row lock, so numbers never collide."""
     last = (
         Statement.objects.filter(consultation=consultation)
@@ -99,15 +85,11 @@ def next_number(consultation: Consultation) -> int:
     return 0 if last is None else last + 1
 
 
-def lock(consultation: Consultation) -> Consultation:
-    return (
-        Consultation.objects.select_for_update(of=("self",))
-        .select_related("community__street", "area")
-        .get(pk=consultation.pk)
-    )
+def _lock(consultation: Consultation) -> Consultation:
+    return lock(consultation, "community__street", "area")
 
 
-def mark_analysis_dirty(consultation: Consultation) -> None:
+def _mark_analysis_dirty(consultation: Consultation) -> None:
     """Ask the background job to compute the opinion map again.
 
     Only a clean row is written, so a busy consultation does not make every vote queue on the same row. A map

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from comity.accounts.models import User
 from comity.consultations.models import Moderation, Statement
-from comity.consultations.services.common import mark_analysis_dirty, require
+from comity.consultations.services.common import MANAGE, _mark_analysis_dirty
 from comity.foundation.audit import record_audit
+from comity.foundation.services import lock, require, service
 
 
-@transaction.atomic
+@service
 def moderate(
-    actor: Any,
+    actor: User,
     statement: Statement,
     *,
     accept: bool,
@@ -30,13 +29,9 @@ def moderate(
     out (Pol.is zeroes moderated-out comments rather than deleting them). ``is_meta`` marks a statement about
     the process itself: still shown for voting, left out of the map.
     """
-    locked = (
-        Statement.objects.select_for_update(of=("self",))
-        .select_related("consultation__community__street")
-        .get(pk=statement.pk)
-    )
+    locked = lock(statement, "consultation__community__street")
     consultation = locked.consultation
-    require(actor, "consultations.manage_consultations", consultation)
+    require(actor, MANAGE, consultation)
     reason = reason.strip()
     if not accept and not reason:
         raise ValidationError(
@@ -52,7 +47,7 @@ def moderate(
         locked.is_meta = is_meta
     locked.save(update_fields=["moderation", "moderation_reason", "moderated_by", "moderated_at", "is_meta"])
     if before != (locked.moderation, locked.is_meta):
-        mark_analysis_dirty(consultation)
+        _mark_analysis_dirty(consultation)
     record_audit(
         actor=actor,
         action="consultation.moderate",

@@ -2,29 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from comity.accounts.models import User
 from comity.consultations.models import Consultation, Moderation, Statement, Vote, VoteValue
+from comity.consultations.permissions import require_participant
 from comity.consultations.services.common import (
-    clean_statement_text,
-    existing_texts,
-    lock,
-    mark_analysis_dirty,
-    next_number,
-    require_open,
-    require_participant,
+    _clean_statement_text,
+    _existing_texts,
+    _lock,
+    _mark_analysis_dirty,
+    _next_number,
+    _require_open,
 )
 from comity.foundation.audit import record_audit
+from comity.foundation.services import service
 
 
-@transaction.atomic
-def add_statement(actor: Any, consultation: Consultation, text: str) -> Statement:
+@service
+def add_statement(actor: User, consultation: Consultation, text: str) -> Statement:
     """Add a resident's statement, numbered after the last one.
 
     With strict moderation it waits for review; otherwise it is accepted at once and may be taken down later.
@@ -32,28 +31,28 @@ def add_statement(actor: Any, consultation: Consultation, text: str) -> Statemen
     an empty, too long or duplicate text.
     """
     require_participant(actor, consultation)
-    locked = lock(consultation)
-    require_open(locked, doing="statement")
+    locked = _lock(consultation)
+    _require_open(locked, doing="statement")
     if not locked.allow_statements:
         raise ValidationError(
             _("This consultation does not take statements from residents; vote on the ones shown."),
             code="statements_not_allowed",
         )
     try:
-        cleaned = clean_statement_text(text, taken=existing_texts(locked))
+        cleaned = _clean_statement_text(text, taken=_existing_texts(locked))
     except ValidationError as error:
         raise ValidationError({"text": error.error_list}) from error
     accepted = not locked.strict_moderation
     statement = Statement.objects.create(
         community_id=locked.community_id,
         consultation=locked,
-        number=next_number(locked),
+        number=_next_number(locked),
         text=cleaned,
         author=actor,
         moderation=Moderation.ACCEPTED if accepted else Moderation.PENDING,
     )
     if accepted:
-        mark_analysis_dirty(locked)
+        _mark_analysis_dirty(locked)
     record_audit(
         actor=actor,
         action="consultation.statement_add",
@@ -77,8 +76,14 @@ def _check_votable(statement: Statement) -> None:
         )
 
 
-@transaction.atomic
-def cast_vote(actor: Any, statement: Statement, value: int) -> Vote:
+@service(
+    audited=False,
+    reason=(
+        "a vote is the resident's own: the audit log is read by staff, and how a resident voted is theirs alone "
+        "(one entry per vote would also bury the log's real acts); the vote row itself records who, what and when"
+    ),
+)
+def cast_vote(actor: User, statement: Statement, value: int) -> Vote:
     """Record ``actor``'s vote on ``statement``: +1 agree, −1 disagree, 0 pass.
 
     A second vote on the same statement changes the first (``created_at`` stays); the unique constraint and
@@ -93,7 +98,7 @@ def cast_vote(actor: Any, statement: Statement, value: int) -> Vote:
     require_participant(actor, consultation)
     if value not in VoteValue.values:
         raise ValidationError({"value": [_("Choose agree, disagree or pass.")]}, code="invalid_value")
-    require_open(consultation, doing="vote")
+    _require_open(consultation, doing="vote")
     _check_votable(statement)
     now = timezone.now()
     vote, _created = Vote.objects.update_or_create(
@@ -108,5 +113,5 @@ def cast_vote(actor: Any, statement: Statement, value: int) -> Vote:
             "community_id": consultation.community_id,
         },
     )
-    mark_analysis_dirty(consultation)
+    _mark_analysis_dirty(consultation)
     return vote

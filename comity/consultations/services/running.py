@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from comity.accounts.models import User
 from comity.consultations.models import (
     Analysis,
     Consultation,
@@ -21,17 +21,17 @@ from comity.consultations.models import (
 )
 from comity.consultations.permissions import SCOPE_KINDS
 from comity.consultations.services.common import (
-    clean_statement_text,
-    existing_texts,
-    lock,
-    mark_analysis_dirty,
-    next_number,
-    require,
+    MANAGE,
+    _clean_statement_text,
+    _existing_texts,
+    _lock,
+    _mark_analysis_dirty,
+    _next_number,
 )
 from comity.foundation.audit import record_audit
+from comity.foundation.services import require, service
 from comity.structure.models import Area, Community
 
-MANAGE = "consultations.manage_consultations"
 #: A consultation asks about one question now; a year is already long (a Pol.is import keeps its own dates).
 MAX_DURATION = timedelta(days=366)
 
@@ -75,14 +75,14 @@ def _seed_texts(lines: Sequence[str], taken: list[str]) -> tuple[list[str], list
         if not line.strip():
             continue
         try:
-            texts.append(clean_statement_text(line, taken=[*taken, *texts]))
+            texts.append(_clean_statement_text(line, taken=[*taken, *texts]))
         except ValidationError as error:
             errors.extend(error.messages)
     return texts, errors
 
 
-def _add_seeds(consultation: Consultation, texts: list[str], actor: Any) -> list[Statement]:
-    number = next_number(consultation)
+def _add_seeds(consultation: Consultation, texts: list[str], actor: User) -> list[Statement]:
+    number = _next_number(consultation)
     now = timezone.now()
     statements = [
         Statement(
@@ -93,7 +93,7 @@ def _add_seeds(consultation: Consultation, texts: list[str], actor: Any) -> list
             author=None,
             is_seed=True,
             moderation=Moderation.ACCEPTED,
-            moderated_by=actor if getattr(actor, "is_authenticated", False) else None,
+            moderated_by=actor if actor.is_authenticated else None,
             moderated_at=now,
         )
         for offset, text in enumerate(texts)
@@ -101,9 +101,9 @@ def _add_seeds(consultation: Consultation, texts: list[str], actor: Any) -> list
     return Statement.objects.bulk_create(statements)
 
 
-@transaction.atomic
+@service
 def create_consultation(
-    actor: Any,
+    actor: User,
     community: Community,
     *,
     title: str,
@@ -159,9 +159,9 @@ def create_consultation(
     return consultation
 
 
-@transaction.atomic
+@service
 def update_consultation(
-    actor: Any,
+    actor: User,
     consultation: Consultation,
     *,
     title: str,
@@ -177,12 +177,12 @@ def update_consultation(
 ) -> Consultation:
     """Change a consultation and add seed statements; statements already voted on are never rewritten."""
     require(actor, MANAGE, consultation)
-    locked = lock(consultation)
+    locked = _lock(consultation)
     errors = _check(
         locked.community, title=title, question=question, area=area, opens_at=opens_at, closes_at=closes_at
     )
     errors.update(_check_group_count(group_count))
-    texts, seed_errors = _seed_texts(new_seed_statements, existing_texts(locked))
+    texts, seed_errors = _seed_texts(new_seed_statements, _existing_texts(locked))
     if seed_errors:
         errors["new_seed_statements"] = seed_errors
     if errors:
@@ -205,7 +205,7 @@ def update_consultation(
     if texts:
         _add_seeds(locked, texts, actor)
     if texts or before["group_count"] != values["group_count"]:
-        mark_analysis_dirty(locked)
+        _mark_analysis_dirty(locked)
     after = {name: _plain(value) for name, value in values.items()}
     record_audit(
         actor=actor,
@@ -231,11 +231,11 @@ def _plain(value: Any) -> Any:
     return value
 
 
-@transaction.atomic
-def publish_consultation(actor: Any, consultation: Consultation) -> Consultation:
+@service
+def publish_consultation(actor: User, consultation: Consultation) -> Consultation:
     """Publish a draft: residents see it, and can vote from ``opens_at`` to ``closes_at``."""
     require(actor, MANAGE, consultation)
-    locked = lock(consultation)
+    locked = _lock(consultation)
     if locked.published:
         raise ValidationError(_("This consultation is already published."), code="published")
     if locked.closes_at <= timezone.now():
@@ -261,9 +261,9 @@ def publish_consultation(actor: Any, consultation: Consultation) -> Consultation
     return locked
 
 
-@transaction.atomic
+@service
 def create_decision_draft(
-    actor: Any,
+    actor: User,
     consultation: Consultation,
     *,
     title: str,

@@ -17,8 +17,9 @@ from typing import Any
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from comity.consultations.models import Analysis, Consultation, Moderation, Statement
-from comity.consultations.report_map import OpinionMap, colour_of, opinion_map, shape_of
+from comity.consultations import selectors
+from comity.consultations.models import Analysis, Consultation
+from comity.consultations.report.map import OpinionMap, colour_of, opinion_map, shape_of
 from comity.engine.opinions import group_label
 
 #: Opinion groups are shown once this many participants are in the map (Pol.is shows none with very few).
@@ -191,9 +192,7 @@ def _statements(consultation: Consultation, report: dict[str, Any]) -> dict[int,
     """Accepted, non-meta statements by number, with the report's vote counts where it has them."""
     counts = {int(entry["id"]): entry for entry in report.get("statements") or [] if "id" in entry}
     views = {}
-    rows = Statement.objects.filter(
-        consultation=consultation, moderation=Moderation.ACCEPTED, is_meta=False
-    ).values_list("number", "text")
+    rows = selectors.votable(consultation).filter(is_meta=False).values_list("number", "text")
     for number, text in rows:
         entry = counts.get(number, {})
         views[number] = StatementView(

@@ -19,6 +19,7 @@ import zipfile
 import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from pathlib import PurePosixPath
 from typing import Any
 
@@ -47,6 +48,8 @@ MAX_ARCHIVE_MEMBERS = 20
 #: The largest id a PositiveIntegerField holds on every database.
 MAX_ID = 2_147_483_647
 VOTE_SIGNS = ("auto", "agree-positive", "agree-negative")
+#: Timestamps below this (milliseconds; early 1973) are not times: the engine numbers undated votes 0, 1, 2…
+EARLIEST_REAL_TIME = 10**11
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,13 @@ class PolisUpload:
     strict: bool = False
     #: When the conversation was created, in milliseconds since the epoch, if the files say.
     created: int | None = None
+
+
+def moment_of(stamp: int, undated_base: datetime) -> datetime:
+    """A vote's time from its Pol.is timestamp; an undated vote's number counts on from ``undated_base``."""
+    if stamp >= EARLIEST_REAL_TIME:
+        return datetime.fromtimestamp(stamp / 1000, tz=UTC)
+    return undated_base + timedelta(milliseconds=stamp)
 
 
 def problem(message: str) -> ValidationError:

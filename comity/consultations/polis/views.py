@@ -1,5 +1,6 @@
-"""Pages of the Pol.is import and export (staff who run consultations). Thin: the services in
-:mod:`comity.consultations.polis_io` check the permission, read and write."""
+"""Pages of the Pol.is import and export (staff who run consultations). Thin: the import
+(:mod:`comity.consultations.polis.importing`) and the export (:mod:`comity.consultations.polis.exporting`) check
+the permission, read and write."""
 
 from __future__ import annotations
 
@@ -12,14 +13,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from comity.consultations import selectors
-from comity.consultations.forms_polis import PolisImportForm
 from comity.consultations.models import Consultation
-from comity.consultations.polis_files import max_bytes
-from comity.consultations.polis_io import (
-    export_polis_conversation,
-    import_polis_conversation,
-    imported_counts,
-)
+from comity.consultations.polis.exporting import export_polis_conversation
+from comity.consultations.polis.forms import PolisImportForm
+from comity.consultations.polis.importing import import_polis_conversation
+from comity.consultations.polis.upload import max_bytes
+from comity.consultations.views import signed_in
 from comity.foundation.steps import Step, take
 from comity.structure.selectors import get_community_for_user
 
@@ -43,7 +42,7 @@ def polis_import(request: HttpRequest, community_id: int) -> HttpResponse:
         return page()
 
     def done(request: HttpRequest, consultation: Consultation) -> None:
-        counts = imported_counts(consultation)
+        counts = selectors.imported_counts(consultation)
         messages.success(
             request,
             _(
@@ -61,7 +60,9 @@ def polis_import(request: HttpRequest, community_id: int) -> HttpResponse:
     # Nothing about the community's state can refuse an import: every refusal is about the files or the form.
     step = Step(
         form,
-        lambda d: import_polis_conversation(request.user, community, d["upload"], **form.service_kwargs()),
+        lambda d: import_polis_conversation(
+            signed_in(request), community, d["upload"], **form.service_kwargs()
+        ),
         then=lambda consultation: reverse("consultations:detail", args=[community.pk, consultation.pk]),
         after=done,
         inline=True,

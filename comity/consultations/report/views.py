@@ -18,21 +18,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from comity.consultations import selectors, services
-from comity.consultations.forms_report import ReportDraftForm
-from comity.consultations.models import Analysis, Consultation, DecisionDraft, Statement
-from comity.consultations.participation_stats import (
+from comity.consultations.models import Consultation, DecisionDraft
+from comity.consultations.report.forms import ReportDraftForm
+from comity.consultations.report.page import ReportPage, build_report, default_draft_title, draft_body
+from comity.consultations.report.participation import (
     MIN_REGISTRY_FOR_FLAG,
     UNDER_REPRESENTED_RATIO,
     participation_stats,
 )
-from comity.consultations.report import ReportPage, build_report, default_draft_title, draft_body
-from comity.consultations.views import MANAGE, _consultation, post_only
+from comity.consultations.views import MANAGE, _consultation, post_only, signed_in
 from comity.foundation.idempotency import safe_to_send_twice
 from comity.foundation.steps import Step, posted_step, take
 
 
 def _page(request: HttpRequest, consultation: Consultation, can_manage: bool) -> ReportPage:
-    analysis = Analysis.objects.filter(consultation=consultation).first()
+    analysis = selectors.analysis_of(consultation)
     return build_report(consultation, analysis, viewer_id=request.user.pk, can_manage=can_manage)
 
 
@@ -87,14 +87,10 @@ def _draft_post(request: HttpRequest, *, consultation: Consultation) -> HttpResp
 
     def write(data: dict[str, Any]) -> DecisionDraft:
         chosen = list(dict.fromkeys(data["statements"]))
-        texts = dict(
-            Statement.objects.filter(consultation=consultation, number__in=chosen).values_list(
-                "number", "text"
-            )
-        )
+        texts = selectors.statement_texts(consultation, chosen)
         body = draft_body(consultation, _page(request, consultation, True), chosen, texts)
         return services.create_decision_draft(
-            request.user, consultation, title=data["title"], body=body, statement_numbers=chosen
+            signed_in(request), consultation, title=data["title"], body=body, statement_numbers=chosen
         )
 
     def saved(request: HttpRequest, draft: DecisionDraft) -> None:
