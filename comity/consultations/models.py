@@ -3,7 +3,7 @@
 A consultation asks one question; residents react to short statements (agree, disagree, pass) and may add their
 own. The opinion map — PCA, opinion groups, representative statements, consensus — is the engine's
 (:mod:`comity.engine.opinions`); these models store the question, the statements, the votes and the engine's last
-result, and ``services.py`` is the only writer. The design is ``docs/data-model.md`` §3.
+result; the ``services`` package writes them (and ``computing.py`` the opinion map). The design is ``docs/data-model.md`` §3.
 
 Statements are numbered per consultation from 0, as Pol.is numbers its comments (``tid``), because the engine and
 the Pol.is import and export speak in those numbers. Votes are coded +1 agree, −1 disagree, 0 pass — the coding of
