@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from axes.models import AccessAttempt  # type: ignore[import-untyped, unused-ignore]
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet, Sum
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from comity.accounts.models import SignInCode
+from comity.accounts.models import SignInCode, User
 from comity.accounts.permissions import may_help_with_sign_in
 from comity.engine.roles import Role
 from comity.structure.models import Person
@@ -23,7 +23,15 @@ from comity.structure.scope import scope_for
 SEARCH_LIMIT = 30
 
 
-def helpable_persons(user: Any, query: str = "") -> QuerySet[Person]:
+def signed_in(request: HttpRequest) -> User:
+    """The user of a page behind ``login_required``: services take a ``User``, never an anonymous visitor."""
+    user = request.user
+    if not isinstance(user, User):
+        raise PermissionDenied
+    return user
+
+
+def helpable_persons(user: User, query: str = "") -> QuerySet[Person]:
     """Persons with an account in the communities where ``user`` is committee staff (every community for
     platform staff), matching ``query`` on name or username. Whether each may be helped is still checked
     per person (:func:`get_person_for_sign_in_help`)."""
@@ -38,7 +46,7 @@ def helpable_persons(user: Any, query: str = "") -> QuerySet[Person]:
     return persons.order_by("full_name", "pk")
 
 
-def get_person_for_sign_in_help(user: Any, person_id: int) -> Person:
+def get_person_for_sign_in_help(user: User, person_id: int) -> Person:
     """The person whose sign-in ``user`` may help with; ``Http404`` if none, ``PermissionDenied`` if not theirs."""
     person = get_object_or_404(
         Person.objects.select_related("user", "community", "household__unit"), pk=person_id
@@ -65,7 +73,7 @@ def lockout_of(username: str) -> Lockout | None:
     return Lockout(failures=failures, until=last + settings.AXES_COOLOFF_TIME)
 
 
-def open_code_of(account: Any) -> SignInCode | None:
+def open_code_of(account: User) -> SignInCode | None:
     """The account's one-time code that still works, if any."""
     return (
         SignInCode.objects.filter(

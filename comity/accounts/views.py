@@ -140,14 +140,18 @@ def sign_in_help(request: HttpRequest) -> HttpResponse:
         raise PermissionDenied
     form = SignInHelpSearchForm(request.GET or None)
     query = form.cleaned_data["q"] if form.is_valid() else ""
-    persons = list(selectors.helpable_persons(request.user, query)[: selectors.SEARCH_LIMIT]) if query else []
+    persons = (
+        list(selectors.helpable_persons(selectors.signed_in(request), query)[: selectors.SEARCH_LIMIT])
+        if query
+        else []
+    )
     return render(request, "accounts/sign_in_help.html", {"form": form, "query": query, "persons": persons})
 
 
 @login_required
 @never_cache
 def sign_in_help_person(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = selectors.get_person_for_sign_in_help(request.user, person_id)
+    person = selectors.get_person_for_sign_in_help(selectors.signed_in(request), person_id)
     return _render_person(request, person)
 
 
@@ -170,8 +174,8 @@ def _render_person(request: HttpRequest, person: Person, issued: Any = None) -> 
 @login_required
 @require_POST
 def unlock(request: HttpRequest, person_id: int) -> HttpResponse:
-    person = selectors.get_person_for_sign_in_help(request.user, person_id)
-    account_services.unlock_sign_in(request.user, person)
+    person = selectors.get_person_for_sign_in_help(selectors.signed_in(request), person_id)
+    account_services.unlock_sign_in(selectors.signed_in(request), person)
     messages.success(request, _("%(name)s can sign in again.") % {"name": person.full_name})
     return redirect("accounts:sign_in_help_person", person_id=person.pk)
 
@@ -181,6 +185,6 @@ def unlock(request: HttpRequest, person_id: int) -> HttpResponse:
 @never_cache
 def issue_code(request: HttpRequest, person_id: int) -> HttpResponse:
     """The code is shown once, on this response, and never again (only its hash is kept)."""
-    person = selectors.get_person_for_sign_in_help(request.user, person_id)
-    issued = account_services.issue_sign_in_code(request.user, person)
+    person = selectors.get_person_for_sign_in_help(selectors.signed_in(request), person_id)
+    issued = account_services.issue_sign_in_code(selectors.signed_in(request), person)
     return _render_person(request, person, issued=issued)

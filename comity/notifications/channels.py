@@ -91,7 +91,11 @@ class FakeSmsChannel:
         if not phone:
             raise ValueError("The recipient has no phone number.")
         OutboxMessage.objects.create(
-            phone=phone, text=sms_text(delivery), channel=self.label, delivery=delivery
+            community_id=notification.community_id,
+            phone=phone,
+            text=sms_text(delivery),
+            channel=self.label,
+            delivery=delivery,
         )
 
 

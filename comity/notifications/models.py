@@ -106,6 +106,15 @@ class Delivery(models.Model):
     notification = models.ForeignKey(
         Notification, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("notification")
     )
+    community = models.ForeignKey(
+        "structure.Community",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community"),
+        help_text=_("The notification's community; empty when the notification is about none."),
+    )
     channel = models.CharField(_("channel"), max_length=20)
     status = models.CharField(
         _("status"),
@@ -131,6 +140,15 @@ class Delivery(models.Model):
 class OutboxMessage(models.Model):
     """A message the development fake SMS channel *would* have sent. Nothing here ever left the server."""
 
+    community = models.ForeignKey(
+        "structure.Community",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community"),
+        help_text=_("The notification's community; empty when the notification is about none."),
+    )
     phone = models.CharField(_("phone"), max_length=32)
     text = models.TextField(_("text"))
     channel = models.CharField(_("channel"), max_length=60)

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.db.models import QuerySet
 from django.http import Http404
 
+from comity.foundation.services import Actor
 from comity.notifications.models import Notification, OutboxMessage
 from comity.notifications.permissions import may_read
 
 
-def notifications_for(user: Any) -> QuerySet[Notification]:
+def notifications_for(user: Actor) -> QuerySet[Notification]:
     """The user's in-app notifications, newest first."""
     return Notification.objects.filter(recipient_id=user.pk, in_app=True).order_by("-created_at", "-id")
 
 
-def unread_count(user: Any) -> int:
+def unread_count(user: Actor) -> int:
     """One ``COUNT`` query, for the badge in the navigation of every page."""
     return Notification.objects.filter(recipient_id=user.pk, in_app=True, read_at__isnull=True).count()
 
 
-def get_notification_for_user(user: Any, notification_id: int) -> Notification:
+def get_notification_for_user(user: Actor, notification_id: int) -> Notification:
     """Another user's notification, even for a superuser, is reported as missing (404), so that its existence
     is not revealed."""
     notification = Notification.objects.filter(pk=notification_id).first()

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from comity.accounts.selectors import signed_in
 from comity.notifications import selectors, services
 
 PAGE_SIZE = 20
@@ -30,7 +31,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
 @require_POST
 def read(request: HttpRequest, notification_id: int) -> HttpResponse:
     notification = selectors.get_notification_for_user(request.user, notification_id)
-    services.mark_read(request.user, notification)
+    services.mark_read(signed_in(request), notification)
     # Links are written by services, but never follow one off the site.
     if notification.link and url_has_allowed_host_and_scheme(
         notification.link, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -42,7 +43,7 @@ def read(request: HttpRequest, notification_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def read_all(request: HttpRequest) -> HttpResponse:
-    count = services.mark_all_read(request.user)
+    count = services.mark_all_read(signed_in(request))
     if count:
         messages.success(
             request,

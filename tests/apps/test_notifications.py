@@ -20,7 +20,7 @@ from django.utils.translation import gettext_noop
 from comity.audit.models import AuditEntry
 from comity.foundation.audit import record_audit
 from comity.notifications import channels as channels_module
-from comity.notifications import services, tasks
+from comity.notifications import tasks
 from comity.notifications.channels import FakeSmsChannel, channel_for
 from comity.notifications.models import Delivery, DeliveryStatus, Notification, OutboxMessage
 from comity.notifications.services import MAX_ATTEMPTS, notify
@@ -214,7 +214,7 @@ def test_a_worker_keeps_a_failed_delivery_pending_and_raises_so_celery_retries(w
         mock.patch.object(channels_module, "send_mail", side_effect=SMTPException("busy")),
         pytest.raises(SMTPException),
     ):
-        services.attempt_delivery(delivery.pk, retry_later=True)
+        tasks.attempt_delivery(delivery.pk, retry_later=True)
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts, delivery.last_error) == (
         DeliveryStatus.PENDING,

@@ -5,7 +5,8 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandParser
 from django.utils.translation import ngettext
 
-from comity.notifications.services import MAX_ATTEMPTS, requeue_failed_deliveries
+from comity.notifications.services import MAX_ATTEMPTS
+from comity.notifications.tasks import requeue_failed_deliveries
 
 
 class Command(BaseCommand):

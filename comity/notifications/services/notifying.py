@@ -1,40 +1,30 @@
-"""Writing notifications. :func:`notify` is the one way the other apps tell users that something happened.
-
-Notifying must never lose or block the caller's work (``docs/notifications.md``): nothing is written until the
-caller's transaction commits, every error after that is logged rather than raised, and each external delivery
-is sent by a Celery task that retries with exponential backoff.
-"""
+"""Telling users that something happened: in the app, by e-mail and by SMS, once the caller's work is committed."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
 from functools import partial
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.db import transaction
-from django.db.models import F
-from django.utils import timezone
 
 from comity.accounts.models import User
-from comity.notifications.channels import EMAIL, SMS, channel_for
+from comity.foundation.services import service
+from comity.notifications.channels import EMAIL, SMS
 from comity.notifications.models import Delivery, DeliveryStatus, Notification
-from comity.structure.models import Person
-
-if TYPE_CHECKING:
-    from comity.structure.models import Community
+from comity.notifications.services.common import _describe
+from comity.structure.models import Community, Person
 
 logger = logging.getLogger("comity.notifications")
 
 IN_APP = "in_app"
 CHANNELS = (IN_APP, EMAIL, SMS)
-#: Celery retries of one queued delivery (so up to six attempts per queueing), with exponential backoff.
-MAX_RETRIES = 5
-#: ``retry_notifications`` re-queues a failed delivery until it has had this many attempts in all.
-MAX_ATTEMPTS = 12
-_ERROR_LENGTH = 2000
 
 
+@service(
+    audited=False, reason="tells users of an act its caller has audited, once the caller's work is committed"
+)
 def notify(
     recipients: Iterable[User | None],
     *,
@@ -113,7 +103,8 @@ def _create_rows(recipient_ids: list[int], *, channels: list[str], **fields: Any
             .order_by("pk")
             .values_list("user_id", "phone")
         ):
-            phones.setdefault(user_id, phone)
+            if user_id is not None:
+                phones.setdefault(user_id, phone)
     with transaction.atomic():
         notifications = Notification.objects.bulk_create(
             [
@@ -123,7 +114,8 @@ def _create_rows(recipient_ids: list[int], *, channels: list[str], **fields: Any
             ]
         )
         deliveries = [
-            Delivery(notification=notification, channel=name)
+            # A delivery is about its notification's community (none when the notification has none).
+            Delivery(notification=notification, community_id=notification.community_id, channel=name)
             for notification in notifications
             for name in channels
             if (name == EMAIL and users[notification.recipient_id].email)
@@ -133,8 +125,11 @@ def _create_rows(recipient_ids: list[int], *, channels: list[str], **fields: Any
     return [delivery.pk for delivery in deliveries]
 
 
+@service(audited=False, reason="hands a delivery to Celery, or marks it failed for a later retry")
 def queue_delivery(delivery_id: int) -> None:
     """Hand one delivery to Celery. If even that fails, the delivery is marked failed for a later retry."""
+    # The task module imports these services, so the task is imported where it is queued (the one import inside
+    # a function the layers allow: a Celery task queued from a module the task imports).
     from comity.notifications.tasks import deliver
 
     try:
@@ -147,63 +142,3 @@ def queue_delivery(delivery_id: int) -> None:
             )
         except Exception:
             logger.exception("Could not mark delivery %s failed", delivery_id)
-
-
-def attempt_delivery(delivery_id: int, *, retry_later: bool) -> None:
-    """Send one delivery through its channel once, and record the outcome.
-
-    On failure the attempt and the error are recorded. With ``retry_later`` the delivery stays pending and
-    the error is raised again, so that the Celery task retries it; otherwise it is marked failed and
-    ``retry_notifications`` may queue it again.
-    """
-    delivery = Delivery.objects.select_related("notification__recipient").filter(pk=delivery_id).first()
-    if delivery is None or delivery.status == DeliveryStatus.SENT:
-        return
-    try:
-        channel_for(delivery.channel).send(delivery)
-    except Exception as exc:
-        Delivery.objects.filter(pk=delivery_id).update(
-            attempts=F("attempts") + 1,
-            last_error=_describe(exc),
-            status=DeliveryStatus.PENDING if retry_later else DeliveryStatus.FAILED,
-        )
-        logger.warning("Delivery %s through %s failed: %s", delivery_id, delivery.channel, exc)
-        if retry_later:
-            raise
-        return
-    Delivery.objects.filter(pk=delivery_id).update(
-        attempts=F("attempts") + 1, status=DeliveryStatus.SENT, sent_at=timezone.now(), last_error=""
-    )
-
-
-def requeue_failed_deliveries(*, max_attempts: int = MAX_ATTEMPTS) -> int:
-    """Queue again every failed delivery that has had fewer than ``max_attempts`` attempts; return how many."""
-    requeued = 0
-    candidates = Delivery.objects.filter(status=DeliveryStatus.FAILED, attempts__lt=max_attempts)
-    for delivery_id in list(candidates.order_by("pk").values_list("pk", flat=True)):
-        # Claim the row first, so that two runs at once do not both queue it.
-        if Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.FAILED).update(
-            status=DeliveryStatus.PENDING
-        ):
-            queue_delivery(delivery_id)
-            requeued += 1
-    return requeued
-
-
-def mark_read(user: Any, notification: Notification) -> None:
-    """Mark one of the user's notifications read (the view reaches it through ``get_notification_for_user``)."""
-    if notification.recipient_id != user.pk or notification.read_at is not None:
-        return
-    notification.read_at = timezone.now()
-    Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
-
-
-def mark_all_read(user: Any) -> int:
-    """Mark all the user's unread notifications read; return how many."""
-    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
-
-
-def _describe(exc: BaseException) -> str:
-    return f"{type(exc).__name__}: {exc}"[:_ERROR_LENGTH]
