@@ -333,7 +333,8 @@ def _time_pages(world: dict[str, Any], repeat: int) -> list[tuple[str, float]]:
 
 def _reference(world: dict[str, Any]) -> tuple[float, float, int]:
     """The same community's rates from SQL (ours) and from the engine over every appeal (the reference)."""
-    from comity.appeals import rates_data
+    from comity.appeals.rates import data as rates_data
+    from comity.appeals.rates import records as rates_records
     from comity.engine.rates import Period, scorecard
 
     community = world["communities"][0]
@@ -341,7 +342,7 @@ def _reference(world: dict[str, Any]) -> tuple[float, float, int]:
     appeals = rates_data.appeals_of([community.pk])
 
     def engine() -> Any:
-        return scorecard(rates_data.records_for(appeals), period=period, now=NOW)
+        return scorecard(rates_records.records_for(appeals), period=period, now=NOW)
 
     def sql() -> Any:
         return rates_data.total(rates_data.cell_tallies(appeals, period=period, now=NOW).values()).scorecard()

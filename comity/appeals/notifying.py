@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_noop
 
 from comity.appeals import recipients as who
-from comity.appeals.following import notify_followers
+from comity.appeals.following.followers import notify_followers
 from comity.appeals.models import Appeal
 from comity.appeals.places import place_words
 from comity.notifications.services import notify

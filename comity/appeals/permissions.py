@@ -120,5 +120,5 @@ add_perm("appeals.dispatch_in_bulk", is_committee_staff_of | is_street_official_
 add_perm("appeals.manage_settings", is_committee_staff_of | is_platform_staff)
 #: Public appeals, with personal data masked, are open to everyone who can see the community.
 add_perm("appeals.see_public_appeals", can_view_community)
-#: The street office's queue of escalated, overdue and street-level disputed appeals (``views_street.py``).
+#: The street office's queue of escalated, overdue and street-level disputed appeals (``views/street.py``).
 add_perm("appeals.see_street_queue", is_street_official_for | is_platform_staff)

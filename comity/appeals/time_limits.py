@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
-from comity.appeals.community_settings import appeal_settings, working_calendar
+from comity.appeals.community_settings.selectors import appeal_settings
+from comity.appeals.computing import working_calendar
 from comity.appeals.models import AppealSettings, Clock, TimeLimitPolicy, Urgency
 from comity.engine import calendar as engine_calendar
 from comity.engine.responsibility import cap_time_limit_hours

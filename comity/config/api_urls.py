@@ -2,7 +2,7 @@ from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
 from comity.appeals import api as appeals_api
-from comity.appeals import api_following as appeals_following_api
+from comity.appeals.following import api as appeals_following_api
 from comity.budgeting import api as budgeting_api
 from comity.budgeting import api_support as budgeting_support_api
 from comity.consultations import api as consultations_api

@@ -15,8 +15,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
+from comity.appeals.computing import Route
 from comity.appeals.models import Appeal, Channel
-from comity.appeals.routing import Route
 from comity.appeals.time_limits import TimeLimit
 from comity.demo import appeal_specs as specs
 from comity.demo.appeal_paths import Fate, Planner, Step, story_fate

@@ -2,7 +2,7 @@
 
 :func:`generate_demo_appeals` drafts the appeals of the 365 days up to ``now``
 (:mod:`comity.demo.appeal_drafts`), numbers them per community and year in order of receipt, routes them with
-the real :func:`~comity.appeals.routing.route_appeal` and :func:`~comity.appeals.time_limits.time_limit`, and
+the real :func:`~comity.appeals.computing.route_appeal` and :func:`~comity.appeals.time_limits.time_limit`, and
 lets :mod:`comity.demo.appeal_paths` lay out each path and check every step with the engine. Steps that would
 come after ``now`` are left out, so the newest appeals are still open and some of them overdue; the reminders
 and escalations are those the deadline job would have made. :mod:`comity.demo.appeal_rows` writes the rows.
@@ -21,11 +21,11 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils.translation import gettext as _
 
-from comity.appeals.community_settings import appeal_settings
+from comity.appeals.community_settings.selectors import appeal_settings
+from comity.appeals.computing import NUMBER_DIGITS, Route, area_chain, route_appeal
 from comity.appeals.models import Appeal, Attachment, Dispatch, Rating, Urgency
 from comity.appeals.models import AppealEvent as TimelineEntry
 from comity.appeals.notifying import notify_step
-from comity.appeals.routing import NUMBER_DIGITS, Route, area_chain, route_appeal
 from comity.appeals.time_limits import TimeLimit, time_limit
 from comity.demo import appeal_specs as specs
 from comity.demo.appeal_drafts import AppealDraft, Drafter, Estate, Home, Resident

@@ -3,7 +3,7 @@ member of the cast gets exactly the access the permissions give.
 
 The golden tests build a varied set of appeals straight through the ORM (rated, unrated, contacted or not,
 withdrawn, merged, overdue, reopened, signed for late, across months and places) and check that every figure
-:mod:`comity.appeals.rates_data` counts in SQL equals :mod:`comity.engine.rates` on :func:`records_for`.
+:mod:`comity.appeals.rates.data` counts in SQL equals :mod:`comity.engine.rates` on :func:`records_for`.
 """
 
 from __future__ import annotations
@@ -26,23 +26,22 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comity.appeals.models import Appeal, AppealSettings, Rating
-from comity.appeals.rates_data import (
+from comity.appeals.rates.data import (
     CELL_FIELDS,
     Dimension,
     Keys,
     Tally,
     appeals_of,
     cell_tallies,
-    hot_spots_for,
     month_periods,
     monthly_tallies,
     place_map,
-    records_for,
     roll_up,
     tallies_by_period,
     total,
 )
-from comity.appeals.rates_periods import choose_period, preset_days
+from comity.appeals.rates.periods import choose_period, preset_days
+from comity.appeals.rates.records import hot_spots_for, records_for
 from comity.audit.models import AuditEntry
 from comity.engine.rates import (
     ZHUNGEER_WEIGHTS,

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from comity.appeals import services
-from comity.appeals.rates_cache import SLOT_SECONDS, cached_report, rates_version
+from comity.appeals.rates.cache import SLOT_SECONDS, cached_report, rates_version
 from comity.structure.models import MatterCategory
 
 from ..cast import World

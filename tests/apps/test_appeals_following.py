@@ -17,7 +17,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from PIL import Image
 
-from comity.appeals import following, services
+from comity.appeals import services
+from comity.appeals.following import services as following
 from comity.appeals.models import Appeal, AppealFollower, AppealMeToo
 from comity.audit.models import AuditEntry
 from comity.notifications.models import Notification

@@ -13,8 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from comity.appeals import services, views_street
+from comity.appeals import services
 from comity.appeals.models import Appeal
+from comity.appeals.views import street as views_street
 from comity.notifications.models import Delivery, Notification
 from comity.structure.models import MatterCategory, SubjectKind
 

@@ -14,8 +14,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from comity.appeals import services as appeal_services
-from comity.appeals import services_settings
-from comity.appeals.forms_settings import AppealSettingsForm, TimeLimitPolicyForm
+from comity.appeals.community_settings import services as services_settings
+from comity.appeals.community_settings.forms import AppealSettingsForm, TimeLimitPolicyForm
 from comity.appeals.models import AppealSettings, TimeLimitPolicy
 from comity.appeals.time_limits import time_limit
 from comity.audit.models import AuditEntry

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from comity.appeals.computing import next_number, route_appeal
 from comity.appeals.models import (
     RECEIVED,
     Appeal,
@@ -21,7 +22,6 @@ from comity.appeals.models import (
     Urgency,
 )
 from comity.appeals.notifying import notify_step
-from comity.appeals.routing import next_number, route_appeal
 from comity.appeals.services.refusals import require
 from comity.appeals.time_limits import time_limit
 from comity.appeals.timeline import open_dispatch, write_event

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from comity.appeals.community_settings import appeal_settings
+from comity.appeals.community_settings.selectors import appeal_settings
 from comity.appeals.models import (
     Appeal,
     Dispatch,

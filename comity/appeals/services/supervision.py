@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
-from comity.appeals.following import carry_over
+from comity.appeals.following.followers import carry_over
 from comity.appeals.models import Appeal, DispatchEnd
 from comity.appeals.notifying import notify_step
 from comity.appeals.services.lifecycle import _act, _end_dispatches, _finish, _locked, redispatch

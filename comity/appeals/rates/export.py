@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl.styles import Font
 
-from comity.appeals.rates_report import GroupRow, RatesReport, TrendPoint
+from comity.appeals.rates.report import GroupRow, RatesReport, TrendPoint
 from comity.engine.rates import Rate
 from comity.engine.spreadsheet import neutralise_cell, neutralise_row
 from comity.foundation.audit import record_audit

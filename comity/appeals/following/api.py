@@ -2,7 +2,7 @@
 
 ``GET`` reads the counts and what the caller has done; ``PUT`` follows (or says "me too"), ``DELETE`` takes it
 back. Both writes are idempotent: a second ``PUT`` leaves the one row. The same selectors and services as the
-public page (:mod:`comity.appeals.selectors_public`, :mod:`comity.appeals.following`); a refusal is a 400 with
+public page (:mod:`comity.appeals.selectors_public`, :mod:`comity.appeals.following.services`); a refusal is a 400 with
 the service's translated message.
 """
 
@@ -19,8 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from comity.appeals import following
 from comity.appeals import selectors_public as selectors
+from comity.appeals.following import services as following
 from comity.appeals.models import Appeal
 from comity.foundation.api import service_error
 from comity.structure import selectors as structure_selectors

@@ -1,22 +1,30 @@
-"""Reads that dispatch needs: the place's area chain, the matrix row, the first receiver and the next number.
+"""The adapter between appeals' rows and the engine: what dispatch needs, and a community's settings as the
+engine's values.
 
-Resolution itself is the engine's (:func:`comity.engine.responsibility.resolve_responsibility`: the category
-from the most specific to the most general first, then the place from the most specific area up to the whole
-community); this module only gathers its inputs from the database.
+Dispatch: the place's area chain, the matrix row, the first receiver and the next number. Resolution itself is
+the engine's (:func:`comity.engine.responsibility.resolve_responsibility`: the category from the most specific to
+the most general first, then the place from the most specific area up to the whole community); this module only
+gathers its inputs from the database. Settings: the community's working calendar
+(:class:`~comity.engine.calendar.WorkingCalendar`) and the composite score's weights
+(:class:`~comity.engine.rates.Weights`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
+from fractions import Fraction
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from comity.appeals.models import Appeal
+from comity.appeals.models import Appeal, AppealSettings
 from comity.engine.appeals import lead_for_dispatch
+from comity.engine.calendar import WorkingCalendar
+from comity.engine.rates import Weights
 from comity.engine.responsibility import resolve_responsibility
 from comity.structure.models import (
     Area,
@@ -109,3 +117,31 @@ def next_number(community: Community, received_at: datetime) -> str:
     )
     running = int(last.removeprefix(prefix)) + 1 if last else 1
     return f"{prefix}{running:0{NUMBER_DIGITS}d}"
+
+
+# --- A community's settings as the engine's values ------------------------------------------------------
+
+
+def _dates(values: list[str]) -> frozenset[date]:
+    return frozenset(date.fromisoformat(value) for value in values)
+
+
+def working_calendar(config: AppealSettings) -> WorkingCalendar:
+    return WorkingCalendar.daily(
+        config.work_starts,
+        config.work_ends,
+        working_weekdays=frozenset(int(day) for day in config.working_weekdays),
+        holidays=_dates(config.holidays),
+        adjusted_working_days=_dates(config.adjusted_working_days),
+        timezone=settings.TIME_ZONE,
+    )
+
+
+def score_weights(config: AppealSettings) -> Weights:
+    """The composite score's weights as exact fractions (the settings form makes them sum to 100 %)."""
+    return Weights(
+        Fraction(config.weight_response, 100),
+        Fraction(config.weight_resolution, 100),
+        Fraction(config.weight_satisfaction, 100),
+        Fraction(config.weight_on_time, 100),
+    )

@@ -19,9 +19,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from comity.appeals import services_settings as services
-from comity.appeals.community_settings import appeal_settings
-from comity.appeals.forms_settings import AppealSettingsForm, ReplyTemplateForm, TimeLimitPolicyForm
+from comity.appeals.community_settings import services
+from comity.appeals.community_settings.forms import AppealSettingsForm, ReplyTemplateForm, TimeLimitPolicyForm
+from comity.appeals.community_settings.selectors import appeal_settings
 from comity.appeals.models import AppealSettings, ReplyTemplate, TimeLimitPolicy, Urgency
 from comity.engine.responsibility import category_ancestry
 from comity.foundation.idempotency import safe_to_send_twice

@@ -1,32 +1,23 @@
-"""Following a public appeal and saying it affects me too (FixMyStreet's "me too" and alerts).
-
-The writes: :func:`follow_appeal`, :func:`unfollow_appeal`, :func:`say_me_too`, :func:`withdraw_me_too`, each
-one transaction with a permission check and an audit entry. The appeal's row is locked first, so a double click
-or two requests at once leave one row (the unique constraints hold the same line in the database).
+"""Who follows a public appeal, and what they are told.
 
 Followers hear about an appeal's *public* updates — dispatch, acceptance, handling, the reply, closing,
 reopening, withdrawal, merging — never about internal notes, disputes or deadline warnings
 (:func:`notify_followers`, called by :func:`comity.appeals.notifying.notify_step`). The requester and the
-requesters of merged duplicates follow without a row and are told in their own words already. When an appeal
-is merged into another, its followers and "me too"s carry over (:func:`carry_over`).
+requesters of merged duplicates follow without a row and are told in their own words already
+(:func:`is_requester`). When an appeal is merged into another, its followers and "me too"s carry over
+(:func:`carry_over`, inside the merge service's transaction).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from comity.appeals import recipients as who
 from comity.appeals.models import Appeal, AppealFollower, AppealMeToo
-from comity.appeals.permissions_following import may_say_me_too
 from comity.engine.appeals import OPEN_STATUSES, TERMINAL_STATUSES
-from comity.foundation.audit import record_audit
 from comity.notifications.services import notify
 
 OPEN = frozenset(status.value for status in OPEN_STATUSES)
@@ -57,105 +48,11 @@ def public_url(appeal: Appeal) -> str:
     return reverse("appeals:public_detail", args=[appeal.community_id, appeal.pk])
 
 
-def _locked(appeal: Appeal) -> Appeal:
-    return (
-        Appeal.objects.select_for_update(of=("self",)).select_related("community__street").get(pk=appeal.pk)
-    )
-
-
-def _require(actor: Any, perm: str, appeal: Appeal) -> None:
-    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(perm, appeal):
-        raise PermissionDenied
-
-
 def is_requester(user: Any, appeal: Appeal) -> bool:
     """The requester, or the requester of a duplicate merged into the appeal: they follow it already."""
     if not getattr(user, "is_authenticated", False):
         return False
     return appeal.requester_user_id == user.pk or appeal.duplicates.filter(requester_user=user).exists()
-
-
-def _audit(actor: Any, appeal: Appeal, action: str, summary: str) -> None:
-    record_audit(
-        actor=actor,
-        action=f"appeal.{action}",
-        obj=appeal,
-        community=appeal.community,
-        summary=summary,
-        params={"number": appeal.number},
-    )
-
-
-@transaction.atomic
-def follow_appeal(actor: Any, appeal: Appeal) -> AppealFollower:
-    """Follow a public appeal that is not withdrawn or merged. Following twice keeps the one row."""
-    _require(actor, "appeals.follow_appeal", appeal)
-    appeal = _locked(appeal)
-    if appeal.status in TERMINAL:
-        raise ValidationError(_("This appeal was withdrawn or merged; it cannot be followed any more."))
-    if is_requester(actor, appeal):
-        raise ValidationError(_("This is your own appeal: you are told about every step already."))
-    existing = AppealFollower.objects.filter(appeal=appeal, user=actor).first()
-    if existing is not None:
-        return existing
-    row = AppealFollower.objects.create(
-        community_id=appeal.community_id, appeal=appeal, user=actor, created_at=timezone.now()
-    )
-    _audit(actor, appeal, "followed", gettext_noop("Followed appeal %(number)s"))
-    return row
-
-
-@transaction.atomic
-def unfollow_appeal(actor: Any, appeal: Appeal) -> bool:
-    """Stop following; ``False`` when the user did not follow it (nothing changes)."""
-    _require(actor, "appeals.see_public_appeal", appeal)
-    appeal = _locked(appeal)
-    deleted, _rows = AppealFollower.objects.filter(appeal=appeal, user=actor).delete()
-    if deleted:
-        _audit(actor, appeal, "unfollowed", gettext_noop("Stopped following appeal %(number)s"))
-    return bool(deleted)
-
-
-@transaction.atomic
-def say_me_too(actor: Any, appeal: Appeal) -> AppealMeToo:
-    """A resident of the community says the appeal affects them too, while it is being handled.
-
-    Saying it also follows the appeal, so the resident hears how it ends (they may unfollow).
-    """
-    if not may_say_me_too(actor, appeal):
-        raise PermissionDenied
-    appeal = _locked(appeal)
-    if appeal.status not in OPEN:
-        raise ValidationError(
-            _("This appeal is no longer being handled; if the matter is back, make a new appeal.")
-        )
-    if is_requester(actor, appeal):
-        raise ValidationError(_("This is your own appeal: it already counts for you."))
-    existing = AppealMeToo.objects.filter(appeal=appeal, user=actor).first()
-    if existing is not None:
-        return existing
-    now = timezone.now()
-    row = AppealMeToo.objects.create(
-        community_id=appeal.community_id, appeal=appeal, user=actor, created_at=now
-    )
-    AppealFollower.objects.get_or_create(
-        appeal=appeal, user=actor, defaults={"community_id": appeal.community_id, "created_at": now}
-    )
-    _audit(actor, appeal, "me_too", gettext_noop("Said appeal %(number)s affects them too"))
-    return row
-
-
-@transaction.atomic
-def withdraw_me_too(actor: Any, appeal: Appeal) -> bool:
-    """Take back "affects me too"; ``False`` when there was none. Following is left as it is."""
-    _require(actor, "appeals.see_public_appeal", appeal)
-    appeal = _locked(appeal)
-    deleted, _rows = AppealMeToo.objects.filter(appeal=appeal, user=actor).delete()
-    if deleted:
-        _audit(
-            actor, appeal, "me_too_withdrawn", gettext_noop("Took back “affects me too” on appeal %(number)s")
-        )
-    return bool(deleted)
 
 
 def carry_over(duplicate: Appeal, primary: Appeal) -> None:

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
-from comity.appeals.rates_cache import cached_report
-from comity.appeals.rates_chart import trend_chart
-from comity.appeals.rates_export import export_rates_csv, export_rates_xlsx
-from comity.appeals.rates_periods import CUSTOM, PRESETS, choose_period
-from comity.appeals.rates_report import RatesReport, community_report, street_report
+from comity.appeals.rates.cache import cached_report
+from comity.appeals.rates.chart import trend_chart
+from comity.appeals.rates.export import export_rates_csv, export_rates_xlsx
+from comity.appeals.rates.periods import CUSTOM, PRESETS, choose_period
+from comity.appeals.rates.report import RatesReport, community_report, street_report
 from comity.structure.importing import XLSX_CONTENT_TYPE
 from comity.structure.models import Community, Street
 from comity.structure.selectors import get_community_for_user, get_street_for_user

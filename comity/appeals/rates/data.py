@@ -4,9 +4,9 @@
 ``AppealRecord``s. A street's dashboard over a million appeals cannot load them all, so this module asks the
 database for the same numerators and denominators with conditional aggregation (``Count(..., filter=Q(...))``)
 and hands the engine only the resulting :class:`~comity.engine.rates.Rate`s for the composite score. Every
-condition below mirrors one line of the engine; :func:`records_for` projects appeals into records so that
-``tests/apps/test_appeal_rates.py`` can check, figure by figure, that the SQL equals the engine
-(``docs/algorithms/appeal-rates.md``, "Dashboards").
+condition below mirrors one line of the engine; :func:`comity.appeals.rates.records.records_for` projects appeals
+into records so that ``tests/apps/test_appeal_rates.py`` can check, figure by figure, that the SQL equals the
+engine (``docs/algorithms/appeal-rates.md``, "Dashboards").
 
 Counts are additive: three grouped queries (one per moment the rates go by: receipt, closing, on-time verdict)
 serve every grouping of a page, and :func:`roll_up` sums their cells in Python; a period of whole months is read
@@ -15,9 +15,7 @@ month by month together with the trend (:func:`tallies_by_period`).
 
 from __future__ import annotations
 
-import functools
 import itertools
-import operator
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -38,14 +36,11 @@ from comity.engine.rates import (
     RESPONSE_HOURS,
     SATISFIED,
     ZHUNGEER_WEIGHTS,
-    AppealRecord,
-    HotSpot,
     Period,
     Rate,
     Scorecard,
     Weights,
     composite_score,
-    hot_spots,
 )
 from comity.structure.models import Area, AreaKind, MatterCategory
 
@@ -363,8 +358,8 @@ def _key(value: int | None) -> str:
 
 @dataclass(frozen=True)
 class Keys:
-    """Turns a :class:`Cell` into the string key of a grouping, the same string :func:`records_for` puts in
-    a record's ``subject``, ``category`` and ``area``."""
+    """Turns a :class:`Cell` into the string key of a grouping, the same string
+    :func:`~comity.appeals.rates.records.records_for` puts in a record's ``subject``, ``category`` and ``area``."""
 
     roots: Mapping[int, int]
     places: Mapping[int, int]
@@ -399,132 +394,3 @@ def roll_up(tallies: Mapping[Cell, Tally], dimension: Dimension, keys: Keys) -> 
 
 def total(tallies: Iterable[Tally]) -> Tally:
     return sum(tallies, Tally())
-
-
-# --- Records, for the engine ----------------------------------------------------------------------------
-
-RECORD_VALUES = (
-    "received_at",
-    "due_at",
-    "signed_for_at",
-    "replied_at",
-    "closed_at",
-    "status",
-    "merged_into_id",
-    "lead_subject_id",
-    "category_id",
-    "area_id",
-    "rating__contacted",
-    "rating__resolved",
-    "rating__satisfaction",
-)
-
-
-def records_for(appeals: QuerySet[Appeal]) -> list[AppealRecord]:
-    """The engine's records of ``appeals`` in two queries (the appeals with their rating, then their places).
-
-    ``subject`` is the lead subject's id, ``category`` the (leaf) category's id and ``area`` the id of the place
-    from :func:`place_map`, each as a string ("" when unknown), as :class:`Keys` names the groups.
-    """
-    rows = list(appeals.filter(due_at__isnull=False).order_by().values_list(*RECORD_VALUES))
-    places = place_map(row[9] for row in rows)
-    records = []
-    for (
-        received_at,
-        due_at,
-        signed_for_at,
-        replied_at,
-        closed_at,
-        status,
-        merged_into_id,
-        subject_id,
-        category_id,
-        area_id,
-        contacted,
-        resolved,
-        satisfaction,
-    ) in rows:
-        records.append(
-            AppealRecord(
-                received_at=received_at,
-                due_at=due_at,
-                signed_for_at=signed_for_at,
-                replied_at=replied_at,
-                closed_at=closed_at,
-                status=status,
-                contacted=contacted,
-                resolved=resolved if resolved in RESOLVED_ANSWERS else None,
-                satisfaction=satisfaction if satisfaction in SATISFACTION_ANSWERS else None,
-                withdrawn=status == AppealStatus.WITHDRAWN,
-                merged=status == AppealStatus.MERGED or merged_into_id is not None,
-                subject=_key(subject_id),
-                category=_key(category_id),
-                area="" if area_id is None else _key(places.get(area_id, area_id)),
-            )
-        )
-    return records
-
-
-def hot_spots_for(
-    appeals: QuerySet[Appeal],
-    *,
-    now: datetime,
-    window: timedelta = HOT_SPOT_WINDOW,
-    previous_windows: int = HOT_SPOT_PREVIOUS_WINDOWS,
-    min_count: int = 3,
-    growth: Fraction = Fraction(3, 2),
-) -> list[HotSpot]:
-    """The engine's :func:`~comity.engine.rates.hot_spots` (category × place) as of ``now``.
-
-    Only the recent windows are read, and only the records of cells that can be hot: a first grouped query
-    counts each cell's appeals in the latest and earlier windows and keeps the cells that pass the engine's
-    rule; the engine then decides on those cells' records. The rule is per cell, so the result equals the
-    engine's over every record (checked in the golden test).
-    """
-    oldest = now - window * (previous_windows + 1)
-    latest_from = now - window
-    recent = appeals.filter(received_at__gte=oldest, received_at__lt=now, due_at__isnull=False).exclude(
-        status=AppealStatus.WITHDRAWN
-    )
-    counts = list(
-        recent.order_by()
-        .values_list("category_id", "area_id")
-        .annotate(latest=Count("pk", filter=Q(received_at__gte=latest_from)), total=Count("pk"))
-    )
-    places = place_map(area_id for _, area_id, _, _ in counts)
-    cells: defaultdict[tuple[int, int | None], list[int]] = defaultdict(lambda: [0, 0])
-    for category_id, area_id, latest, everything in counts:
-        cell = (category_id, None if area_id is None else places.get(area_id, area_id))
-        cells[cell][0] += latest
-        cells[cell][1] += everything - latest
-    candidates = {
-        cell
-        for cell, (latest, earlier) in cells.items()
-        if latest >= min_count
-        and latest * previous_windows > earlier
-        and latest >= growth * earlier / previous_windows
-    }
-    if not candidates:
-        return []
-    areas_of: defaultdict[int, set[int]] = defaultdict(set)
-    for area_id, building in places.items():
-        areas_of[building].add(area_id)
-    places_by_category: defaultdict[int, set[int | None]] = defaultdict(set)
-    for category, place in candidates:
-        places_by_category[category].add(place)
-    terms = []
-    for category, wanted in places_by_category.items():
-        in_place = Q(area_id__in={area for place in wanted if place is not None for area in areas_of[place]})
-        if None in wanted:
-            in_place |= Q(area__isnull=True)
-        terms.append(Q(category_id=category) & in_place)
-    in_cells = functools.reduce(operator.or_, terms)
-    narrowed = recent.filter(in_cells)
-    return hot_spots(
-        records_for(narrowed),
-        window=window,
-        now=now,
-        min_count=min_count,
-        growth=growth,
-        previous_windows=previous_windows,
-    )

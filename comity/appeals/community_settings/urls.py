@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comity.appeals import views_settings as views
+from comity.appeals.community_settings import views
 
 app_name = "appeal_settings"
 

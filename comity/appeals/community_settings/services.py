@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from comity.appeals.community_settings import appeal_settings
+from comity.appeals.community_settings.selectors import appeal_settings
 from comity.appeals.models import AppealSettings, Clock, ReplyTemplate, TimeLimitPolicy, Urgency
 from comity.appeals.services.refusals import require
 from comity.engine.responsibility import MAX_TIME_LIMIT_HOURS, MIN_TIME_LIMIT_HOURS
@@ -110,7 +110,7 @@ def range_error(value: int, bounds: tuple[int, int]) -> str | None:
 def weights_error(weights: dict[str, int]) -> ValidationError | None:
     """The composite score's four weights are shares of one whole.
 
-    :func:`comity.appeals.community_settings.score_weights` turns them into fractions that must sum to one.
+    :func:`comity.appeals.computing.score_weights` turns them into fractions that must sum to one.
     """
     total = sum(weights.values())
     if total == 100:

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from django.utils.translation import gettext as _
 
-from comity.appeals.rates_report import TrendPoint, percent
+from comity.appeals.rates.report import TrendPoint, percent
 
 WIDTH = 640
 HEIGHT = 290

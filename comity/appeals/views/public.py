@@ -1,5 +1,5 @@
 """A public appeal's own page for neighbours: what, where, photos, the public timeline, "affects me too" and
-following. Thin: parse → permission → service → render; the writes are :mod:`comity.appeals.following`.
+following. Thin: parse → permission → service → render; the writes are :mod:`comity.appeals.following.services`.
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from comity.appeals import following
 from comity.appeals import selectors_public as selectors
+from comity.appeals.following import services as following
+from comity.appeals.following.followers import OPEN, TERMINAL
+from comity.appeals.following.permissions import may_say_me_too
 from comity.appeals.models import STATUS_LABELS, Appeal
-from comity.appeals.permissions_following import may_say_me_too
 from comity.appeals.places import public_place_label
 from comity.engine.appeals import AppealStatus
 from comity.structure import selectors as structure_selectors
@@ -37,8 +38,8 @@ def public_detail(request: HttpRequest, community_id: int, appeal_id: int) -> Ht
     appeal = _public_appeal(request, community_id, appeal_id)
     user = request.user
     engaged = selectors.engagement(appeal, user)
-    is_open = appeal.status in following.OPEN
-    terminal = appeal.status in following.TERMINAL
+    is_open = appeal.status in OPEN
+    terminal = appeal.status in TERMINAL
     merged_into = appeal.merged_into if appeal.merged_into_id else None
     return render(
         request,

@@ -1,5 +1,5 @@
 """Forms of the appeal settings pages. The rules that a saved calendar must keep are the service's
-(:mod:`comity.appeals.services_settings`); the forms reuse them so the page shows every problem at once."""
+(:mod:`comity.appeals.community_settings.services`); the forms reuse them so the page shows every problem at once."""
 
 from __future__ import annotations
 
@@ -12,8 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from comity.appeals.models import AppealSettings, Clock, Urgency
-from comity.appeals.services_settings import (
+from comity.appeals.community_settings.services import (
     EMERGENCY_HOURS,
     REMIND_PERCENT,
     REOPEN_DAYS,
@@ -21,6 +20,7 @@ from comity.appeals.services_settings import (
     calendar_errors,
     weights_error,
 )
+from comity.appeals.models import AppealSettings, Clock, Urgency
 from comity.engine.responsibility import MAX_TIME_LIMIT_HOURS, MIN_TIME_LIMIT_HOURS
 from comity.structure.models import Community, GovernanceSubject, MatterCategory
 

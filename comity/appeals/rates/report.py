@@ -1,6 +1,6 @@
 """What the appeal-rate dashboards show: the chosen period, the figures per grouping, the trend, the hot spots.
 
-Reads only. The figures come from :mod:`comity.appeals.rates_data` (the engine's definitions counted by the
+Reads only. The figures come from :mod:`comity.appeals.rates.data` (the engine's definitions counted by the
 database); this module chooses periods, names the groups in the reader's language and ranks them.
 """
 
@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from comity.appeals.community_settings import appeal_settings, score_weights
+from comity.appeals.community_settings.selectors import appeal_settings
+from comity.appeals.computing import score_weights
 from comity.appeals.models import Appeal
-from comity.appeals.rates_data import (
+from comity.appeals.rates.data import (
     HOT_SPOT_PREVIOUS_WINDOWS,
     HOT_SPOT_WINDOW,
     Cell,
@@ -28,7 +29,6 @@ from comity.appeals.rates_data import (
     Tally,
     appeals_of,
     cell_tallies,
-    hot_spots_for,
     month_periods,
     monthly_tallies,
     reporting_session,
@@ -36,7 +36,8 @@ from comity.appeals.rates_data import (
     tallies_by_period,
     total,
 )
-from comity.appeals.rates_periods import PeriodChoice, month_start
+from comity.appeals.rates.periods import PeriodChoice, month_start
+from comity.appeals.rates.records import hot_spots_for
 from comity.engine.rates import ZHUNGEER_WEIGHTS, Period, Scorecard, Weights
 from comity.structure.models import Area, Community, GovernanceSubject, MatterCategory, Street
 
