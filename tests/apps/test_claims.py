@@ -168,6 +168,7 @@ def test_every_public_service_is_declared_audited_or_unaudited_with_a_reason() -
 #: in the matrix (platform staff only) and every other admin page sits behind the same staff check.
 NOT_IN_A_MATRIX = {
     "demo_media": "uploads served by Django only in the local demo (COMITY_SERVE_MEDIA); a web server serves them",
+    "api-not-found": "the JSON 404 of any unknown address under /api/: no data, the same answer for everyone",
 }
 NOT_IN_A_MATRIX_NAMESPACES = {
     "admin": "Django's admin: the matrix checks its index (platform staff only); every page has the same check",
@@ -188,17 +189,22 @@ def _patterns(
             yield name, prefix + str(entry.pattern)
 
 
-def _case_modules() -> list[ModuleType]:
-    """The test modules with a permission matrix: those that define or import a ``Case``."""
+def _test_modules() -> list[tuple[str, str]]:
     here = Path(__file__).parent
-    found = []
-    for info in pkgutil.iter_modules([str(here)]):
-        if not info.name.startswith("test_") or info.name == Path(__file__).stem:
-            continue
-        source = (here / f"{info.name}.py").read_text()
-        if re.search(r"^class Case\b|import .*\bCase\b", source, re.MULTILINE):
-            found.append(importlib.import_module(f"{__package__}.{info.name}"))
-    return found
+    return [
+        (info.name, (here / f"{info.name}.py").read_text())
+        for info in pkgutil.iter_modules([str(here)])
+        if info.name.startswith("test_") and info.name != Path(__file__).stem
+    ]
+
+
+def _case_modules() -> list[ModuleType]:
+    """The test modules with a permission matrix of ``Case`` rows: those that define or import a ``Case``."""
+    return [
+        importlib.import_module(f"{__package__}.{name}")
+        for name, source in _test_modules()
+        if re.search(r"^class Case\b|import .*\bCase\b", source, re.MULTILINE)
+    ]
 
 
 def _cases(module: ModuleType) -> list[Any]:
@@ -217,6 +223,56 @@ def _argument(module: ModuleType, case: Any, world: World) -> Any:
         if callable(getattr(module, builder, None)):
             return getattr(module, builder)(world)
     return {}
+
+
+def _is_role_matrix(function: ast.FunctionDef) -> bool:
+    """A test run for every member of the cast: ``@pytest.mark.parametrize("role", CAST)``."""
+    for decorator in function.decorator_list:
+        if (
+            isinstance(decorator, ast.Call)
+            and ast.unparse(decorator.func).endswith("parametrize")
+            and len(decorator.args) >= 2
+            and isinstance(decorator.args[0], ast.Constant)
+            and decorator.args[0].value == "role"
+            and "CAST" in ast.unparse(decorator.args[1])
+        ):
+            return True
+    return False
+
+
+def _named_in(
+    node: ast.AST, helpers: dict[str, ast.FunctionDef], names: set[str], depth: int = 0
+) -> set[str]:
+    """The URL names a function's code spells: its string constants that are URL names, the names an f-string's
+    pattern matches (``f"appeal_rates:{scope}"``), and the same in the module's helpers it calls."""
+    found = set()
+    for child in ast.walk(node):
+        if isinstance(child, ast.Constant) and isinstance(child.value, str) and child.value in names:
+            found.add(child.value)
+        elif isinstance(child, ast.JoinedStr) and depth == 0:
+            pattern = "".join(
+                re.escape(part.value) if isinstance(part, ast.Constant) else r"[\w-]+"
+                for part in child.values
+            )
+            if ":" in pattern or "api" in pattern:
+                found |= {name for name in names if re.fullmatch(pattern, name)}
+        elif isinstance(child, ast.Call) and isinstance(child.func, ast.Name) and depth == 0:
+            helper = helpers.get(child.func.id)
+            if helper is not None:
+                found |= _named_in(helper, helpers, names, depth + 1)
+    return found
+
+
+def _role_matrix_names(names: set[str]) -> set[str]:
+    """The URL names requested by the tests that run for every member of the cast without a ``Case`` table."""
+    covered: set[str] = set()
+    for _, source in _test_modules():
+        tree = ast.parse(source)
+        helpers = {node.name: node for node in tree.body if isinstance(node, ast.FunctionDef)}
+        for function in helpers.values():
+            if _is_role_matrix(function):
+                covered |= _named_in(function, helpers, names)
+    return covered
 
 
 def test_every_named_url_and_api_route_is_in_a_permission_matrix(
@@ -242,9 +298,11 @@ def test_every_named_url_and_api_route_is_in_a_permission_matrix(
             covered_names.add(match.view_name)
             covered_routes.add(match.route)
 
+    patterns = list(_patterns(get_resolver().url_patterns))
+    covered_names |= _role_matrix_names({name for name, _ in patterns if name})
     uncovered = []
     api_routes = 0
-    for name, route in _patterns(get_resolver().url_patterns):
+    for name, route in patterns:
         if route.startswith("api/v1/"):
             api_routes += 1
         elif name is None:

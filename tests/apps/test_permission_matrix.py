@@ -21,7 +21,9 @@ from comity.structure.models import MatterCategory, ResidencyClaim, Responsibili
 from ..cast import World
 from ..conftest import CAST
 from ..factories import UserFactory
+from .budgeting import make_cycle
 from .consultations import make_consultation
+from .decisions import make_decision
 
 MEMBERS = {"resident", "owner", "grid_worker", "committee_staff", "ngo_staff", "enterprise_staff"}
 VIEWERS = MEMBERS | {"street_official", "platform_staff"}
@@ -161,6 +163,105 @@ def _consultation_form(**extra: Any) -> dict[str, Any]:
     }
     data.update(extra)
     return data
+
+
+# --- cases added for the routes no matrix walked (tests/apps/test_claims.py) --------------------------------------
+
+#: The resident's lift appeal is open to the requester, the lead (the property company), the committee, grid
+#: workers, the street office and platform staff; its public page to everyone who can see the community.
+CASE_VIEWERS = {
+    "resident",
+    "enterprise_staff",
+    "committee_staff",
+    "grid_worker",
+    "street_official",
+    "platform_staff",
+}
+#: Who hides a budget proposal's comment or shows it again.
+COMMENT_MODERATORS = {"committee_staff", "street_official", "platform_staff"}
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Any) -> None:
+    """Photos written by a case's setup go to a temporary folder, not the checkout's media."""
+    settings.MEDIA_ROOT = tmp_path
+
+
+def _png() -> Any:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (40, 30), (200, 80, 40)).save(buffer, format="PNG")
+    return SimpleUploadedFile("lift.png", buffer.getvalue(), content_type="image/png")
+
+
+def _appeal_with_photo(world: World) -> dict[str, Any]:
+    from comity.appeals import services as appeal_services
+
+    appeal = appeal_services.submit_appeal(
+        world.user("resident"),
+        world.harmony,
+        kind="help_request",
+        category=MatterCategory.objects.get(code="facilities.lifts"),
+        description="The lift of building 1 is stuck.",
+        area=world.stairwell,
+        is_public=True,
+        photos=[_png()],
+    )
+    return {"appeal": appeal, "photo": appeal.attachments.get()}
+
+
+def _appeal_photo_url(name: str) -> Callable[[World, dict[str, Any]], str]:
+    return lambda w, s: reverse(f"appeals:{name}", args=[w.harmony.pk, s["appeal"].pk, s["photo"].pk])
+
+
+def _open_decision(world: World) -> dict[str, Any]:
+    """A decision of the whole community, open: the cast's owner is on its register for the unit they own."""
+    return {"decision": make_decision(world, None)}
+
+
+def _decision_api_url(name: str) -> Callable[[World, dict[str, Any]], str]:
+    return lambda w, s: reverse(name, args=[w.harmony.pk, s["decision"].pk])
+
+
+def _owners_elector(world: World, setup: dict[str, Any]) -> int:
+    from comity.decisions.models import Elector
+
+    return Elector.objects.get(decision=setup["decision"], persons=world.user("owner").person).pk
+
+
+def _ballot_state(world: World, setup: dict[str, Any]) -> Any:
+    from comity.decisions.models import Ballot, Participation
+
+    return (Participation.objects.count(), sorted(Ballot.objects.values_list("pk", "choice")))
+
+
+def _hidden_comment(world: World) -> dict[str, Any]:
+    from comity.budgeting import services as budget_services
+
+    scenario = make_cycle(world, stage="proposing")
+    proposal = scenario.projects["A"]
+    budget_services.review_proposal(world.user("committee_staff"), proposal, eligible=True, reasons=[])
+    comment = budget_services.comment_on_proposal(world.user("owner"), proposal, "Please hide me")
+    budget_services.hide_comment(world.user("committee_staff"), comment, "Off topic")
+    return {"proposal": proposal, "comment": comment}
+
+
+def _comment_state(world: World, setup: dict[str, Any]) -> Any:
+    from comity.budgeting.models import ProposalComment
+
+    return sorted(ProposalComment.objects.values_list("pk", "hidden_at"))
+
+
+def _restore_url(world: World, setup: dict[str, Any]) -> str:
+    proposal = setup["proposal"]
+    return reverse(
+        "budget_support:restore_comment",
+        args=[world.harmony.pk, proposal.cycle_id, proposal.pk, setup["comment"].pk],
+    )
 
 
 EVERYONE = set(CAST)
@@ -610,6 +711,81 @@ CASES = [
         _consultation_url("export"),
         CONSULTATION_STAFF,
         setup=_open_consultation,
+    ),
+    # routes that were in no matrix (tests/apps/test_claims.py)
+    Case(
+        "password reset: link sent",
+        "get",
+        lambda w, s: reverse("accounts:password_reset_done"),
+        EVERYONE,
+    ),
+    Case(
+        "password reset: done",
+        "get",
+        lambda w, s: reverse("accounts:password_reset_complete"),
+        EVERYONE,
+    ),
+    Case(
+        "password reset: a link that is not valid",
+        "get",
+        lambda w, s: reverse("accounts:password_reset_confirm", args=["MQ", "not-a-token"]),
+        EVERYONE,
+    ),
+    Case("appeal photo", "get", _appeal_photo_url("photo"), CASE_VIEWERS, setup=_appeal_with_photo),
+    Case(
+        "public appeal photo",
+        "get",
+        _appeal_photo_url("public_photo"),
+        VIEWERS,
+        setup=_appeal_with_photo,
+    ),
+    Case(
+        "budget proposal: show a hidden comment again",
+        "post",
+        _restore_url,
+        COMMENT_MODERATORS,
+        setup=_hidden_comment,
+        state=_comment_state,
+        ok_status={302},
+    ),
+    Case(
+        "api decisions",
+        "get",
+        lambda w, s: reverse("api-decisions", args=[w.harmony.pk]),
+        VIEWERS,
+        setup=_open_decision,
+        api=True,
+    ),
+    Case("api decision", "get", _decision_api_url("api-decision"), VIEWERS, setup=_open_decision, api=True),
+    Case(
+        "api decision ballot log",
+        "get",
+        _decision_api_url("api-decision-log"),
+        VIEWERS,
+        setup=_open_decision,
+        api=True,
+    ),
+    Case(
+        "api decision receipt check",
+        "post",
+        _decision_api_url("api-decision-receipt"),
+        VIEWERS,
+        setup=_open_decision,
+        data=lambda w, s: {"code": "AAAAA-AAAAA-AAAAA"},
+        api=True,
+        content_type="application/json",
+    ),
+    Case(
+        "api decision ballot",
+        "post",
+        _decision_api_url("api-decision-ballots"),
+        {"owner"},
+        setup=_open_decision,
+        data=lambda w, s: {"elector": _owners_elector(w, s), "choice": "yes"},
+        state=_ballot_state,
+        ok_status={201},
+        api=True,
+        content_type="application/json",
     ),
 ]
 
