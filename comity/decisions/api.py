@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -19,11 +18,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from comity.decisions import counting, services
+from comity.decisions import computing, selectors, services
 from comity.decisions.closing import log_document
 from comity.decisions.models import BallotKind, Decision, DecisionStatus
-from comity.decisions.selectors import get_decision_for_user
-from comity.foundation.api import service_error
 from comity.structure import selectors as structure_selectors
 
 
@@ -31,7 +28,7 @@ def _decision(request: Request, community_id: int, decision_id: int) -> Decision
     community = structure_selectors.get_community_for_user(
         request.user, community_id, perm="decisions.see_decisions"
     )
-    return get_decision_for_user(request.user, community, decision_id)
+    return selectors.get_decision_for_user(request.user, community, decision_id)
 
 
 class DecisionSummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -135,9 +132,7 @@ class DecisionList(APIView):
         community = structure_selectors.get_community_for_user(
             request.user, community_id, perm="decisions.see_decisions"
         )
-        decisions = Decision.objects.filter(community=community).select_related("area")
-        if not request.user.has_perm("decisions.manage_decisions", community):
-            decisions = decisions.exclude(status=DecisionStatus.DRAFT)
+        decisions = selectors.get_decisions_for_user(request.user, community)
         return Response(DecisionSummarySerializer(decisions, many=True).data)
 
 
@@ -147,21 +142,21 @@ class DecisionDetail(APIView):
     @extend_schema(responses=DecisionDetailSerializer)
     def get(self, request: Request, community_id: int, decision_id: int) -> Response:
         decision = _decision(request, community_id, decision_id)
-        rule = counting.rule_of(decision)
+        rule = computing.rule_of(decision)
         result: dict[str, Any] | None = None
         if decision.status == DecisionStatus.CLOSED:
-            result = counting.published_result(decision)
+            result = computing.published_result(decision)
         elif decision.status == DecisionStatus.OPEN:
-            result = counting.live_count(decision)
+            result = computing.live_count(decision)
         data = {
             **DecisionSummarySerializer(decision).data,
             "agenda": decision.agenda,
-            "rule_title": counting.rule_title(rule),
-            "rule_explained": counting.rule_lines(rule),
+            "rule_title": computing.rule_title(rule),
+            "rule_explained": computing.rule_lines(rule),
             "options": [{"position": o.position, "text": o.label} for o in decision.options.all()],
-            "my_ballots": MyElectorSerializer(services.electors_for(request.user, decision), many=True).data,
+            "my_ballots": MyElectorSerializer(selectors.electors_for(request.user, decision), many=True).data,
             "count": result,
-            "explained": [line.text for line in counting.explain(result)] if result else [],
+            "explained": [line.text for line in computing.explain(result)] if result else [],
         }
         return Response(data)
 
@@ -175,16 +170,13 @@ class DecisionBallots(APIView):
         incoming = BallotSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         data = incoming.validated_data
-        try:
-            code = services.cast_ballot(
-                request.user,
-                decision,
-                data["elector"],
-                choice=data.get("choice"),
-                selection=data.get("selection"),
-            )
-        except DjangoValidationError as error:
-            raise service_error(error) from error
+        code = services.cast_ballot(
+            request.user,
+            decision,
+            data["elector"],
+            choice=data.get("choice"),
+            selection=data.get("selection"),
+        )
         return Response({"code": code}, status=status.HTTP_201_CREATED)
 
 
@@ -196,7 +188,7 @@ class DecisionReceipt(APIView):
         decision = _decision(request, community_id, decision_id)
         incoming = ReceiptSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        check = services.check_receipt(decision, incoming.validated_data["code"])
+        check = selectors.check_receipt(decision, incoming.validated_data["code"])
         return Response(
             {
                 "found": check.found,

@@ -16,10 +16,10 @@ from django.utils import timezone
 
 from comity.decisions.models import Decision, DecisionStatus, Elector, LogEntry
 from comity.decisions.permissions import may_see_named_record
-from comity.decisions.services.common import locked
 from comity.decisions.services.running import close_now
 from comity.engine.decisions.ballot_log import LogEntry as ChainEntry
 from comity.engine.decisions.ballot_log import Verification, verify
+from comity.foundation.services import Actor, lock
 
 
 @dataclass
@@ -36,7 +36,7 @@ def close_due_decisions() -> Sweep:
     for pk in list(due):
         try:
             with transaction.atomic():
-                decision = locked(Decision(pk=pk))
+                decision = lock(Decision(pk=pk), "community__street", "area", "subject")
                 close_now(decision)
         except ValidationError as error:
             sweep.waiting[pk] = " ".join(error.messages)
@@ -53,11 +53,11 @@ def chain_of(decision: Decision) -> list[ChainEntry]:
     ]
 
 
-def own_pseudonyms(viewer: Any, decision: Decision) -> dict[str, str]:
+def own_pseudonyms(viewer: Actor, decision: Decision) -> dict[str, str]:
     """The viewer's own electors' pseudonyms and units: how each elector finds their entries in the log."""
     if not getattr(viewer, "is_authenticated", False):
         return {}
-    rows = Elector.objects.filter(decision=decision, persons__user=viewer).exclude(pseudonym="")
+    rows = Elector.objects.filter(decision=decision, persons__user__pk=viewer.pk).exclude(pseudonym="")
     return dict(rows.values_list("pseudonym", "units").distinct())
 
 
@@ -71,7 +71,7 @@ def named_record(decision: Decision) -> dict[str, dict[str, str]]:
     }
 
 
-def log_document(decision: Decision, viewer: Any = None) -> dict[str, Any]:
+def log_document(decision: Decision, viewer: Actor | None = None) -> dict[str, Any]:
     """The log as published (page download and API): what ``comity decide verify-log`` checks.
 
     The entries are the chain itself, the same for everyone; electors appear in it by pseudonym. Outside the

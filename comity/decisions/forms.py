@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -14,13 +14,15 @@ from comity.decisions.models import (
     BallotKind,
     CostMethod,
     Decision,
-    DecisionStatus,
     Elector,
     Impact,
     MediationOutcome,
 )
-from comity.decisions.services.running import MAX_OPTIONS, scope_areas, subjects_for
+from comity.decisions.selectors import retable_candidates, scope_areas, subjects_for
+from comity.decisions.services.drafting import MAX_OPTIONS
+from comity.decisions.services.inputs import CostPlanData, DecisionData
 from comity.engine.decisions.rules import PRESETS
+from comity.engine.money import Fen, yuan_to_fen
 from comity.structure.fields import in_natural_order
 from comity.structure.models import Area, Community, Person, Unit
 
@@ -91,9 +93,7 @@ class DecisionForm(forms.ModelForm):  # type: ignore[type-arg]
         )
         in_natural_order(self.fields["area"])
         _model_field(self, "subject").queryset = subjects_for(community)
-        _model_field(self, "retables").queryset = Decision.objects.filter(
-            community=community, status=DecisionStatus.CLOSED, passed=False
-        )
+        _model_field(self, "retables").queryset = retable_candidates(community)
         self.fields["retables"].required = False
         for name in ("opens_at", "closes_at"):
             self.fields[name].validators.append(sane_moment)
@@ -125,9 +125,9 @@ class DecisionForm(forms.ModelForm):  # type: ignore[type-arg]
             line.strip() for line in (self.cleaned_data.get("options") or "").splitlines() if line.strip()
         ]
 
-    def data_for_service(self) -> dict[str, Any]:
+    def data_for_service(self) -> DecisionData:
         data = {key: self.cleaned_data.get(key) for key in self.Meta.fields if key != "options"}
-        return data
+        return cast(DecisionData, data)
 
 
 class AffectedUnitForm(forms.Form):
@@ -140,8 +140,9 @@ class AffectedUnitForm(forms.Form):
         _model_field(self, "unit").queryset = units
 
 
-def _fen(value: Decimal | None) -> int | None:
-    return None if value is None else int((value * 100).to_integral_value())
+def _fen(value: Decimal | None) -> Fen | None:
+    """Yuan as typed, to the nearest fen (half to even, as ``Decimal`` rounds)."""
+    return None if value is None else yuan_to_fen(value.quantize(Decimal("0.01")))
 
 
 #: Floors a building may have (basements below zero), and the largest compensation per unit, in CNY.
@@ -226,15 +227,17 @@ class CostPlanForm(forms.Form):
     def clean_compensation(self) -> dict[str, str]:
         return _floor_map(self.cleaned_data.get("compensation") or "", maximum=MAX_COST)
 
-    def data_for_service(self) -> dict[str, Any]:
+    def data_for_service(self) -> CostPlanData:
         data = self.cleaned_data
         return {
-            "total_fen": _fen(data["total"]),
+            "total_fen": yuan_to_fen(Decimal(data["total"]).quantize(Decimal("0.01"))),
             "method": data["method"],
             "floor_values": data["floor_values"],
             "subsidy_percent": data.get("subsidy_percent") or Decimal("0"),
             "subsidy_cap_fen": _fen(data.get("subsidy_cap")),
-            "compensation": {k: _fen(Decimal(v)) for k, v in data["compensation"].items()},
+            "compensation": {
+                k: yuan_to_fen(Decimal(v).quantize(Decimal("0.01"))) for k, v in data["compensation"].items()
+            },
         }
 
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from comity.decisions import services
+from comity.decisions import selectors, services
 from comity.decisions.models import Decision
 from comity.structure.models import AreaKind, HolderKind
 
@@ -120,7 +120,7 @@ def make_decision(world: World, estate: Estate | None, *, open_now: bool = True,
 def vote_for(decision: Decision, users: list[Any], choice: str = "yes") -> list[str]:
     receipts = []
     for user in users:
-        for eligibility in services.electors_for(user, decision):
+        for eligibility in selectors.electors_for(user, decision):
             if not eligibility.voted and not eligibility.proxy:
                 receipts.append(services.cast_ballot(user, decision, eligibility.elector.pk, choice))
     return receipts

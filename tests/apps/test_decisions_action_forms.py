@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comity.decisions import services
+from comity.decisions.checks import add_months
 from comity.decisions.models import (
     AffectedUnit,
     CostPlan,
@@ -24,7 +25,6 @@ from comity.decisions.models import (
     Objection,
     ProxyAuthorization,
 )
-from comity.decisions.services.running import add_months
 
 from ..cast import World
 from .decisions import Estate, end_voting, make_decision, make_estate, vote_for

@@ -17,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comity.audit.models import AuditEntry
-from comity.decisions import services
+from comity.decisions import selectors, services
+from comity.decisions.checks import add_months
 from comity.decisions.models import (
     AffectedUnit,
     Ballot,
@@ -31,7 +32,6 @@ from comity.decisions.models import (
     Participation,
     ProxyAuthorization,
 )
-from comity.decisions.services.running import add_months
 from comity.engine.decisions.ballot_log import LogEntry as ChainEntry
 from comity.engine.decisions.ballot_log import receipt_hash, verify
 from comity.structure.models import AreaKind, SubjectKind
@@ -356,7 +356,7 @@ def test_opening_freezes_the_register_and_starts_the_log(world: World, estate: E
         person=PersonFactory(user=newcomer, community=world.harmony, full_name="Newcomer"),
     )
     assert Elector.objects.filter(decision=decision).count() == 10
-    assert services.electors_for(newcomer, decision) == []
+    assert selectors.electors_for(newcomer, decision) == []
     again = staff.post(_url("open", decision))
     _refused(again, "Voting on this decision is open")
     assert LogEntry.objects.filter(decision=decision).count() == 1

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comity.audit.models import AuditEntry
-from comity.decisions import services
+from comity.decisions import selectors, services
 from comity.decisions.models import (
     AffectedUnit,
     Ballot,
@@ -806,7 +806,7 @@ def test_nobody_of_the_cast_votes_on_the_stairwells_register(
     """The elevator retrofit of stairwell 5-1 is for its owners; Olga owns 1-101, in building 1."""
     setup = _open(world)
     decision = setup["decision"]
-    assert services.electors_for(world.user(role), decision) == []
+    assert selectors.electors_for(world.user(role), decision) == []
     client = client_for(role)
     page = client.get(reverse("decisions:detail", args=[world.harmony.pk, decision.pk]))
     if role in VIEWERS:

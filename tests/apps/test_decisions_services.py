@@ -21,9 +21,9 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections
 from django.utils import timezone
 
-from comity.decisions import services
+from comity.decisions import selectors, services
 from comity.decisions.closing import close_due_decisions, verify_decision_log
-from comity.decisions.counting import count
+from comity.decisions.computing import count
 from comity.decisions.models import Ballot, Decision, DecisionStatus, Elector, LogEntry, Participation
 from comity.engine.decisions.ballot_log import receipt_hash
 from comity.structure.models import Unit
@@ -148,7 +148,7 @@ def test_the_developer_votes_once_on_paper_with_a_second_check(world: Any, estat
     services.check_paper_ballot(official, decision, participation.pk, matches=True)
     # the published count names the developer by its ballot-log pseudonym, never by the register's key (ADR 0012)
     assert count(decision)["affected_consent"]["consenting"] == [developer.pseudonym]
-    assert services.check_receipt(decision, receipt).entry is not None
+    assert selectors.check_receipt(decision, receipt).entry is not None
     with pytest.raises(ValidationError, match="already been received"):
         services.enter_paper_ballot(staff, decision, developer, "P-002", choice="no")
 
@@ -177,7 +177,7 @@ def test_secret_ballots_cannot_be_linked_to_voters(world: Any, estate: Estate) -
     assert decision.result["totals"]["headcount"]["approving"] == "4"  # 201, 301, 501, 502
     assert decision.result["totals"]["headcount"]["rejecting"] == "3"
     assert decision.passed is True  # 7/10 and 600/900 take part; 4/7 and 340/600 agree > 1/2
-    assert all(services.check_receipt(decision, r).entry is not None for r in receipts)
+    assert all(selectors.check_receipt(decision, r).entry is not None for r in receipts)
 
 
 def test_a_secret_ballot_is_refused_where_affected_owners_must_consent(world: Any, estate: Estate) -> None:
@@ -190,7 +190,7 @@ def test_a_secret_ballot_is_refused_where_affected_owners_must_consent(world: An
 def test_only_those_on_the_register_vote(world: Any, estate: Estate) -> None:
     decision = make_decision(world, estate)
     owner_elsewhere = world.user("owner")  # owns 1-101, not in stairwell 5-1
-    assert services.electors_for(owner_elsewhere, decision) == []
+    assert selectors.electors_for(owner_elsewhere, decision) == []
     elector = Elector.objects.get(decision=decision, units="5-302")
     with pytest.raises(PermissionDenied):
         services.cast_ballot(owner_elsewhere, decision, elector.pk, "yes")
@@ -201,7 +201,7 @@ def test_only_those_on_the_register_vote(world: Any, estate: Estate) -> None:
 def test_co_owners_share_one_ballot(world: Any, estate: Estate) -> None:
     decision = make_decision(world, estate)
     vote_for(decision, [estate.owners["301"]], "yes")
-    assert [e.voted for e in services.electors_for(estate.zhao, decision)] == [True]
+    assert [e.voted for e in selectors.electors_for(estate.zhao, decision)] == [True]
     couple = Elector.objects.get(decision=decision, units="5-301")
     with pytest.raises(ValidationError, match="already been received"):
         services.cast_ballot(estate.zhao, decision, couple.pk, "no")
@@ -214,7 +214,7 @@ def test_a_proxy_votes_for_the_owner_who_authorized_them(world: Any, estate: Est
     elector = Elector.objects.get(decision=decision, units="5-602")
     proxy = estate.owners["302"].person
     services.record_proxy(staff, decision, elector, proxy, "file 2026-17", timezone.localdate())
-    mine = {e.elector.units: e.proxy for e in services.electors_for(estate.owners["302"], decision)}
+    mine = {e.elector.units: e.proxy for e in selectors.electors_for(estate.owners["302"], decision)}
     assert mine == {"5-302": False, "5-602": True}
     services.cast_ballot(estate.owners["302"], decision, elector.pk, "no")
     assert Participation.objects.get(elector=elector).channel == "proxy"
@@ -236,14 +236,14 @@ def test_approval_and_ranked_ballots(world: Any, estate: Estate) -> None:
         max_approvals=2,
     )
     for number, picked in [("201", [1, 2]), ("301", [2]), ("302", [2, 3]), ("401", [3]), ("402", [2])]:
-        elector = services.electors_for(estate.owners[number], approval)[0].elector
+        elector = selectors.electors_for(estate.owners[number], approval)[0].elector
         services.cast_ballot(estate.owners[number], approval, elector.pk, selection=picked)
     result = count(approval)
     assert result["order"][0] == "2"
     assert result["winner"] is None
     approvals = {o["option"]: o["approvals"] for o in result["options"]}
     assert approvals["2"] == {"area": "350", "headcount": "4"}
-    elector = services.electors_for(estate.owners["501"], approval)[0].elector
+    elector = selectors.electors_for(estate.owners["501"], approval)[0].elector
     with pytest.raises(ValidationError, match="at most 2"):
         services.cast_ballot(estate.owners["501"], approval, elector.pk, selection=[1, 2, 3])
 
@@ -258,7 +258,7 @@ def test_approval_and_ranked_ballots(world: Any, estate: Estate) -> None:
     ballots = {"201": {"1": 1, "2": 2}, "301": {"2": 1}, "302": {"2": 1, "3": 2}, "401": {"3": 1, "2": 2}}
     ballots |= {"402": {"2": 1}, "501": {"1": 1, "3": 1}, "502": {"2": 1, "1": 2}}
     for number, ranks in ballots.items():
-        elector = services.electors_for(estate.owners[number], ranked)[0].elector
+        elector = selectors.electors_for(estate.owners[number], ranked)[0].elector
         services.cast_ballot(estate.owners[number], ranked, elector.pk, selection=ranks)
     assert Ballot.objects.get(decision=ranked, participation__elector__units="5-501").selection == [[1, 3]]
     result = count(ranked)
@@ -350,7 +350,7 @@ def test_simultaneous_ballots_of_one_owner_leave_one(world: Any) -> None:
     estate = make_estate(world)
     decision = make_decision(world, estate)
     owner = estate.owners["302"]
-    elector = services.electors_for(owner, decision)[0].elector
+    elector = selectors.electors_for(owner, decision)[0].elector
     choices = ["yes" if i % 2 else "no" for i in range(SUBMITTERS)]
     accepted: list[str] = []
     refused: list[str] = []

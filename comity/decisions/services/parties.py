@@ -7,42 +7,29 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from comity.decisions.counting import rule_of
+from comity.decisions.checks import require_status
 from comity.decisions.models import (
     Decision,
     DecisionStatus,
+    Elector,
     Mediation,
     MinorityStatement,
     Objection,
     ObjectionStatus,
 )
-from comity.decisions.services.common import MANAGE, locked, require, require_status, when
-from comity.decisions.services.voting import electors_for
+from comity.decisions.selectors import electors_for, may_object, may_write_minority, objection_deadline
+from comity.decisions.services.common import MANAGE, _locked
 from comity.foundation.audit import record_audit
+from comity.foundation.services import Actor, require, service, when
 
 TEXT_LIMIT = 2000
 
 
-def objection_deadline(decision: Decision) -> Any:
-    """Objections are taken while the vote runs and for the rule's objection period after it closes."""
-    if decision.status != DecisionStatus.CLOSED or decision.closed_at is None:
-        return None
-    return decision.closed_at + timedelta(days=rule_of(decision).objection_days)
-
-
-def may_object(decision: Decision) -> bool:
-    if decision.status == DecisionStatus.OPEN:
-        return True
-    deadline = objection_deadline(decision)
-    return deadline is not None and timezone.now() < deadline
-
-
-def _own_elector(actor: Any, decision: Decision, elector_id: Any) -> Any:
+def _own_elector(actor: Actor, decision: Decision, elector_id: Any) -> Elector:
     own = {e.elector.pk: e.elector for e in electors_for(actor, decision) if not e.proxy}
     try:
         return own[int(elector_id)]
@@ -59,9 +46,9 @@ def _text(text: str, field: str) -> str:
     return text
 
 
-@transaction.atomic
-def submit_objection(actor: Any, decision: Decision, elector_id: Any, text: str) -> Objection:
-    decision = locked(decision)
+@service
+def submit_objection(actor: Actor, decision: Decision, elector_id: Any, text: str) -> Objection:
+    decision = _locked(decision)
     elector = _own_elector(actor, decision, elector_id)
     if not may_object(decision):
         deadline = objection_deadline(decision)
@@ -71,14 +58,27 @@ def submit_objection(actor: Any, decision: Decision, elector_id: Any, text: str)
                 code="objections_closed",
             )
         raise ValidationError(_("Objections are taken while voting is open."), code="objections_closed")
-    return Objection.objects.create(
-        decision=decision, elector=elector, author=actor, text=_text(text, "text")
+    objection = Objection.objects.create(
+        community_id=decision.community_id,
+        decision=decision,
+        elector=elector,
+        author_id=actor.pk,
+        text=_text(text, "text"),
     )
+    record_audit(
+        actor=actor,
+        action="decisions.objection",
+        obj=decision,
+        summary=gettext_noop("Objected to “%(title)s”"),
+        params={"title": decision.title},
+        community=decision.community,
+    )
+    return objection
 
 
-@transaction.atomic
+@service
 def record_mediation(
-    actor: Any,
+    actor: Actor,
     decision: Decision,
     *,
     objection_id: Any,
@@ -88,7 +88,7 @@ def record_mediation(
     outcome: str,
 ) -> Mediation:
     require(actor, MANAGE, decision)
-    decision = locked(decision)
+    decision = _locked(decision)
     require_status(decision, DecisionStatus.OPEN, DecisionStatus.CLOSED)
     errors: dict[str, list[str]] = {}
     objection = None
@@ -107,13 +107,14 @@ def record_mediation(
     if errors:
         raise ValidationError(errors)
     mediation = Mediation.objects.create(
+        community_id=decision.community_id,
         decision=decision,
         objection=objection,
         held_on=held_on,
         attendees=attendees.strip(),
         record=_text(record, "record"),
         outcome=outcome,
-        recorded_by=actor,
+        recorded_by_id=actor.pk,
     )
     if objection is not None and outcome != "continuing":
         objection.status = ObjectionStatus.MEDIATED if outcome == "agreed" else ObjectionStatus.MAINTAINED
@@ -129,42 +130,28 @@ def record_mediation(
     return mediation
 
 
-@transaction.atomic
-def withdraw_objection(actor: Any, decision: Decision, objection_id: Any) -> None:
-    objection = Objection.objects.filter(decision=decision, pk=objection_id, author=actor).first()
+@service
+def withdraw_objection(actor: Actor, decision: Decision, objection_id: Any) -> None:
+    objection = Objection.objects.filter(decision=decision, pk=objection_id, author_id=actor.pk).first()
     if objection is None:
         raise PermissionDenied
     if objection.status != ObjectionStatus.OPEN:
         raise ValidationError(_("Only an open objection can be withdrawn."))
     objection.status = ObjectionStatus.WITHDRAWN
     objection.save(update_fields=["status"])
+    record_audit(
+        actor=actor,
+        action="decisions.objection_withdrawn",
+        obj=decision,
+        summary=gettext_noop("Withdrew an objection to “%(title)s”"),
+        params={"title": decision.title},
+        community=decision.community,
+    )
 
 
-def may_write_minority(actor: Any, decision: Decision) -> list[Any]:
-    """Electors of ``actor`` who may still add a minority statement to a published result: those who took part
-    and were outvoted — in an open ballot of a motion, who did not vote yes when it passed, or voted yes when it
-    failed (a secret ballot or a choice among options: anyone who took part)."""
-    if decision.status != DecisionStatus.CLOSED:
-        return []
-    written = set(MinorityStatement.objects.filter(decision=decision).values_list("elector_id", flat=True))
-    out = []
-    for eligibility in electors_for(actor, decision):
-        elector = eligibility.elector
-        if eligibility.proxy or elector.pk in written:
-            continue
-        participation = elector.participations.filter(counted=True).select_related("ballot").first()
-        if participation is None:
-            continue
-        ballot = getattr(participation, "ballot", None)
-        if ballot is not None and ballot.choice and (ballot.choice == "yes") == bool(decision.passed):
-            continue  # on the winning side
-        out.append(elector)
-    return out
-
-
-@transaction.atomic
-def add_minority_statement(actor: Any, decision: Decision, elector_id: Any, text: str) -> MinorityStatement:
-    decision = locked(decision)
+@service
+def add_minority_statement(actor: Actor, decision: Decision, elector_id: Any, text: str) -> MinorityStatement:
+    decision = _locked(decision)
     require_status(decision, DecisionStatus.CLOSED)
     allowed = {e.pk: e for e in may_write_minority(actor, decision)}
     try:
@@ -173,6 +160,19 @@ def add_minority_statement(actor: Any, decision: Decision, elector_id: Any, text
         raise ValidationError(
             _("Only those who took part and were outvoted can add a minority statement, once.")
         ) from error
-    return MinorityStatement.objects.create(
-        decision=decision, elector=elector, author=actor, text=_text(text, "text")
+    statement = MinorityStatement.objects.create(
+        community_id=decision.community_id,
+        decision=decision,
+        elector=elector,
+        author_id=actor.pk,
+        text=_text(text, "text"),
     )
+    record_audit(
+        actor=actor,
+        action="decisions.minority_statement",
+        obj=decision,
+        summary=gettext_noop("Added a minority statement to the result of “%(title)s”"),
+        params={"title": decision.title},
+        community=decision.community,
+    )
+    return statement

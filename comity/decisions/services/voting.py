@@ -1,5 +1,5 @@
 """Casting ballots: online (for oneself or as a recorded proxy), on paper entered by staff and counted after a
-second person's check, and checking a receipt.
+second person's check; and recording a proxy's written authorization.
 
 One elector, one ballot: the decision's row is locked while a ballot is written, and the database's unique
 constraint on (decision, elector) stands behind it. Ballots stay out of the audit log; the ballot log holds them.
@@ -7,7 +7,7 @@ constraint on (decision, elector) stands behind it. Ballots stay out of the audi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop, ngettext
 
+from comity.decisions.checks import require_accepting, require_status
 from comity.decisions.models import (
     Ballot,
     BallotKind,
@@ -24,54 +25,19 @@ from comity.decisions.models import (
     DecisionOption,
     DecisionStatus,
     Elector,
-    LogEntry,
     Participation,
     ProxyAuthorization,
 )
-from comity.decisions.services.common import (
-    MANAGE,
-    append_log,
-    locked,
-    new_receipt,
-    require,
-    require_accepting,
-    require_status,
-)
-from comity.engine.decisions.ballot_log import normalise_receipt, receipt_hash
+from comity.decisions.selectors import electors_for
+from comity.decisions.services.common import MANAGE, _append_log, _locked, _new_receipt
+from comity.engine.decisions.ballot_log import receipt_hash
 from comity.engine.decisions.tally import Choice
 from comity.foundation.audit import record_audit
+from comity.foundation.services import Actor, require, service
+from comity.structure.models import Person
 
-
-@dataclass(frozen=True)
-class Eligibility:
-    elector: Elector
-    proxy: bool
-    voted: bool
-
-
-def electors_for(user: Any, decision: Decision) -> list[Eligibility]:
-    """The electors ``user`` may vote for: their own (as a verified person) and those who made them proxy."""
-    if not getattr(user, "is_authenticated", False) or decision.status == DecisionStatus.DRAFT:
-        return []
-    own_rows = Elector.objects.filter(
-        decision=decision, persons__user=user, persons__verified_at__isnull=False
-    )
-    proxied_rows = Elector.objects.filter(
-        decision=decision, proxies__proxy__user=user, proxies__proxy__verified_at__isnull=False
-    )
-    own, proxied = list(own_rows.distinct()), list(proxied_rows.distinct())
-    mine = {e.pk for e in own} | {e.pk for e in proxied}
-    voted = set(
-        Participation.objects.filter(decision=decision, elector_id__in=mine).values_list(
-            "elector_id", flat=True
-        )
-    )
-    seen: dict[int, Eligibility] = {}
-    for elector in own:
-        seen[elector.pk] = Eligibility(elector, False, elector.pk in voted)
-    for elector in proxied:
-        seen.setdefault(elector.pk, Eligibility(elector, True, elector.pk in voted))
-    return list(seen.values())
+#: A written authorization signed more than a year before voting opened is not for this vote.
+PROXY_MAX_AGE_DAYS = 366
 
 
 def _clean_choice(decision: Decision, choice: str | None, selection: Any) -> tuple[str, list[Any]]:
@@ -123,7 +89,7 @@ def _participate(
     decision: Decision,
     elector: Elector,
     channel: str,
-    actor: Any,
+    actor: Actor,
     *,
     counted: bool,
     paper_reference: str = "",
@@ -135,10 +101,11 @@ def _participate(
     try:
         with transaction.atomic():
             return Participation.objects.create(
+                community_id=decision.community_id,
                 decision=decision,
                 elector=elector,
                 channel=channel,
-                cast_by=actor,
+                cast_by_id=actor.pk,
                 counted=counted,
                 paper_reference=paper_reference,
             )
@@ -150,7 +117,7 @@ def _participate(
 
 def _log_ballot(decision: Decision, participation: Participation, ballot: Ballot) -> None:
     if decision.secret:
-        append_log(
+        _append_log(
             decision,
             {
                 "type": "participation",
@@ -159,7 +126,7 @@ def _log_ballot(decision: Decision, participation: Participation, ballot: Ballot
             },
         )
         return
-    entry = append_log(
+    entry = _append_log(
         decision,
         {
             "type": "ballot",
@@ -173,12 +140,16 @@ def _log_ballot(decision: Decision, participation: Participation, ballot: Ballot
     Ballot.objects.filter(pk=ballot.pk).update(log_sequence=entry.sequence)
 
 
-@transaction.atomic
+@service(
+    audited=False,
+    reason="a ballot is recorded in the decision's hash-chained ballot log, which anyone can check; an audit entry "
+    "with its time would link a secret ballot to its voter",
+)
 def cast_ballot(
-    actor: Any, decision: Decision, elector_id: Any, choice: str | None = None, selection: Any = None
+    actor: Actor, decision: Decision, elector_id: Any, choice: str | None = None, selection: Any = None
 ) -> str:
     """Cast the ballot of an elector the actor may vote for; returns the receipt code (shown once, never stored)."""
-    decision = locked(decision)
+    decision = _locked(decision)
     require_accepting(decision)
     allowed = {e.elector.pk: e for e in electors_for(actor, decision)}
     try:
@@ -193,8 +164,9 @@ def cast_ballot(
         actor,
         counted=True,
     )
-    receipt = new_receipt()
+    receipt = _new_receipt()
     ballot = Ballot.objects.create(
+        community_id=decision.community_id,
         decision=decision,
         participation=None if decision.secret else participation,
         choice=stored_choice,
@@ -207,9 +179,9 @@ def cast_ballot(
     return receipt
 
 
-@transaction.atomic
+@service
 def enter_paper_ballot(
-    actor: Any,
+    actor: Actor,
     decision: Decision,
     elector: Elector,
     reference: str,
@@ -218,7 +190,7 @@ def enter_paper_ballot(
 ) -> str:
     """Staff type in a paper ballot; it counts only once a second person has checked it against the paper."""
     require(actor, MANAGE, decision)
-    decision = locked(decision)
+    decision = _locked(decision)
     require_status(decision, DecisionStatus.OPEN)
     if timezone.now() < decision.opens_at:
         require_accepting(decision)
@@ -232,8 +204,9 @@ def enter_paper_ballot(
     participation = _participate(
         decision, elector, Channel.PAPER, actor, counted=False, paper_reference=reference.strip()
     )
-    receipt = new_receipt()
+    receipt = _new_receipt()
     Ballot.objects.create(
+        community_id=decision.community_id,
         decision=decision,
         participation=participation,
         choice=stored_choice,
@@ -253,12 +226,12 @@ def enter_paper_ballot(
     return receipt
 
 
-@transaction.atomic
-def check_paper_ballot(actor: Any, decision: Decision, participation_id: Any, *, matches: bool) -> None:
+@service
+def check_paper_ballot(actor: Actor, decision: Decision, participation_id: Any, *, matches: bool) -> None:
     """A second person confirms the entry against the paper (it is counted) or finds a mistake (it is removed
     and must be entered again). Whoever entered a ballot cannot check it."""
     require(actor, MANAGE, decision)
-    decision = locked(decision)
+    decision = _locked(decision)
     require_status(decision, DecisionStatus.OPEN)
     try:
         participation = Participation.objects.select_related("elector").get(
@@ -266,7 +239,7 @@ def check_paper_ballot(actor: Any, decision: Decision, participation_id: Any, *,
         )
     except (Participation.DoesNotExist, TypeError, ValueError) as error:
         raise ValidationError(_("This paper ballot is not waiting for a check.")) from error
-    if participation.cast_by_id == getattr(actor, "pk", None):
+    if participation.cast_by_id == actor.pk:
         raise ValidationError(_("Someone other than the person who entered a paper ballot must check it."))
     reference = participation.paper_reference
     if not matches:
@@ -283,7 +256,7 @@ def check_paper_ballot(actor: Any, decision: Decision, participation_id: Any, *,
         )
         return
     participation.counted = True
-    participation.checked_by = actor
+    participation.checked_by_id = actor.pk
     participation.checked_at = timezone.now()
     participation.save(update_fields=["counted", "checked_by", "checked_at"])
     ballot = Ballot.objects.get(participation=participation)
@@ -302,49 +275,51 @@ def check_paper_ballot(actor: Any, decision: Decision, participation_id: Any, *,
     )
 
 
-@dataclass(frozen=True)
-class ReceiptCheck:
-    found: bool
-    counted: bool = False
-    choice: str = ""
-    selection: tuple[Any, ...] = ()
-    entry: LogEntry | None = None
-
-
-def check_receipt(decision: Decision, code: str) -> ReceiptCheck:
-    """Find the ballot a receipt code belongs to, and the log entry that holds it once it is in the log."""
-    wanted = receipt_hash(normalise_receipt(code))
-    ballot = Ballot.objects.filter(decision=decision, receipt_hash=wanted).first()
-    if ballot is None:
-        return ReceiptCheck(found=False)
-    entry = None
-    if ballot.log_sequence is not None:
-        entry = LogEntry.objects.filter(decision=decision, sequence=ballot.log_sequence).first()
-    return ReceiptCheck(
-        found=True,
-        counted=ballot.counted,
-        choice=ballot.choice,
-        selection=tuple(ballot.selection),
-        entry=entry,
+@service
+def record_proxy(
+    actor: Actor, decision: Decision, elector: Elector, proxy: Person, document: str, signed_on: date
+) -> ProxyAuthorization:
+    """Record an owner's written authorization for ``proxy`` to vote for them (before they have voted)."""
+    require(actor, MANAGE, decision)
+    decision = _locked(decision)
+    require_status(decision, DecisionStatus.OPEN)
+    errors: dict[str, list[str]] = {}
+    if elector.decision_id != decision.pk:
+        errors["elector"] = [_("Choose an elector of this decision.")]
+    elif Participation.objects.filter(decision=decision, elector=elector).exists():
+        errors["elector"] = [_("This elector has already voted.")]
+    elif ProxyAuthorization.objects.filter(decision=decision, elector=elector).exists():
+        errors["elector"] = [_("A proxy is already recorded for this elector.")]
+    if proxy.community_id != decision.community_id or proxy.verified_at is None or proxy.user_id is None:
+        errors["proxy"] = [_("The proxy must be a verified person of this community with an account.")]
+    elif elector.persons.filter(pk=proxy.pk).exists():
+        errors["proxy"] = [_("This person can already vote for the elector; no proxy is needed.")]
+    if not document.strip():
+        errors["document"] = [_("Say where the signed authorization is kept.")]
+    if signed_on > timezone.localdate():
+        errors["signed_on"] = [_("The authorization cannot be signed in the future.")]
+    elif signed_on < timezone.localdate(decision.opens_at) - timedelta(days=PROXY_MAX_AGE_DAYS):
+        errors["signed_on"] = [
+            _("An authorization for this vote is signed at most a year before voting opened.")
+        ]
+    if errors:
+        raise ValidationError(errors)
+    authorization = ProxyAuthorization.objects.create(
+        community_id=decision.community_id,
+        decision=decision,
+        elector=elector,
+        proxy=proxy,
+        document=document.strip(),
+        signed_on=signed_on,
+        recorded_by_id=actor.pk,
     )
-
-
-def waiting_paper_ballots(decision: Decision) -> Any:
-    return (
-        Participation.objects.filter(decision=decision, channel=Channel.PAPER, counted=False)
-        .select_related("elector", "cast_by", "ballot")
-        .order_by("created_at")
+    _append_log(decision, {"type": "proxy", "elector": elector.pseudonym})
+    record_audit(
+        actor=actor,
+        action="decisions.proxy",
+        obj=decision,
+        summary=gettext_noop("Recorded %(proxy)s as proxy for %(elector)s in “%(title)s”"),
+        params={"proxy": proxy.full_name, "elector": elector.name, "title": decision.title},
+        community=decision.community,
     )
-
-
-def proxies_of(decision: Decision) -> Any:
-    return ProxyAuthorization.objects.filter(decision=decision).select_related(
-        "elector", "proxy", "recorded_by"
-    )
-
-
-def unvoted(decision: Decision) -> Any:
-    """Electors who have not voted, by building and units (the paper-ballot, proxy and simulator lists)."""
-    return Elector.objects.filter(decision=decision, participations__isnull=True).order_by(
-        "building", "units", "pk"
-    )
+    return authorization

@@ -1,4 +1,5 @@
-"""Counting a decision from the database with the engine, and presenting the count in the reader's language.
+"""The one adapter between the decisions' rows and the engine (:mod:`comity.engine.decisions`): counting a
+decision, computing its cost-sharing plan, and presenting the count in the reader's language.
 
 The register (:class:`~comity.decisions.models.Elector`) gives the engine its voters, the counted ballots its
 ballots. An open ballot names its elector; a secret ballot does not, so each counted secret ballot stands for one
@@ -18,14 +19,26 @@ from fractions import Fraction
 from typing import Any
 
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.utils.formats import number_format
+from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext, pgettext
 
-from comity.decisions.models import Ballot, BallotKind, Decision, DecisionOption, Elector, Participation
+from comity.decisions.models import (
+    Ballot,
+    BallotKind,
+    CostPlan,
+    Decision,
+    DecisionOption,
+    Elector,
+    Participation,
+)
+from comity.decisions.register import units_in_scope
+from comity.engine.decisions.costs import CostError, ShareUnit, Subsidy, split_costs
 from comity.engine.decisions.options import tally_approval, tally_ranked
 from comity.engine.decisions.rules import Basis, DecisionRule, Stage, get_rule
 from comity.engine.decisions.tally import Choice, Voter, tally
+from comity.engine.money import Fen, fen_to_yuan
 
 SECRET_PREFIX = "ballot:"
 
@@ -142,6 +155,53 @@ def live_count(decision: Decision) -> dict[str, Any]:
     return cached
 
 
+# --- the cost-sharing plan ---------------------------------------------------------------------------------
+
+
+def _floor_values(raw: dict[str, Any], *, percent: bool) -> dict[int, Fraction]:
+    values = {}
+    for floor, value in raw.items():
+        number = Fraction(Decimal(str(value)))
+        values[int(floor)] = number / 100 if percent else number
+    return values
+
+
+def compute_plan(decision: Decision, plan: CostPlan) -> dict[str, Any]:
+    """The plan's every unit's amount, as the engine's JSON form (stored with the plan), each share with its unit's
+    id; a refusal in words when the cost cannot be shared this way."""
+    units = list(units_in_scope(decision))
+    if not units:
+        raise ValidationError(_("There are no units to share the cost among."))
+    share_units = [ShareUnit(unit=str(u), floor=u.floor, area=Fraction(u.exclusive_area)) for u in units]
+    subsidy = None
+    if plan.subsidy_percent:
+        cap = None if plan.subsidy_cap_fen is None else Fen(plan.subsidy_cap_fen)
+        subsidy = Subsidy(Fraction(Decimal(plan.subsidy_percent)) / 100, cap)
+    try:
+        result = split_costs(
+            Fen(plan.total_fen),
+            share_units,
+            method=plan.method,
+            coefficients=_floor_values(plan.floor_values, percent=False)
+            if plan.method == "floor-coefficient" and plan.floor_values
+            else None,
+            floor_table=_floor_values(plan.floor_values, percent=True)
+            if plan.method == "floor-table"
+            else None,
+            subsidy=subsidy,
+            compensation_fen={int(k): Fen(int(v)) for k, v in plan.compensation.items()},
+        )
+    except CostError as error:
+        raise ValidationError(
+            _("The cost cannot be shared this way: %(reason)s") % {"reason": error}
+        ) from error
+    data = result.to_dict()
+    unit_ids = {str(u): u.pk for u in units}
+    for share in data["shares"]:
+        share["unit_id"] = unit_ids[share["unit"]]
+    return data
+
+
 # --- presentation -------------------------------------------------------------------------------------------
 
 
@@ -168,7 +228,7 @@ def amount(value: Fraction, basis: str, *, unit: bool = True) -> str:
 
 def money(fen: int) -> str:
     """An amount in fen as yuan with two decimals, grouped as the reader's language does (exact: no floats)."""
-    return number_format(Decimal(fen) / 100, 2, force_grouping=True)
+    return number_format(fen_to_yuan(fen), 2, force_grouping=True)
 
 
 def basis_label(basis: str) -> str:
@@ -380,6 +440,4 @@ def rule_lines(rule: DecisionRule) -> list[str]:
 
 
 def rule_title(rule: DecisionRule) -> str:
-    from django.utils.translation import get_language
-
     return rule.title_zh if (get_language() or "").startswith("zh") else rule.title

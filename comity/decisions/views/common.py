@@ -1,0 +1,43 @@
+"""What the decision pages share: the community and decision of the URL, the page addresses, field errors."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest
+from django.urls import reverse
+
+from comity.decisions.models import Decision
+from comity.decisions.selectors import get_decision_for_user
+from comity.structure import selectors as structure_selectors
+from comity.structure.models import Community
+
+MANAGE = "decisions.manage_decisions"
+RECEIPTS_KEY = "decision_receipts"
+
+
+def community_of(request: HttpRequest, community_id: int, perm: str = "decisions.see_decisions") -> Community:
+    return structure_selectors.get_community_for_user(request.user, community_id, perm=perm)
+
+
+def decision_of(
+    request: HttpRequest, community_id: int, decision_id: int, perm: str = "decisions.see_decision"
+) -> Decision:
+    return get_decision_for_user(request.user, community_of(request, community_id), decision_id, perm=perm)
+
+
+def page_url(decision: Decision, name: str = "detail", anchor: str = "") -> str:
+    url = reverse(f"decisions:{name}", args=[decision.community_id, decision.pk])
+    return f"{url}#{anchor}" if anchor else url
+
+
+def errors_on(form: forms.BaseForm, error: ValidationError) -> None:
+    """A service's refusal on the form: on its field when it names one the form has, else above the form."""
+    if hasattr(error, "error_dict"):
+        for field, field_errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in field_errors:
+                form.add_error(target, item)
+    else:
+        for message in error.messages:
+            form.add_error(None, message)
