@@ -427,6 +427,7 @@ def _bulk_ballots(decision: Any, staff: Any, choices: dict[str, str], elector_id
         participations = Participation.objects.bulk_create(
             (
                 Participation(
+                    community_id=decision.community_id,
                     decision=decision,
                     elector_id=elector_ids[key],
                     channel=Channel.PAPER,
@@ -446,6 +447,7 @@ def _bulk_ballots(decision: Any, staff: Any, choices: dict[str, str], elector_id
             receipt = receipt_hash(f"bulk-{decision.pk}-{participation.pk}")
             ballots.append(
                 Ballot(
+                    community_id=decision.community_id,
                     decision=decision,
                     participation=participation,
                     choice=choice,
@@ -471,6 +473,7 @@ def _bulk_ballots(decision: Any, staff: Any, choices: dict[str, str], elector_id
         LogEntry.objects.bulk_create(
             (
                 LogEntry(
+                    community_id=decision.community_id,
                     decision=decision,
                     sequence=decision.log_length + e.sequence,
                     content=dict(e.content),
@@ -528,7 +531,7 @@ def _ms(seconds: float) -> str:
 def _estate_decision(estate: Estate, rng: random.Random, args: argparse.Namespace) -> float:
     from django.utils import timezone
 
-    from comity.decisions import counting, services
+    from comity.decisions import computing, services
     from comity.decisions.closing import verify_decision_log
     from comity.decisions.models import Decision, Elector
     from comity.engine.decisions.rules import get_rule
@@ -591,7 +594,7 @@ def _estate_decision(estate: Estate, rng: random.Random, args: argparse.Namespac
     print(f"  turnout {len(choices):,} of {electors:,} electors ({len(choices) / electors:.0%})")
 
     decision.refresh_from_db()
-    seconds, live = _timed(lambda: counting.count(decision), repeat=3)
+    seconds, live = _timed(lambda: computing.count(decision), repeat=3)
     _cross_check("the live count", live, decision.rule_name, voters, choices)
     rule, ballots = get_rule(decision.rule_name), list(choices.items())
     engine_seconds, _ = _timed(lambda: tally(rule, voters, ballots).to_dict(), repeat=3)
@@ -625,7 +628,7 @@ def _estate_decision(estate: Estate, rng: random.Random, args: argparse.Namespac
 def _stairwells(estate: Estate, rng: random.Random, how_many: int) -> None:
     from django.utils import timezone
 
-    from comity.decisions import counting, services
+    from comity.decisions import computing, services
     from comity.structure.models import Unit
 
     units_by_stairwell: dict[int, list[int]] = {}
@@ -671,7 +674,7 @@ def _stairwells(estate: Estate, rng: random.Random, how_many: int) -> None:
         if choices:
             _bulk_ballots(decision, estate.staff, choices, _elector_ids(decision))
         decision.refresh_from_db()
-        seconds, result = _timed(lambda d=decision: counting.count(d))
+        seconds, result = _timed(lambda d=decision: computing.count(d))
         counts.append(seconds)
         passed += result["passed"]
         voters = _engine_owners(estate.community, stairwell, frozenset(ground))

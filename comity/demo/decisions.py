@@ -55,6 +55,7 @@ from comity.decisions.models import (
     Objection,
     Participation,
 )
+from comity.decisions.services import DecisionData
 from comity.demo import decision_specs as specs
 from comity.demo.accounts import DEMO_EMAIL_DOMAIN, VERIFIED_AT
 from comity.demo.consultation_specs import RETROFIT_BUILDING, RETROFIT_DRAFT_TITLE, age_camp
@@ -63,6 +64,7 @@ from comity.demo.names import AGE_YEAR
 from comity.demo.specs import OLD_ESTATE
 from comity.engine.decisions.rules import Basis, DecisionRule, Stage, get_rule
 from comity.engine.decisions.tally import Tally, Voter, tally
+from comity.engine.money import Fen
 from comity.structure.models import (
     Area,
     AreaKind,
@@ -375,7 +377,7 @@ class _Writer:
         draft: DecisionDraft | None = None,
     ) -> Decision:
         """A draft decision whose voting period includes the present, so that ballots can be cast now."""
-        data: dict[str, Any] = {
+        data: DecisionData = {
             "title": title,
             "agenda": agenda,
             "rule_name": rule,
@@ -513,12 +515,12 @@ def _retrofit(writer: _Writer, spec: specs.RetrofitSpec, stairwell: Area, draft:
         staff,
         decision,
         {
-            "total_fen": spec.total_fen,
+            "total_fen": Fen(spec.total_fen),
             "method": spec.method,
             "subsidy_percent": specs.SUBSIDY_PERCENT,
-            "subsidy_cap_fen": specs.SUBSIDY_CAP_FEN,
+            "subsidy_cap_fen": Fen(specs.SUBSIDY_CAP_FEN),
             "floor_values": specs.FLOOR_TABLE if spec.method == "floor-table" else specs.FLOOR_COEFFICIENTS,
-            "compensation": {"1": spec.compensation_fen},
+            "compensation": {"1": Fen(spec.compensation_fen)},
         },
     )
     decision.opens_at, decision.closes_at = opens_at, closes_at  # the period the demo shows
@@ -581,7 +583,7 @@ def generate_demo_decisions(street: Street, *, seed: int, now: datetime) -> dict
         opens_at=hour - timedelta(days=75),
         closes_at=hour - timedelta(days=61),
     )
-    services.set_cost_plan(staff, roof, {"total_fen": specs.ROOF_TOTAL_FEN, "method": CostMethod.AREA})
+    services.set_cost_plan(staff, roof, {"total_fen": Fen(specs.ROOF_TOTAL_FEN), "method": CostMethod.AREA})
     roof_item = writer.open(roof, hour - timedelta(days=75), hour - timedelta(days=61), floors)
     roof_item.plan = _draw(
         rng, roof_item.seats, lambda s: specs.ROOF_CHANCES[specs.floor_camp(s.floor)], roof_item.blocked
@@ -762,7 +764,12 @@ def _rank_colours(writer: _Writer, item: Opened) -> None:
         taste = [rng.gauss(0, 0.9) for _ in specs.COLOURS]
         depth = rng.choice((4, 4, 4, 3, 3, 2))
         person = residents.get(seat.persons[0]) if seat.persons else None
-        if person is None or seat.elector in item.blocked or takes_part >= specs.COLOURS_TURNOUT:
+        if (
+            person is None
+            or person.user is None
+            or seat.elector in item.blocked
+            or takes_part >= specs.COLOURS_TURNOUT
+        ):
             continue
         camp = specs.COLOUR_TASTES[age_camp(AGE_YEAR - person.birth_year if person.birth_year else 40)]
         order = sorted(range(len(specs.COLOURS)), key=lambda i: -(camp[i] + taste[i]))

@@ -362,6 +362,7 @@ def test_a_mediation_recorded_twice_is_one_mediation(world: World, client: Any) 
     decision = make_decision(world, estate)
     owner = estate.owners["302"]
     objection = Objection.objects.create(
+        community=decision.community,
         decision=decision,
         elector=Elector.objects.get(decision=decision, persons__user=owner),
         author=owner,

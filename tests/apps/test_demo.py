@@ -57,8 +57,8 @@ from comity.budgeting.models import (
 )
 from comity.budgeting.models import Rating as ProjectRating
 from comity.consultations.models import Analysis, Consultation, DecisionDraft, Moderation, Statement, Vote
-from comity.decisions import services
-from comity.decisions.counting import count, explain_shortfalls
+from comity.decisions import selectors, services
+from comity.decisions.computing import count, explain_shortfalls
 from comity.decisions.models import (
     AffectedUnit,
     Ballot,
@@ -1429,7 +1429,7 @@ def test_the_owner_and_resident_logins_find_an_open_vote_waiting_for_them(
     user = User.objects.get(username=username)
     decision = Decision.objects.get(community__code=OLD_ESTATE, title=title)
     assert decision.accepts_ballots
-    (eligibility,) = services.electors_for(user, decision)
+    (eligibility,) = selectors.electors_for(user, decision)
     assert not eligibility.voted
     assert not eligibility.proxy
     client.post("/accounts/login/", {"username": username, "password": DEMO_PASSWORD})
