@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
 import openpyxl
 from django.db.models import Prefetch, Q
@@ -24,6 +23,7 @@ from comity.engine.registry_import import CHOICES, COLUMNS, format_fraction, is_
 from comity.engine.spreadsheet import neutralise_row
 from comity.engine.unit_address import natural_key
 from comity.foundation.audit import record_audit
+from comity.foundation.services import Actor
 from comity.structure.models import AreaKind, Community, Ownership, Unit
 
 
@@ -95,7 +95,7 @@ def registry_rows(community: Community, language: str) -> list[list[str]]:
     return rows
 
 
-def _record(actor: Any, community: Community, file_format: str, rows: int) -> None:
+def _record(actor: Actor, community: Community, file_format: str, rows: int) -> None:
     record_audit(
         actor=actor,
         action="registry.export",
@@ -106,7 +106,7 @@ def _record(actor: Any, community: Community, file_format: str, rows: int) -> No
     )
 
 
-def export_registry_csv(actor: Any, community: Community, language: str) -> bytes:
+def export_registry_csv(actor: Actor, community: Community, language: str) -> bytes:
     """CSV in UTF-8 with a byte-order mark (Excel needs it for Chinese). The export is audited: it holds
     personal data."""
     rows = registry_rows(community, language)
@@ -118,7 +118,7 @@ def export_registry_csv(actor: Any, community: Community, language: str) -> byte
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
-def export_registry_xlsx(actor: Any, community: Community, language: str) -> bytes:
+def export_registry_xlsx(actor: Actor, community: Community, language: str) -> bytes:
     rows = registry_rows(community, language)
     with translation.override(language):
         workbook = openpyxl.Workbook()

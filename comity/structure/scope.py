@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from django.db.models import Q
 from django.utils import timezone
@@ -17,6 +17,23 @@ from comity.engine.roles import Role, roles_from_membership
 from comity.structure.models import Membership, Ownership, Person
 
 _CACHE_ATTR = "_comity_scope"
+
+
+class Account(Protocol):
+    """What the scope reads of a user: a signed-in ``comity.accounts.models.User`` or an anonymous visitor (the
+    registry sits below the accounts app, so it names the attributes rather than the class)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    @property
+    def is_superuser(self) -> bool: ...
+
+    @property
+    def is_staff(self) -> bool: ...
 
 
 @dataclass
@@ -46,7 +63,7 @@ class UserScope:
         return bool(self.community_ids or self.street_ids or self.is_platform_staff)
 
 
-def scope_for(user: Any) -> UserScope:
+def scope_for(user: Account) -> UserScope:
     """The user's scope, computed once per user object."""
     if not getattr(user, "is_authenticated", False):
         return UserScope()
@@ -58,14 +75,14 @@ def scope_for(user: Any) -> UserScope:
     return scope
 
 
-def fresh_scope_for(user: Any) -> UserScope:
+def fresh_scope_for(user: Account | None) -> UserScope:
     """The user's scope read afresh and not cached: for checks about *another* account than the request's."""
     if user is None or not getattr(user, "pk", None):
         return UserScope()
     return _compute_scope(user)
 
 
-def acts_for_others(user: Any) -> bool:
+def acts_for_others(user: Account) -> bool:
     """Whether the account acts for a subject, the street or the grid (staff roles), read afresh."""
     if user.is_staff or user.is_superuser:
         return True
@@ -75,15 +92,19 @@ def acts_for_others(user: Any) -> bool:
     return any(Role.GRID_WORKER in roles for roles in scope.community_roles.values())
 
 
-def forget_scope(user: Any) -> None:
+def forget_scope(user: Account) -> None:
     """Drop the cached scope after a write that changes roles (e.g. a confirmed residency claim)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
 
 
-def _compute_scope(user: Any) -> UserScope:
+def _compute_scope(user: Account) -> UserScope:
     scope = UserScope(is_platform_staff=bool(user.is_superuser))
-    person = Person.objects.filter(user=user).only("id", "community_id", "verified_at", "is_resident").first()
+    person = (
+        Person.objects.filter(user_id=user.pk)
+        .only("id", "community_id", "verified_at", "is_resident")
+        .first()
+    )
     if person is None:
         return scope
     scope.person_id = person.pk

@@ -38,7 +38,7 @@ from comity.structure.models import (
     Tenancy,
     Unit,
 )
-from comity.structure.scope import scope_for
+from comity.structure.scope import Account, scope_for
 
 
 def get_community_for_user(
@@ -104,9 +104,9 @@ def get_claim_for_user(user: Actor, community: Community, claim_id: int) -> Resi
     return claim
 
 
-def communities_for_user(user: Actor) -> QuerySet[Community]:
+def communities_for_user(user: Account) -> QuerySet[Community]:
     """Every community the user may open: their own, and all of a street they oversee."""
-    if getattr(user, "is_superuser", False):
+    if user.is_superuser:
         return Community.objects.select_related("street").all()
     scope = scope_for(user)
     return Community.objects.select_related("street").filter(

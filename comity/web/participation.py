@@ -15,6 +15,10 @@ from typing import Any
 from django.db.models import Count, Q
 from django.utils import timezone
 
+from comity.appeals.models import Appeal
+from comity.budgeting.models import BudgetBallot
+from comity.consultations.models import Consultation
+from comity.decisions.models import Participation
 from comity.structure.models import Membership, Ownership, Person
 
 #: Most recent appeals shown on "My account"; the rest are on the appeals page.
@@ -55,11 +59,6 @@ class MyParticipation:
 
 def participation_for(user: Any) -> MyParticipation:
     """Everything the user took part in, newest first, in a fixed number of queries."""
-    from comity.appeals.models import Appeal
-    from comity.budgeting.models import BudgetBallot
-    from comity.consultations.models import Consultation
-    from comity.decisions.models import Participation
-
     mine = MyParticipation()
     mine.person = (
         Person.objects.filter(user=user)

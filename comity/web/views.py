@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import tarfile
+from pathlib import Path
+
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+import comity
 from comity.engine.structure_metrics import RESIDENTS_PER_WORKER_GUIDELINE
 from comity.structure.scope import scope_for
 from comity.structure.selectors import communities_for_user
@@ -60,12 +65,6 @@ def source_code(request: HttpRequest) -> HttpResponse:
     It is built from the installed ``comity`` package, so a city that modified its deployment offers exactly what it
     runs, with the licence.
     """
-    import io
-    import tarfile
-    from pathlib import Path
-
-    import comity
-
     package = Path(comity.__file__).resolve().parent
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w:gz") as archive:

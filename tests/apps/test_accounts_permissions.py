@@ -159,3 +159,18 @@ def test_everyone_signed_in_may_change_their_own_password(client_for: Any, world
         _assert_denied(response, role)
     else:
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize("role", CAST)
+def test_the_pages_after_a_reset_e_mail_open_for_everyone_and_a_bad_link_says_so(
+    client_for: Any, world: World, role: str
+) -> None:
+    """The pages a reset e-mail leads through need no account: "sent", "done", and the link itself, which shows
+    that it no longer works rather than a form when its token is wrong."""
+    client = client_for(role)
+    assert client.get(reverse("accounts:password_reset_done")).status_code == 200
+    assert client.get(reverse("accounts:password_reset_complete")).status_code == 200
+    response = client.get(reverse("accounts:password_reset_confirm", args=["MQ", "set-password"]))
+    assert response.status_code == 200
+    assert 'name="new_password1"' not in response.content.decode()
+    assert SignInCode.objects.count() == 0
