@@ -1,6 +1,6 @@
 """Scheduled appeal checks without a scheduler, for the embedded demo.
 
-Production runs :func:`comity.appeals.services.check_deadlines` under Celery beat every five minutes. The demo
+Production runs :func:`comity.appeals.deadlines.check_deadlines` under Celery beat every five minutes. The demo
 has no beat process, so with ``COMITY_INLINE_JOBS`` on (``make demo`` sets it) the first request after each
 five-minute slot runs the same check before it is answered. A failing check is logged, never shown to the user.
 """
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 
-from comity.appeals.services import check_deadlines
+from comity.appeals.deadlines import check_deadlines
 
 logger = logging.getLogger("comity.appeals")
 INTERVAL_SECONDS = 300

@@ -203,3 +203,27 @@ def similar_public_appeals(
     )
     by_id = {item.pk: item for item in pool}
     return [by_id[int(str(candidate.id))] for candidate in found]
+
+
+# --- the deadline job -----------------------------------------------------------------------------------------
+
+
+def _due_ids(field: str, now: datetime) -> list[int]:
+    stamp = "reminded_at" if field == "remind_at" else "escalated_at"
+    filters: dict[str, object] = {
+        "status__in": [s.value for s in OPEN_STATUSES],
+        f"{field}__isnull": False,
+        f"{field}__lt" if field == "due_at" else f"{field}__lte": now,
+        f"{stamp}__isnull": True,
+    }
+    return list(Appeal.objects.filter(**filters).order_by(field).values_list("pk", flat=True))
+
+
+def due_for_reminder(now: datetime) -> list[int]:
+    """Open appeals whose warning time has come and that were not warned yet, by warning time."""
+    return _due_ids("remind_at", now)
+
+
+def overdue_unescalated(now: datetime) -> list[int]:
+    """Open appeals past their deadline that were not escalated yet, by deadline."""
+    return _due_ids("due_at", now)

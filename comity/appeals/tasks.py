@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from comity.appeals.services import check_deadlines
+from comity.appeals.deadlines import check_deadlines
 
 
 @shared_task(name="comity.appeals.check_deadlines")

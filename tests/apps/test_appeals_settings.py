@@ -343,7 +343,7 @@ def test_the_weights_error_is_shown_next_to_the_weights_in_the_users_language(
     )
 
     with translation.override("zh-hans"):
-        from comity.appeals.community_settings.services import weights_error
+        from comity.appeals.community_settings.validation import weights_error
 
         expected = weights_error({"a": 10, "b": 35, "c": 35, "d": 0})
     assert expected is not None

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from comity.appeals import services
+from comity.appeals import deadlines, services
 from comity.appeals.models import Appeal
 from comity.appeals.views import street as views_street
 from comity.notifications.models import Delivery, Notification
@@ -92,7 +92,7 @@ def test_the_queue_lists_escalated_overdue_and_street_level_disputes_of_every_co
 ) -> None:
     on_time = _submit(world, description="Fine")
     escalated = _overdue(_submit(world, description="Escalated"), hours=30)
-    services.check_deadlines()
+    deadlines.check_deadlines()
     escalated.refresh_from_db()
     assert escalated.escalated_at is not None
     # Past due since the last run of the deadline job: overdue, not escalated yet.
@@ -164,8 +164,8 @@ def test_street_officials_are_told_once_in_the_app_and_by_email_of_escalations_a
         disputed = _submit(world)
         community_dispute = _submit(world)
     with django_capture_on_commit_callbacks(execute=True):
-        services.check_deadlines()
-        services.check_deadlines()  # a second run escalates nothing again
+        deadlines.check_deadlines()
+        deadlines.check_deadlines()  # a second run escalates nothing again
     with django_capture_on_commit_callbacks(execute=True):
         services.redispatch(official, disputed, lead_subject=department, reason="Street matter")
     with django_capture_on_commit_callbacks(execute=True):

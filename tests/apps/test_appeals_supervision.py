@@ -10,7 +10,7 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from comity.appeals import services
+from comity.appeals import deadlines, services
 from comity.appeals.models import Appeal, AppealEvent, AppealSettings, Dispatch
 from comity.audit.models import AuditEntry
 from comity.notifications.models import Notification
@@ -49,9 +49,9 @@ def test_deadlines_warn_once_then_escalate_once(
     assert appeal.remind_at == NOON + timedelta(hours=18)  # three quarters of 24 hours
 
     with django_capture_on_commit_callbacks(execute=True):
-        early = services.check_deadlines(NOON + timedelta(hours=17))
-        warned = services.check_deadlines(NOON + timedelta(hours=19))
-        again = services.check_deadlines(NOON + timedelta(hours=20))
+        early = deadlines.check_deadlines(NOON + timedelta(hours=17))
+        warned = deadlines.check_deadlines(NOON + timedelta(hours=19))
+        again = deadlines.check_deadlines(NOON + timedelta(hours=20))
     assert early == ([], [])
     assert again == ([], [])
     assert [a.pk for a in warned[0]] == [appeal.pk]
@@ -60,9 +60,9 @@ def test_deadlines_warn_once_then_escalate_once(
     assert _told(world.user("enterprise_staff"), "reminded") == 1
 
     with django_capture_on_commit_callbacks(execute=True):
-        on_the_dot = services.check_deadlines(NOON + timedelta(hours=24))
-        late = services.check_deadlines(NOON + timedelta(hours=25))
-        twice = services.check_deadlines(NOON + timedelta(hours=26))
+        on_the_dot = deadlines.check_deadlines(NOON + timedelta(hours=24))
+        late = deadlines.check_deadlines(NOON + timedelta(hours=25))
+        twice = deadlines.check_deadlines(NOON + timedelta(hours=26))
     assert on_the_dot == ([], [])
     assert twice == ([], [])
     assert [a.pk for a in late[1]] == [appeal.pk]
@@ -82,7 +82,7 @@ def test_a_replied_appeal_is_not_escalated_after_closing(world: World) -> None:
     services.sign_for(staff, appeal)
     services.reply(staff, appeal, text="Fixed")
     services.close(world.user("committee_staff"), appeal)
-    assert services.check_deadlines(NOON + timedelta(days=3)) == ([], [])
+    assert deadlines.check_deadlines(NOON + timedelta(days=3)) == ([], [])
 
 
 def test_an_emergency_gets_two_hours(world: World) -> None:

@@ -11,7 +11,7 @@ import pytest
 from django.utils import timezone
 from PIL import Image
 
-from comity.appeals import services
+from comity.appeals import deadlines, services
 from comity.appeals.models import Appeal
 from comity.structure.models import MatterCategory
 
@@ -110,7 +110,7 @@ def test_an_overdue_appeal_escalates_to_the_street_office(browser: Any, live_ser
     Appeal.objects.filter(pk=appeal.pk).update(
         received_at=past, remind_at=past + timedelta(hours=18), due_at=past + timedelta(hours=24)
     )
-    assert [a.pk for a in services.check_deadlines()[1]] == [appeal.pk]
+    assert [a.pk for a in deadlines.check_deadlines()[1]] == [appeal.pk]
 
     with signed_in(browser, live_server, "shu", world.password) as page:
         page.goto(f"{live_server.url}/notifications/")

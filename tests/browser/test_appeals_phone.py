@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from comity.appeals import services
+from comity.appeals import deadlines, services
 from comity.appeals.models import Appeal
 from comity.structure.models import MatterCategory
 
@@ -147,7 +147,7 @@ def _escalated(world: Any) -> Appeal:
     Appeal.objects.filter(pk=appeal.pk).update(
         received_at=past, remind_at=past + timedelta(hours=18), due_at=past + timedelta(hours=24)
     )
-    assert [a.pk for a in services.check_deadlines()[1]] == [appeal.pk]
+    assert [a.pk for a in deadlines.check_deadlines()[1]] == [appeal.pk]
     return appeal
 
 

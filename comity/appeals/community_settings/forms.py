@@ -1,5 +1,6 @@
-"""Forms of the appeal settings pages. The rules that a saved calendar must keep are the service's
-(:mod:`comity.appeals.community_settings.services`); the forms reuse them so the page shows every problem at once."""
+"""Forms of the appeal settings pages. The rules that a saved calendar must keep
+(:mod:`comity.appeals.community_settings.validation`) are the service's; the forms reuse them so the page shows
+every problem at once."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext_lazy as _
 
-from comity.appeals.community_settings.services import (
+from comity.appeals.community_settings.validation import (
     EMERGENCY_HOURS,
     REMIND_PERCENT,
     REOPEN_DAYS,

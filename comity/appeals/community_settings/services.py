@@ -8,32 +8,30 @@ due date.
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, time
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from comity.appeals.community_settings.selectors import appeal_settings
+from comity.appeals.community_settings.validation import (
+    EMERGENCY_HOURS,
+    REMIND_PERCENT,
+    REOPEN_DAYS,
+    WEIGHTS,
+    calendar_errors,
+    range_error,
+    weights_error,
+)
 from comity.appeals.models import AppealSettings, Clock, ReplyTemplate, TimeLimitPolicy, Urgency
-from comity.appeals.services.refusals import require
 from comity.engine.responsibility import MAX_TIME_LIMIT_HOURS, MIN_TIME_LIMIT_HOURS
 from comity.foundation.audit import record_audit
+from comity.foundation.services import require, service
 from comity.structure.models import Community, GovernanceSubject, MatterCategory
 
 MANAGE = "appeals.manage_settings"
-#: Bounds of every number the settings take (the form, the service and any other caller keep to them).
-EMERGENCY_HOURS = (1, 72)
-REMIND_PERCENT = (1, 99)
-REOPEN_DAYS = (1, 365)
-#: A working day of at least an hour keeps every working-hours due date within decades, not millennia.
-MIN_WORKING_DAY = timedelta(hours=1)
-#: Holidays and moved working days: dates within these years, and at most this many of each.
-DATE_YEARS = (2000, 2100)
-MAX_DATES = 400
-WEIGHTS = ("weight_response", "weight_resolution", "weight_satisfaction", "weight_on_time")
 SETTINGS_FIELDS = (
     "clock",
     "work_starts",
@@ -56,72 +54,7 @@ def _snapshot(config: AppealSettings) -> dict[str, Any]:
     return values
 
 
-def calendar_errors(
-    *,
-    work_starts: time,
-    work_ends: time,
-    working_weekdays: list[int],
-    holidays: list[date],
-    adjusted: list[date],
-) -> dict[str, list[Any]]:
-    """A working calendar the engine accepts (:class:`comity.engine.calendar.WorkingCalendar`), in words."""
-    errors: dict[str, list[Any]] = {}
-    if not work_starts < work_ends:
-        errors["work_ends"] = [_("The working day must end after it starts.")]
-    elif datetime.combine(date.min, work_ends) - datetime.combine(date.min, work_starts) < MIN_WORKING_DAY:
-        errors["work_ends"] = [_("The working day must last at least one hour.")]
-    if not working_weekdays:
-        errors["working_weekdays"] = [_("Choose at least one working weekday.")]
-    elif not all(0 <= day <= 6 for day in working_weekdays):
-        errors["working_weekdays"] = [_("Weekdays run from Monday to Sunday.")]
-    for name, listed in (("holidays", holidays), ("adjusted_working_days", adjusted)):
-        problem = dates_error(listed)
-        if problem:
-            errors[name] = [problem]
-    both = sorted(set(holidays) & set(adjusted))
-    if both:
-        days = ", ".join(day.isoformat() for day in both)
-        errors["adjusted_working_days"] = [
-            _("A day cannot be both a holiday and a working day: %(days)s.") % {"days": days}
-        ]
-    return errors
-
-
-def dates_error(days: list[date]) -> str | None:
-    """A list of holidays or moved working days that the calendar can use: real years, a bounded list."""
-    if len(set(days)) > MAX_DATES:
-        return _("List at most %(max)s dates.") % {"max": MAX_DATES}
-    outside = sorted(day for day in days if not DATE_YEARS[0] <= day.year <= DATE_YEARS[1])
-    if outside:
-        return _("Dates must fall in the years %(first)s to %(last)s: %(days)s.") % {
-            "first": DATE_YEARS[0],
-            "last": DATE_YEARS[1],
-            "days": ", ".join(day.isoformat() for day in outside[:5]),
-        }
-    return None
-
-
-def range_error(value: int, bounds: tuple[int, int]) -> str | None:
-    if bounds[0] <= value <= bounds[1]:
-        return None
-    return _("Choose a number from %(min)s to %(max)s.") % {"min": bounds[0], "max": bounds[1]}
-
-
-def weights_error(weights: dict[str, int]) -> ValidationError | None:
-    """The composite score's four weights are shares of one whole.
-
-    :func:`comity.appeals.computing.score_weights` turns them into fractions that must sum to one.
-    """
-    total = sum(weights.values())
-    if total == 100:
-        return None
-    return ValidationError(
-        _("The four weights must add up to 100; now they add up to %(total)d.") % {"total": total},
-        code="weights",
-    )
-
-
-@transaction.atomic
+@service
 def update_appeal_settings(
     actor: Any,
     community: Community,
@@ -242,7 +175,7 @@ def _policy_errors(
     return errors
 
 
-@transaction.atomic
+@service
 def create_time_limit_policy(
     actor: Any, community: Community, *, category: MatterCategory, urgency: str, hours: int, clock: str
 ) -> TimeLimitPolicy:
@@ -268,7 +201,7 @@ def create_time_limit_policy(
     return policy
 
 
-@transaction.atomic
+@service
 def update_time_limit_policy(
     actor: Any, policy: TimeLimitPolicy, *, category: MatterCategory, urgency: str, hours: int, clock: str
 ) -> TimeLimitPolicy:
@@ -297,7 +230,7 @@ def update_time_limit_policy(
     return policy
 
 
-@transaction.atomic
+@service
 def delete_time_limit_policy(actor: Any, policy: TimeLimitPolicy) -> None:
     community = policy.community
     require(actor, MANAGE, community)
@@ -334,7 +267,7 @@ def _template_snapshot(template: ReplyTemplate) -> dict[str, Any]:
     return {"title": template.title, "text": template.text, "subject": template.subject_id}
 
 
-@transaction.atomic
+@service
 def create_reply_template(
     actor: Any, community: Community, *, title: str, text: str, subject: GovernanceSubject | None = None
 ) -> ReplyTemplate:
@@ -358,7 +291,7 @@ def create_reply_template(
     return template
 
 
-@transaction.atomic
+@service
 def update_reply_template(
     actor: Any, template: ReplyTemplate, *, title: str, text: str, subject: GovernanceSubject | None = None
 ) -> ReplyTemplate:
@@ -384,7 +317,7 @@ def update_reply_template(
     return template
 
 
-@transaction.atomic
+@service
 def delete_reply_template(actor: Any, template: ReplyTemplate) -> None:
     community = template.community
     require(actor, MANAGE, community)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -20,17 +19,13 @@ from comity.appeals.following.followers import OPEN, TERMINAL, is_requester
 from comity.appeals.following.permissions import may_say_me_too
 from comity.appeals.models import Appeal, AppealFollower, AppealMeToo
 from comity.foundation.audit import record_audit
-
-
-def _locked(appeal: Appeal) -> Appeal:
-    return (
-        Appeal.objects.select_for_update(of=("self",)).select_related("community__street").get(pk=appeal.pk)
-    )
+from comity.foundation.services import lock, require, service
 
 
 def _require(actor: Any, perm: str, appeal: Appeal) -> None:
-    if not getattr(actor, "is_authenticated", False) or not actor.has_perm(perm, appeal):
+    if not actor.is_authenticated:
         raise PermissionDenied
+    require(actor, perm, appeal)
 
 
 def _audit(actor: Any, appeal: Appeal, action: str, summary: str) -> None:
@@ -44,11 +39,11 @@ def _audit(actor: Any, appeal: Appeal, action: str, summary: str) -> None:
     )
 
 
-@transaction.atomic
+@service
 def follow_appeal(actor: Any, appeal: Appeal) -> AppealFollower:
     """Follow a public appeal that is not withdrawn or merged. Following twice keeps the one row."""
     _require(actor, "appeals.follow_appeal", appeal)
-    appeal = _locked(appeal)
+    appeal = lock(appeal, "community__street")
     if appeal.status in TERMINAL:
         raise ValidationError(_("This appeal was withdrawn or merged; it cannot be followed any more."))
     if is_requester(actor, appeal):
@@ -63,18 +58,20 @@ def follow_appeal(actor: Any, appeal: Appeal) -> AppealFollower:
     return row
 
 
-@transaction.atomic
+@service
 def unfollow_appeal(actor: Any, appeal: Appeal) -> bool:
     """Stop following; ``False`` when the user did not follow it (nothing changes)."""
     _require(actor, "appeals.see_public_appeal", appeal)
-    appeal = _locked(appeal)
-    deleted, _rows = AppealFollower.objects.filter(appeal=appeal, user=actor).delete()
-    if deleted:
-        _audit(actor, appeal, "unfollowed", gettext_noop("Stopped following appeal %(number)s"))
-    return bool(deleted)
+    appeal = lock(appeal, "community__street")
+    rows = AppealFollower.objects.filter(appeal=appeal, user=actor)
+    if not rows.exists():
+        return False
+    rows.delete()
+    _audit(actor, appeal, "unfollowed", gettext_noop("Stopped following appeal %(number)s"))
+    return True
 
 
-@transaction.atomic
+@service
 def say_me_too(actor: Any, appeal: Appeal) -> AppealMeToo:
     """A resident of the community says the appeal affects them too, while it is being handled.
 
@@ -82,7 +79,7 @@ def say_me_too(actor: Any, appeal: Appeal) -> AppealMeToo:
     """
     if not may_say_me_too(actor, appeal):
         raise PermissionDenied
-    appeal = _locked(appeal)
+    appeal = lock(appeal, "community__street")
     if appeal.status not in OPEN:
         raise ValidationError(
             _("This appeal is no longer being handled; if the matter is back, make a new appeal.")
@@ -103,14 +100,14 @@ def say_me_too(actor: Any, appeal: Appeal) -> AppealMeToo:
     return row
 
 
-@transaction.atomic
+@service
 def withdraw_me_too(actor: Any, appeal: Appeal) -> bool:
     """Take back "affects me too"; ``False`` when there was none. Following is left as it is."""
     _require(actor, "appeals.see_public_appeal", appeal)
-    appeal = _locked(appeal)
-    deleted, _rows = AppealMeToo.objects.filter(appeal=appeal, user=actor).delete()
-    if deleted:
-        _audit(
-            actor, appeal, "me_too_withdrawn", gettext_noop("Took back “affects me too” on appeal %(number)s")
-        )
-    return bool(deleted)
+    appeal = lock(appeal, "community__street")
+    rows = AppealMeToo.objects.filter(appeal=appeal, user=actor)
+    if not rows.exists():
+        return False
+    rows.delete()
+    _audit(actor, appeal, "me_too_withdrawn", gettext_noop("Took back “affects me too” on appeal %(number)s"))
+    return True

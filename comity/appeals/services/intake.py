@@ -6,7 +6,6 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -22,13 +21,13 @@ from comity.appeals.models import (
     Urgency,
 )
 from comity.appeals.notifying import notify_step
-from comity.appeals.services.refusals import require
 from comity.appeals.time_limits import time_limit
 from comity.appeals.timeline import open_dispatch, write_event
 from comity.engine import appeals as engine
 from comity.engine.appeals import Actor, AppealStatus
 from comity.foundation.audit import record_audit
 from comity.foundation.photos import CheckedPhoto, check_photos
+from comity.foundation.services import lock, require, service
 from comity.structure.models import (
     Area,
     Community,
@@ -89,7 +88,7 @@ def _requester(
     return on_behalf_of, on_behalf_of.user
 
 
-def attach_photo(appeal: Appeal, photo: CheckedPhoto, *, by: Any, at: Any, event: Any = None) -> Attachment:
+def _attach_photo(appeal: Appeal, photo: CheckedPhoto, *, by: Any, at: Any, event: Any = None) -> Attachment:
     attachment = Attachment(
         community_id=appeal.community_id,
         appeal=appeal,
@@ -107,7 +106,7 @@ def attach_photo(appeal: Appeal, photo: CheckedPhoto, *, by: Any, at: Any, event
     return attachment
 
 
-@transaction.atomic
+@service
 def submit_appeal(
     actor: Any,
     community: Community,
@@ -162,7 +161,7 @@ def submit_appeal(
         raise ValidationError(errors)
     if area is None and unit is not None:
         area = unit.stairwell if unit.stairwell_id else unit.building
-    locked = Community.objects.select_for_update().select_related("street").get(pk=community.pk)
+    locked = lock(community, "street")
     route = route_appeal(locked, category=category, area=area, unit=unit)
     transition = engine.apply_event(
         AppealStatus.RECEIVED,
@@ -243,7 +242,7 @@ def submit_appeal(
         },
     )
     for photo in checked:
-        attach_photo(appeal, photo, by=actor, at=now, event=received)
+        _attach_photo(appeal, photo, by=actor, at=now, event=received)
     record_audit(
         actor=actor,
         action="appeal.submit",

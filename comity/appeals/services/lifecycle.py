@@ -6,11 +6,10 @@ the user plays, stores the new status and timestamps, appends one timeline entry
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -23,86 +22,18 @@ from comity.appeals.models import (
     DispatchRole,
     Rating,
 )
-from comity.appeals.notifying import notify_step
-from comity.appeals.services.refusals import ERROR_MESSAGES, apply_as_party, require
-from comity.appeals.timeline import acting_subject, open_dispatch, write_event
+from comity.appeals.services.common import ERROR_MESSAGES, _act, _end_dispatches, _finish
+from comity.appeals.timeline import open_dispatch
 from comity.engine import appeals as engine
-from comity.engine.appeals import Actor, AppealStatus, ErrorCode, Transition
-from comity.foundation.audit import record_audit
+from comity.engine.appeals import Actor, AppealStatus, ErrorCode
+from comity.foundation.services import lock, require, service
 from comity.structure.models import (
     Community,
     GovernanceSubject,
 )
 
 
-def _locked(appeal: Appeal) -> Appeal:
-    return (
-        # Lock the appeal row only: PostgreSQL cannot lock the nullable side of the outer join to the lead.
-        Appeal.objects.select_for_update(of=("self",))
-        .select_related("community__street", "lead_subject")
-        .get(pk=appeal.pk)
-    )
-
-
-def _act(
-    actor: Any, appeal: Appeal, event: engine.AppealEvent, /, **facts: object
-) -> tuple[Appeal, Actor, Transition]:
-    """Lock the appeal, check that the user takes part in it, and let the engine decide the event."""
-    locked = _locked(appeal)
-    require(actor, "appeals.act_on_appeal", locked)
-    part, transition = apply_as_party(actor, locked, event, **facts)
-    return locked, part, transition
-
-
-def _finish(
-    actor: Any,
-    appeal: Appeal,
-    part: Actor,
-    transition: Transition,
-    *,
-    at: datetime,
-    summary: str,
-    fields: tuple[str, ...] = (),
-    note: str = "",
-    data: dict[str, Any] | None = None,
-    notify: dict[str, Any] | None = None,
-) -> Appeal:
-    """Store the new status, append the timeline entry and audit the event."""
-    appeal.status = transition.to_status
-    appeal.save(update_fields=["status", *fields])
-    write_event(
-        appeal,
-        kind=transition.timeline_kind,
-        actor=actor,
-        from_status=transition.from_status,
-        at=at,
-        subject=acting_subject(actor, appeal, part),
-        note=note,
-        data=data,
-    )
-    record_audit(
-        actor=actor,
-        action=f"appeal.{transition.event.value}",
-        obj=appeal,
-        community=appeal.community,
-        summary=summary,
-        params={"number": appeal.number},
-        changes={"status": [transition.from_status.value, transition.to_status.value]},
-    )
-    notify_step(appeal, transition.timeline_kind, **(notify or {}))
-    return appeal
-
-
-def _end_dispatches(
-    appeal: Appeal, *, at: datetime, reason: DispatchEnd, role: DispatchRole | None = None
-) -> None:
-    rows = appeal.dispatches.filter(ended_at__isnull=True)
-    if role is not None:
-        rows = rows.filter(role=role)
-    rows.update(ended_at=at, end_reason=reason)
-
-
-@transaction.atomic
+@service
 def sign_for(actor: Any, appeal: Appeal) -> Appeal:
     """The lead's staff accept the dispatch (签收); from now on the lead answers for the appeal."""
     now = timezone.now()
@@ -115,7 +46,7 @@ def sign_for(actor: Any, appeal: Appeal) -> Appeal:
     return _finish(actor, appeal, part, transition, at=now, summary=summary, fields=("signed_for_at",))
 
 
-@transaction.atomic
+@service
 def start(actor: Any, appeal: Appeal) -> Appeal:
     """The lead's staff start handling (办理)."""
     now = timezone.now()
@@ -125,7 +56,7 @@ def start(actor: Any, appeal: Appeal) -> Appeal:
     )
 
 
-@transaction.atomic
+@service
 def reply(actor: Any, appeal: Appeal, *, text: str) -> Appeal:
     """The lead answers the requester (回复); the reply is the timeline entry's note."""
     now = timezone.now()
@@ -137,7 +68,7 @@ def reply(actor: Any, appeal: Appeal, *, text: str) -> Appeal:
     )
 
 
-@transaction.atomic
+@service
 def close(actor: Any, appeal: Appeal) -> Appeal:
     """The committee or the street office accept the reply as the end of handling (办结)."""
     now = timezone.now()
@@ -155,7 +86,7 @@ def close(actor: Any, appeal: Appeal) -> Appeal:
     )
 
 
-@transaction.atomic
+@service
 def rate(
     actor: Any,
     appeal: Appeal,
@@ -190,11 +121,11 @@ def rate(
     return rating
 
 
-@transaction.atomic
+@service
 def reopen(actor: Any, appeal: Appeal, *, reason: str) -> Appeal:
     """Reopen (重办) a reply the requester rejects, or a handling rated unsatisfied, within the window."""
     now = timezone.now()
-    locked = _locked(appeal)
+    locked = lock(appeal, "community__street", "lead_subject")
     rating = Rating.objects.filter(appeal=locked).first()
     since = rating.rated_at if locked.status == AppealStatus.RATED and rating else locked.replied_at
     window = timedelta(days=appeal_settings(locked.community).reopen_days)
@@ -215,7 +146,7 @@ def reopen(actor: Any, appeal: Appeal, *, reason: str) -> Appeal:
     )
 
 
-@transaction.atomic
+@service
 def withdraw(actor: Any, appeal: Appeal) -> Appeal:
     """The requester withdraws the appeal (撤回); every open dispatch ends."""
     now = timezone.now()
@@ -226,7 +157,7 @@ def withdraw(actor: Any, appeal: Appeal) -> Appeal:
     )
 
 
-@transaction.atomic
+@service
 def dispute(actor: Any, appeal: Appeal, *, reason: str) -> Appeal:
     """The lead's staff contest the dispatch before signing for it; the committee or street office decide."""
     now = timezone.now()
@@ -242,7 +173,7 @@ def _serves(subject: GovernanceSubject, community: Community) -> bool:
     )
 
 
-@transaction.atomic
+@service
 def redispatch(actor: Any, appeal: Appeal, *, lead_subject: GovernanceSubject, reason: str) -> Appeal:
     """Dispatch the appeal to another lead (改派): after a dispute, or by the street office at any time.
 
@@ -251,7 +182,7 @@ def redispatch(actor: Any, appeal: Appeal, *, lead_subject: GovernanceSubject, r
     stays the one counted from receipt.
     """
     now = timezone.now()
-    locked = _locked(appeal)
+    locked = lock(appeal, "community__street", "lead_subject")
     errors: dict[str, list[str]] = {}
     if not _serves(lead_subject, locked.community):
         errors["lead_subject"] = [str(_("This subject does not serve the community."))]

@@ -7,7 +7,6 @@ from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
@@ -15,16 +14,17 @@ from django.utils.translation import gettext_noop
 from comity.appeals.following.followers import carry_over
 from comity.appeals.models import Appeal, DispatchEnd
 from comity.appeals.notifying import notify_step
-from comity.appeals.services.lifecycle import _act, _end_dispatches, _finish, _locked, redispatch
-from comity.appeals.services.refusals import require
+from comity.appeals.services.common import _act, _end_dispatches, _finish
+from comity.appeals.services.lifecycle import redispatch
 from comity.appeals.timeline import write_event
 from comity.engine import appeals as engine
-from comity.engine.appeals import OPEN_STATUSES, Actor
+from comity.engine.appeals import Actor
 from comity.foundation.audit import record_audit
+from comity.foundation.services import lock, require, service
 from comity.structure.models import GovernanceSubject
 
 
-@transaction.atomic
+@service
 def note(actor: Any, appeal: Appeal, *, text: str) -> Appeal:
     """An internal note on the timeline, seen by staff taking part and never by the requester."""
     now = timezone.now()
@@ -40,7 +40,7 @@ def note(actor: Any, appeal: Appeal, *, text: str) -> Appeal:
     )
 
 
-@transaction.atomic
+@service
 def visit(actor: Any, appeal: Appeal, *, contacted: bool, note: str = "") -> Appeal:
     """A return visit (回访) by the committee or the street office.
 
@@ -74,11 +74,11 @@ def visit(actor: Any, appeal: Appeal, *, contacted: bool, note: str = "") -> App
     )
 
 
-@transaction.atomic
+@service
 def reject_dispute(actor: Any, appeal: Appeal, *, reason: str) -> Appeal:
     """The committee or street office keep the dispatch: the lead must sign for it after all."""
     now = timezone.now()
-    locked = _locked(appeal)
+    locked = lock(appeal, "community__street", "lead_subject")
     current = locked.lead_subject
     street_level = current is not None and current.community_id is None
     appeal, part, transition = _act(
@@ -95,7 +95,7 @@ def reject_dispute(actor: Any, appeal: Appeal, *, reason: str) -> Appeal:
     )
 
 
-@transaction.atomic
+@service
 def merge(actor: Any, duplicate: Appeal, *, into: Appeal, reason: str = "") -> Appeal:
     """Merge a duplicate into another open appeal of the community; its requester follows that appeal.
 
@@ -112,7 +112,7 @@ def merge(actor: Any, duplicate: Appeal, *, into: Appeal, reason: str = "") -> A
         .order_by("pk")
         .values_list("pk")
     )
-    primary = _locked(into)
+    primary = lock(into, "community__street", "lead_subject")
     appeal, part, transition = _act(
         actor,
         duplicate,
@@ -150,7 +150,7 @@ def merge(actor: Any, duplicate: Appeal, *, into: Appeal, reason: str = "") -> A
     return appeal
 
 
-@transaction.atomic
+@service
 def bulk_redispatch(
     actor: Any, appeals: list[Appeal], *, lead_subject: GovernanceSubject, reason: str
 ) -> list[Appeal]:
@@ -161,8 +161,7 @@ def bulk_redispatch(
     done: list[Appeal] = []
     for appeal in sorted(appeals, key=lambda a: a.pk):
         try:
-            with transaction.atomic():
-                done.append(redispatch(actor, appeal, lead_subject=lead_subject, reason=reason))
+            done.append(redispatch(actor, appeal, lead_subject=lead_subject, reason=reason))
         except ValidationError as error:
             messages = [f"{appeal.number}: {message}" for message in error.messages]
             raise ValidationError(messages) from error
@@ -181,58 +180,45 @@ def _system_event(appeal: Appeal, event: engine.AppealEvent, *, at: datetime, da
     return True
 
 
-def _due_ids(field: str, now: datetime) -> list[int]:
-    stamp = "reminded_at" if field == "remind_at" else "escalated_at"
-    filters: dict[str, Any] = {
-        "status__in": [s.value for s in OPEN_STATUSES],
-        f"{field}__isnull": False,
-        f"{field}__lt" if field == "due_at" else f"{field}__lte": now,
-        f"{stamp}__isnull": True,
-    }
-    return list(Appeal.objects.filter(**filters).order_by(field).values_list("pk", flat=True))
+@service(
+    audited=False,
+    reason="a scheduled warning to the handlers before the deadline, kept on the appeal's timeline; "
+    "nothing about the appeal is decided or changes hands",
+)
+def remind_before_deadline(appeal: Appeal, *, now: datetime) -> Appeal | None:
+    """Warn the handlers of an appeal near its deadline, once: the appeal warned, or ``None`` when it needs no
+    warning (any more)."""
+    appeal = lock(appeal, "community__street", "lead_subject")
+    if appeal.reminded_at is not None or appeal.due_at is None or appeal.due_at <= now:
+        return None
+    data: dict[str, Any] = {"due_at": appeal.due_at.isoformat()}
+    if not _system_event(appeal, engine.AppealEvent.REMIND, at=now, data=data):
+        return None
+    appeal.reminded_at = now
+    appeal.save(update_fields=["reminded_at"])
+    notify_step(appeal, "reminded")
+    return appeal
 
 
-def check_deadlines(now: datetime | None = None) -> tuple[list[Appeal], list[Appeal]]:
-    """Warn the handlers of appeals near their deadline and escalate those past it, once each.
-
-    Each appeal is handled in its own transaction with its row locked, so a concurrent step by staff (a reply
-    that makes the warning moot) and a second run of the job are both safe; the stamps ``reminded_at`` and
-    ``escalated_at`` make the job idempotent. Returns the appeals warned and escalated, for the notifications
-    and the job's log.
-    """
-    now = now or timezone.now()
-    reminded: list[Appeal] = []
-    escalated: list[Appeal] = []
-    for pk in _due_ids("remind_at", now):
-        with transaction.atomic():
-            appeal = _locked(Appeal(pk=pk))
-            if appeal.reminded_at is not None or appeal.due_at is None or appeal.due_at <= now:
-                continue
-            data: dict[str, Any] = {"due_at": appeal.due_at.isoformat()}
-            if _system_event(appeal, engine.AppealEvent.REMIND, at=now, data=data):
-                appeal.reminded_at = now
-                appeal.save(update_fields=["reminded_at"])
-                reminded.append(appeal)
-                notify_step(appeal, "reminded")
-    for pk in _due_ids("due_at", now):
-        with transaction.atomic():
-            appeal = _locked(Appeal(pk=pk))
-            if appeal.escalated_at is not None:
-                continue
-            data = {"due_at": appeal.due_at.isoformat() if appeal.due_at else None}
-            if _system_event(appeal, engine.AppealEvent.ESCALATE, at=now, data=data):
-                appeal.escalated_at = now
-                appeal.save(update_fields=["escalated_at"])
-                record_audit(
-                    actor=None,
-                    action="appeal.escalate",
-                    obj=appeal,
-                    community=appeal.community,
-                    summary=gettext_noop(
-                        "Appeal %(number)s is past its deadline and was escalated to the street office"
-                    ),
-                    params={"number": appeal.number},
-                )
-                escalated.append(appeal)
-                notify_step(appeal, "escalated")
-    return reminded, escalated
+@service
+def escalate_overdue(appeal: Appeal, *, now: datetime) -> Appeal | None:
+    """Escalate an appeal past its deadline to the street office, once: the appeal escalated, or ``None`` when it
+    was already (or its status moved on)."""
+    appeal = lock(appeal, "community__street", "lead_subject")
+    if appeal.escalated_at is not None:
+        return None
+    data = {"due_at": appeal.due_at.isoformat() if appeal.due_at else None}
+    if not _system_event(appeal, engine.AppealEvent.ESCALATE, at=now, data=data):
+        return None
+    appeal.escalated_at = now
+    appeal.save(update_fields=["escalated_at"])
+    record_audit(
+        actor=None,
+        action="appeal.escalate",
+        obj=appeal,
+        community=appeal.community,
+        summary=gettext_noop("Appeal %(number)s is past its deadline and was escalated to the street office"),
+        params={"number": appeal.number},
+    )
+    notify_step(appeal, "escalated")
+    return appeal

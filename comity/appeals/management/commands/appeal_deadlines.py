@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from comity.appeals.services import check_deadlines
+from comity.appeals.deadlines import check_deadlines
 
 
 class Command(BaseCommand):

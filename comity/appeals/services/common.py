@@ -1,20 +1,24 @@
-"""The engine's refusal codes as translated messages, and applying an event as whichever part a user plays."""
+"""What the appeal services share: the engine's refusal codes as translated messages, applying an event as
+whichever part a user plays, and finishing a step (the new status, the timeline entry, the audit entry and the
+notifications)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from comity.appeals.models import (
-    STATUS_LABELS,
-    Appeal,
-)
+from comity.appeals.models import STATUS_LABELS, Appeal, DispatchEnd, DispatchRole
+from comity.appeals.notifying import notify_step
 from comity.appeals.permissions import parts_in
+from comity.appeals.timeline import acting_subject, write_event
 from comity.engine import appeals as engine
 from comity.engine.appeals import Actor, AppealStatus, ErrorCode, Transition, TransitionError
+from comity.foundation.audit import record_audit
+from comity.foundation.services import lock, require
 
 #: The engine's refusal codes in words. Codes about unknown values are programming errors, not user errors.
 ERROR_MESSAGES: dict[str, Promise] = {
@@ -44,11 +48,6 @@ FACT_FIELDS = {
 }
 
 
-def require(actor: Any, perm: str, obj: Any) -> None:
-    if not actor.has_perm(perm, obj):
-        raise PermissionDenied
-
-
 def _refusal(error: TransitionError, status: str) -> ValidationError:
     if error.code not in ERROR_MESSAGES:
         raise error
@@ -62,7 +61,7 @@ def _refusal(error: TransitionError, status: str) -> ValidationError:
     return ValidationError(message, code=str(error.code))
 
 
-def apply_as_party(
+def _apply_as_party(
     user: Any, appeal: Appeal, event: engine.AppealEvent, /, **facts: object
 ) -> tuple[Actor, Transition]:
     """Apply ``event`` as the first part ``user`` plays that the engine accepts.
@@ -80,3 +79,61 @@ def apply_as_party(
         raise PermissionDenied
     best = next((e for e in errors if e.code != ErrorCode.ACTOR_NOT_ALLOWED), errors[0])
     raise _refusal(best, appeal.status)
+
+
+def _act(
+    actor: Any, appeal: Appeal, event: engine.AppealEvent, /, **facts: object
+) -> tuple[Appeal, Actor, Transition]:
+    """Lock the appeal, check that the user takes part in it, and let the engine decide the event."""
+    locked = lock(appeal, "community__street", "lead_subject")
+    require(actor, "appeals.act_on_appeal", locked)
+    part, transition = _apply_as_party(actor, locked, event, **facts)
+    return locked, part, transition
+
+
+def _finish(
+    actor: Any,
+    appeal: Appeal,
+    part: Actor,
+    transition: Transition,
+    *,
+    at: datetime,
+    summary: str,
+    fields: tuple[str, ...] = (),
+    note: str = "",
+    data: dict[str, Any] | None = None,
+    notify: dict[str, Any] | None = None,
+) -> Appeal:
+    """Store the new status, append the timeline entry and audit the event."""
+    appeal.status = transition.to_status
+    appeal.save(update_fields=["status", *fields])
+    write_event(
+        appeal,
+        kind=transition.timeline_kind,
+        actor=actor,
+        from_status=transition.from_status,
+        at=at,
+        subject=acting_subject(actor, appeal, part),
+        note=note,
+        data=data,
+    )
+    record_audit(
+        actor=actor,
+        action=f"appeal.{transition.event.value}",
+        obj=appeal,
+        community=appeal.community,
+        summary=summary,
+        params={"number": appeal.number},
+        changes={"status": [transition.from_status.value, transition.to_status.value]},
+    )
+    notify_step(appeal, transition.timeline_kind, **(notify or {}))
+    return appeal
+
+
+def _end_dispatches(
+    appeal: Appeal, *, at: datetime, reason: DispatchEnd, role: DispatchRole | None = None
+) -> None:
+    rows = appeal.dispatches.filter(ended_at__isnull=True)
+    if role is not None:
+        rows = rows.filter(role=role)
+    rows.update(ended_at=at, end_reason=reason)
