@@ -9,8 +9,6 @@ register's names are not exposed.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -18,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from comity.decisions import computing, selectors, services
+from comity.decisions import computing, results, selectors, services
 from comity.decisions.closing import log_document
 from comity.decisions.models import BallotKind, Decision, DecisionStatus
 from comity.structure import selectors as structure_selectors
@@ -143,20 +141,16 @@ class DecisionDetail(APIView):
     def get(self, request: Request, community_id: int, decision_id: int) -> Response:
         decision = _decision(request, community_id, decision_id)
         rule = computing.rule_of(decision)
-        result: dict[str, Any] | None = None
-        if decision.status == DecisionStatus.CLOSED:
-            result = computing.published_result(decision)
-        elif decision.status == DecisionStatus.OPEN:
-            result = computing.live_count(decision)
+        result = results.published_result_of(decision)
         data = {
             **DecisionSummarySerializer(decision).data,
             "agenda": decision.agenda,
-            "rule_title": computing.rule_title(rule),
-            "rule_explained": computing.rule_lines(rule),
+            "rule_title": results.rule_title(rule),
+            "rule_explained": results.rule_lines(rule),
             "options": [{"position": o.position, "text": o.label} for o in decision.options.all()],
             "my_ballots": MyElectorSerializer(selectors.electors_for(request.user, decision), many=True).data,
-            "count": result,
-            "explained": [line.text for line in computing.explain(result)] if result else [],
+            "count": result.to_json() if result else None,
+            "explained": [line.text for line in results.explain(result)] if result else [],
         }
         return Response(data)
 

@@ -1,5 +1,6 @@
 """The one adapter between the decisions' rows and the engine (:mod:`comity.engine.decisions`): counting a
-decision, computing its cost-sharing plan, and presenting the count in the reader's language.
+decision and computing its cost-sharing plan. The count as pages, the API and the CLI read it, typed and in the
+reader's language, is :mod:`comity.decisions.results`.
 
 The register (:class:`~comity.decisions.models.Elector`) gives the engine its voters, the counted ballots its
 ballots. An open ballot names its elector; a secret ballot does not, so each counted secret ballot stands for one
@@ -13,6 +14,7 @@ page renders a live count and a published result with the same code.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -20,8 +22,6 @@ from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.utils.formats import number_format
-from django.utils.translation import get_language, ngettext, pgettext
 from django.utils.translation import gettext as _
 
 from comity.decisions.models import (
@@ -36,9 +36,9 @@ from comity.decisions.models import (
 from comity.decisions.register import units_in_scope
 from comity.engine.decisions.costs import CostError, ShareUnit, Subsidy, split_costs
 from comity.engine.decisions.options import tally_approval, tally_ranked
-from comity.engine.decisions.rules import Basis, DecisionRule, Stage, get_rule
+from comity.engine.decisions.rules import DecisionRule, get_rule
 from comity.engine.decisions.tally import Choice, Voter, tally
-from comity.engine.money import Fen, fen_to_yuan
+from comity.engine.money import Fen
 
 SECRET_PREFIX = "ballot:"
 
@@ -202,242 +202,7 @@ def compute_plan(decision: Decision, plan: CostPlan) -> dict[str, Any]:
     return data
 
 
-# --- presentation -------------------------------------------------------------------------------------------
-
-
-def _fraction(text: str) -> Fraction:
-    return Fraction(text)
-
-
-def percent(value: Fraction) -> str:
-    return number_format(Decimal(round(float(value) * 100, 1)).quantize(Decimal("0.1")), 1) + "%"
-
-
-def amount(value: Fraction, basis: str, *, unit: bool = True) -> str:
-    if basis == Basis.AREA:
-        figure = number_format(Decimal(float(value)).quantize(Decimal("0.01")), 2, force_grouping=True)
-        return _("%(area)s m²") % {"area": figure} if unit else figure
-    whole = int(value) if value.denominator == 1 else float(value)
-    if not unit:
-        return number_format(whole, force_grouping=True)
-    figure = number_format(whole, force_grouping=True)
-    if basis == Basis.HOUSEHOLD:
-        return ngettext("%(n)s household", "%(n)s households", int(whole)) % {"n": figure}
-    return ngettext("%(n)s voter", "%(n)s voters", int(whole)) % {"n": figure}
-
-
-def money(fen: int) -> str:
-    """An amount in fen as yuan with two decimals, grouped as the reader's language does (exact: no floats)."""
-    return number_format(fen_to_yuan(fen), 2, force_grouping=True)
-
-
-def basis_label(basis: str) -> str:
-    return {
-        Basis.AREA: pgettext("counting basis", "area"),
-        Basis.HEADCOUNT: pgettext("counting basis", "headcount"),
-        Basis.HOUSEHOLD: pgettext("counting basis", "households"),
-    }[Basis(basis)]
-
-
-def stage_label(stage: str) -> str:
-    return _("Participation") if stage == Stage.PARTICIPATION else _("Approval")
-
-
-@dataclass(frozen=True)
-class ThresholdLine:
-    stage: str
-    basis: str
-    text: str
-    detail: str
-    passed: bool
-
-
-def explain_threshold(item: dict[str, Any], stage: str) -> ThresholdLine:
-    share, fraction = _fraction(item["share"]), _fraction(item["fraction"])
-    mark = "✓" if item["passed"] else "✗"
-    text = _("%(stage)s by %(basis)s: %(share)s %(symbol)s %(needed)s %(mark)s") % {
-        "stage": stage_label(stage),
-        "basis": basis_label(item["basis"]),
-        "share": percent(share),
-        "symbol": item["comparison"],
-        "needed": percent(fraction),
-        "mark": mark,
-    }
-    detail = _("%(value)s of %(total)s") % {
-        "value": amount(_fraction(item["value"]), item["basis"], unit=False),
-        "total": amount(_fraction(item["total"]), item["basis"]),
-    }
-    return ThresholdLine(stage, item["basis"], text, detail, item["passed"])
-
-
-def explain(result: dict[str, Any]) -> list[ThresholdLine]:
-    """Every threshold in words and numbers, in the reader's language."""
-    if result.get("kind", BallotKind.MOTION) != BallotKind.MOTION:
-        return [explain_threshold(item, Stage.PARTICIPATION) for item in result["participation"]]
-    lines = []
-    for item in result["thresholds"]:
-        if result.get("hidden") and item["stage"] == Stage.APPROVAL:
-            continue
-        lines.append(explain_threshold(item, item["stage"]))
-    affected = explain_affected(result)
-    if affected is not None:
-        lines.append(affected)
-    return lines
-
-
-def explain_affected(result: dict[str, Any]) -> ThresholdLine | None:
-    """The separate consent of the affected owners, when the rule asks for it."""
-    consent = result.get("affected_consent")
-    if not consent or result.get("hidden"):
-        return None
-    mark = "✓" if consent["passed"] else "✗"
-    if not consent["affected"]:
-        text = _("Consent of affected owners: no unit is affected %(mark)s") % {"mark": mark}
-    else:
-        text = _("Consent of affected owners: %(yes)s of %(all)s, %(needed)s needed %(mark)s") % {
-            "yes": len(consent["consenting"]),
-            "all": len(consent["affected"]),
-            "needed": percent(_fraction(consent["required"])),
-            "mark": mark,
-        }
-    return ThresholdLine("affected", "", text, "", consent["passed"])
-
-
-def explain_shortfalls(result: dict[str, Any]) -> list[str]:
-    """What a failing threshold still needs, assuming those who have not voted vote yes."""
-    out = []
-    for item in result.get("shortfalls", []):
-        if result.get("hidden") and item["stage"] == Stage.APPROVAL:
-            continue
-        more = _fraction(item["more"])
-        what = amount(more, item["basis"])
-        if not item["attainable"]:
-            out.append(
-                _("%(stage)s by %(basis)s cannot be reached any more, even if everyone left votes yes.")
-                % {"stage": stage_label(item["stage"]), "basis": basis_label(item["basis"])}
-            )
-        elif item["stage"] == Stage.PARTICIPATION:
-            text = _("%(what)s more must take part to reach participation by %(basis)s.")
-            if item["strictly"]:
-                text = _("More than %(what)s more must take part to reach participation by %(basis)s.")
-            out.append(text % {"what": what, "basis": basis_label(item["basis"])})
-        else:
-            text = _("%(what)s more voting yes would carry approval by %(basis)s.")
-            if item["strictly"]:
-                text = _("More than %(what)s more voting yes would carry approval by %(basis)s.")
-            out.append(text % {"what": what, "basis": basis_label(item["basis"])})
-    consent = result.get("affected_consent")
-    if consent and not consent["passed"] and not result.get("hidden"):
-        waiting = len(consent["affected"]) - len(consent["consenting"])
-        out.append(
-            ngettext(
-                "%(n)s affected owner has not consented yet.",
-                "%(n)s affected owners have not consented yet.",
-                waiting,
-            )
-            % {"n": waiting}
-        )
-    return out
-
-
-def totals_table(result: dict[str, Any]) -> list[dict[str, str]]:
-    """Eligible, participating, yes, no and abstaining per basis, formatted (motions only)."""
-    rows = []
-    for basis, t in result.get("totals", {}).items():
-        hidden = result.get("hidden")
-        rows.append(
-            {
-                "basis": basis_label(basis),
-                "eligible": amount(_fraction(t["eligible"]), basis),
-                "participating": amount(_fraction(t["participating"]), basis),
-                "yes": "" if hidden else amount(_fraction(t["approving"]), basis),
-                "no": "" if hidden else amount(_fraction(t["rejecting"]), basis),
-                "abstain": "" if hidden else amount(_fraction(t["abstaining"]), basis),
-            }
-        )
-    return rows
-
-
-def option_rows(result: dict[str, Any]) -> list[dict[str, Any]]:
-    """Options in result order with their approvals (approval) or the number of options they beat (Schulze)."""
-    if result.get("kind", BallotKind.MOTION) == BallotKind.MOTION or result.get("hidden"):
-        return []
-    labels = result.get("labels", {})
-    counts = {o["option"]: o["approvals"] for o in result["options"]}
-    rows = []
-    for position, option in enumerate(result["order"], start=1):
-        values = counts[option]
-        if result["kind"] == BallotKind.RANKED:
-            figure = _("beats %(n)s of the other options") % {"n": values.get("headcount", "0")}
-        else:
-            figure = " · ".join(amount(_fraction(v), b) for b, v in values.items())
-        rows.append(
-            {
-                "rank": position,
-                "label": labels.get(option, option),
-                "figure": figure,
-                "winner": option == result.get("winner"),
-            }
-        )
-    return rows
-
-
-def passed_of(result: dict[str, Any]) -> bool:
+def passed_of(result: Mapping[str, Any]) -> bool:
     if result.get("kind", BallotKind.MOTION) == BallotKind.MOTION:
         return bool(result["passed"])
     return result.get("winner") is not None
-
-
-def fraction_text(value: Fraction) -> str:
-    return f"{value.numerator}/{value.denominator}" if value.denominator != 1 else str(value.numerator)
-
-
-def rule_lines(rule: DecisionRule) -> list[str]:
-    """The rule's thresholds in words: ``Participation by area: at least 2/3 of the eligible total``."""
-    lines = []
-    for t in rule.thresholds:
-        comparison = _("more than %(f)s") if t.strict else _("at least %(f)s")
-        if t.stage == Stage.PARTICIPATION:
-            text = _("%(stage)s by %(basis)s: %(comparison)s of all who may vote")
-        elif rule.abstentions_participate:
-            text = _(
-                "%(stage)s by %(basis)s: %(comparison)s of those taking part vote yes (abstaining is not agreeing)"
-            )
-        else:
-            text = _("%(stage)s by %(basis)s: %(comparison)s of the yes and no votes")
-        lines.append(
-            text
-            % {
-                "stage": stage_label(t.stage),
-                "basis": basis_label(t.basis),
-                "comparison": comparison % {"f": fraction_text(t.fraction)},
-            }
-        )
-    if rule.affected_consent is not None:
-        if rule.affected_consent == 1:
-            lines.append(_("Every owner of an affected unit must consent separately."))
-        else:
-            lines.append(
-                _("At least %(f)s of the owners of affected units must consent separately.")
-                % {"f": fraction_text(rule.affected_consent)}
-            )
-    if rule.objection_days:
-        lines.append(
-            ngettext(
-                "Objections are taken for %(n)s day after the result.",
-                "Objections are taken for %(n)s days after the result.",
-                rule.objection_days,
-            )
-            % {"n": rule.objection_days}
-        )
-    lines.append(
-        _(
-            "Voting may be extended once, by at most %(months)s months; a failed item may be put again after %(bar)s months."
-        )
-        % {"months": rule.max_extension_months, "bar": rule.retable_bar_months}
-    )
-    return lines
-
-
-def rule_title(rule: DecisionRule) -> str:
-    return rule.title_zh if (get_language() or "").startswith("zh") else rule.title

@@ -58,7 +58,7 @@ from comity.budgeting.models import (
 from comity.budgeting.models import Rating as ProjectRating
 from comity.consultations.models import Analysis, Consultation, DecisionDraft, Moderation, Statement, Vote
 from comity.decisions import selectors, services
-from comity.decisions.computing import count, explain_shortfalls
+from comity.decisions.computing import count
 from comity.decisions.models import (
     AffectedUnit,
     Ballot,
@@ -72,6 +72,7 @@ from comity.decisions.models import (
     Participation,
     ProxyAuthorization,
 )
+from comity.decisions.results import explain_shortfalls
 from comity.demo.accounts import DEMO_EMAIL_DOMAIN, DEMO_PASSWORD, NEWCOMERS
 from comity.demo.consultation_specs import DANCING, RETROFIT, RETROFIT_BUILDING
 from comity.demo.decision_specs import COLOURS, FUND_TITLE, ROOF_BUILDING, ROOF_TITLE

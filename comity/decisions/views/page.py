@@ -8,7 +8,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.utils import timezone
 
-from comity.decisions import computing, selectors
+from comity.decisions import computing, results, selectors
 from comity.decisions.forms import (
     AffectedUnitForm,
     BallotForm,
@@ -30,8 +30,8 @@ def _cost_rows(plan: CostPlan | None, my_units: set[int]) -> list[dict[str, Any]
         {
             "unit": share["unit"],
             "floor": share["floor"],
-            "amount": computing.money(share["amount_fen"]),
-            "compensation": computing.money(share["compensation_fen"]) if share["compensation_fen"] else "",
+            "amount": results.money(share["amount_fen"]),
+            "compensation": results.money(share["compensation_fen"]) if share["compensation_fen"] else "",
             "mine": share.get("unit_id") in my_units,
         }
         for share in plan.plan.get("shares", [])
@@ -49,11 +49,7 @@ def detail_context(request: HttpRequest, decision: Decision, **extra: Any) -> di
     if "ballot_error" in extra:
         elector_id, bound = extra.pop("ballot_error")
         ballot_forms = [(e, bound if e.elector.pk == elector_id else f) for e, f in ballot_forms]
-    result = None
-    if decision.status == DecisionStatus.CLOSED:
-        result = decision.result
-    elif decision.status == DecisionStatus.OPEN:
-        result = computing.live_count(decision)
+    result = results.result_of(decision)
     plan = selectors.cost_plan_of(decision)
     my_units = selectors.units_owned_by(user)
     receipts = request.session.pop(f"{RECEIPTS_KEY}:{decision.pk}", None)
@@ -63,19 +59,19 @@ def detail_context(request: HttpRequest, decision: Decision, **extra: Any) -> di
         "community": decision.community,
         "decision": decision,
         "rule": rule,
-        "rule_title": computing.rule_title(rule),
-        "rule_lines": computing.rule_lines(rule),
+        "rule_title": results.rule_title(rule),
+        "rule_lines": results.rule_lines(rule),
         "options": list(decision.options.all()),
         "eligibilities": eligibilities,
         "ballot_forms": ballot_forms,
         "receipts": receipts,
         "result": result,
-        "lines": computing.explain(result) if result else [],
-        "shortfalls": computing.explain_shortfalls(result)
+        "lines": results.explain(result) if result else [],
+        "shortfalls": results.explain_shortfalls(result)
         if result and decision.status == DecisionStatus.OPEN
         else [],
-        "totals": computing.totals_table(result) if result else [],
-        "option_rows": computing.option_rows(result) if result else [],
+        "totals": results.totals_table(result) if result else [],
+        "option_rows": results.option_rows(result) if result else [],
         "affected_units": selectors.affected_units_of(decision),
         "objections": objections,
         "mediations": selectors.mediations_of(decision),
@@ -87,7 +83,7 @@ def detail_context(request: HttpRequest, decision: Decision, **extra: Any) -> di
         "plan": plan,
         "cost_rows": _cost_rows(plan, my_units),
         "plan_money": {
-            key: computing.money(plan.plan.get(f"{key}_fen", 0))
+            key: results.money(plan.plan.get(f"{key}_fen", 0))
             for key in ("total", "subsidy", "owners", "compensation")
         }
         if plan

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from comity.decisions import computing, selectors, services
+from comity.decisions import results, selectors, services
 from comity.decisions.checks import require_status
 from comity.decisions.forms import CostPlanForm
 from comity.decisions.models import BallotKind, DecisionStatus
@@ -57,7 +57,7 @@ def simulator(request: HttpRequest, community_id: int, decision_id: int) -> Http
             value = everyone or request.POST.get(f"e{elector.pk}", "")
             if value in ("yes", "no", "abstain"):
                 assumed[elector.key] = value
-    result = computing.count(decision, extra=assumed)
+    result = results.simulated(decision, assumed)
     return render(
         request,
         "decisions/simulator.html",
@@ -74,9 +74,9 @@ def simulator(request: HttpRequest, community_id: int, decision_id: int) -> Http
             "building": building,
             "assumed_count": len(assumed),
             "result": result,
-            "lines": computing.explain(result),
-            "shortfalls": computing.explain_shortfalls(result),
-            "passes": computing.passed_of(result),
+            "lines": results.explain(result),
+            "shortfalls": results.explain_shortfalls(result),
+            "passes": result.passes,
             "secret": decision.secret,
         },
     )
