@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -63,14 +63,23 @@ def structure_map(request: HttpRequest, community_id: int) -> HttpResponse:
         "market": _("Enterprises"),
         "society": _("Society and residents' own groups"),
     }
-    for tier in tiers:
-        tier["label"] = tier_labels[tier["tier"]]
-    load = sorted(
+    labelled = [
+        {
+            "tier": tier.tier,
+            "label": tier_labels[tier.tier],
+            "subjects": [
+                {"subject": node.subject, "leads": node.leads, "co_handles": node.co_handles}
+                for node in tier.subjects
+            ],
+        }
+        for tier in tiers
+    ]
+    load: list[dict[str, Any]] = sorted(
         (
-            {"subject": node["subject"], "leads": len(node["leads"]), "helps": len(node["co_handles"])}
+            {"subject": node.subject, "leads": len(node.leads), "helps": len(node.co_handles)}
             for tier in tiers
-            for node in tier["subjects"]
-            if node["leads"] or node["co_handles"]
+            for node in tier.subjects
+            if node.leads or node.co_handles
         ),
         key=lambda item: (-item["leads"], -item["helps"], item["subject"].name),
     )
@@ -78,7 +87,7 @@ def structure_map(request: HttpRequest, community_id: int) -> HttpResponse:
     for item in load:
         item["lead_pct"] = round(100 * item["leads"] / most) if most else 0
         item["help_pct"] = round(100 * item["helps"] / most) if most else 0
-    return render(request, "structure/map.html", {"community": community, "tiers": tiers, "load": load})
+    return render(request, "structure/map.html", {"community": community, "tiers": labelled, "load": load})
 
 
 @login_required

@@ -6,12 +6,15 @@ import io
 import tarfile
 from pathlib import Path
 
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 import comity
+from comity.accounts.models import User
+from comity.accounts.services import set_large_text
 from comity.engine.structure_metrics import RESIDENTS_PER_WORKER_GUIDELINE
 from comity.structure.scope import scope_for
 from comity.structure.selectors import communities_for_user
@@ -36,9 +39,8 @@ def home(request: HttpRequest) -> HttpResponse:
 def text_size(request: HttpRequest) -> HttpResponse:
     large = request.POST.get("large_text") == "1"
     request.session["large_text"] = large
-    if request.user.is_authenticated:
-        request.user.large_text = large
-        request.user.save(update_fields=["large_text"])
+    if isinstance(request.user, User):
+        set_large_text(request.user, large)
     target = request.POST.get("next", "/")
     if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
         target = "/"
@@ -52,8 +54,6 @@ def measures(request: HttpRequest) -> HttpResponse:
 
 def health(request: HttpRequest) -> HttpResponse:
     """For load balancers and monitors: the app answers and its database does too."""
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")

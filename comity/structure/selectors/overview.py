@@ -1,25 +1,16 @@
-"""Reads of the governance structure, scoped by community.
-
-``get_<thing>_for_user`` is the one way views and API endpoints reach a protected object: it raises
-``Http404`` when the object does not exist and ``PermissionDenied`` when the user may not see it.
-"""
+"""What the overview, matrix, map and street pages read: counts, the responsibility matrix, the structure map."""
 
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
-from django.db.models.functions import Coalesce
-from django.http import Http404
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from comity.engine.owners import Holding, owner_headcount
 from comity.engine.responsibility import category_ancestry, uncovered_categories
 from comity.engine.structure_metrics import coverage, diversity_index, residents_per_worker
-from comity.engine.unit_address import natural_key
-from comity.foundation.services import Actor, require
 from comity.structure.models import (
     SUBJECT_SECTOR,
     Area,
@@ -38,87 +29,7 @@ from comity.structure.models import (
     Tenancy,
     Unit,
 )
-from comity.structure.scope import Account, scope_for
-
-
-def get_community_for_user(
-    user: Actor, community_id: int, *, perm: str = "structure.see_community"
-) -> Community:
-    try:
-        community = Community.objects.select_related("street").get(pk=community_id)
-    except Community.DoesNotExist as exc:
-        raise Http404 from exc
-    require(user, perm, community)
-    return community
-
-
-def get_street_for_user(user: Actor, street_id: int, *, perm: str = "structure.oversee_street") -> Street:
-    try:
-        street = Street.objects.get(pk=street_id)
-    except Street.DoesNotExist as exc:
-        raise Http404 from exc
-    require(user, perm, street)
-    return street
-
-
-def get_subject_for_user(
-    user: Actor, subject_id: int, *, perm: str = "structure.see_subject"
-) -> GovernanceSubject:
-    try:
-        subject = GovernanceSubject.objects.select_related("street", "community", "scope_area").get(
-            pk=subject_id
-        )
-    except GovernanceSubject.DoesNotExist as exc:
-        raise Http404 from exc
-    require(user, perm, subject)
-    return subject
-
-
-def get_membership(subject: GovernanceSubject, membership_id: int) -> Membership:
-    """A membership of a subject the caller already reached through :func:`get_subject_for_user`."""
-    try:
-        return Membership.objects.select_related("person", "subject").get(pk=membership_id, subject=subject)
-    except Membership.DoesNotExist as exc:
-        raise Http404 from exc
-
-
-def get_responsibility_for_user(user: Actor, community: Community, responsibility_id: int) -> Responsibility:
-    try:
-        row = Responsibility.objects.select_related("category", "scope_area", "lead_subject").get(
-            pk=responsibility_id, community=community
-        )
-    except Responsibility.DoesNotExist as exc:
-        raise Http404 from exc
-    require(user, "structure.edit_matrix", community)
-    return row
-
-
-def get_claim_for_user(user: Actor, community: Community, claim_id: int) -> ResidencyClaim:
-    try:
-        claim = ResidencyClaim.objects.select_related("unit", "unit__building", "user").get(
-            pk=claim_id, community=community
-        )
-    except ResidencyClaim.DoesNotExist as exc:
-        raise Http404 from exc
-    require(user, "structure.review_claims", community)
-    return claim
-
-
-def communities_for_user(user: Account) -> QuerySet[Community]:
-    """Every community the user may open: their own, and all of a street they oversee."""
-    if user.is_superuser:
-        return Community.objects.select_related("street").all()
-    scope = scope_for(user)
-    return Community.objects.select_related("street").filter(
-        Q(pk__in=scope.community_ids) | Q(street_id__in=scope.street_ids)
-    )
-
-
-def subjects_serving(community: Community) -> QuerySet[GovernanceSubject]:
-    """The subjects of a community plus the street-level subjects of its street."""
-    return GovernanceSubject.objects.filter(
-        Q(community=community) | Q(community__isnull=True, street_id=community.street_id), is_active=True
-    )
+from comity.structure.selectors.access import subjects_serving
 
 
 @dataclass(frozen=True)
@@ -190,13 +101,21 @@ def responsibility_matrix(community: Community) -> QuerySet[Responsibility]:
     )
 
 
-def group_by_top_category(rows: list[Responsibility]) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class CategoryGroup:
+    """Matrix rows under one top-level category."""
+
+    category: MatterCategory
+    rows: list[Responsibility]
+
+
+def group_by_top_category(rows: list[Responsibility]) -> list[CategoryGroup]:
     """Matrix rows grouped under their top-level category, in catalogue order (rows come ordered)."""
-    groups: dict[int, dict[str, Any]] = {}
+    groups: dict[int, CategoryGroup] = {}
     for row in rows:
         top = row.category.parent if row.category.parent_id else row.category
         assert top is not None
-        groups.setdefault(top.pk, {"category": top, "rows": []})["rows"].append(row)
+        groups.setdefault(top.pk, CategoryGroup(category=top, rows=[])).rows.append(row)
     return list(groups.values())
 
 
@@ -218,7 +137,24 @@ def category_chain(category: MatterCategory) -> list[str]:
     return category_ancestry(category.code, parents)
 
 
-def structure_map(community: Community) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class SubjectNode:
+    """A subject on the structure map, with the matrix rows it leads and those it helps with."""
+
+    subject: GovernanceSubject
+    leads: list[Responsibility]
+    co_handles: list[Responsibility]
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One tier of the structure map: ``government``, ``community``, ``owners``, ``market`` or ``society``."""
+
+    tier: str
+    subjects: list[SubjectNode]
+
+
+def structure_map(community: Community) -> list[Tier]:
     """Subjects grouped in tiers, each with the matter categories it leads or co-handles."""
     subjects = list(
         subjects_serving(community)
@@ -247,11 +183,11 @@ def structure_map(community: Community) -> list[dict[str, Any]]:
     result = []
     for tier, kinds in tiers:
         members = [
-            {"subject": s, "leads": leads.get(s.pk, []), "co_handles": co.get(s.pk, [])}
+            SubjectNode(subject=s, leads=leads.get(s.pk, []), co_handles=co.get(s.pk, []))
             for s in subjects
             if s.kind in kinds
         ]
-        result.append({"tier": tier, "subjects": members})
+        result.append(Tier(tier=tier, subjects=members))
     return result
 
 
@@ -374,113 +310,3 @@ def _covered_leaf_counts(street: Street) -> dict[int, int]:
         community_id: len(leaves) - len(uncovered_categories(leaves, parents, codes))
         for community_id, codes in covered_codes.items()
     }
-
-
-def mask_phone(phone: str) -> str:
-    """Show enough of a phone number to recognise it, not to copy it: 139****1234."""
-    digits = phone.strip()
-    if len(digits) < 7:
-        return "*" * len(digits)
-    return f"{digits[:3]}****{digits[-4:]}"
-
-
-def registry_buildings(community: Community) -> list[Area]:
-    """The community's buildings with their zone, grids and counts, for the registry page."""
-    households = (
-        Household.objects.filter(unit__building=OuterRef("pk"))
-        .order_by()
-        .values("unit__building")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
-    buildings = list(
-        Area.objects.filter(community=community, kind=AreaKind.BUILDING)
-        .select_related("parent")
-        .prefetch_related(Prefetch("grids", queryset=Area.objects.select_related("grid_worker")))
-        .annotate(
-            n_stairwells=Count("children", filter=Q(children__kind=AreaKind.STAIRWELL), distinct=True),
-            n_units=Count("building_units", distinct=True),
-            n_households=Coalesce(Subquery(households), 0),
-        )
-    )
-    # Natural order, as people count: building 2 before building 10 (the database sorts "10" before "2").
-    return sorted(
-        buildings, key=lambda b: (natural_key(b.parent.code) if b.parent else (), natural_key(b.code))
-    )
-
-
-@dataclass
-class UnitRow:
-    unit: Unit
-    owners: list[str]
-    residents: int
-    rented: bool
-    phone: str
-
-
-def building_register(building: Area) -> list[tuple[Area | None, list[UnitRow]]]:
-    """The units of a building by stairwell, each with its owners, residents and whether it is rented."""
-    today = timezone.localdate()
-    units = (
-        Unit.objects.filter(building=building)
-        .select_related("stairwell")
-        .prefetch_related(
-            Prefetch(
-                "ownerships",
-                queryset=Ownership.objects.filter(Q(until__isnull=True) | Q(until__gte=today)).select_related(
-                    "person"
-                ),
-            ),
-            Prefetch("households", queryset=Household.objects.annotate(n_members=Count("members"))),
-            Prefetch(
-                "tenancies",
-                queryset=Tenancy.objects.filter(Q(until__isnull=True) | Q(until__gte=today)),
-                to_attr="active_tenancies",
-            ),
-        )
-    )
-    groups: dict[int | None, tuple[Area | None, list[UnitRow]]] = {}
-    ordered = sorted(
-        units,
-        key=lambda u: (natural_key(u.stairwell.code) if u.stairwell else (), u.floor, natural_key(u.number)),
-    )
-    for unit in ordered:
-        owners = []
-        phone = ""
-        for ownership in unit.ownerships.all():
-            if ownership.person is not None:
-                owners.append(ownership.person.full_name)
-                phone = phone or ownership.person.phone
-            else:
-                owners.append(ownership.holder_name)
-        row = UnitRow(
-            unit=unit,
-            owners=owners,
-            residents=sum(h.n_members for h in unit.households.all()),  # type: ignore[attr-defined]
-            rented=bool(unit.active_tenancies),
-            phone=mask_phone(phone) if phone else "",
-        )
-        groups.setdefault(unit.stairwell_id, (unit.stairwell, []))[1].append(row)
-    return list(groups.values())
-
-
-def get_building_for_user(user: Actor, community: Community, building_id: int) -> Area:
-    try:
-        building = Area.objects.select_related("parent").get(
-            pk=building_id, community=community, kind=AreaKind.BUILDING
-        )
-    except Area.DoesNotExist as exc:
-        raise Http404 from exc
-    require(user, "structure.browse_registry", community)
-    return building
-
-
-def areas_within(area: Area) -> set[int]:
-    """The ids of ``area`` and every area below it; for a grid, the buildings it covers and their stairwells."""
-    grid = area.kind == AreaKind.GRID
-    found = set(area.grid_buildings.values_list("pk", flat=True)) if grid else {area.pk}
-    frontier = set(found)
-    while frontier:
-        frontier = set(Area.objects.filter(parent_id__in=frontier).values_list("pk", flat=True)) - found
-        found |= frontier
-    return found

@@ -1,0 +1,101 @@
+"""The one way views and API endpoints reach a protected object of the registry.
+
+``get_<thing>_for_user`` raises ``Http404`` when the object does not exist and ``PermissionDenied`` when the user
+may not see it.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from comity.foundation.services import Actor, require
+from comity.structure.models import (
+    Community,
+    GovernanceSubject,
+    Membership,
+    ResidencyClaim,
+    Responsibility,
+    Street,
+)
+from comity.structure.scope import Account, scope_for
+
+
+def get_community_for_user(
+    user: Actor, community_id: int, *, perm: str = "structure.see_community"
+) -> Community:
+    try:
+        community = Community.objects.select_related("street").get(pk=community_id)
+    except Community.DoesNotExist as exc:
+        raise Http404 from exc
+    require(user, perm, community)
+    return community
+
+
+def get_street_for_user(user: Actor, street_id: int, *, perm: str = "structure.oversee_street") -> Street:
+    try:
+        street = Street.objects.get(pk=street_id)
+    except Street.DoesNotExist as exc:
+        raise Http404 from exc
+    require(user, perm, street)
+    return street
+
+
+def get_subject_for_user(
+    user: Actor, subject_id: int, *, perm: str = "structure.see_subject"
+) -> GovernanceSubject:
+    try:
+        subject = GovernanceSubject.objects.select_related("street", "community", "scope_area").get(
+            pk=subject_id
+        )
+    except GovernanceSubject.DoesNotExist as exc:
+        raise Http404 from exc
+    require(user, perm, subject)
+    return subject
+
+
+def get_membership(subject: GovernanceSubject, membership_id: int) -> Membership:
+    """A membership of a subject the caller already reached through :func:`get_subject_for_user`."""
+    try:
+        return Membership.objects.select_related("person", "subject").get(pk=membership_id, subject=subject)
+    except Membership.DoesNotExist as exc:
+        raise Http404 from exc
+
+
+def get_responsibility_for_user(user: Actor, community: Community, responsibility_id: int) -> Responsibility:
+    try:
+        row = Responsibility.objects.select_related("category", "scope_area", "lead_subject").get(
+            pk=responsibility_id, community=community
+        )
+    except Responsibility.DoesNotExist as exc:
+        raise Http404 from exc
+    require(user, "structure.edit_matrix", community)
+    return row
+
+
+def get_claim_for_user(user: Actor, community: Community, claim_id: int) -> ResidencyClaim:
+    try:
+        claim = ResidencyClaim.objects.select_related("unit", "unit__building", "user").get(
+            pk=claim_id, community=community
+        )
+    except ResidencyClaim.DoesNotExist as exc:
+        raise Http404 from exc
+    require(user, "structure.review_claims", community)
+    return claim
+
+
+def communities_for_user(user: Account) -> QuerySet[Community]:
+    """Every community the user may open: their own, and all of a street they oversee."""
+    if user.is_superuser:
+        return Community.objects.select_related("street").all()
+    scope = scope_for(user)
+    return Community.objects.select_related("street").filter(
+        Q(pk__in=scope.community_ids) | Q(street_id__in=scope.street_ids)
+    )
+
+
+def subjects_serving(community: Community) -> QuerySet[GovernanceSubject]:
+    """The subjects of a community plus the street-level subjects of its street."""
+    return GovernanceSubject.objects.filter(
+        Q(community=community) | Q(community__isnull=True, street_id=community.street_id), is_active=True
+    )
