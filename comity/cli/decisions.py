@@ -19,6 +19,7 @@ from comity.engine.decisions.costs import CostError, ShareUnit, Subsidy, split_c
 from comity.engine.decisions.files import FileError, read_ballots, read_units
 from comity.engine.decisions.rules import PRESETS, Basis, Stage, UnknownRule, get_rule
 from comity.engine.decisions.tally import Tally, TallyError, number, owners_from_units, percent, tally
+from comity.engine.money import FEN_PER_YUAN, Fen, fen_to_yuan, yuan_to_fen
 
 
 def add_parsers(sub: Any) -> None:
@@ -235,14 +236,12 @@ def describe(outcome: Tally, language: str) -> str:
         return "\n".join(lines)
 
 
-def _cny_to_fen(text: str, name: str) -> int:
+def _cny_to_fen(text: str, name: str) -> Fen:
     try:
-        value = Decimal(text.replace(",", "").strip()) * 100
-    except InvalidOperation as error:
-        raise CostError(f"{name} {text!r} is not an amount in CNY") from error
-    if value != value.to_integral_value():
-        raise CostError(f"{name} {text!r} has more than two decimals")
-    return int(value)
+        return yuan_to_fen(text.replace(",", "").strip())
+    except ValueError as error:
+        reason = "has more than two decimals" if "decimals" in str(error) else "is not an amount in CNY"
+        raise CostError(f"{name} {text!r} {reason}") from error
 
 
 def _pairs(text: str | None, name: str, scale: Fraction = Fraction(1)) -> dict[int, Fraction] | None:
@@ -279,7 +278,9 @@ def costs_command(args: argparse.Namespace) -> int:
             coefficients=_pairs(args.coefficients, "--coefficients"),
             floor_table=_pairs(args.table, "--table", Fraction(1, 100)),
             subsidy=subsidy,
-            compensation_fen={f: int(v * 100) for f, v in compensation.items()} if compensation else None,
+            compensation_fen={f: Fen(int(v * FEN_PER_YUAN)) for f, v in compensation.items()}
+            if compensation
+            else None,
         )
     except (OSError, FileError, CostError, InvalidOperation) as error:
         print(f"Cannot share the cost: {error}", file=sys.stderr)
@@ -293,13 +294,13 @@ def costs_command(args: argparse.Namespace) -> int:
         print(
             _("Total %(total)s CNY, subsidy %(subsidy)s, paid by the owners %(owners)s")
             % {
-                "total": f"{plan.total_fen / 100:,.2f}",
-                "subsidy": f"{plan.subsidy_fen / 100:,.2f}",
-                "owners": f"{plan.owners_fen / 100:,.2f}",
+                "total": f"{fen_to_yuan(plan.total_fen):,.2f}",
+                "subsidy": f"{fen_to_yuan(plan.subsidy_fen):,.2f}",
+                "owners": f"{fen_to_yuan(plan.owners_fen):,.2f}",
             }
         )
         for share in plan.shares:
-            amount = f"{share.amount_fen / 100:,.2f}"
+            amount = f"{fen_to_yuan(share.amount_fen):,.2f}"
             line = _("%(unit)s, floor %(floor)d: %(amount)s")
             print("  " + line % {"unit": share.unit, "floor": share.floor, "amount": amount})
     return 0

@@ -22,6 +22,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from comity.engine.money import Fen
+
+#: No fen: the default of an amount nobody is paid.
+NO_FEN = Fen(0)
+
 
 class CostError(ValueError):
     """A plan that cannot be computed: no payer, a negative total, percentages that do not add up."""
@@ -37,10 +42,10 @@ class ShareUnit:
 @dataclass(frozen=True)
 class Subsidy:
     share: Fraction
-    cap_fen: int | None = None
+    cap_fen: Fen | None = None
 
-    def amount(self, total_fen: int) -> int:
-        exact = int(total_fen * self.share)  # rounds down: the subsidy never exceeds its share
+    def amount(self, total_fen: Fen) -> Fen:
+        exact = Fen(int(total_fen * self.share))  # rounds down: the subsidy never exceeds its share
         return min(exact, self.cap_fen) if self.cap_fen is not None else exact
 
 
@@ -49,21 +54,21 @@ class Share:
     unit: str
     floor: int
     weight: Fraction
-    amount_fen: int
-    compensation_fen: int = 0
+    amount_fen: Fen
+    compensation_fen: Fen = NO_FEN
 
 
 @dataclass(frozen=True)
 class CostPlan:
     method: str
-    total_fen: int
-    subsidy_fen: int
-    compensation_fen: int
+    total_fen: Fen
+    subsidy_fen: Fen
+    compensation_fen: Fen
     shares: tuple[Share, ...] = field(default_factory=tuple)
 
     @property
-    def owners_fen(self) -> int:
-        return self.total_fen - self.subsidy_fen
+    def owners_fen(self) -> Fen:
+        return Fen(self.total_fen - self.subsidy_fen)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -120,26 +125,26 @@ def coefficient(floor: int, table: Mapping[int, Fraction] | None) -> Fraction:
 
 
 def split_costs(
-    total_fen: int,
+    total_fen: Fen,
     units: Sequence[ShareUnit],
     *,
     method: str = "area",
     coefficients: Mapping[int, Fraction] | None = None,
     floor_table: Mapping[int, Fraction] | None = None,
     subsidy: Subsidy | None = None,
-    compensation_fen: Mapping[int, int] | None = None,
+    compensation_fen: Mapping[int, Fen] | None = None,
 ) -> CostPlan:
     """Every unit's amount in fen; the amounts (compensation negative) sum to ``total_fen`` minus the subsidy."""
     if total_fen < 0:
         raise CostError("the total cannot be negative")
     if not units:
         raise CostError("no units to share the cost among")
-    subsidy_fen = subsidy.amount(total_fen) if subsidy else 0
+    subsidy_fen = subsidy.amount(total_fen) if subsidy else Fen(0)
     owners_fen = total_fen - subsidy_fen
     compensation = compensation_fen or {}
     if any(v < 0 for v in compensation.values()):
         raise CostError("compensation cannot be negative")
-    paid_out = {u.unit: compensation.get(u.floor, 0) for u in units}
+    paid_out = {u.unit: compensation.get(u.floor, Fen(0)) for u in units}
     to_share = owners_fen + sum(paid_out.values())
     if method == "area":
         weights = [u.area for u in units]
@@ -170,7 +175,7 @@ def split_costs(
             unit=u.unit,
             floor=u.floor,
             weight=w,
-            amount_fen=amount - paid_out[u.unit],
+            amount_fen=Fen(amount - paid_out[u.unit]),
             compensation_fen=paid_out[u.unit],
         )
         for u, w, amount in zip(units, weights, amounts, strict=True)
@@ -179,6 +184,6 @@ def split_costs(
         method=method,
         total_fen=total_fen,
         subsidy_fen=subsidy_fen,
-        compensation_fen=sum(paid_out.values()),
+        compensation_fen=Fen(sum(paid_out.values())),
         shares=shares,
     )
