@@ -67,9 +67,9 @@ def scope_for(user: Account) -> UserScope:
     """The user's scope, computed once per user object."""
     if not getattr(user, "is_authenticated", False):
         return UserScope()
-    cached = getattr(user, _CACHE_ATTR, None)
+    cached: UserScope | None = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     scope = _compute_scope(user)
     setattr(user, _CACHE_ATTR, scope)
     return scope

@@ -370,6 +370,21 @@ def test_fake_sms_channel_stores_the_message_in_the_outbox_instead_of_sending(
     assert Notification.objects.get().in_app is False
 
 
+def test_deliveries_and_outbox_messages_carry_their_notifications_community(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    resident = _give_email(world.user("resident"), "rui@example.org")
+    _give_phone(resident, "13800000001")
+    _notify_now(
+        django_capture_on_commit_callbacks, [resident], community=world.harmony, channels=["email", "sms"]
+    )
+    assert {delivery.community_id for delivery in Delivery.objects.all()} == {world.harmony.pk}
+    assert OutboxMessage.objects.get().community_id == world.harmony.pk
+    Delivery.objects.all().delete()
+    _notify_now(django_capture_on_commit_callbacks, [resident], channels=["email"])
+    assert Delivery.objects.get().community_id is None
+
+
 def test_fake_sms_channel_is_labelled_as_a_development_fake() -> None:
     assert "NOT connected to any SMS or messaging provider" in (FakeSmsChannel.__doc__ or "")
     assert isinstance(channel_for("sms"), FakeSmsChannel)

@@ -90,7 +90,8 @@ def confirm_residency_claim(actor: Actor, claim: ResidencyClaim) -> Person:
         owns = Ownership.objects.filter(unit=unit, person__full_name=claim.full_name).filter(
             Q(person__user__isnull=True) | Q(person__user=claim.user)
         )
-        if not owns.exists():
+        owner = owns.first()
+        if owner is None:
             raise ValidationError(
                 _(
                     "No owner named %(name)s is registered for unit %(unit)s. Import the property register "
@@ -98,7 +99,7 @@ def confirm_residency_claim(actor: Actor, claim: ResidencyClaim) -> Person:
                 )
                 % {"name": claim.full_name, "unit": unit}
             )
-        registry_person = owns.first().person  # type: ignore[union-attr]
+        registry_person = owner.person
     person = Person.objects.filter(user=claim.user).first()
     if person is None:
         person = registry_person

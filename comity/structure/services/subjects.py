@@ -112,11 +112,11 @@ def update_subject(
     actor: Actor, subject: GovernanceSubject, **data: Unpack[SubjectData]
 ) -> GovernanceSubject:
     require(actor, "structure.manage_subject", subject)
-    merged = cast(SubjectData, {**{field: getattr(subject, field) for field in SUBJECT_FIELDS}, **data})
-    _validate_subject(subject.community, merged)
+    merged: dict[str, Any] = {**{field: getattr(subject, field) for field in SUBJECT_FIELDS}, **data}
+    _validate_subject(subject.community, cast(SubjectData, merged))
     before = _snapshot(subject)
     for field in SUBJECT_FIELDS:
-        setattr(subject, field, merged[field])  # type: ignore[literal-required]
+        setattr(subject, field, merged[field])
     if "is_active" in data:
         subject.is_active = bool(data["is_active"])
     subject.save()
