@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from comity.decisions.models import Decision
 from comity.engine.decisions.rules import Electorate, get_rule
 from comity.structure.models import (
     HolderKind,
@@ -55,17 +56,17 @@ class Register:
     age_unknown: int = 0
 
 
-def units_in_scope(decision: object) -> QuerySet[Unit]:
-    units = Unit.objects.filter(community_id=decision.community_id)  # type: ignore[attr-defined]
-    area = decision.area  # type: ignore[attr-defined]
+def units_in_scope(decision: Decision) -> QuerySet[Unit]:
+    units = Unit.objects.filter(community_id=decision.community_id)
+    area = decision.area
     if area is not None:
         inside = areas_within(area)
         units = units.filter(Q(building_id__in=inside) | Q(stairwell_id__in=inside))
     return units.select_related("building", "stairwell").order_by("building__code", "number")
 
 
-def build_register(decision: object) -> Register:
-    rule = get_rule(decision.rule_name)  # type: ignore[attr-defined]
+def build_register(decision: Decision) -> Register:
+    rule = get_rule(decision.rule_name)
     if rule.electorate == Electorate.OWNERS:
         return _owners(decision)
     if rule.electorate == Electorate.ADULT_RESIDENTS:
@@ -75,7 +76,7 @@ def build_register(decision: object) -> Register:
     return _members(decision)
 
 
-def _owners(decision: object) -> Register:
+def _owners(decision: Decision) -> Register:
     today = timezone.localdate()
     units = list(units_in_scope(decision))
     holdings: dict[int, list[Ownership]] = defaultdict(list)
@@ -122,18 +123,18 @@ def holder_name(held: list[Ownership]) -> str:
     return next((o.holder_name for o in held if o.holder_name), "")
 
 
-def _resident_people(decision: object) -> QuerySet[Person]:
+def _resident_people(decision: Decision) -> QuerySet[Person]:
     people = Person.objects.filter(
-        community_id=decision.community_id,  # type: ignore[attr-defined]
+        community_id=decision.community_id,
         is_resident=True,
         verified_at__isnull=False,
     ).select_related("household__unit__building")
-    if decision.area is not None:  # type: ignore[attr-defined]
+    if decision.area is not None:
         people = people.filter(household__unit__in=units_in_scope(decision))
     return people.order_by("household__unit__building__code", "household__unit__number", "pk")
 
 
-def _adults(decision: object) -> Register:
+def _adults(decision: Decision) -> Register:
     year = timezone.localdate().year
     entries, unknown = [], 0
     for person in _resident_people(decision):
@@ -155,12 +156,10 @@ def _adults(decision: object) -> Register:
     return Register(entries=entries, age_unknown=unknown)
 
 
-def _households(decision: object) -> Register:
+def _households(decision: Decision) -> Register:
     year = timezone.localdate().year
-    households = Household.objects.filter(community_id=decision.community_id).select_related(  # type: ignore[attr-defined]
-        "unit__building"
-    )
-    if decision.area is not None:  # type: ignore[attr-defined]
+    households = Household.objects.filter(community_id=decision.community_id).select_related("unit__building")
+    if decision.area is not None:
         households = households.filter(unit__in=units_in_scope(decision))
     adults: dict[int, list[int]] = defaultdict(list)
     for person in _resident_people(decision):
@@ -182,9 +181,9 @@ def _households(decision: object) -> Register:
     return Register(entries=entries)
 
 
-def _members(decision: object) -> Register:
+def _members(decision: Decision) -> Register:
     today = timezone.localdate()
-    subject_id = decision.subject_id  # type: ignore[attr-defined]
+    subject_id = decision.subject_id
     memberships = (
         Membership.objects.filter(
             subject_id=subject_id, role__in=[MembershipRole.CHAIR, MembershipRole.MEMBER]
