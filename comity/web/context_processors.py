@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from comity.notifications.selectors import unread_count
 from comity.structure.models import Community
 from comity.structure.scope import scope_for
+from comity.structure.selectors import community_or_none
 
 #: Which menu section a page belongs to: ``namespace`` alone, or ``namespace:url_name`` where one namespace spans
 #: several sections. The most specific key wins.
@@ -119,7 +120,7 @@ def navigation_items(request: HttpRequest, community_id: int | None) -> list[Nav
     one marked."""
     user = request.user
     items: list[tuple[str, str, str]] = []
-    community = Community.objects.filter(pk=community_id).first() if community_id is not None else None
+    community = community_or_none(community_id)
     if community is not None and user.has_perm("structure.see_community", community):
         items += _community_items(user, community)
     scope = scope_for(user)

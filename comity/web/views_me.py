@@ -10,26 +10,21 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from comity.structure.models import Person
 from comity.structure.scope import scope_for
-from comity.structure.selectors import communities_for_user
+from comity.structure.selectors import claims_of, communities_for_user, person_of
 from comity.web.participation import participation_for
 
 
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
-    person = (
-        Person.objects.filter(user_id=int(request.user.pk or 0))
-        .select_related("community", "household__unit")
-        .first()
-    )
+    person = person_of(request.user)
     scope = scope_for(request.user)
     roles = {
         community.name: sorted(str(role) for role in scope.roles_in(community.pk))
         for community in communities_for_user(request.user)
         if scope.roles_in(community.pk)
     }
-    claims = request.user.residency_claims.select_related("unit", "unit__building", "community")  # type: ignore[union-attr]
+    claims = claims_of(request.user)
     return render(
         request,
         "accounts/me.html",

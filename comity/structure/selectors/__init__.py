@@ -5,13 +5,16 @@
 """
 
 from comity.structure.selectors.access import (
+    claims_of,
     communities_for_user,
+    community_or_none,
     get_claim_for_user,
     get_community_for_user,
     get_membership,
     get_responsibility_for_user,
     get_street_for_user,
     get_subject_for_user,
+    person_of,
     subjects_serving,
 )
 from comity.structure.selectors.overview import (
@@ -51,8 +54,10 @@ __all__ = [
     "areas_within",
     "building_register",
     "category_chain",
+    "claims_of",
     "communities_for_user",
     "community_counts",
+    "community_or_none",
     "get_building_for_user",
     "get_claim_for_user",
     "get_community_for_user",
@@ -63,6 +68,7 @@ __all__ = [
     "group_by_top_category",
     "mask_phone",
     "pending_claims",
+    "person_of",
     "registry_buildings",
     "responsibility_matrix",
     "street_rows",

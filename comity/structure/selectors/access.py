@@ -14,6 +14,7 @@ from comity.structure.models import (
     Community,
     GovernanceSubject,
     Membership,
+    Person,
     ResidencyClaim,
     Responsibility,
     Street,
@@ -98,4 +99,25 @@ def subjects_serving(community: Community) -> QuerySet[GovernanceSubject]:
     """The subjects of a community plus the street-level subjects of its street."""
     return GovernanceSubject.objects.filter(
         Q(community=community) | Q(community__isnull=True, street_id=community.street_id), is_active=True
+    )
+
+
+def community_or_none(community_id: int | None) -> Community | None:
+    """The community of that id, or ``None`` (no id, or no such community); the caller checks permissions."""
+    return Community.objects.filter(pk=community_id).first() if community_id is not None else None
+
+
+def person_of(user: Account) -> Person | None:
+    """The registry's person linked to the account, with their community and home, or ``None``."""
+    return (
+        Person.objects.filter(user_id=int(user.pk or 0))
+        .select_related("community", "household__unit")
+        .first()
+    )
+
+
+def claims_of(user: Account) -> QuerySet[ResidencyClaim]:
+    """The account's own residency claims, newest first."""
+    return ResidencyClaim.objects.filter(user_id=user.pk).select_related(
+        "unit", "unit__building", "community"
     )
