@@ -114,7 +114,7 @@ def test_removing_an_affected_unit_is_audited(world: Any, estate: Estate) -> Non
     affected = AffectedUnit.objects.get(decision=decision)
     services.remove_affected_unit(staff, decision, affected.pk)
     assert not AffectedUnit.objects.filter(decision=decision).exists()
-    entry = AuditEntry.objects.get(action="decisions.unaffected")
+    entry = AuditEntry.objects.filter(action="decisions.affected").latest("pk")
     assert (entry.actor, entry.community) == (staff, decision.community)
 
 

@@ -237,7 +237,7 @@ def remove_affected_unit(actor: Actor, decision: Decision, affected_id: int) -> 
     affected.delete()
     record_audit(
         actor=actor,
-        action="decisions.unaffected",
+        action="decisions.affected",
         obj=decision,
         summary=gettext_noop("Removed unit %(unit)s from the units affected by “%(title)s”"),
         params={"unit": unit, "title": decision.title},

@@ -22,8 +22,7 @@ from comity.decisions.closing import chain_of, log_document, named_record, own_p
 from comity.decisions.forms import PaperBallotForm, ProxyForm, ReceiptForm, ballot_values
 from comity.decisions.models import BallotKind, Decision, DecisionStatus
 from comity.decisions.permissions import may_see_named_record
-from comity.decisions.views.common import MANAGE, decision_of, page_url
-from comity.decisions.views.steps import posted_item
+from comity.decisions.views.common import MANAGE, decision_of, page_url, posted_item
 from comity.engine.decisions.ballot_log import verify
 from comity.foundation.steps import Step, posted_step, refuse, take
 

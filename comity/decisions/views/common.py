@@ -41,3 +41,9 @@ def errors_on(form: forms.BaseForm, error: ValidationError) -> None:
     else:
         for message in error.messages:
             form.add_error(None, message)
+
+
+def posted_item(request: HttpRequest, name: str = "item") -> int:
+    """The row a step is about (an elector, an affected unit, an objection), from its hidden field."""
+    value = request.POST.get(name, "")
+    return int(value) if value.isdigit() else 0

@@ -37,7 +37,7 @@ from comity.decisions.forms import (
 )
 from comity.decisions.models import Decision, DecisionStatus
 from comity.decisions.register import units_in_scope
-from comity.decisions.views.common import MANAGE, RECEIPTS_KEY, decision_of, page_url
+from comity.decisions.views.common import MANAGE, RECEIPTS_KEY, decision_of, page_url, posted_item
 from comity.decisions.views.page import detail_context
 from comity.foundation.idempotency import safe_to_send_twice
 from comity.foundation.steps import Step, posted_step, take
@@ -85,12 +85,6 @@ DECISION_STEPS: dict[str, Place] = {
     "mediation": Place("mediation_form", "objections", True, gettext_lazy("Check the mediation record.")),
     "minority": Place("minority_form", "minority", False, gettext_lazy("Write your statement.")),
 }
-
-
-def posted_item(request: HttpRequest, name: str = "item") -> int:
-    """The row a step is about (an elector, an affected unit, an objection), from its hidden field."""
-    value = request.POST.get(name, "")
-    return int(value) if value.isdigit() else 0
 
 
 def _opened(request: HttpRequest, summary: services.Opened) -> None:
