@@ -82,6 +82,8 @@ ACTION_LABELS: dict[str, Any] = {
     "budgeting.milestone_added": _("Project step added"),
     "budgeting.milestone_done": _("Project step done"),
     "budgeting.project_accepted": _("Finished project accepted"),
+    "budgeting.project_rated": _("Finished project rated"),
+    "budgeting.district_added": _("Budget district added"),
     # Consultations
     "consultation.create": _("Consultation prepared"),
     "consultation.update": _("Consultation changed"),

@@ -14,7 +14,6 @@ from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers, status
@@ -22,9 +21,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from comity.budgeting import support
+from comity.budgeting import selectors, services
 from comity.budgeting.models import COMMENT_MAX_LENGTH, HIDE_REASON_MAX_LENGTH, Proposal, ProposalComment
-from comity.foundation.api import service_error
 
 
 class ProposalEngagementSerializer(serializers.Serializer):  # type: ignore[type-arg]
@@ -65,7 +63,7 @@ ERRORS = {
 
 
 def _engagement(request: Request, proposal: Proposal) -> Response:
-    return Response(ProposalEngagementSerializer(support.engagement(proposal, request.user)).data)
+    return Response(ProposalEngagementSerializer(selectors.engagement(proposal, request.user)).data)
 
 
 def _comment_data(comment: ProposalComment, user: Any) -> dict[str, Any]:
@@ -87,17 +85,14 @@ class _Toggle(APIView):
     def _change(
         self, request: Request, ids: dict[str, int], action: Callable[[Any, Proposal], Any]
     ) -> Response:
-        proposal = support.get_proposal_for_user(request.user, **ids)
-        try:
-            action(request.user, proposal)
-        except DjangoValidationError as error:
-            raise service_error(error) from error
+        proposal = selectors.get_proposal_for_user(request.user, **ids)
+        action(selectors.actor_of(request.user), proposal)
         return _engagement(request, proposal)
 
     @extend_schema(responses={200: ProposalEngagementSerializer, **ERRORS})
     def get(self, request: Request, community_id: int, cycle_id: int, proposal_id: int) -> Response:
         return _engagement(
-            request, support.get_proposal_for_user(request.user, community_id, cycle_id, proposal_id)
+            request, selectors.get_proposal_for_user(request.user, community_id, cycle_id, proposal_id)
         )
 
     @extend_schema(request=None, responses={200: ProposalEngagementSerializer, **ERRORS})
@@ -114,15 +109,15 @@ class _Toggle(APIView):
 class ProposalSupportView(_Toggle):
     """Support a proposal while the cycle takes proposals (``PUT``; residents and owners) or take it back."""
 
-    add = staticmethod(support.support_proposal)
-    remove = staticmethod(support.withdraw_support)
+    add = staticmethod(services.support_proposal)
+    remove = staticmethod(services.withdraw_support)
 
 
 class ProposalFollowView(_Toggle):
     """Follow a proposal (``PUT``) to be told of its review, costing, vote, result and delivery, or stop."""
 
-    add = staticmethod(support.follow_proposal)
-    remove = staticmethod(support.unfollow_proposal)
+    add = staticmethod(services.follow_proposal)
+    remove = staticmethod(services.unfollow_proposal)
 
 
 class ProposalComments(APIView):
@@ -130,22 +125,21 @@ class ProposalComments(APIView):
 
     @extend_schema(responses={200: CommentSerializer(many=True), **ERRORS})
     def get(self, request: Request, community_id: int, cycle_id: int, proposal_id: int) -> Response:
-        proposal = support.get_proposal_for_user(request.user, community_id, cycle_id, proposal_id)
-        rows = [_comment_data(c, request.user) for c in support.visible_comments(request.user, proposal)]
+        proposal = selectors.get_proposal_for_user(request.user, community_id, cycle_id, proposal_id)
+        rows = [_comment_data(c, request.user) for c in selectors.visible_comments(request.user, proposal)]
         return Response(CommentSerializer(rows, many=True).data)
 
     @extend_schema(request=CommentRequestSerializer, responses={201: CommentSerializer, **ERRORS})
     def post(self, request: Request, community_id: int, cycle_id: int, proposal_id: int) -> Response:
-        proposal = support.get_proposal_for_user(request.user, community_id, cycle_id, proposal_id)
+        proposal = selectors.get_proposal_for_user(request.user, community_id, cycle_id, proposal_id)
         if not request.user.has_perm("budgeting.comment_on_proposals", proposal.cycle):
             raise PermissionDenied
         body = CommentRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            comment = support.comment_on_proposal(request.user, proposal, body.validated_data["text"])
-        except DjangoValidationError as error:
-            raise service_error(error) from error
-        shown = next(c for c in support.visible_comments(request.user, proposal) if c.pk == comment.pk)
+        comment = services.comment_on_proposal(
+            selectors.actor_of(request.user), proposal, body.validated_data["text"]
+        )
+        shown = next(c for c in selectors.visible_comments(request.user, proposal) if c.pk == comment.pk)
         return Response(
             CommentSerializer(_comment_data(shown, request.user)).data, status=status.HTTP_201_CREATED
         )
@@ -155,14 +149,14 @@ class CommentHidden(APIView):
     """Hide a comment with a reason (``PUT``) or show it again (``DELETE``): the cycle's managers."""
 
     def _comment(self, request: Request, ids: dict[str, int], comment_id: int) -> ProposalComment:
-        proposal = support.get_proposal_for_user(request.user, **ids)
+        proposal = selectors.get_proposal_for_user(request.user, **ids)
         if not request.user.has_perm("budgeting.moderate_comments", proposal.cycle):
             raise PermissionDenied
-        return support.get_comment_for_proposal(proposal, comment_id)
+        return selectors.get_comment_for_proposal(proposal, comment_id)
 
     def _answer(self, request: Request, comment: ProposalComment) -> Response:
         shown = next(
-            c for c in support.visible_comments(request.user, comment.proposal) if c.pk == comment.pk
+            c for c in selectors.visible_comments(request.user, comment.proposal) if c.pk == comment.pk
         )
         return Response(CommentSerializer(_comment_data(shown, request.user)).data)
 
@@ -174,10 +168,7 @@ class CommentHidden(APIView):
         comment = self._comment(request, ids, comment_id)
         body = HideRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            support.hide_comment(request.user, comment, body.validated_data["reason"])
-        except DjangoValidationError as error:
-            raise service_error(error) from error
+        services.hide_comment(selectors.actor_of(request.user), comment, body.validated_data["reason"])
         return self._answer(request, comment)
 
     @extend_schema(request=None, responses={200: CommentSerializer, **ERRORS})
@@ -186,5 +177,5 @@ class CommentHidden(APIView):
     ) -> Response:
         ids = {"community_id": community_id, "cycle_id": cycle_id, "proposal_id": proposal_id}
         comment = self._comment(request, ids, comment_id)
-        support.restore_comment(request.user, comment)
+        services.restore_comment(selectors.actor_of(request.user), comment)
         return self._answer(request, comment)

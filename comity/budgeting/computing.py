@@ -14,7 +14,6 @@ measures are stored in yuan (exact fractions), so the pages word them without kn
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -39,9 +38,10 @@ from comity.engine.budgeting.rules import (
     greedy,
     sequential_phragmen,
 )
+from comity.engine.money import FEN_PER_YUAN, fen_to_yuan_exact
 
 #: The engine's amounts are in fen: 100 make a yuan.
-FEN = 100
+FEN = FEN_PER_YUAN
 assert MAX_FEN % FEN == 0
 
 VOTE_TYPES = {
@@ -132,43 +132,13 @@ MONEY_KEYS = frozenset(
 )
 
 
-def in_yuan(value: int | Fraction, unit: int = FEN) -> int | Fraction:
-    """An engine amount in yuan, exactly, of the engine's type: a fraction stays a fraction; an integer stays an
-    integer when it is whole yuan, else becomes a fraction (a cost of 12.50 yuan)."""
-    amount = Fraction(value) / unit
-    if isinstance(value, int) and amount.denominator == 1:
-        return amount.numerator
-    return amount
-
-
-def explanation_json(item: ProjectExplanation, unit: int = FEN) -> dict[str, Any]:
+def explanation_json(item: ProjectExplanation) -> dict[str, Any]:
     """An explanation as JSON, its amounts in yuan (exact "n/d" strings where not whole)."""
     return {
-        key: _plain(in_yuan(value, unit) if key in MONEY_KEYS else value)
+        key: _plain(fen_to_yuan_exact(value) if key in MONEY_KEYS else value)
         for key, value in vars(item).items()
         if value is not None
     }
-
-
-def amount_text(value: int | Fraction | Decimal | str | None) -> str:
-    """Yuan as the pages write them: whole yuan without decimals (``12,000``), else with two (``740,793.05``)."""
-    amount = Fraction(value or 0)
-    if amount.denominator == 1:
-        return f"{amount.numerator:,}"
-    fen = (amount * 100 + Fraction(1, 2)).__floor__()
-    return f"{fen // 100:,}.{fen % 100:02d}"
-
-
-def fen_amount_text(fen: int | None) -> str:
-    """An amount in fen as :func:`amount_text` writes it: ``1200000`` → ``12,000``, ``1250`` → ``12.50``."""
-    return amount_text(Fraction(int(fen or 0), FEN))
-
-
-def fen_text(amount: int) -> str:
-    """An amount in fen as yuan with two decimals and thousands separators, exactly: ``-123456`` → ``-1,234.56``."""
-    sign = "-" if amount < 0 else ""
-    amount = abs(amount)
-    return f"{sign}{amount // 100:,}.{amount % 100:02d}"
 
 
 def fraction(value: str | int | None) -> Fraction | None:
@@ -210,9 +180,9 @@ def report_json(
     unit = election.unit  # the report's satisfactions are cost satisfactions: money, like its cost and budget
     return {
         "voters": report.voters,
-        "cost": _plain(in_yuan(report.cost, unit)),
-        "budget": _plain(in_yuan(report.budget, unit)),
-        "total_satisfaction": _plain(in_yuan(report.total_satisfaction, unit)),
+        "cost": _plain(fen_to_yuan_exact(report.cost)),
+        "budget": _plain(fen_to_yuan_exact(report.budget)),
+        "total_satisfaction": _plain(fen_to_yuan_exact(report.total_satisfaction)),
         "average_satisfaction": float(report.average_satisfaction) / unit,
         "average_cardinality": float(report.average_cardinality),
         "non_empty_share": float(report.non_empty_share),
@@ -248,6 +218,7 @@ def compute_outcomes(cycle: Cycle) -> list[Outcome]:
             pk_names = {p: str(pk) for p, pk in pk_of.items()}
             outcomes.append(
                 Outcome(
+                    community_id=cycle.community_id,
                     cycle=cycle,
                     district=district,
                     rule=rule,
@@ -255,8 +226,7 @@ def compute_outcomes(cycle: Cycle) -> list[Outcome]:
                     selected=[pk_of[p] for p in allocation.selected],
                     cost_fen=allocation.cost * FEN // election.unit,
                     explanations={
-                        str(pk_of[p]): explanation_json(e, election.unit)
-                        for p, e in allocation.explanations.items()
+                        str(pk_of[p]): explanation_json(e) for p, e in allocation.explanations.items()
                     },
                     measures=report_json(report, election, allocation, pk_names),
                 )

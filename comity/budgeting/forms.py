@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -12,6 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from comity.budgeting.models import (
+    MAX_CHOICES,
+    MAX_RESIDENTS,
+    MAX_YUAN,
     BallotKind,
     Cycle,
     District,
@@ -23,8 +26,9 @@ from comity.budgeting.models import (
     Rule,
     SourceKind,
 )
-from comity.budgeting.services import MAX_CHOICES, MAX_RESIDENTS, MAX_YUAN
+from comity.budgeting.services.inputs import EntryData, FundData
 from comity.decisions.models import Decision, DecisionStatus
+from comity.engine.money import yuan_to_fen
 from comity.structure.fields import in_natural_order
 from comity.structure.models import Area, AreaKind, Community, GovernanceSubject
 
@@ -33,7 +37,7 @@ DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 def _fen(value: Decimal | None) -> int:
-    return int((value or Decimal(0)) * 100)
+    return yuan_to_fen(value or Decimal(0))
 
 
 def _yuan_messages(low: Decimal | int) -> dict[str, Any]:
@@ -98,7 +102,7 @@ class FundForm(forms.Form):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
 
-    def data_for_service(self) -> dict[str, Any]:
+    def data_for_service(self) -> FundData:
         d = self.cleaned_data
         return {
             "name": d["name"],
@@ -140,10 +144,10 @@ class EntryForm(forms.Form):
             community=fund.community, status=DecisionStatus.CLOSED, passed=True
         )
 
-    def data_for_service(self) -> dict[str, Any]:
+    def data_for_service(self) -> EntryData:
         d = dict(self.cleaned_data)
         d["amount_fen"] = _fen(d.pop("amount"))
-        return d
+        return cast(EntryData, d)
 
 
 class CycleForm(forms.ModelForm):  # type: ignore[type-arg]

@@ -16,33 +16,23 @@ they were written.
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
 
 from comity.budgeting import computing
 from comity.budgeting.computing import FEN
 from comity.budgeting.models import (
+    MAX_YUAN,
     BallotKind,
-    BallotMark,
-    BudgetBallot,
     Cycle,
     CycleStatus,
     District,
-    Proposal,
     ProposalStatus,
     Rule,
 )
-from comity.budgeting.services import MANAGE, MAX_YUAN
 from comity.engine.budgeting.model import Election, Project, VoteType
 from comity.engine.budgeting.pabulib import PabulibError, read_pabulib, write_pabulib
-from comity.foundation.audit import record_audit
-from comity.foundation.services import require
-from comity.structure.models import Community
 
 #: The largest file accepted through the pages (Warszawa 2026, 61,668 voters, is about 2 MB).
 MAX_BYTES = 20 * 1024 * 1024
@@ -104,7 +94,6 @@ def parse(data: bytes, name: str) -> Election:
     return election
 
 
-@transaction.atomic
 def in_fen(election: Election) -> Election:
     """``election`` with its amounts in fen (``unit`` 100), as the cycles keep them; the reader gives the least unit
     that makes them whole (1, 10 or 100 with at most two decimals)."""
@@ -130,78 +119,6 @@ def in_least_unit(election: Election) -> Election:
         projects=tuple(replace(p, cost=p.cost // FEN) for p in election.projects),
         unit=1,
     )
-
-
-def import_pabulib(actor: Any, community: Community, data: bytes, name: str, title: str = "") -> Cycle:
-    require(actor, MANAGE, community)
-    election = in_fen(parse(data, name))
-    meta = election.meta
-    kind = KIND_OF[election.vote_type]
-    max_length = meta.get("max_length", "")
-    cycle = Cycle.objects.create(
-        community=community,
-        title=title or meta.get("description") or name,
-        description=meta.get("comment", ""),
-        status=CycleStatus.CLOSED,
-        ballot_kind=kind,
-        max_choices=int(max_length) if max_length.isdigit() and kind != BallotKind.CUMULATIVE else None,
-        rule=Rule.MES_ADD1,
-        imported_from=name[:200],
-        created_by=actor,
-        closed_at=timezone.now(),
-    )
-    district = District.objects.create(
-        cycle=cycle, name=meta.get("subunit") or meta.get("unit") or name[:120], budget_fen=election.budget
-    )
-    proposals = Proposal.objects.bulk_create(
-        Proposal(
-            cycle=cycle,
-            district=district,
-            number=i,
-            title=(project.name or _("Project %(id)s") % {"id": project.id})[:160],
-            description=project.meta.get("description", ""),
-            cost_fen=project.cost,
-            costing_note=_("From the imported file."),
-            status=ProposalStatus.ON_BALLOT,
-            external_id=project.id[:60],
-        )
-        for i, project in enumerate(election.projects, start=1)
-    )
-    by_id = {p.external_id: p for p in proposals}
-    now = timezone.now()
-    ballots = BudgetBallot.objects.bulk_create(
-        (
-            BudgetBallot(cycle=cycle, district=district, external_id=b.voter[:60], cast_at=now, group="")
-            for b in election.ballots
-        ),
-        batch_size=2000,
-    )
-    if ballots and ballots[0].pk is None:  # a backend that does not return ids from bulk inserts
-        ballots = list(BudgetBallot.objects.filter(cycle=cycle).order_by("pk"))
-    marks: list[BallotMark] = []
-    for row, ballot in zip(ballots, election.ballots, strict=True):
-        if election.vote_type == VoteType.ORDINAL:
-            marks.extend(
-                BallotMark(ballot=row, proposal=by_id[p], rank=rank)
-                for rank, p in enumerate(ballot.ranking, 1)
-            )
-        elif ballot.points:
-            marks.extend(
-                BallotMark(ballot=row, proposal=by_id[p], points=v) for p, v in ballot.points.items() if v > 0
-            )
-        else:
-            marks.extend(BallotMark(ballot=row, proposal=by_id[p]) for p in sorted(ballot.approved))
-    BallotMark.objects.bulk_create(marks, batch_size=5000)
-    computing.decide(cycle)
-    record_audit(
-        actor=actor,
-        action="budgeting.imported",
-        obj=cycle,
-        summary=gettext_noop("Imported the pabulib file %(name)s (%(voters)s ballots) as “%(cycle)s”."),
-        params={"name": name, "voters": len(election.ballots), "cycle": cycle.title},
-        community=community,
-    )
-    return cycle
 
 
 def export_pabulib(cycle: Cycle, district: District) -> str:

@@ -9,28 +9,26 @@ shown again with the error on its field and what was typed kept, and nothing cha
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from comity.budgeting import forms, interchange, services, wording
+from comity.budgeting import forms, interchange, selectors, services, wording
 from comity.budgeting.models import (
     BallotKind,
     Cycle,
     CycleStatus,
-    District,
     Fund,
     Outcome,
     Proposal,
-    ProposalStatus,
     Rule,
     SourceKind,
 )
@@ -62,37 +60,17 @@ def _community(request: HttpRequest, community_id: int, perm: str) -> Community:
 
 
 def _fund(request: HttpRequest, community_id: int, fund_id: int, perm: str = "budgeting.see_funds") -> Fund:
-    community = _community(request, community_id, "budgeting.see_funds")
-    try:
-        fund = Fund.objects.select_related("community__street").get(community=community, pk=fund_id)
-    except Fund.DoesNotExist as error:
-        raise Http404 from error
-    if not request.user.has_perm(perm, fund):
-        raise PermissionDenied
-    return fund
+    return selectors.get_fund_for_user(request.user, community_id, fund_id, perm=perm)
 
 
 def _cycle(
     request: HttpRequest, community_id: int, cycle_id: int, perm: str = "budgeting.see_cycle"
 ) -> Cycle:
-    community = _community(request, community_id, "budgeting.see_cycles")
-    try:
-        cycle = Cycle.objects.select_related("community__street", "fund").get(
-            community=community, pk=cycle_id
-        )
-    except Cycle.DoesNotExist as error:
-        raise Http404 from error
-    if not request.user.has_perm(perm, cycle):
-        raise PermissionDenied
-    return cycle
+    return selectors.get_cycle_for_user(request.user, community_id, cycle_id, perm=perm)
 
 
 def _proposal(request: HttpRequest, cycle: Cycle, proposal_id: int) -> Proposal:
-    try:
-        proposal: Proposal = services.visible_proposals(request.user, cycle).get(pk=proposal_id)
-    except Proposal.DoesNotExist as error:
-        raise Http404 from error
-    return proposal
+    return selectors.get_visible_proposal(request.user, cycle, proposal_id)
 
 
 def _cycle_url(cycle: Cycle, name: str = "cycle", anchor: str = "") -> str:
@@ -122,13 +100,15 @@ def fund_list(request: HttpRequest, community_id: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                fund = services.create_fund(request.user, community, form.data_for_service())
+                fund = services.create_fund(
+                    selectors.actor_of(request.user), community, form.data_for_service()
+                )
             except ValidationError as error:
                 _apply_errors(form, error, FUND_FIELDS)
             else:
                 messages.success(request, _("The fund is created and its formula's income recorded."))
                 return redirect("budgeting:fund", community.pk, fund.pk)
-    funds = [(fund, services.summarise(fund)) for fund in Fund.objects.filter(community=community)]
+    funds = [(fund, selectors.summarise(fund)) for fund in selectors.funds_of(community)]
     return render(
         request,
         "budgeting/funds.html",
@@ -148,7 +128,7 @@ def fund_detail(request: HttpRequest, community_id: int, fund_id: int) -> HttpRe
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.record_entry(request.user, fund, form.data_for_service())
+                services.record_entry(selectors.actor_of(request.user), fund, form.data_for_service())
             except ValidationError as error:
                 _apply_errors(form, error, ENTRY_FIELDS)
             else:
@@ -159,7 +139,7 @@ def fund_detail(request: HttpRequest, community_id: int, fund_id: int) -> HttpRe
             form.add_error(
                 "receipt", _("Choose the scan again: the page cannot keep a file when it shows a mistake.")
             )
-    summary = services.summarise(fund)
+    summary = selectors.summarise(fund)
     entries = fund.entries.select_related("proposal__cycle", "decision").order_by("-occurred_on", "-pk")
     return render(
         request,
@@ -185,7 +165,7 @@ def fund_detail(request: HttpRequest, community_id: int, fund_id: int) -> HttpRe
 def cycle_list(request: HttpRequest, community_id: int) -> HttpResponse:
     community = _community(request, community_id, "budgeting.see_cycles")
     can_manage = request.user.has_perm(MANAGE, community)
-    cycles = Cycle.objects.filter(community=community).select_related("fund").prefetch_related("districts")
+    cycles = selectors.cycles_of(community)
     if not can_manage:
         cycles = cycles.exclude(status=CycleStatus.DRAFT)
     return render(
@@ -204,7 +184,12 @@ def cycle_new(request: HttpRequest, community_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = {k: v for k, v in form.cleaned_data.items() if k != "districts"}
         try:
-            cycle = services.create_cycle(request.user, community, data, form.cleaned_data["districts"])
+            cycle = services.create_cycle(
+                selectors.actor_of(request.user),
+                community,
+                cast(services.CycleData, data),
+                form.cleaned_data["districts"],
+            )
         except ValidationError as error:
             rename = {**DISTRICT_FIELDS, "budget": "districts"} if form.cleaned_data["districts"] else {}
             _apply_errors(form, error, rename)
@@ -226,11 +211,13 @@ def propose(request: HttpRequest, community_id: int, cycle_id: int) -> HttpRespo
     cycle = _cycle(request, community_id, cycle_id)
     if not request.user.has_perm("budgeting.propose", cycle.community):
         raise PermissionDenied
-    organisations = services.acting_organisations(request.user, cycle.community)
+    organisations = selectors.acting_organisations(request.user, cycle.community)
     form = forms.ProposalForm(request.POST or None, cycle=cycle, organisations=organisations)
     if request.method == "POST" and form.is_valid():
         try:
-            proposal = services.submit_proposal(request.user, cycle, form.cleaned_data)
+            proposal = services.submit_proposal(
+                selectors.actor_of(request.user), cycle, cast(services.ProposalData, form.cleaned_data)
+            )
         except ValidationError as error:
             _apply_validation_error(form, error)
         else:
@@ -250,10 +237,10 @@ def propose(request: HttpRequest, community_id: int, cycle_id: int) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def vote(request: HttpRequest, community_id: int, cycle_id: int) -> HttpResponse:
     cycle = _cycle(request, community_id, cycle_id)
-    district = services.district_of(request.user, cycle)
+    district = selectors.district_of(request.user, cycle)
     error_text = ""
     chosen: dict[int, int] = {}
-    ballot = services.my_ballot(request.user, cycle)
+    ballot = selectors.my_ballot(request.user, cycle)
     if ballot is not None:
         chosen = {m.proposal_id: (m.rank or m.points) for m in ballot.marks.all()}
     if request.method == "POST":
@@ -264,7 +251,7 @@ def vote(request: HttpRequest, community_id: int, cycle_id: int) -> HttpResponse
         else:
             chosen = dict(marks)
             try:
-                services.cast_ballot(request.user, cycle, marks)
+                services.cast_ballot(selectors.actor_of(request.user), cycle, marks)
             except ValidationError as error:
                 error_text = " ".join(error.messages)
             else:
@@ -273,11 +260,7 @@ def vote(request: HttpRequest, community_id: int, cycle_id: int) -> HttpResponse
                     _("Your ballot is counted. You can change it until voting closes."),
                 )
                 return redirect(_cycle_url(cycle, "vote"))
-    proposals = (
-        list(district.proposals.filter(status=ProposalStatus.ON_BALLOT).order_by("number"))
-        if district
-        else []
-    )
+    proposals = list(selectors.on_ballot(district)) if district else []
     for proposal in proposals:
         proposal.mark = chosen.get(proposal.pk)  # type: ignore[attr-defined]
     spent = sum(int(p.cost_fen or 0) for p in proposals if p.pk in chosen)  # in fen
@@ -313,8 +296,8 @@ def results(request: HttpRequest, community_id: int, cycle_id: int) -> HttpRespo
     if cycle.status != CycleStatus.CLOSED:
         messages.info(request, _("The results are published when voting closes."))
         return redirect(_cycle_url(cycle))
-    grouped = services.outcomes_of(cycle)
-    counts = services.voter_counts(cycle)
+    grouped = selectors.outcomes_of(cycle)
+    counts = selectors.voter_counts(cycle)
     short = wording.short_names()
     sections = []
     for district in cycle.districts.all():
@@ -322,16 +305,7 @@ def results(request: HttpRequest, community_id: int, cycle_id: int) -> HttpRespo
         if not outcomes:
             continue
         official = outcomes[0]
-        proposals = list(
-            district.proposals.exclude(
-                status__in=[
-                    ProposalStatus.WITHDRAWN,
-                    ProposalStatus.INELIGIBLE,
-                    ProposalStatus.SUBMITTED,
-                    ProposalStatus.ELIGIBLE,
-                ]
-            )
-        )
+        proposals = list(selectors.balloted_in(district))
         sections.append(
             {
                 "district": district,
@@ -404,8 +378,12 @@ def import_file(request: HttpRequest, community_id: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            cycle = interchange.import_pabulib(
-                request.user, community, upload.read(), upload.name, form.cleaned_data["title"]
+            cycle = services.import_pabulib(
+                selectors.actor_of(request.user),
+                community,
+                upload.read(),
+                upload.name,
+                form.cleaned_data["title"],
             )
         except ValidationError as error:
             _apply_validation_error(form, error)
@@ -423,10 +401,7 @@ def import_file(request: HttpRequest, community_id: int) -> HttpResponse:
 @login_required
 def export_file(request: HttpRequest, community_id: int, cycle_id: int, district_id: int) -> HttpResponse:
     cycle = _cycle(request, community_id, cycle_id, perm=MANAGE)
-    try:
-        district = cycle.districts.get(pk=district_id)
-    except District.DoesNotExist as error:
-        raise Http404 from error
+    district = selectors.get_district(cycle, district_id)
     text = interchange.export_pabulib(cycle, district)
     response = HttpResponse(text, content_type="text/plain; charset=utf-8")
     response["Content-Disposition"] = (

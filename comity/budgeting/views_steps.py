@@ -2,7 +2,8 @@
 open and close voting, cancel, add a district; review, cost, plan and complete milestones, accept the delivery) and
 the residents' (withdraw a proposal, rate a delivered project).
 
-Every step's form posts to the page that shows it, naming itself in a hidden ``step`` field. Then:
+Every step's form posts to the page that shows it, naming itself in a hidden ``step`` field, and is taken the
+shared way (:mod:`comity.foundation.steps`). Then:
 
 * a form with a mistake is shown again on that page, the error on its field and everything typed kept (400);
 * a step the state does not allow is not offered (the page says why instead), and if one is posted anyway (a page
@@ -17,13 +18,11 @@ page instead of a 405.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from django import forms as django_forms
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Avg, Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -32,62 +31,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
-from comity.budgeting import computing, forms, services, wording
-from comity.budgeting.models import Cycle, CycleStatus, Outcome, Proposal, ProposalStatus, Rule
+from comity.budgeting import forms, selectors, services, wording
+from comity.budgeting.models import Cycle, CycleStatus, Proposal, ProposalStatus, Rule
 from comity.budgeting.views import MANAGE, _cycle, _cycle_url, _proposal, _proposal_url
+from comity.engine.money import yuan_text
 from comity.foundation.idempotency import safe_to_send_twice
-
-Run = Callable[[dict[str, Any]], Any]
-
-
-@dataclass
-class Step:
-    """One action offered on a page: its form, what it does with the cleaned data, and what is said when done."""
-
-    form: Any
-    run: Run
-    done: str
-    anchor: str
-    #: Where to go when done (the page's anchor by default).
-    then: str = ""
-
-
-def _apply(form: Any, error: ValidationError, rename: dict[str, str] | None = None) -> bool:
-    """Put a service's field errors on the form's fields; False when the error is not about the form's fields
-    (the state refused the step)."""
-    if not hasattr(error, "error_dict"):
-        return False
-    rename = rename or {}
-    for field, field_errors in error.error_dict.items():
-        name = rename.get(field, field)
-        for item in field_errors:
-            form.add_error(name if name in form.fields else None, item)
-    return True
+from comity.foundation.steps import Step, take
 
 
 def _take(
     request: HttpRequest, step: Step | None, page_url: str, render_page: Callable[[], HttpResponse]
 ) -> HttpResponse:
-    """Run a posted step: done → redirect; a mistake → the page again (400); refused by the state → redirect."""
-    if step is None:
-        messages.error(
-            request, _("That step is not possible at this stage. The page now shows what can be done.")
-        )
-        return redirect(page_url)
-    if step.form.is_valid():
-        try:
-            step.run(step.form.cleaned_data)
-        except ValidationError as error:
-            if not _apply(step.form, error):
-                for message in error.messages:
-                    messages.error(request, message)
-                return redirect(f"{page_url}#{step.anchor}")
-        else:
-            messages.success(request, step.done)
-            return redirect(step.then or f"{page_url}#{step.anchor}")
-    response = render_page()
-    response.status_code = 400
-    return response
+    """The shared way of taking a step; a refusal answers ``302`` as these pages always have."""
+    return take(request, step, page_url, render_page, see_other=False)
 
 
 # --- the cycle ------------------------------------------------------------------------------------------------
@@ -108,7 +64,7 @@ def _stages(cycle: Cycle) -> list[dict[str, Any]]:
 def voting_blockers(cycle: Cycle) -> list[str]:
     """Why voting cannot open yet (reviewing cycles), in the words the page shows; empty when it can."""
     reasons = []
-    waiting = cycle.proposals.filter(status__in=[ProposalStatus.SUBMITTED, ProposalStatus.ELIGIBLE]).count()
+    waiting = selectors.awaiting_review(cycle)
     if waiting:
         reasons.append(
             ngettext(
@@ -118,9 +74,9 @@ def voting_blockers(cycle: Cycle) -> list[str]:
             )
             % {"count": waiting}
         )
-    elif not cycle.proposals.filter(status=ProposalStatus.ON_BALLOT).exists():
+    elif not selectors.has_ballot(cycle):
         reasons.append(_("No proposal is on the ballot."))
-    shortfall = services.funding_shortfall(cycle)
+    shortfall = selectors.funding_shortfall(cycle)
     if shortfall:
         reasons.append(shortfall)
     return reasons
@@ -140,14 +96,14 @@ def _cycle_steps(request: HttpRequest, cycle: Cycle, posted: str = "") -> tuple[
     if status == CycleStatus.DRAFT:
         steps["open_proposals"] = Step(
             forms.OpenProposalsForm(bound("open_proposals")),
-            lambda d: services.open_proposals(user, cycle, d.get("proposals_close_at")),
+            lambda d: services.open_proposals(selectors.actor_of(user), cycle, d.get("proposals_close_at")),
             _("The cycle takes proposals now."),
             "manage",
         )
     if status == CycleStatus.PROPOSING:
         steps["start_review"] = Step(
             django_forms.Form(bound("start_review")),
-            lambda d: services.start_review(user, cycle),
+            lambda d: services.start_review(selectors.actor_of(user), cycle),
             _("Proposals are closed; review them."),
             "manage",
         )
@@ -156,19 +112,19 @@ def _cycle_steps(request: HttpRequest, cycle: Cycle, posted: str = "") -> tuple[
         if not blockers:
             steps["open_voting"] = Step(
                 forms.OpenVotingForm(bound("open_voting")),
-                lambda d: services.open_voting(user, cycle, d["voting_closes_at"]),
+                lambda d: services.open_voting(selectors.actor_of(user), cycle, d["voting_closes_at"]),
                 _("Voting is open."),
                 "manage",
             )
     if status == CycleStatus.VOTING:
-        shortfall = services.funding_shortfall(cycle)
+        shortfall = selectors.funding_shortfall(cycle)
         if shortfall:
             blockers = [shortfall]
         else:
             close = forms.CloseVotingForm(bound("close"), cycle=cycle)
             steps["close"] = Step(
                 close,
-                lambda d: services.close_cycle(user, cycle, early=bool(d.get("early"))),
+                lambda d: services.close_cycle(selectors.actor_of(user), cycle, early=bool(d.get("early"))),
                 _("Voting is closed and the projects are decided."),
                 "manage",
                 then=_cycle_url(cycle, "results"),
@@ -176,14 +132,14 @@ def _cycle_steps(request: HttpRequest, cycle: Cycle, posted: str = "") -> tuple[
     if status in (CycleStatus.DRAFT, CycleStatus.PROPOSING):
         steps["district_add"] = Step(
             forms.DistrictForm(bound("district_add"), community=cycle.community),
-            lambda d: services.add_district(user, cycle, d),
+            lambda d: services.add_district(selectors.actor_of(user), cycle, cast(services.DistrictSpec, d)),
             _("The district is added."),
             "districts",
         )
     if status not in (CycleStatus.CLOSED, CycleStatus.CANCELLED):
         steps["cancel"] = Step(
             forms.CancelForm(bound("cancel")),
-            lambda d: services.cancel_cycle(user, cycle),
+            lambda d: services.cancel_cycle(selectors.actor_of(user), cycle),
             _("The cycle is cancelled."),
             "manage",
         )
@@ -194,9 +150,9 @@ def _render_cycle(
     request: HttpRequest, cycle: Cycle, steps: dict[str, Step], blockers: list[str]
 ) -> HttpResponse:
     can_manage = request.user.has_perm(MANAGE, cycle)
-    proposals = list(services.visible_proposals(request.user, cycle).order_by("number"))
+    proposals = list(selectors.visible_proposals(request.user, cycle).order_by("number"))
     districts = list(cycle.districts.prefetch_related("buildings"))
-    counts = services.voter_counts(cycle)
+    counts = selectors.voter_counts(cycle)
     for district in districts:
         district.proposal_list = [p for p in proposals if p.district_id == district.pk]  # type: ignore[attr-defined]
         district.voters = counts.get(district.pk, 0)  # type: ignore[attr-defined]
@@ -208,8 +164,8 @@ def _render_cycle(
         "can_manage": can_manage,
         "can_propose": cycle.status == CycleStatus.PROPOSING
         and request.user.has_perm("budgeting.propose", cycle.community),
-        "my_district": services.district_of(request.user, cycle),
-        "my_ballot": services.my_ballot(request.user, cycle),
+        "my_district": selectors.district_of(request.user, cycle),
+        "my_ballot": selectors.my_ballot(request.user, cycle),
         "actions": {name: step.form for name, step in steps.items()} if can_manage else {},
         "blockers": blockers if can_manage else [],
         "rule_summary": wording.RULE_SUMMARIES[Rule(cycle.rule)](),
@@ -286,7 +242,11 @@ def _proposal_steps(
                     },
                 ),
                 lambda d: services.review_proposal(
-                    user, proposal, eligible=d["eligible"], reasons=d["reasons"], note=d["note"]
+                    selectors.actor_of(user),
+                    proposal,
+                    eligible=d["eligible"],
+                    reasons=d["reasons"],
+                    note=d["note"],
                 ),
                 _("The review is saved and the proposer told."),
                 "review",
@@ -296,20 +256,24 @@ def _proposal_steps(
                 forms.CostForm(
                     bound("cost"),
                     initial={
-                        "cost": computing.amount_text(proposal.cost).replace(",", "")
+                        "cost": yuan_text(proposal.cost).replace(",", "")
                         if proposal.cost is not None
                         else proposal.estimated_cost,
                         "costing_note": proposal.costing_note,
                     },
                 ),
-                lambda d: services.cost_proposal(user, proposal, cost=d["cost"], note=d["costing_note"]),
+                lambda d: services.cost_proposal(
+                    selectors.actor_of(user), proposal, cost=d["cost"], note=d["costing_note"]
+                ),
                 _("The cost is saved; the project is on the ballot."),
                 "costing",
             )
     if can_manage and status == ProposalStatus.FUNDED:
         steps["milestone_add"] = Step(
             forms.MilestoneForm(bound("milestone_add")),
-            lambda d: services.add_milestone(user, proposal, d),
+            lambda d: services.add_milestone(
+                selectors.actor_of(user), proposal, cast(services.MilestoneData, d)
+            ),
             _("The milestone is planned."),
             "delivery",
         )
@@ -321,16 +285,22 @@ def _proposal_steps(
                     auto_id=f"id_done{milestone.pk}_%s",
                     initial={"done_on": timezone.localdate()},
                 ),
-                (lambda m: lambda d: services.complete_milestone(user, m, d["done_on"], d["note"]))(
-                    milestone
-                ),
+                (
+                    lambda m: (
+                        lambda d: services.complete_milestone(
+                            selectors.actor_of(user), m, d["done_on"], d["note"]
+                        )
+                    )
+                )(milestone),
                 _("The milestone is done."),
                 "delivery",
             )
         if not open_milestones:
             steps["accept"] = Step(
                 forms.AcceptForm(bound("accept"), initial={"accepted_on": timezone.localdate()}),
-                lambda d: services.accept_delivery(user, proposal, d["accepted_on"], d["acceptance_note"]),
+                lambda d: services.accept_delivery(
+                    selectors.actor_of(user), proposal, d["accepted_on"], d["acceptance_note"]
+                ),
                 _("The project is accepted; residents can rate it now."),
                 "delivery",
             )
@@ -341,15 +311,15 @@ def _proposal_steps(
     ):
         steps["withdraw"] = Step(
             django_forms.Form(bound("withdraw")),
-            lambda d: services.withdraw_proposal(user, proposal),
+            lambda d: services.withdraw_proposal(selectors.actor_of(user), proposal),
             _("Your proposal is withdrawn."),
             "",
             then=_cycle_url(cycle),
         )
-    if services.may_rate(user, proposal):
+    if selectors.may_rate(user, proposal):
         steps["rate"] = Step(
             forms.RatingForm(bound("rate")),
-            lambda d: services.rate(user, proposal, d["stars"], d["comment"]),
+            lambda d: services.rate(selectors.actor_of(user), proposal, d["stars"], d["comment"]),
             _("Thank you for rating the project."),
             "rating",
         )
@@ -362,10 +332,10 @@ def _render_proposal(
     can_manage = request.user.has_perm(MANAGE, cycle)
     steps: dict[str, Step] = offered["steps"]
     ratings = proposal.ratings.aggregate(average=Avg("stars"), count=Count("pk"))
-    outcome = Outcome.objects.filter(district=proposal.district, official=True).first()
+    outcome = selectors.official_outcome(proposal.district)
     entries = []
     if can_manage or proposal.status in (ProposalStatus.FUNDED, ProposalStatus.DELIVERED):
-        entries = list(proposal.ledger_entries.select_related("fund").order_by("occurred_on", "pk"))
+        entries = list(selectors.ledger_of(proposal))
     milestones = list(proposal.milestones.all())
     for milestone in milestones:
         step = offered["done"].get(milestone.pk)
@@ -378,7 +348,7 @@ def _render_proposal(
         "explanation": wording.explain(outcome.explanations.get(str(proposal.pk))) if outcome else "",
         "milestones": milestones,
         "ratings": ratings,
-        "my_rating": proposal.ratings.filter(user_id=request.user.pk or 0).first(),
+        "my_rating": selectors.my_rating(request.user, proposal),
         "entries": entries,
         "actions": {name: step.form for name, step in steps.items()},
         "open_milestones": sum(1 for m in milestones if m.done_on is None),
@@ -401,7 +371,7 @@ def _proposal_post(request: HttpRequest, *, cycle: Cycle, proposal: Proposal, na
         raise PermissionDenied
     if name == "withdraw" and proposal.proposer_id != user.pk:
         raise PermissionDenied
-    if name == "rate" and not services.may_rate(user, proposal):
+    if name == "rate" and not selectors.may_rate(user, proposal):
         raise PermissionDenied
     if name == "milestone_done" and not proposal.milestones.filter(pk=milestone_id).exists():
         raise Http404

@@ -18,17 +18,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from comity.budgeting import support
+from comity.budgeting import selectors, services
 from comity.budgeting.forms_support import CommentForm, HideCommentForm
 from comity.budgeting.models import Proposal
 from comity.structure.views import _apply_validation_error
 
 #: The buttons of the proposal page and the service each one calls.
 ACTIONS: dict[str, Callable[[Any, Proposal], Any]] = {
-    "support": support.support_proposal,
-    "unsupport": support.withdraw_support,
-    "follow": support.follow_proposal,
-    "unfollow": support.unfollow_proposal,
+    "support": services.support_proposal,
+    "unsupport": services.withdraw_support,
+    "follow": services.follow_proposal,
+    "unfollow": services.unfollow_proposal,
 }
 
 
@@ -42,11 +42,11 @@ def _done(action: str) -> str:
 
 
 def _back(proposal: Proposal, anchor: str) -> str:
-    return support.proposal_url(proposal) + f"#{anchor}"
+    return selectors.proposal_url(proposal) + f"#{anchor}"
 
 
 def _reach(request: HttpRequest, community_id: int, cycle_id: int, proposal_id: int) -> Proposal:
-    return support.get_proposal_for_user(request.user, community_id, cycle_id, proposal_id)
+    return selectors.get_proposal_for_user(request.user, community_id, cycle_id, proposal_id)
 
 
 @login_required
@@ -58,7 +58,7 @@ def engage(
         raise Http404
     proposal = _reach(request, community_id, cycle_id, proposal_id)
     try:
-        changed = ACTIONS[action](request.user, proposal)
+        changed = ACTIONS[action](selectors.actor_of(request.user), proposal)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -95,7 +95,9 @@ def comment(request: HttpRequest, community_id: int, cycle_id: int, proposal_id:
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            support.comment_on_proposal(request.user, proposal, form.cleaned_data["text"])
+            services.comment_on_proposal(
+                selectors.actor_of(request.user), proposal, form.cleaned_data["text"]
+            )
         except ValidationError as error:
             _apply_validation_error(form, error)
         else:
@@ -113,11 +115,11 @@ def hide_comment(
     proposal = _reach(request, community_id, cycle_id, proposal_id)
     if not request.user.has_perm("budgeting.moderate_comments", proposal.cycle):
         raise PermissionDenied
-    comment_row = support.get_comment_for_proposal(proposal, comment_id)
+    comment_row = selectors.get_comment_for_proposal(proposal, comment_id)
     form = HideCommentForm(request.POST)
     if form.is_valid():
         try:
-            support.hide_comment(request.user, comment_row, form.cleaned_data["reason"])
+            services.hide_comment(selectors.actor_of(request.user), comment_row, form.cleaned_data["reason"])
         except ValidationError as error:
             _apply_validation_error(form, error)
         else:
@@ -135,7 +137,7 @@ def restore_comment(
     proposal = _reach(request, community_id, cycle_id, proposal_id)
     if not request.user.has_perm("budgeting.moderate_comments", proposal.cycle):
         raise PermissionDenied
-    comment_row = support.get_comment_for_proposal(proposal, comment_id)
-    support.restore_comment(request.user, comment_row)
+    comment_row = selectors.get_comment_for_proposal(proposal, comment_id)
+    services.restore_comment(selectors.actor_of(request.user), comment_row)
     messages.success(request, _("The comment is shown again."))
     return redirect(_back(proposal, f"comment-{comment_row.pk}"))

@@ -9,16 +9,25 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from comity.budgeting.computing import amount_text, fraction
+from comity.budgeting.computing import fraction
 from comity.budgeting.models import Outcome, Proposal, Rule
+from comity.engine.money import fen_to_yuan_exact, yuan_text
 
 
 def money(value: Fraction | int | None) -> str:
     """Yuan with two decimals, rounded half up from the exact value."""
-    if value is None:
-        return "0.00"
-    fen = (Fraction(value) * 100 + Fraction(1, 2)).__floor__()
-    return f"{fen // 100:,}.{fen % 100:02d}"
+    return yuan_text(value, always_decimals=True)
+
+
+def fen_text(fen: int | None) -> str:
+    """An amount in fen as yuan with two decimals and thousands separators: ``-123456`` → ``-1,234.56``."""
+    return yuan_text(fen_to_yuan_exact(int(fen or 0)), always_decimals=True)
+
+
+def fen_amount_text(fen: int | None) -> str:
+    """An amount in fen as the pages write yuan, decimals only when it has fen: ``1200000`` → ``12,000``,
+    ``1250`` → ``12.50``."""
+    return yuan_text(fen_to_yuan_exact(int(fen or 0)))
 
 
 def explain(item: dict[str, Any] | None) -> str:
@@ -52,7 +61,7 @@ def explain(item: dict[str, Any] | None) -> str:
             int(item.get("votes") or 0),
         ) % {
             "votes": f"{item.get('votes', 0):,}",
-            "cost": amount_text(item.get("cost")),
+            "cost": yuan_text(item.get("cost")),
             "left": money(fraction(item.get("money_left"))),
         }
     reason = item.get("reason")
@@ -62,11 +71,11 @@ def explain(item: dict[str, Any] | None) -> str:
         ) % {
             "short": money(fraction(item.get("shortfall"))),
             "money": money(fraction(item.get("supporters_money"))),
-            "cost": amount_text(item.get("cost")),
+            "cost": yuan_text(item.get("cost")),
         }
     if reason == "did-not-fit":
         return _("Not funded: it costs %(cost)s yuan, but only %(left)s yuan was left.") % {
-            "cost": amount_text(item.get("cost")),
+            "cost": yuan_text(item.get("cost")),
             "left": money(fraction(item.get("money_left"))),
         }
     if reason in ("no-supporters", "below-threshold"):

@@ -54,6 +54,8 @@ from comity.budgeting.models import (
     Rule,
     SourceKind,
 )
+from comity.budgeting.selectors import acting_organisations
+from comity.budgeting.services import common as services_common
 from comity.demo import budget_specs as specs
 from comity.demo.accounts import DEMO_EMAIL_DOMAIN, VERIFIED_AT, demo_usernames
 from comity.demo.layout import BATCH
@@ -71,13 +73,13 @@ def _notices(*channels: str) -> Iterator[None]:
     round's are kept in the app (so the demo logins find "voting is open" among their notifications) but not
     e-mailed to hundreds of accounts nobody can log in to (each e-mail is a task of its own and costs time).
     """
-    real = getattr(services, "notify")  # noqa: B009 - the services module imports it; it does not export it
+    real = getattr(services_common, "notify")  # noqa: B009 - the services send their notices through it
 
     def notify(recipients: Iterable[User | None], **kwargs: Any) -> None:
         if channels:
             real(recipients, **{**kwargs, "channels": channels})
 
-    with mock.patch.object(services, "notify", notify):
+    with mock.patch.object(services_common, "notify", notify):
         yield
 
 
@@ -698,8 +700,6 @@ def _districts(community: Community) -> dict[str, list[Area]]:
 
 def generate_demo_budgeting(street: Street, *, seed: int, now: datetime) -> dict[str, int]:
     """Write 幸福里's fund and budget cycles (see the module's docstring); return counts for the audit entry."""
-    from comity.budgeting.services import acting_organisations
-
     community = Community.objects.get(street=street, code=OLD_ESTATE)
     staff = User.objects.get(username="committee-staff")
     ngo = User.objects.get(username="ngo-staff")

@@ -83,36 +83,45 @@ def page_at(url: str, anchor: str = "") -> str:
     return f"{url}#{anchor}" if anchor else url
 
 
-def refuse(request: HttpRequest, url: str, reasons: list[str] | None = None) -> HttpResponse:
-    """Refuse a step the state does not allow: say why, and send the browser to ``url`` with a GET."""
+def refuse(
+    request: HttpRequest, url: str, reasons: list[str] | None = None, *, see_other: bool = True
+) -> HttpResponse:
+    """Refuse a step the state does not allow: say why, and send the browser to ``url`` with a GET (``303 See
+    Other``; a plain ``302`` with ``see_other=False``, as the budgeting pages have always answered)."""
     for reason in reasons or [
         _("That step is not possible at this stage. The page now shows what can be done.")
     ]:
         messages.error(request, reason)
-    return HttpResponseSeeOther(url)
+    return HttpResponseSeeOther(url) if see_other else HttpResponseRedirect(url)
 
 
 def take(
-    request: HttpRequest, step: Step | None, page_url: str, render_page: Callable[[], HttpResponse]
+    request: HttpRequest,
+    step: Step | None,
+    page_url: str,
+    render_page: Callable[[], HttpResponse],
+    *,
+    see_other: bool = True,
 ) -> HttpResponse:
-    """Take a posted step: done → redirect; a mistake → ``render_page()`` as 400; refused → 303 to the page.
+    """Take a posted step: done → redirect; a mistake → ``render_page()`` as 400; refused → 303 to the page (302
+    with ``see_other=False``).
 
     ``step`` is None when the page's state does not offer the step posted."""
     if step is None:
-        return refuse(request, page_url)
+        return refuse(request, page_url, see_other=see_other)
     refused_at = page_at(page_url, step.anchor)
     if step.check is not None:
         try:
             step.check()
         except ValidationError as error:
-            return refuse(request, refused_at, list(error.messages))
+            return refuse(request, refused_at, list(error.messages), see_other=see_other)
     if step.form.is_valid():
         try:
             result = step.run(step.form.cleaned_data)
         except ValidationError as error:
             if not apply_errors(step.form, error, step.rename):
                 if not step.inline:
-                    return refuse(request, refused_at, list(error.messages))
+                    return refuse(request, refused_at, list(error.messages), see_other=see_other)
                 for message in error.messages:
                     step.form.add_error(None, message)
         else:

@@ -15,7 +15,7 @@ from django.db import connection, connections
 from django.utils import timezone
 
 from comity.audit.models import AuditEntry
-from comity.budgeting import services, wording
+from comity.budgeting import selectors, services, wording
 from comity.budgeting.models import (
     BallotKind,
     BudgetBallot,
@@ -65,7 +65,7 @@ def test_the_formula_is_the_first_income(world: World) -> None:
     assert fund.formula_fen == 15_184_000
     entry = fund.entries.get()
     assert (entry.kind, entry.source, entry.amount_fen) == (EntryKind.INCOME, SourceKind.FORMULA, 15_184_000)
-    summary = services.summarise(fund)
+    summary = selectors.summarise(fund)
     assert summary.available == summary.cash == 15_184_000
 
 
@@ -73,7 +73,7 @@ def test_ledger_refuses_what_the_fund_does_not_have(world: World) -> None:
     scenario = make_cycle(world, stage="closed")
     fund, staff = scenario.fund, world.user("committee_staff")
     a, c = scenario.projects["A"], scenario.projects["C"]
-    summary = services.summarise(fund)
+    summary = selectors.summarise(fund)
     # The fund had 500 yuan; closing allocated A (60) and C (30).
     assert (summary.income, summary.allocated, summary.available) == (50_000, 9_000, 41_000)
     assert {m.proposal.title: m.allocated for m in summary.projects} == {
@@ -112,7 +112,7 @@ def test_ledger_refuses_what_the_fund_does_not_have(world: World) -> None:
             staff, fund, {"kind": EntryKind.ALLOCATION, "amount_fen": 42_001, "proposal": c}
         )
     assert "420.00" in str(error.value)
-    summary = services.summarise(fund)
+    summary = selectors.summarise(fund)
     assert (summary.disbursed, summary.returned, summary.available, summary.cash) == (
         5_000,
         1_000,
@@ -389,8 +389,8 @@ def test_districts_vote_on_their_own_projects(world: World) -> None:
         services.review_proposal(staff, project, eligible=True, reasons=[])
         services.cost_proposal(staff, project, cost=30, note="Quote.")
     services.open_voting(staff, cycle, timezone.now() + timedelta(days=1))
-    assert services.district_of(scenario.voters["w"], cycle) == east
-    assert services.district_of(scenario.voters["rui"], cycle) == whole
+    assert selectors.district_of(scenario.voters["w"], cycle) == east
+    assert selectors.district_of(scenario.voters["rui"], cycle) == whole
     with pytest.raises(ValidationError) as error:
         services.cast_ballot(scenario.voters["w"], cycle, [(west_project.pk, 1)])
     assert error.value.code == "ballot_unknown"

@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comity.audit.models import AuditEntry
-from comity.budgeting import services, support
+from comity.budgeting import selectors, services
 from comity.budgeting.models import (
     COMMENT_MAX_LENGTH,
     BudgetBallot,
@@ -30,6 +30,7 @@ from comity.budgeting.models import (
     ProposalFollower,
     ProposalSupport,
 )
+from comity.budgeting.services import support
 from comity.notifications.models import Notification
 
 from ..cast import World
@@ -107,7 +108,7 @@ def test_supports_are_not_votes(world: World, scenario: Scenario) -> None:
     support.support_proposal(world.user("owner"), a)
     support.support_proposal(world.user("resident"), a)
     assert BudgetBallot.objects.count() == 0
-    page = world_client(world, "owner").get(support.proposal_url(a)).content.decode()
+    page = world_client(world, "owner").get(selectors.proposal_url(a)).content.decode()
     assert "2 residents support it" in page
     assert "They are not votes" in page
 
@@ -162,7 +163,7 @@ def test_followers_are_told_of_every_step_to_acceptance(
         )
         services.complete_milestone(staff, milestone, timezone.localdate())
         services.accept_delivery(staff, a, timezone.localdate(), "Inspected by the committee.")
-    a_url = support.proposal_url(a)
+    a_url = selectors.proposal_url(a)
     told_a = list(
         Notification.objects.filter(recipient=shu, url=a_url, kind__startswith="budgeting.followed.")
         .order_by("pk")
@@ -177,7 +178,7 @@ def test_followers_are_told_of_every_step_to_acceptance(
         "budgeting.followed.milestone_done",
         "budgeting.followed.accepted",
     ]
-    b_url = support.proposal_url(scenario.projects["B"])
+    b_url = selectors.proposal_url(scenario.projects["B"])
     assert (
         Notification.objects.filter(recipient=shu, url=b_url, kind="budgeting.followed.not_funded").count()
         == 1
@@ -223,7 +224,7 @@ def test_a_comment_is_plain_text_within_bounds(world: World, scenario: Scenario)
     assert _state() == before
     comment = support.comment_on_proposal(olga, a, "  <b>Good</b> idea  ")
     assert comment.text == "<b>Good</b> idea"
-    page = world_client(world, "resident").get(support.proposal_url(a)).content.decode()
+    page = world_client(world, "resident").get(selectors.proposal_url(a)).content.decode()
     assert "&lt;b&gt;Good&lt;/b&gt; idea" in page
     assert "<b>Good</b>" not in page
 
@@ -237,12 +238,12 @@ def test_hidden_comments_keep_their_text_for_the_author_and_show_the_reason_to_a
         support.hide_comment(world.user("committee_staff"), comment, "  ")
     support.hide_comment(world.user("committee_staff"), comment, "A phone number is personal data.")
     for role, sees_text in (("owner", True), ("resident", False), ("committee_staff", True)):
-        page = world_client(world, role).get(support.proposal_url(a)).content.decode()
+        page = world_client(world, role).get(selectors.proposal_url(a)).content.decode()
         assert "A phone number is personal data." in page
         assert ("13800001111" in page) is sees_text
-    assert "0 comments" in world_client(world, "resident").get(support.proposal_url(a)).content.decode()
+    assert "0 comments" in world_client(world, "resident").get(selectors.proposal_url(a)).content.decode()
     support.restore_comment(world.user("committee_staff"), comment)
-    assert "13800001111" in world_client(world, "resident").get(support.proposal_url(a)).content.decode()
+    assert "13800001111" in world_client(world, "resident").get(selectors.proposal_url(a)).content.decode()
     actions = list(
         AuditEntry.objects.filter(action__startswith="budgeting.comment")
         .order_by("pk")
@@ -291,7 +292,7 @@ def test_page_permission_matrix(world: World, client_for: Any, scenario: Scenari
     a = _a(scenario)
     client = client_for(role)
     ids = [world.harmony.pk, scenario.cycle.pk, a.pk]
-    page = client.get(support.proposal_url(a))
+    page = client.get(selectors.proposal_url(a))
     assert page.status_code == (200 if role in SEES else 302 if role == "anonymous" else 403)
 
     def attempt(url: str, data: dict[str, str], allowed: set[str], changed: Any) -> None:

@@ -60,7 +60,11 @@ def _give(world: World, estate: Any, user: Any, n: int, *, fund: Any) -> None:
             {"title": f"Budget {user.pk}-{i}", "fund": fund, "ballot_kind": "approval", "budget": 100},
         )
         BudgetBallot.objects.create(
-            cycle=cycle, district=cycle.districts.get(), voter=user, cast_at=timezone.now()
+            community=cycle.community,
+            cycle=cycle,
+            district=cycle.districts.get(),
+            voter=user,
+            cast_at=timezone.now(),
         )
         subject = SubjectFactory(
             community=world.harmony, kind=SubjectKind.SOCIAL_ORGANISATION, name=f"Club {user.pk}-{i}"

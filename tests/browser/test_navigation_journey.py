@@ -41,6 +41,7 @@ def _resident_with_a_year_of_taking_part(world: Any) -> Any:
     vote_for(decision, [resident])
     scenario = make_cycle(world, stage="voting")
     BudgetBallot.objects.create(
+        community=scenario.cycle.community,
         cycle=scenario.cycle,
         district=scenario.cycle.districts.get(),
         voter=resident,

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import template
 
-from comity.budgeting import support
+from comity.budgeting import selectors
 from comity.budgeting.forms_support import CommentForm, HideCommentForm
 from comity.budgeting.models import Proposal
 from comity.budgeting.permissions import may_support
@@ -19,9 +19,9 @@ def proposal_engagement(context: Any, proposal: Proposal) -> dict[str, Any]:
     request = context["request"]
     user = request.user
     cycle = proposal.cycle
-    engaged = support.engagement(proposal, user)
-    refusal = support.support_refusal(user, proposal)
-    can_comment = user.has_perm("budgeting.comment_on_proposals", cycle) and not support.comment_refusal(
+    engaged = selectors.engagement(proposal, user)
+    refusal = selectors.support_refusal(user, proposal)
+    can_comment = user.has_perm("budgeting.comment_on_proposals", cycle) and not selectors.comment_refusal(
         proposal
     )
     can_moderate = user.has_perm("budgeting.moderate_comments", cycle)
@@ -38,7 +38,7 @@ def proposal_engagement(context: Any, proposal: Proposal) -> dict[str, Any]:
         "can_follow": user.has_perm("budgeting.follow_proposals", cycle)
         and proposal.status != "withdrawn"
         and cycle.status != "cancelled",
-        "comments": support.visible_comments(user, proposal),
+        "comments": selectors.visible_comments(user, proposal),
         "comment_form": CommentForm() if can_comment else None,
         "hide_form": HideCommentForm() if can_moderate else None,
         "can_moderate": can_moderate,
@@ -49,9 +49,9 @@ def proposal_engagement(context: Any, proposal: Proposal) -> dict[str, Any]:
 def proposal_counts(cycle: Any) -> dict[int, Any]:
     """Supports, shown comments and followers of every proposal of the cycle, in three queries whatever the
     number of proposals (the cycle's list shows them next to each proposal)."""
-    return support.counts_for_cycle(cycle)
+    return selectors.counts_for_cycle(cycle)
 
 
 @register.filter
 def counts_of(counts: dict[int, Any], proposal: Proposal) -> Any:
-    return counts.get(proposal.pk, support.NO_COUNTS)
+    return counts.get(proposal.pk, selectors.NO_COUNTS)

@@ -7,7 +7,8 @@ from typing import Any
 
 from django import template
 
-from comity.budgeting.computing import amount_text, fen_amount_text, fen_text
+from comity.budgeting.wording import fen_amount_text, fen_text
+from comity.engine.money import yuan_text
 
 register = template.Library()
 
@@ -22,7 +23,7 @@ def fen(value: Any) -> str:
 def yuan(value: Any) -> str:
     """An amount in yuan (a whole number or a decimal) with thousands separators, with two decimals only when it
     has fen: ``12000`` → ``12,000``, ``Decimal("740793.05")`` → ``740,793.05``."""
-    return amount_text(Fraction(value or 0))
+    return yuan_text(Fraction(value or 0))
 
 
 @register.filter
@@ -34,7 +35,7 @@ def fen_yuan(value: Any) -> str:
 @register.filter
 def plain_yuan(value: Any) -> str:
     """An amount in yuan for a data attribute: no separators, decimals only when it has fen (``100``, ``12.50``)."""
-    return amount_text(Fraction(value or 0)).replace(",", "")
+    return yuan_text(Fraction(value or 0)).replace(",", "")
 
 
 @register.filter
