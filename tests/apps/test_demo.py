@@ -39,6 +39,7 @@ from comity.accounts.models import User
 from comity.appeals.models import Appeal, AppealEvent, Rating
 from comity.appeals.permissions import parts_in
 from comity.audit.models import AuditEntry
+from comity.budgeting import selectors as budgeting_selectors
 from comity.budgeting import services as budgeting
 from comity.budgeting.models import (
     BudgetBallot,
@@ -1559,7 +1560,7 @@ def test_the_fund_follows_the_formula_and_its_ledger_balances(street: Street) ->
     residents = Person.objects.filter(community=community, is_resident=True).count()
     assert fund.residents == residents
     assert fund.formula_fen == 10_000_000 + 150_000 * residents // 100
-    summary = budgeting.summarise(fund)
+    summary = budgeting_selectors.summarise(fund)
     assert summary.income_by_source[SourceKind.FORMULA] == fund.formula_fen
     assert {SourceKind.GRANT, SourceKind.DONATION} <= set(summary.income_by_source)
     assert summary.income == sum(summary.income_by_source.values())
@@ -1610,7 +1611,7 @@ def test_last_springs_cycle_funds_other_projects_than_most_votes_first(street: S
         funded |= set(official.selected)
         # Every ballot was cast by a verified resident whose home is in the district.
         for ballot in ballots.filter(district=district).select_related("voter")[:40]:
-            assert budgeting.district_of(ballot.voter, cycle) == district
+            assert budgeting_selectors.district_of(ballot.voter, cycle) == district
     assert funded == set(
         proposals.filter(status__in=[ProposalStatus.FUNDED, ProposalStatus.DELIVERED]).values_list(
             "pk", flat=True
@@ -1649,7 +1650,7 @@ def test_funded_projects_have_milestones_and_one_was_accepted_and_rated(street: 
     assert 4 <= mean(ratings.values_list("stars", flat=True)) <= 5
     assert not ratings.filter(user__username__in=["resident", "owner"]).exists()
     resident = User.objects.get(username="resident")
-    assert budgeting.may_rate(resident, delivered)
+    assert budgeting_selectors.may_rate(resident, delivered)
 
 
 def test_the_resident_login_can_vote_in_the_open_round_on_a_phone(street: Street, client: Any) -> None:
@@ -1663,9 +1664,9 @@ def test_the_resident_login_can_vote_in_the_open_round_on_a_phone(street: Street
     for username in ("resident", "owner"):
         user = User.objects.get(username=username)
         assert not BudgetBallot.objects.filter(voter=user).exists()
-        assert budgeting.district_of(user, cycle) is not None
+        assert budgeting_selectors.district_of(user, cycle) is not None
     resident = User.objects.get(username="resident")
-    district = budgeting.district_of(resident, cycle)
+    district = budgeting_selectors.district_of(resident, cycle)
     assert district is not None
     projects = list(district.proposals.filter(status=ProposalStatus.ON_BALLOT).order_by("cost_fen"))
     assert sum(int(p.cost or 0) for p in projects) > district.budget  # choosing is a real choice
