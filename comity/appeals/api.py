@@ -20,10 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, status
+from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from comity.accounts.models import User
 from comity.appeals import selectors, services
 from comity.appeals.models import Appeal
 from comity.appeals.selectors import catalogue_specs
@@ -40,10 +42,17 @@ from comity.appeals.serializers import (
     viewer_of,
 )
 from comity.engine.category_suggest import suggest_categories
-from comity.foundation.api import service_error
 from comity.foundation.idempotency import State, claim
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community, MatterCategory
+
+
+def caller(request: Request) -> User:
+    """The signed-in user of an API call (every endpoint requires one): services take a ``User``."""
+    user = request.user
+    if not isinstance(user, User):
+        raise NotAuthenticated
+    return user
 
 
 def _community(user: Any, community_id: int, perm: str | None = None) -> Community:
@@ -54,11 +63,7 @@ def _community(user: Any, community_id: int, perm: str | None = None) -> Communi
 
 
 def _detail(request: Request, appeal: Appeal) -> dict[str, Any]:
-    fresh = (
-        Appeal.objects.select_related("category", "lead_subject", "rating", "area__parent", "unit__building")
-        .prefetch_related("attachments", "dispatches__subject")
-        .get(pk=appeal.pk)
-    )
+    fresh = selectors.appeal_for_detail(appeal)
     viewer = viewer_of(request.user, fresh)
     timeline = list(selectors.appeal_timeline(fresh).select_related("actor__person"))
     if not viewer.takes_part_as_staff:
@@ -144,10 +149,7 @@ class AppealList(generics.GenericAPIView):  # type: ignore[type-arg]
         try:
             body = AppealSubmitSerializer(data=request.data)
             body.is_valid(raise_exception=True)
-            appeal = services.submit_appeal(request.user, community, **body.validated_data)
-        except DjangoValidationError as error:
-            attempt.release()
-            raise service_error(error) from error
+            appeal = services.submit_appeal(caller(request), community, **body.validated_data)
         except BaseException:
             attempt.release()
             raise
@@ -163,15 +165,15 @@ class AppealDetail(APIView):
         return Response(_detail(request, appeal))
 
 
-def _merge(user: Any, appeal: Appeal, data: dict[str, Any]) -> Any:
-    primary = Appeal.objects.filter(community=appeal.community_id, pk=data["into"]).first()
+def _merge(user: User, appeal: Appeal, data: dict[str, Any]) -> Appeal:
+    primary = selectors.appeal_in_community(appeal.community_id, data["into"])
     if primary is None:
         raise DjangoValidationError({"into": [_("No appeal of this community has this id.")]})
     return services.merge(user, appeal, into=primary, reason=data["reason"])
 
 
 #: Each event's service call, from the validated body.
-STEPS: dict[str, Callable[[Any, Appeal, dict[str, Any]], Any]] = {
+STEPS: dict[str, Callable[[User, Appeal, dict[str, Any]], object]] = {
     "sign_for": lambda user, appeal, data: services.sign_for(user, appeal),
     "start": lambda user, appeal, data: services.start(user, appeal),
     "close": lambda user, appeal, data: services.close(user, appeal),
@@ -229,10 +231,7 @@ class AppealEvents(APIView):
         event = kind.validated_data["event"]
         body = EVENT_BODIES[event](data=request.data)
         body.is_valid(raise_exception=True)
-        try:
-            STEPS[event](request.user, appeal, dict(body.validated_data))
-        except DjangoValidationError as error:
-            raise service_error(error) from error
+        STEPS[event](caller(request), appeal, dict(body.validated_data))
         return Response(_detail(request, appeal))
 
 
@@ -247,7 +246,7 @@ class CategorySuggestions(APIView):
         found = suggest_categories(
             query.validated_data["text"], catalogue=catalogue_specs(), limit=query.validated_data["limit"]
         )
-        names = {c.code: c.name for c in MatterCategory.objects.filter(code__in=[s.code for s in found])}
+        names = {code: c.name for code, c in selectors.categories_by_code(s.code for s in found).items()}
         rows = [
             {"code": s.code, "name": names[s.code], "score": float(s.score), "matched": list(s.matched)}
             for s in found

@@ -22,7 +22,7 @@ from comity.foundation.forms import MultipleFileField, no_double_colon
 from comity.foundation.idempotency import OnceTokenFormMixin
 from comity.foundation.photos import MAX_PHOTOS
 from comity.structure.fields import NaturalAreaChoiceField, PhoneField, UnitField, in_natural_order
-from comity.structure.models import Area, AreaKind, Community, GovernanceSubject, MatterCategory, Unit
+from comity.structure.models import Area, AreaKind, Community, GovernanceSubject, MatterCategory, Street, Unit
 
 
 class CategoryChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
@@ -268,3 +268,29 @@ def reply_templates(community: Community, subject_ids: set[int]) -> list[ReplyTe
             Q(subject__isnull=True) | Q(subject_id__in=subject_ids)
         )
     )
+
+
+class StreetQueueFilterForm(forms.Form):
+    reason = forms.ChoiceField(
+        label=_("Why"),
+        required=False,
+        choices=[
+            ("", _("Every reason")),
+            ("escalated", _("Escalated to the street")),
+            ("overdue", _("Overdue")),
+            ("disputed", _("Disputed, the street decides")),
+        ],
+    )
+    community = forms.ModelChoiceField(
+        label=_("Community"),
+        queryset=Community.objects.none(),
+        required=False,
+        empty_label=_("Every community"),
+    )
+    category = forms.ChoiceField(label=_("Matter"), required=False)
+
+    def __init__(self, *args: Any, street: Street, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["community"].queryset = Community.objects.filter(street=street).order_by("name")  # type: ignore[attr-defined]
+        tops = MatterCategory.objects.filter(parent__isnull=True).order_by("position", "code")
+        self.fields["category"].choices = [("", _("Any matter")), *[(c.code, c.name) for c in tops]]  # type: ignore[attr-defined]

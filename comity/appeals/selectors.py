@@ -6,27 +6,36 @@ not exist in the community, ``PermissionDenied`` when the user takes no part in 
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TypeVar
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from comity.appeals.models import Appeal, AppealEvent, Dispatch
-from comity.engine.appeals import OPEN_STATUSES, is_open
+from comity.accounts.models import User
+from comity.appeals.models import Appeal, AppealEvent, Dispatch, DispatchRole
+from comity.engine.appeals import OPEN_STATUSES, AppealStatus, is_open
 from comity.engine.catalogue import CategorySpec
 from comity.engine.duplicates import DEFAULT_WINDOW, AppealKey, Candidate, duplicate_candidates
 from comity.engine.roles import Role
-from comity.structure.models import Area, Community, MatterCategory, Unit
+from comity.structure.models import Area, Community, GovernanceSubject, MatterCategory, Unit
 from comity.structure.scope import scope_for
 
+M = TypeVar("M", bound=models.Model)
+#: Whoever reads: a signed-in user or an anonymous visitor (``request.user``).
+Reader = User | AnonymousUser
+
+OPEN = [status.value for status in OPEN_STATUSES]
 #: Roles that see every appeal of their community.
 ALL_APPEALS_ROLES = frozenset({Role.COMMITTEE_STAFF, Role.GRID_WORKER})
 
 
-def get_appeal_for_user(user: Any, community: Community, appeal_id: int) -> Appeal:
+def get_appeal_for_user(user: Reader, community: Community, appeal_id: int) -> Appeal:
     try:
         appeal = Appeal.objects.select_related("community__street", "category", "lead_subject").get(
             community=community, pk=appeal_id
@@ -38,7 +47,7 @@ def get_appeal_for_user(user: Any, community: Community, appeal_id: int) -> Appe
     return appeal
 
 
-def visible_appeals(user: Any, community: Community) -> QuerySet[Appeal]:
+def visible_appeals(user: Reader, community: Community) -> QuerySet[Appeal]:
     """The appeals of the community ``user`` may open (``appeals.see_appeal``), as one query.
 
     Committee staff, grid workers, the street's officials and platform staff see every appeal of the community;
@@ -227,3 +236,137 @@ def due_for_reminder(now: datetime) -> list[int]:
 def overdue_unescalated(now: datetime) -> list[int]:
     """Open appeals past their deadline that were not escalated yet, by deadline."""
     return _due_ids("due_at", now)
+
+
+# --- pages and API: what they look up --------------------------------------------------------------------------
+
+
+def my_appeals(user: Reader, community: Community) -> QuerySet[Appeal]:
+    """The appeals ``user`` made in the community and those their duplicates joined, newest first."""
+    return (
+        Appeal.objects.filter(community=community)
+        .filter(Q(requester_user=user) | Q(duplicates__requester_user=user))
+        .select_related("category", "lead_subject")
+        .distinct()
+        .order_by("-received_at")
+    )
+
+
+def appeal_numbered(community: Community, number: str) -> Appeal | None:
+    """The community's appeal with this number (``2026-000123``), if any: the case page's merge names it so."""
+    return Appeal.objects.filter(community=community, number=number.strip()).first()
+
+
+def appeal_in_community(community_id: int, appeal_id: int) -> Appeal | None:
+    """The community's appeal with this id, if any: the API's merge names it so."""
+    return Appeal.objects.filter(community=community_id, pk=appeal_id).first()
+
+
+def appeals_chosen(community: Community, ids: Iterable[int]) -> list[Appeal]:
+    """The community's appeals among ``ids`` (a bulk step's selection); other ids are ignored."""
+    return list(Appeal.objects.filter(community=community, pk__in=list(ids)))
+
+
+def appeal_for_detail(appeal: Appeal) -> Appeal:
+    """The appeal read again with everything its detail shows (category, lead, rating, place, photos, dispatches)."""
+    return (
+        Appeal.objects.select_related("category", "lead_subject", "rating", "area__parent", "unit__building")
+        .prefetch_related("attachments", "dispatches__subject")
+        .get(pk=appeal.pk)
+    )
+
+
+def categories_by_code(codes: Iterable[str]) -> dict[str, MatterCategory]:
+    """The catalogue's categories with these codes, by code."""
+    return {category.code: category for category in MatterCategory.objects.filter(code__in=list(codes))}
+
+
+def _picked(queryset: QuerySet[M], value: object) -> M | None:
+    text = str(value or "")
+    return queryset.filter(pk=int(text)).first() if text.isdigit() and len(text) < 19 else None
+
+
+@dataclass(frozen=True)
+class TypedPlace:
+    """What an intake form names so far (unknown or foreign ids are ``None``)."""
+
+    category: MatterCategory | None
+    area: Area | None
+    unit: Unit | None
+
+
+def typed_place(community: Community, *, category: object, area: object, unit: object) -> TypedPlace:
+    """The category, place and home a half-typed intake form names, by their ids as sent."""
+    return TypedPlace(
+        category=_picked(MatterCategory.objects.all(), category),
+        area=_picked(Area.objects.filter(community=community), area),
+        unit=_picked(Unit.objects.filter(community=community).select_related("building"), unit),
+    )
+
+
+# --- the staff workbench ------------------------------------------------------------------------------------------
+
+
+def queue_subjects(user: Reader, community: Community) -> QuerySet[GovernanceSubject]:
+    """The subjects the workbench offers ``user``: every subject serving the community to those who dispatch in
+    bulk (and platform staff), else the subjects the user acts for."""
+    scope = scope_for(user)
+    serving = GovernanceSubject.objects.filter(
+        Q(community=community) | Q(community__isnull=True, street=community.street_id)
+    )
+    if user.has_perm("appeals.dispatch_in_bulk", community) or scope.is_platform_staff:
+        return serving.order_by("name")
+    return serving.filter(pk__in=scope.acting_subject_ids).order_by("name")
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    """The workbench's filters. ``status`` is a status, ``"open"`` for every open one, or ``""`` for any."""
+
+    mine: str = ""
+    status: str = "open"
+    category: str = ""
+    area: Area | None = None
+    subject: GovernanceSubject | None = None
+    overdue: bool = False
+    q: str = ""
+
+
+def _mine(appeals: QuerySet[Appeal], mine: str, acting: frozenset[int] | set[int]) -> QuerySet[Appeal]:
+    """The workbench's "mine" filter over the subjects the user acts for: appeals waiting for them to sign for,
+    those they lead, and those they help with (an open co-handling dispatch)."""
+    if mine == "to_sign":
+        return appeals.filter(status=AppealStatus.DISPATCHED, lead_subject__in=acting)
+    if mine == "lead":
+        return appeals.filter(lead_subject__in=acting)
+    if mine == "help":
+        helping = Dispatch.objects.filter(
+            role=DispatchRole.CO_HANDLER, ended_at__isnull=True, subject_id__in=acting
+        ).values("appeal_id")
+        return appeals.filter(pk__in=helping)
+    return appeals
+
+
+def filter_queue(
+    appeals: QuerySet[Appeal], wanted: QueueFilter, acting: frozenset[int] | set[int], *, now: datetime
+) -> QuerySet[Appeal]:
+    """``appeals`` narrowed by the workbench's filters."""
+    appeals = _mine(appeals, wanted.mine, acting)
+    if wanted.status == "open":
+        appeals = appeals.filter(status__in=OPEN)
+    elif wanted.status:
+        appeals = appeals.filter(status=wanted.status)
+    if wanted.category:
+        code = wanted.category
+        appeals = appeals.filter(Q(category__code=code) | Q(category__code__startswith=f"{code}."))
+    if wanted.area is not None:
+        area = wanted.area
+        appeals = appeals.filter(Q(area=area) | Q(area__parent=area) | Q(unit__building=area))
+    if wanted.subject is not None:
+        appeals = appeals.filter(lead_subject=wanted.subject)
+    if wanted.overdue:
+        appeals = appeals.filter(status__in=OPEN, due_at__lt=now)
+    if wanted.q:
+        q = wanted.q.strip()
+        appeals = appeals.filter(Q(number__icontains=q) | Q(description__icontains=q))
+    return appeals

@@ -9,7 +9,7 @@ reasons, return-visit notes and the staff's names stay on the case page.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
@@ -17,6 +17,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from comity.appeals.models import Appeal, AppealEvent, AppealFollower, AppealMeToo, Attachment
+from comity.appeals.selectors import Reader
 from comity.structure.models import Community
 
 #: Timeline kinds a neighbour sees: what was received, who handles it, the reply and every change of status.
@@ -42,7 +43,7 @@ PUBLIC_KINDS = frozenset(
 PUBLIC_NOTE_KINDS = frozenset({"replied"})
 
 
-def get_public_appeal_for_user(user: Any, community: Community, appeal_id: int) -> Appeal:
+def get_public_appeal_for_user(user: Reader, community: Community, appeal_id: int) -> Appeal:
     try:
         appeal = Appeal.objects.select_related(
             "community__street", "category", "lead_subject", "area__parent", "unit__building", "merged_into"
@@ -54,7 +55,7 @@ def get_public_appeal_for_user(user: Any, community: Community, appeal_id: int) 
     return appeal
 
 
-def _count_of(model: type[Any]) -> Coalesce:
+def _count_of(model: type[AppealMeToo] | type[AppealFollower]) -> Coalesce:
     rows = (
         model.objects.filter(appeal=OuterRef("pk"))
         .order_by()
@@ -81,7 +82,21 @@ def public_appeals(community: Community) -> QuerySet[Appeal]:
     return with_counts(appeals)
 
 
-def public_timeline(appeal: Appeal) -> list[dict[str, Any]]:
+@dataclass(frozen=True)
+class PublicEntry:
+    """One public step of an appeal's timeline, as neighbours see it."""
+
+    kind: str
+    label: str
+    at: datetime
+    #: The organisation acting ("" when none is named).
+    by: str
+    #: The reply's text; other steps show none.
+    text: str
+    photos: list[Attachment]
+
+
+def public_timeline(appeal: Appeal) -> list[PublicEntry]:
     """The public entries, oldest first: kind, moment, the organisation acting, and the reply's text."""
     events = (
         AppealEvent.objects.filter(community=appeal.community_id, appeal=appeal, kind__in=PUBLIC_KINDS)
@@ -90,14 +105,14 @@ def public_timeline(appeal: Appeal) -> list[dict[str, Any]]:
         .order_by("seq")
     )
     return [
-        {
-            "kind": event.kind,
-            "label": event.get_kind_display(),
-            "at": event.at,
-            "by": event.acting_subject.name if event.acting_subject_id and event.acting_subject else "",
-            "text": event.note if event.kind in PUBLIC_NOTE_KINDS else "",
-            "photos": list(event.attachments.all()) if event.kind == "replied" else [],
-        }
+        PublicEntry(
+            kind=event.kind,
+            label=event.get_kind_display(),
+            at=event.at,
+            by=event.acting_subject.name if event.acting_subject_id and event.acting_subject else "",
+            text=event.note if event.kind in PUBLIC_NOTE_KINDS else "",
+            photos=list(event.attachments.all()) if event.kind == "replied" else [],
+        )
         for event in events
     ]
 
@@ -121,7 +136,7 @@ class Engagement:
     is_requester: bool
 
 
-def engagement(appeal: Appeal, user: Any) -> Engagement:
+def engagement(appeal: Appeal, user: Reader) -> Engagement:
     user_id = user.pk if getattr(user, "is_authenticated", False) else None
     me_toos = AppealMeToo.objects.filter(appeal=appeal)
     follows = AppealFollower.objects.filter(appeal=appeal)

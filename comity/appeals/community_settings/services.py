@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from comity.accounts.models import User
 from comity.appeals.community_settings.selectors import appeal_settings
 from comity.appeals.community_settings.validation import (
     EMERGENCY_HOURS,
@@ -56,7 +57,7 @@ def _snapshot(config: AppealSettings) -> dict[str, Any]:
 
 @service
 def update_appeal_settings(
-    actor: Any,
+    actor: User,
     community: Community,
     *,
     clock: str,
@@ -177,7 +178,7 @@ def _policy_errors(
 
 @service
 def create_time_limit_policy(
-    actor: Any, community: Community, *, category: MatterCategory, urgency: str, hours: int, clock: str
+    actor: User, community: Community, *, category: MatterCategory, urgency: str, hours: int, clock: str
 ) -> TimeLimitPolicy:
     """The community's own time limit for a category and its subcategories at one urgency."""
     require(actor, MANAGE, community)
@@ -203,7 +204,7 @@ def create_time_limit_policy(
 
 @service
 def update_time_limit_policy(
-    actor: Any, policy: TimeLimitPolicy, *, category: MatterCategory, urgency: str, hours: int, clock: str
+    actor: User, policy: TimeLimitPolicy, *, category: MatterCategory, urgency: str, hours: int, clock: str
 ) -> TimeLimitPolicy:
     community = policy.community
     require(actor, MANAGE, community)
@@ -231,7 +232,7 @@ def update_time_limit_policy(
 
 
 @service
-def delete_time_limit_policy(actor: Any, policy: TimeLimitPolicy) -> None:
+def delete_time_limit_policy(actor: User, policy: TimeLimitPolicy) -> None:
     community = policy.community
     require(actor, MANAGE, community)
     before = _policy_snapshot(policy)
@@ -269,7 +270,7 @@ def _template_snapshot(template: ReplyTemplate) -> dict[str, Any]:
 
 @service
 def create_reply_template(
-    actor: Any, community: Community, *, title: str, text: str, subject: GovernanceSubject | None = None
+    actor: User, community: Community, *, title: str, text: str, subject: GovernanceSubject | None = None
 ) -> ReplyTemplate:
     """A reusable reply for the whole community's handlers, or for one subject's staff."""
     require(actor, MANAGE, community)
@@ -293,7 +294,7 @@ def create_reply_template(
 
 @service
 def update_reply_template(
-    actor: Any, template: ReplyTemplate, *, title: str, text: str, subject: GovernanceSubject | None = None
+    actor: User, template: ReplyTemplate, *, title: str, text: str, subject: GovernanceSubject | None = None
 ) -> ReplyTemplate:
     community = template.community
     require(actor, MANAGE, community)
@@ -318,7 +319,7 @@ def update_reply_template(
 
 
 @service
-def delete_reply_template(actor: Any, template: ReplyTemplate) -> None:
+def delete_reply_template(actor: User, template: ReplyTemplate) -> None:
     community = template.community
     require(actor, MANAGE, community)
     record_audit(

@@ -2,16 +2,14 @@
 
 ``GET`` reads the counts and what the caller has done; ``PUT`` follows (or says "me too"), ``DELETE`` takes it
 back. Both writes are idempotent: a second ``PUT`` leaves the one row. The same selectors and services as the
-public page (:mod:`comity.appeals.selectors_public`, :mod:`comity.appeals.following.services`); a refusal is a 400 with
-the service's translated message.
+public page (:mod:`comity.appeals.selectors_public`, :mod:`comity.appeals.following.services`); a refusal is a
+400 with the service's translated message (the API's exception handler turns it into one).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import serializers
@@ -19,10 +17,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from comity.accounts.models import User
 from comity.appeals import selectors_public as selectors
+from comity.appeals.api import caller
 from comity.appeals.following import services as following
 from comity.appeals.models import Appeal
-from comity.foundation.api import service_error
 from comity.structure import selectors as structure_selectors
 
 
@@ -61,17 +60,14 @@ ERRORS = {
 
 
 class _Toggle(APIView):
-    add: Callable[[Any, Appeal], Any]
-    remove: Callable[[Any, Appeal], Any]
+    add: Callable[[User, Appeal], object]
+    remove: Callable[[User, Appeal], object]
 
     def _change(
-        self, request: Request, community_id: int, appeal_id: int, action: Callable[[Any, Appeal], Any]
+        self, request: Request, community_id: int, appeal_id: int, action: Callable[[User, Appeal], object]
     ) -> Response:
         appeal = _appeal(request, community_id, appeal_id)
-        try:
-            action(request.user, appeal)
-        except DjangoValidationError as error:
-            raise service_error(error) from error
+        action(caller(request), appeal)
         return _engagement(request, appeal)
 
     @extend_schema(responses={200: EngagementSerializer, **ERRORS})

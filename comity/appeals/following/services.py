@@ -8,13 +8,12 @@ and what they are told: :mod:`comity.appeals.following.followers`.
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from comity.accounts.models import User
 from comity.appeals.following.followers import OPEN, TERMINAL, is_requester
 from comity.appeals.following.permissions import may_say_me_too
 from comity.appeals.models import Appeal, AppealFollower, AppealMeToo
@@ -22,13 +21,13 @@ from comity.foundation.audit import record_audit
 from comity.foundation.services import lock, require, service
 
 
-def _require(actor: Any, perm: str, appeal: Appeal) -> None:
+def _require(actor: User, perm: str, appeal: Appeal) -> None:
     if not actor.is_authenticated:
         raise PermissionDenied
     require(actor, perm, appeal)
 
 
-def _audit(actor: Any, appeal: Appeal, action: str, summary: str) -> None:
+def _audit(actor: User, appeal: Appeal, action: str, summary: str) -> None:
     record_audit(
         actor=actor,
         action=f"appeal.{action}",
@@ -40,7 +39,7 @@ def _audit(actor: Any, appeal: Appeal, action: str, summary: str) -> None:
 
 
 @service
-def follow_appeal(actor: Any, appeal: Appeal) -> AppealFollower:
+def follow_appeal(actor: User, appeal: Appeal) -> AppealFollower:
     """Follow a public appeal that is not withdrawn or merged. Following twice keeps the one row."""
     _require(actor, "appeals.follow_appeal", appeal)
     appeal = lock(appeal, "community__street")
@@ -59,7 +58,7 @@ def follow_appeal(actor: Any, appeal: Appeal) -> AppealFollower:
 
 
 @service
-def unfollow_appeal(actor: Any, appeal: Appeal) -> bool:
+def unfollow_appeal(actor: User, appeal: Appeal) -> bool:
     """Stop following; ``False`` when the user did not follow it (nothing changes)."""
     _require(actor, "appeals.see_public_appeal", appeal)
     appeal = lock(appeal, "community__street")
@@ -72,7 +71,7 @@ def unfollow_appeal(actor: Any, appeal: Appeal) -> bool:
 
 
 @service
-def say_me_too(actor: Any, appeal: Appeal) -> AppealMeToo:
+def say_me_too(actor: User, appeal: Appeal) -> AppealMeToo:
     """A resident of the community says the appeal affects them too, while it is being handled.
 
     Saying it also follows the appeal, so the resident hears how it ends (they may unfollow).
@@ -101,7 +100,7 @@ def say_me_too(actor: Any, appeal: Appeal) -> AppealMeToo:
 
 
 @service
-def withdraw_me_too(actor: Any, appeal: Appeal) -> bool:
+def withdraw_me_too(actor: User, appeal: Appeal) -> bool:
     """Take back "affects me too"; ``False`` when there was none. Following is left as it is."""
     _require(actor, "appeals.see_public_appeal", appeal)
     appeal = lock(appeal, "community__street")

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from comity.accounts.models import User
 from comity.appeals.models import STATUS_LABELS, Appeal, DispatchEnd, DispatchRole
 from comity.appeals.notifying import notify_step
 from comity.appeals.permissions import parts_in
@@ -62,7 +63,7 @@ def _refusal(error: TransitionError, status: str) -> ValidationError:
 
 
 def _apply_as_party(
-    user: Any, appeal: Appeal, event: engine.AppealEvent, /, **facts: object
+    user: User, appeal: Appeal, event: engine.AppealEvent, /, **facts: object
 ) -> tuple[Actor, Transition]:
     """Apply ``event`` as the first part ``user`` plays that the engine accepts.
 
@@ -82,7 +83,7 @@ def _apply_as_party(
 
 
 def _act(
-    actor: Any, appeal: Appeal, event: engine.AppealEvent, /, **facts: object
+    actor: User, appeal: Appeal, event: engine.AppealEvent, /, **facts: object
 ) -> tuple[Appeal, Actor, Transition]:
     """Lock the appeal, check that the user takes part in it, and let the engine decide the event."""
     locked = lock(appeal, "community__street", "lead_subject")
@@ -92,7 +93,7 @@ def _act(
 
 
 def _finish(
-    actor: Any,
+    actor: User,
     appeal: Appeal,
     part: Actor,
     transition: Transition,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -10,10 +10,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from comity.accounts.models import User
 from comity.appeals.computing import next_number, route_appeal
 from comity.appeals.models import (
     RECEIVED,
     Appeal,
+    AppealEvent,
     AppealKind,
     Attachment,
     Channel,
@@ -54,7 +56,7 @@ def _unit_in_area(unit: Unit, area: Area) -> bool:
 
 
 def _requester(
-    actor: Any,
+    actor: User,
     community: Community,
     on_behalf_of: Person | None,
     consent_note: str,
@@ -62,7 +64,7 @@ def _requester(
     for_resident: bool,
     contact_name: str,
     contact_phone: str,
-) -> tuple[Person | None, Any]:
+) -> tuple[Person | None, User | None]:
     """The person appealing and their account.
 
     Assisted entry (``for_resident``, or a registered ``on_behalf_of``) needs a committee or grid role and a
@@ -88,7 +90,9 @@ def _requester(
     return on_behalf_of, on_behalf_of.user
 
 
-def _attach_photo(appeal: Appeal, photo: CheckedPhoto, *, by: Any, at: Any, event: Any = None) -> Attachment:
+def _attach_photo(
+    appeal: Appeal, photo: CheckedPhoto, *, by: User, at: datetime, event: AppealEvent | None = None
+) -> Attachment:
     attachment = Attachment(
         community_id=appeal.community_id,
         appeal=appeal,
@@ -108,7 +112,7 @@ def _attach_photo(appeal: Appeal, photo: CheckedPhoto, *, by: Any, at: Any, even
 
 @service
 def submit_appeal(
-    actor: Any,
+    actor: User,
     community: Community,
     *,
     kind: str,

@@ -7,13 +7,13 @@ the user plays, stores the new status and timestamps, appends one timeline entry
 from __future__ import annotations
 
 from datetime import timedelta
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from comity.accounts.models import User
 from comity.appeals.community_settings.selectors import appeal_settings
 from comity.appeals.models import (
     Appeal,
@@ -34,7 +34,7 @@ from comity.structure.models import (
 
 
 @service
-def sign_for(actor: Any, appeal: Appeal) -> Appeal:
+def sign_for(actor: User, appeal: Appeal) -> Appeal:
     """The lead's staff accept the dispatch (签收); from now on the lead answers for the appeal."""
     now = timezone.now()
     appeal, part, transition = _act(actor, appeal, engine.AppealEvent.SIGN_FOR)
@@ -47,7 +47,7 @@ def sign_for(actor: Any, appeal: Appeal) -> Appeal:
 
 
 @service
-def start(actor: Any, appeal: Appeal) -> Appeal:
+def start(actor: User, appeal: Appeal) -> Appeal:
     """The lead's staff start handling (办理)."""
     now = timezone.now()
     appeal, part, transition = _act(actor, appeal, engine.AppealEvent.START)
@@ -57,7 +57,7 @@ def start(actor: Any, appeal: Appeal) -> Appeal:
 
 
 @service
-def reply(actor: Any, appeal: Appeal, *, text: str) -> Appeal:
+def reply(actor: User, appeal: Appeal, *, text: str) -> Appeal:
     """The lead answers the requester (回复); the reply is the timeline entry's note."""
     now = timezone.now()
     appeal, part, transition = _act(actor, appeal, engine.AppealEvent.REPLY, reply_text=text)
@@ -69,7 +69,7 @@ def reply(actor: Any, appeal: Appeal, *, text: str) -> Appeal:
 
 
 @service
-def close(actor: Any, appeal: Appeal) -> Appeal:
+def close(actor: User, appeal: Appeal) -> Appeal:
     """The committee or the street office accept the reply as the end of handling (办结)."""
     now = timezone.now()
     appeal, part, transition = _act(actor, appeal, engine.AppealEvent.CLOSE)
@@ -88,7 +88,7 @@ def close(actor: Any, appeal: Appeal) -> Appeal:
 
 @service
 def rate(
-    actor: Any,
+    actor: User,
     appeal: Appeal,
     *,
     contacted: bool,
@@ -122,7 +122,7 @@ def rate(
 
 
 @service
-def reopen(actor: Any, appeal: Appeal, *, reason: str) -> Appeal:
+def reopen(actor: User, appeal: Appeal, *, reason: str) -> Appeal:
     """Reopen (重办) a reply the requester rejects, or a handling rated unsatisfied, within the window."""
     now = timezone.now()
     locked = lock(appeal, "community__street", "lead_subject")
@@ -147,7 +147,7 @@ def reopen(actor: Any, appeal: Appeal, *, reason: str) -> Appeal:
 
 
 @service
-def withdraw(actor: Any, appeal: Appeal) -> Appeal:
+def withdraw(actor: User, appeal: Appeal) -> Appeal:
     """The requester withdraws the appeal (撤回); every open dispatch ends."""
     now = timezone.now()
     appeal, part, transition = _act(actor, appeal, engine.AppealEvent.WITHDRAW)
@@ -158,7 +158,7 @@ def withdraw(actor: Any, appeal: Appeal) -> Appeal:
 
 
 @service
-def dispute(actor: Any, appeal: Appeal, *, reason: str) -> Appeal:
+def dispute(actor: User, appeal: Appeal, *, reason: str) -> Appeal:
     """The lead's staff contest the dispatch before signing for it; the committee or street office decide."""
     now = timezone.now()
     appeal, part, transition = _act(actor, appeal, engine.AppealEvent.DISPUTE, reason=reason)
@@ -174,7 +174,7 @@ def _serves(subject: GovernanceSubject, community: Community) -> bool:
 
 
 @service
-def redispatch(actor: Any, appeal: Appeal, *, lead_subject: GovernanceSubject, reason: str) -> Appeal:
+def redispatch(actor: User, appeal: Appeal, *, lead_subject: GovernanceSubject, reason: str) -> Appeal:
     """Dispatch the appeal to another lead (改派): after a dispute, or by the street office at any time.
 
     The committee decides only between community subjects; when a street-level subject is involved, the street

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import gettext_noop
 
+from comity.accounts.models import User
 from comity.appeals.following.followers import carry_over
 from comity.appeals.models import Appeal, DispatchEnd
 from comity.appeals.notifying import notify_step
@@ -25,7 +26,7 @@ from comity.structure.models import GovernanceSubject
 
 
 @service
-def note(actor: Any, appeal: Appeal, *, text: str) -> Appeal:
+def note(actor: User, appeal: Appeal, *, text: str) -> Appeal:
     """An internal note on the timeline, seen by staff taking part and never by the requester."""
     now = timezone.now()
     appeal, part, transition = _act(actor, appeal, engine.AppealEvent.NOTE, text=text)
@@ -41,7 +42,7 @@ def note(actor: Any, appeal: Appeal, *, text: str) -> Appeal:
 
 
 @service
-def visit(actor: Any, appeal: Appeal, *, contacted: bool, note: str = "") -> Appeal:
+def visit(actor: User, appeal: Appeal, *, contacted: bool, note: str = "") -> Appeal:
     """A return visit (回访) by the committee or the street office.
 
     Only a visit that reached the requester moves the appeal on; an attempt that did not is kept on the
@@ -75,7 +76,7 @@ def visit(actor: Any, appeal: Appeal, *, contacted: bool, note: str = "") -> App
 
 
 @service
-def reject_dispute(actor: Any, appeal: Appeal, *, reason: str) -> Appeal:
+def reject_dispute(actor: User, appeal: Appeal, *, reason: str) -> Appeal:
     """The committee or street office keep the dispatch: the lead must sign for it after all."""
     now = timezone.now()
     locked = lock(appeal, "community__street", "lead_subject")
@@ -96,7 +97,7 @@ def reject_dispute(actor: Any, appeal: Appeal, *, reason: str) -> Appeal:
 
 
 @service
-def merge(actor: Any, duplicate: Appeal, *, into: Appeal, reason: str = "") -> Appeal:
+def merge(actor: User, duplicate: Appeal, *, into: Appeal, reason: str = "") -> Appeal:
     """Merge a duplicate into another open appeal of the community; its requester follows that appeal.
 
     The duplicate's dispatches end, it leaves every rate (``merged``) and its timeline points at the primary;
@@ -152,7 +153,7 @@ def merge(actor: Any, duplicate: Appeal, *, into: Appeal, reason: str = "") -> A
 
 @service
 def bulk_redispatch(
-    actor: Any, appeals: list[Appeal], *, lead_subject: GovernanceSubject, reason: str
+    actor: User, appeals: list[Appeal], *, lead_subject: GovernanceSubject, reason: str
 ) -> list[Appeal]:
     """Dispatch several appeals to one lead at once: all of them, or none when any is refused.
 

@@ -23,6 +23,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from comity.accounts.models import User
+from comity.accounts.selectors import signed_in
 from comity.appeals import selectors, services
 from comity.appeals.community_settings.selectors import appeal_settings
 from comity.appeals.forms import (
@@ -128,7 +130,7 @@ def _available(user: Any, appeal: Appeal, parts: list[Actor]) -> list[str]:
     return [name for name, step in STEPS.items() if step.event in events]
 
 
-def _run(user: Any, appeal: Appeal, event: AppealEvent, data: dict[str, Any]) -> Any:
+def _run(user: User, appeal: Appeal, event: AppealEvent, data: dict[str, Any]) -> object:
     community = appeal.community
     match event:
         case AppealEvent.SIGN_FOR:
@@ -159,7 +161,7 @@ def _run(user: Any, appeal: Appeal, event: AppealEvent, data: dict[str, Any]) ->
         case AppealEvent.REOPEN:
             return services.reopen(user, appeal, reason=data["reason"])
         case AppealEvent.MERGE:
-            primary = Appeal.objects.filter(community=community, number=data["into"].strip()).first()
+            primary = selectors.appeal_numbered(community, data["into"])
             if primary is None:
                 raise ValidationError({"into": [_("No appeal of this community has that number.")]})
             return services.merge(user, appeal, into=primary, reason=data["reason"])
@@ -278,7 +280,7 @@ def _take_step(request: HttpRequest, community: Community, appeal: Appeal, actio
     if form is None or form.is_valid():
         data = form.cleaned_data if form is not None else {}
         try:
-            _run(request.user, appeal, step.event, data)
+            _run(signed_in(request), appeal, step.event, data)
         except ValidationError as error:
             if form is None:
                 for message in error.messages:

@@ -11,7 +11,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from comity.accounts.selectors import signed_in
 from comity.appeals import selectors, selectors_public, services
 from comity.appeals.forms import (
     AppealForm,
@@ -27,7 +27,7 @@ from comity.appeals.models import Appeal
 from comity.engine.category_suggest import suggest_categories
 from comity.foundation.idempotency import safe_to_send_twice
 from comity.structure import selectors as structure_selectors
-from comity.structure.models import Area, Community, MatterCategory, Unit
+from comity.structure.models import Community
 from comity.structure.views import _apply_validation_error
 
 # --- intake -------------------------------------------------------------------------------------------------
@@ -41,11 +41,6 @@ def _mine_url(request: HttpRequest, kwargs: dict[str, Any]) -> str:
     return reverse("appeals:mine", args=[kwargs["community_id"]])
 
 
-def _picked(queryset: QuerySet[Any], value: Any) -> Any:
-    text = str(value or "")
-    return queryset.filter(pk=int(text)).first() if text.isdigit() and len(text) < 19 else None
-
-
 def _similar_for(community: Community, *, category: Any, area: Any, unit: Any) -> list[Appeal]:
     """Public appeals like the one being written; a place chosen on purpose counts over the home (as on sending)."""
     return selectors.similar_public_appeals(
@@ -55,12 +50,10 @@ def _similar_for(community: Community, *, category: Any, area: Any, unit: Any) -
 
 def _similar_typed(community: Community, data: Any) -> list[Appeal]:
     """The same from what is typed so far (the htmx request, or a form with errors): unknown ids are ignored."""
-    return _similar_for(
-        community,
-        category=_picked(MatterCategory.objects.all(), data.get("category")),
-        area=_picked(Area.objects.filter(community=community), data.get("area")),
-        unit=_picked(Unit.objects.filter(community=community).select_related("building"), data.get("unit")),
+    typed = selectors.typed_place(
+        community, category=data.get("category"), area=data.get("area"), unit=data.get("unit")
     )
+    return _similar_for(community, category=typed.category, area=typed.area, unit=typed.unit)
 
 
 @login_required
@@ -73,7 +66,7 @@ def new_appeal(request: HttpRequest, community_id: int) -> HttpResponse:
     community = structure_selectors.get_community_for_user(
         request.user, community_id, perm="appeals.submit_appeal"
     )
-    user = request.user
+    user = signed_in(request)
     if request.method == "GET" and request.GET.get("similar"):
         found = _similar_typed(community, request.GET)
         return render(request, "appeals/_similar.html", {"community": community, "similar": found})
@@ -131,7 +124,7 @@ def suggest(request: HttpRequest, community_id: int) -> JsonResponse:
     structure_selectors.get_community_for_user(request.user, community_id, perm="appeals.submit_appeal")
     text = request.GET.get("text", "")[:2000]
     found = suggest_categories(text, catalogue=selectors.catalogue_specs())
-    by_code = {c.code: c for c in MatterCategory.objects.filter(code__in=[s.code for s in found])}
+    by_code = selectors.categories_by_code(s.code for s in found)
     return JsonResponse(
         {
             "suggestions": [
@@ -149,13 +142,7 @@ def suggest(request: HttpRequest, community_id: int) -> JsonResponse:
 @login_required
 def mine(request: HttpRequest, community_id: int) -> HttpResponse:
     community = structure_selectors.get_community_for_user(request.user, community_id)
-    appeals = (
-        Appeal.objects.filter(community=community)
-        .filter(Q(requester_user=request.user) | Q(duplicates__requester_user=request.user))
-        .select_related("category", "lead_subject")
-        .distinct()
-        .order_by("-received_at")
-    )
+    appeals = selectors.my_appeals(request.user, community)
     page = Paginator(appeals, 30).get_page(request.GET.get("page"))
     return render(
         request,

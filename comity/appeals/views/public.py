@@ -5,7 +5,6 @@ following. Thin: parse → permission → service → render; the writes are :mo
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -15,6 +14,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from comity.accounts.models import User
+from comity.accounts.selectors import signed_in
 from comity.appeals import selectors_public as selectors
 from comity.appeals.following import services as following
 from comity.appeals.following.followers import OPEN, TERMINAL
@@ -75,7 +76,7 @@ def public_photo(request: HttpRequest, community_id: int, appeal_id: int, photo_
 
 
 #: The buttons of the page and the service each one calls.
-ACTIONS: dict[str, Callable[[Any, Appeal], Any]] = {
+ACTIONS: dict[str, Callable[[User, Appeal], object]] = {
     "follow": following.follow_appeal,
     "unfollow": following.unfollow_appeal,
     "me-too": following.say_me_too,
@@ -100,7 +101,7 @@ def public_act(request: HttpRequest, community_id: int, appeal_id: int, action: 
         raise Http404
     appeal = _public_appeal(request, community_id, appeal_id)
     try:
-        changed = ACTIONS[action](request.user, appeal)
+        changed = ACTIONS[action](signed_in(request), appeal)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)

@@ -6,46 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from comity.appeals import street_queue as queue
-from comity.structure.models import Community, MatterCategory, Street
+from comity.appeals.forms import StreetQueueFilterForm
 from comity.structure.selectors import get_street_for_user
 
 PAGE_SIZE = 30
-
-
-class StreetQueueFilterForm(forms.Form):
-    reason = forms.ChoiceField(
-        label=_("Why"),
-        required=False,
-        choices=[
-            ("", _("Every reason")),
-            ("escalated", _("Escalated to the street")),
-            ("overdue", _("Overdue")),
-            ("disputed", _("Disputed, the street decides")),
-        ],
-    )
-    community = forms.ModelChoiceField(
-        label=_("Community"),
-        queryset=Community.objects.none(),
-        required=False,
-        empty_label=_("Every community"),
-    )
-    category = forms.ChoiceField(label=_("Matter"), required=False)
-
-    def __init__(self, *args: Any, street: Street, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["community"].queryset = Community.objects.filter(street=street).order_by("name")  # type: ignore[attr-defined]
-        tops = MatterCategory.objects.filter(parent__isnull=True).order_by("position", "code")
-        self.fields["category"].choices = [("", _("Any matter")), *[(c.code, c.name) for c in tops]]  # type: ignore[attr-defined]
 
 
 @login_required
