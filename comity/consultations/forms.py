@@ -10,7 +10,7 @@ from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from comity.consultations.models import STATEMENT_MAX_LENGTH, Consultation, Moderation, VoteValue
-from comity.consultations.permissions import SCOPE_KINDS
+from comity.consultations.selectors import scope_areas
 from comity.foundation.forms import no_double_colon
 from comity.structure.fields import in_natural_order
 from comity.structure.models import Area, Community
@@ -90,8 +90,7 @@ class ConsultationForm(forms.Form):
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        areas = Area.objects.filter(community=community, kind__in=SCOPE_KINDS)
-        self.fields["area"].queryset = areas  # type: ignore[attr-defined]
+        self.fields["area"].queryset = scope_areas(community)  # type: ignore[attr-defined]
         in_natural_order(self.fields["area"])
         for name in ("seed_statements", "new_seed_statements"):
             if name in self.fields:

@@ -18,9 +18,10 @@ from django.http import Http404
 from django.utils import timezone
 
 from comity.consultations.models import Analysis, Consultation, DecisionDraft, Moderation, Statement, Vote
+from comity.consultations.permissions import SCOPE_KINDS
 from comity.engine.opinions import choose_next_statement
 from comity.foundation.services import Actor
-from comity.structure.models import Community
+from comity.structure.models import Area, Community
 
 #: Open consultations first, then upcoming ones, then closed ones; drafts (staff only) last.
 STATUS_ORDER = {"open": 0, "upcoming": 1, "closed": 2, "draft": 3}
@@ -38,6 +39,11 @@ def get_consultation_for_user(
     if not user.has_perm(perm, consultation):
         raise PermissionDenied
     return consultation
+
+
+def scope_areas(community: Community) -> QuerySet[Area]:
+    """The places of the community a consultation can be limited to: where people live."""
+    return Area.objects.filter(community=community, kind__in=SCOPE_KINDS)
 
 
 def get_statement(consultation: Consultation, statement_id: int | str) -> Statement:

@@ -63,12 +63,13 @@ def _community(
     return structure_selectors.get_community_for_user(request.user, community_id, perm=perm)
 
 
-def _consultation(
+def consultation_of(
     request: HttpRequest,
     community_id: int,
     consultation_id: int,
     perm: str = "consultations.see_consultation",
 ) -> Consultation:
+    """The consultation of the URL, for a user who may see its community and, with ``perm``, the consultation."""
     community = _community(request, community_id)
     return selectors.get_consultation_for_user(request.user, community, consultation_id, perm=perm)
 
@@ -95,7 +96,7 @@ def post_only(page: str = "detail", anchor: str = "") -> Callable[[View], View]:
                 return view(request, community_id, consultation_id, *args, **kwargs)
             if request.method not in ("GET", "HEAD"):
                 return HttpResponseNotAllowed(["POST"])
-            consultation = _consultation(request, community_id, consultation_id)
+            consultation = consultation_of(request, community_id, consultation_id)
             url = reverse(f"consultations:{page}", args=[community_id, consultation.pk])
             return redirect(f"{url}#{anchor}" if anchor else url)
 
@@ -200,7 +201,7 @@ DETAIL_STEPS = ("vote", "statement", "publish")
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def detail(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
-    consultation = _consultation(request, community_id, consultation_id)
+    consultation = consultation_of(request, community_id, consultation_id)
     if request.method == "POST":
         return _detail_post(request, consultation, posted_step(request))
     return render(request, "consultations/detail.html", _detail_context(request, consultation))
@@ -304,13 +305,13 @@ def _publish_post(request: HttpRequest, consultation: Consultation) -> HttpRespo
 @login_required
 @post_only(anchor="vote")
 def vote(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
-    return _vote_post(request, _consultation(request, community_id, consultation_id))
+    return _vote_post(request, consultation_of(request, community_id, consultation_id))
 
 
 @login_required
 @post_only(anchor="statements")
 def add_statement(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
-    return _statement_post(request, consultation=_consultation(request, community_id, consultation_id))
+    return _statement_post(request, consultation=consultation_of(request, community_id, consultation_id))
 
 
 # --- running a consultation (staff) -------------------------------------------------------------------------
@@ -346,7 +347,7 @@ def new(request: HttpRequest, community_id: int) -> HttpResponse:
 @login_required
 @require_http_methods(["GET", "POST"])
 def edit(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
-    consultation = _consultation(request, community_id, consultation_id, perm=MANAGE)
+    consultation = consultation_of(request, community_id, consultation_id, perm=MANAGE)
     form = ConsultationEditForm.for_consultation(consultation, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -367,7 +368,7 @@ def edit(request: HttpRequest, community_id: int, consultation_id: int) -> HttpR
 @login_required
 @post_only()
 def publish(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
-    return _publish_post(request, _consultation(request, community_id, consultation_id, perm=MANAGE))
+    return _publish_post(request, consultation_of(request, community_id, consultation_id, perm=MANAGE))
 
 
 def _moderation_page(
@@ -397,7 +398,7 @@ def _moderation_page(
 @require_http_methods(["GET", "HEAD", "POST"])
 def moderation(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
     """The moderation queue; each statement's decision posts here (``step=moderate``, ``item`` the statement)."""
-    consultation = _consultation(request, community_id, consultation_id, perm=MANAGE)
+    consultation = consultation_of(request, community_id, consultation_id, perm=MANAGE)
     if request.method == "POST":
         if posted_step(request) != "moderate":
             raise Http404
@@ -430,7 +431,7 @@ def _moderate_post(request: HttpRequest, consultation: Consultation, statement_i
 def moderate(
     request: HttpRequest, community_id: int, consultation_id: int, statement_id: int
 ) -> HttpResponse:
-    consultation = _consultation(request, community_id, consultation_id, perm=MANAGE)
+    consultation = consultation_of(request, community_id, consultation_id, perm=MANAGE)
     return _moderate_post(request, consultation, statement_id)
 
 
@@ -438,7 +439,7 @@ def moderate(
 @require_http_methods(["GET", "POST"])
 @safe_to_send_twice(lambda request, kwargs: f"consultations.draft:{kwargs['consultation_id']}")
 def drafts(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
-    consultation = _consultation(request, community_id, consultation_id, perm=MANAGE)
+    consultation = consultation_of(request, community_id, consultation_id, perm=MANAGE)
     statements = list(selectors.votable(consultation).order_by("number"))
     form = DecisionDraftForm(request.POST if request.method == "POST" else None, statements=statements)
     url = reverse("consultations:drafts", args=[consultation.community_id, consultation.pk])

@@ -26,7 +26,7 @@ from comity.consultations.report.participation import (
     UNDER_REPRESENTED_RATIO,
     participation_stats,
 )
-from comity.consultations.views import MANAGE, _consultation, post_only, signed_in
+from comity.consultations.views import MANAGE, consultation_of, post_only, signed_in
 from comity.foundation.idempotency import safe_to_send_twice
 from comity.foundation.steps import Step, posted_step, take
 
@@ -73,11 +73,11 @@ def _render(
 def report(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
     """The report; its decision-draft form posts here (``step=draft``)."""
     if request.method == "POST":
-        consultation = _consultation(request, community_id, consultation_id, perm=MANAGE)
+        consultation = consultation_of(request, community_id, consultation_id, perm=MANAGE)
         if posted_step(request) != "draft":
             raise Http404
         return _draft_post(request, consultation=consultation)
-    return _render(request, _consultation(request, community_id, consultation_id))
+    return _render(request, consultation_of(request, community_id, consultation_id))
 
 
 @safe_to_send_twice(lambda request, kwargs: f"consultations.draft:{kwargs['consultation'].pk}")
@@ -112,5 +112,5 @@ def _draft_post(request: HttpRequest, *, consultation: Consultation) -> HttpResp
 def report_draft(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
     """The draft step's older address: POST writes the draft, GET leads to the report."""
     return _draft_post(
-        request, consultation=_consultation(request, community_id, consultation_id, perm=MANAGE)
+        request, consultation=consultation_of(request, community_id, consultation_id, perm=MANAGE)
     )
