@@ -462,3 +462,52 @@ def test_a_decision_draft_comes_from_accepted_statements(world: World) -> None:
     )
     assert draft.statement_numbers == [0, 2]
     assert draft.community == world.harmony
+
+
+# --- the app's claims ----------------------------------------------------------------------------------------
+
+
+def _declared(function: Any) -> dict[str, Any]:
+    """How ``@service`` declared a function: audited or not, and why not."""
+    declaration: dict[str, Any] = function.__comity_service__
+    return declaration
+
+
+def test_every_public_service_is_declared_and_says_why_when_unaudited() -> None:
+    import importlib
+    import inspect
+    import pkgutil
+
+    from comity.foundation.services import is_service
+
+    package = importlib.import_module("comity.consultations.services")
+    undeclared = []
+    for module_info in pkgutil.iter_modules(package.__path__):
+        module = importlib.import_module(f"{package.__name__}.{module_info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if name.startswith("_") or function.__module__ != module.__name__:
+                continue
+            if not is_service(function):
+                undeclared.append(f"{module.__name__}.{name}")
+            elif not _declared(function)["audited"]:
+                assert _declared(function)["reason"], name
+    assert undeclared == []
+    assert not _declared(services.cast_vote)["audited"]
+    assert _declared(services.add_statement)["audited"]
+
+
+def test_every_row_the_services_write_carries_its_consultations_community(world: World) -> None:
+    consultation = make_consultation(world)
+    staff = world.user("committee_staff")
+    statement = services.add_statement(world.user("resident"), consultation, "More trees along the wall.")
+    services.cast_vote(world.user("resident"), _statement(consultation, 0), 1)
+    services.moderate(staff, statement, accept=False, reason="Duplicate of #0.")
+    services.create_decision_draft(
+        staff, consultation, title="Benches", body="Two benches.", statement_numbers=[0]
+    )
+    expected = {consultation.community_id}
+    for model in (Statement, Vote, Analysis, DecisionDraft):
+        communities = set(
+            model.objects.filter(consultation=consultation).values_list("community_id", flat=True)
+        )
+        assert communities == expected, model.__name__
