@@ -43,6 +43,7 @@ class BudgetBallot(models.Model):
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
+        indexes = [models.Index(fields=["community", "cycle"], name="budgeting_ballot_community")]
         constraints = [
             models.UniqueConstraint(
                 fields=["cycle", "voter"],
@@ -96,6 +97,7 @@ class Outcome(models.Model):
     computed_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        indexes = [models.Index(fields=["community", "cycle"], name="budgeting_outcome_community")]
         constraints = [
             models.UniqueConstraint(fields=["district", "rule"], name="budgeting_outcome_unique_rule"),
             models.CheckConstraint(condition=Q(cost_fen__gte=0), name="budgeting_outcome_cost_not_negative"),

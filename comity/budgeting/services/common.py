@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from comity.accounts.models import User
 from comity.budgeting import selectors
 from comity.budgeting.models import MAX_YUAN, Cycle, CycleStatus, Proposal, ProposalFollower
 from comity.budgeting.selectors import proposal_url
@@ -97,7 +98,7 @@ FOLLOWER_MESSAGES: dict[str, str] = {
 }
 
 
-def tell(recipients: Iterable[Any], **kwargs: Any) -> None:
+def tell(recipients: Iterable[User | None], **kwargs: Any) -> None:
     """Send a notice (through this module's :data:`notify`, which the demo replaces to keep its past quiet)."""
     notify(list(recipients), **kwargs)
 

@@ -145,6 +145,7 @@ def record_entry(actor: User, fund: Fund, data: EntryData) -> LedgerEntry:
             raise ValidationError(
                 {"decision": _("Only income from the maintenance fund refers to a decision.")}
             )
+    receipt = data.get("receipt")
     entry = LedgerEntry.objects.create(
         community_id=fund.community_id,
         fund=fund,
@@ -158,7 +159,7 @@ def record_entry(actor: User, fund: Fund, data: EntryData) -> LedgerEntry:
         decision=decision,
         receipt_number=(data.get("receipt_number") or "").strip(),
         # A phone photo of a receipt carries where it was taken: stored without it (PDFs are kept as they are).
-        receipt=strip_image_metadata(data["receipt"]) if data.get("receipt") else "",
+        receipt=strip_image_metadata(receipt) if receipt else "",
         recorded_by=actor,
     )
     record_audit(

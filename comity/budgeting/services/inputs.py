@@ -5,7 +5,9 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import TypedDict
+
+from django.core.files.uploadedfile import UploadedFile
 
 from comity.budgeting.models import District, Fund, Proposal
 from comity.decisions.models import Decision
@@ -32,7 +34,7 @@ class EntryData(TypedDict, total=False):
     decision: Decision | None
     receipt_number: str
     #: An uploaded file (a scan or a photo of the receipt).
-    receipt: Any
+    receipt: UploadedFile | None
 
 
 class CycleData(TypedDict, total=False):
