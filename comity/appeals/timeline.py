@@ -8,13 +8,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from comity.accounts.models import User
 from comity.appeals.models import Appeal, AppealEvent, Dispatch, DispatchRole
 from comity.engine.appeals import Actor
 from comity.structure.models import GovernanceSubject, Responsibility, SubjectKind
 from comity.structure.scope import scope_for
 
 
-def acting_subject(user: Any, appeal: Appeal, part: Actor) -> GovernanceSubject | None:
+def acting_subject(user: User, appeal: Appeal, part: Actor) -> GovernanceSubject | None:
     """The subject the user acts for in this part (none for the requester)."""
     acting = scope_for(user).acting_subject_ids
     subjects = GovernanceSubject.objects.filter(pk__in=acting)
@@ -33,7 +34,7 @@ def write_event(
     appeal: Appeal,
     *,
     kind: str,
-    actor: Any,
+    actor: User | None,
     from_status: str,
     at: datetime,
     subject: GovernanceSubject | None = None,
@@ -63,7 +64,7 @@ def open_dispatch(
     *,
     role: DispatchRole,
     at: datetime,
-    by: Any = None,
+    by: User | None = None,
     responsibility: Responsibility | None = None,
 ) -> Dispatch:
     return Dispatch.objects.create(

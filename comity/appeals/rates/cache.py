@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.core.cache import cache
 from django.db import transaction
@@ -52,11 +52,11 @@ def cached_report(street_id: int, scope: str, query: str, now: datetime, compute
     key = (
         f"comity:appeal-rates:{street_id}:{rates_version(street_id)}:{scope}:{get_language()}:{slot}:{query}"
     )
-    found: Any = cache.get(key)
+    found = cast("T | None", cache.get(key))
     if found is None:
         found = compute()
         cache.set(key, found, timeout=TIMEOUT)
-    return found  # type: ignore[no-any-return]
+    return found
 
 
 def _street_of(community_id: int) -> int | None:

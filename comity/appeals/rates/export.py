@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 from openpyxl.styles import Font
 
+from comity.accounts.models import User
 from comity.appeals.rates.report import GroupRow, RatesReport, TrendPoint
 from comity.engine.rates import Rate
 from comity.engine.spreadsheet import neutralise_cell, neutralise_row
@@ -99,7 +100,7 @@ def _csv_cell(value: Cell, column: int) -> str:
 RATE_COLUMNS = frozenset({3, 6, 9, 12, 15})
 
 
-def _audit(actor: Any, report: RatesReport, file_format: str, rows: int, **scope: Any) -> None:
+def _audit(actor: User, report: RatesReport, file_format: str, rows: int, **scope: Any) -> None:
     choice = report.choice
     period = f"{choice.first_day.isoformat()}/{choice.last_day.isoformat()}"
     record_audit(
@@ -116,7 +117,7 @@ def _scope(target: Community | Street) -> dict[str, Any]:
     return {"community": target} if isinstance(target, Community) else {"street": target}
 
 
-def export_rates_csv(actor: Any, target: Community | Street, report: RatesReport, language: str) -> bytes:
+def export_rates_csv(actor: User, target: Community | Street, report: RatesReport, language: str) -> bytes:
     with translation.override(language):
         rows = [row for _title, block in sheets(report) for row in block]
         buffer = io.StringIO()
@@ -141,7 +142,7 @@ def _sheet_title(title: str, used: set[str]) -> str:
     return candidate
 
 
-def export_rates_xlsx(actor: Any, target: Community | Street, report: RatesReport, language: str) -> bytes:
+def export_rates_xlsx(actor: User, target: Community | Street, report: RatesReport, language: str) -> bytes:
     count = 0
     with translation.override(language):
         workbook = openpyxl.Workbook()

@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
+from comity.accounts.selectors import signed_in
 from comity.appeals.rates.cache import cached_report
 from comity.appeals.rates.chart import trend_chart
 from comity.appeals.rates.export import export_rates_csv, export_rates_xlsx
@@ -32,7 +33,9 @@ def _export(
 ) -> HttpResponse:
     language = get_language() or "en"
     make = export_rates_csv if file_format == "csv" else export_rates_xlsx
-    response = HttpResponse(make(request.user, target, report, language), content_type=FORMATS[file_format])
+    response = HttpResponse(
+        make(signed_in(request), target, report, language), content_type=FORMATS[file_format]
+    )
     choice = report.choice
     name = f"appeal-rates-{target.code}-{choice.first_day.isoformat()}-{choice.last_day.isoformat()}"
     response["Content-Disposition"] = f'attachment; filename="{name}.{file_format}"'

@@ -1,5 +1,5 @@
 """The street office's appeal queue: escalated, overdue and street-level disputed appeals of every community of
-the street, with filters, counts and pages. Thin: parse → permission → selectors (:mod:`comity.appeals.street_queue`)
+the street, with filters, counts and pages. Thin: parse → permission → selectors (:mod:`comity.appeals.selectors_street`)
 → render."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from comity.appeals import street_queue as queue
+from comity.appeals import selectors_street as queue
 from comity.appeals.forms import StreetQueueFilterForm
 from comity.structure.selectors import get_street_for_user
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from comity.appeals.models import Appeal
 from comity.engine.appeals import OPEN_STATUSES, AppealStatus
-from comity.structure.models import Street
+from comity.structure.models import Community, Street
 
 OPEN = [status.value for status in OPEN_STATUSES]
 REASONS = ("escalated", "overdue", "disputed")
@@ -39,7 +38,12 @@ def street_queue(street: Street, *, now: datetime) -> QuerySet[Appeal]:
 
 
 def narrowed(
-    appeals: QuerySet[Appeal], *, now: datetime, reason: str = "", community: Any = None, category: str = ""
+    appeals: QuerySet[Appeal],
+    *,
+    now: datetime,
+    reason: str = "",
+    community: Community | None = None,
+    category: str = "",
 ) -> QuerySet[Appeal]:
     if reason in REASONS:
         appeals = appeals.filter(_reason_filters(now)[reason])
