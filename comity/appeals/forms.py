@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from comity.appeals.models import (
+    STATUS_LABELS,
     AppealKind,
     Channel,
     ReplyTemplate,
@@ -246,8 +247,6 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, community: Community, subjects: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        from comity.appeals.models import STATUS_LABELS
-
         self.fields["status"].choices = [  # type: ignore[attr-defined]
             ("", _("Any status")),
             ("open", _("Still being handled")),

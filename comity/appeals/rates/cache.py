@@ -22,6 +22,7 @@ from django.dispatch import receiver
 from django.utils.translation import get_language
 
 from comity.appeals.models import Appeal, Rating
+from comity.structure.models import Community
 
 SLOT_SECONDS = 300
 TIMEOUT = 2 * SLOT_SECONDS
@@ -60,8 +61,6 @@ def cached_report(street_id: int, scope: str, query: str, now: datetime, compute
 
 
 def _street_of(community_id: int) -> int | None:
-    from comity.structure.models import Community
-
     return Community.objects.filter(pk=community_id).values_list("street_id", flat=True).first()
 
 
