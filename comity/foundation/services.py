@@ -4,7 +4,8 @@ A *service* is a public function in an app's ``services`` package that writes (`
 is declared with :func:`service`, which
 
 * runs it in one ``transaction.atomic`` block, so a refusal or an error leaves nothing behind;
-* counts the rows it inserts, updates or deletes and the audit entries it records (:func:`comity.foundation.audit
+* counts the statements that insert, update or delete rows (one that matches no row changes nothing and is not
+  counted) and the audit entries it records (:func:`comity.foundation.audit
   .record_audit`), and refuses a call that wrote without recording one: under ``COMITY_AUDIT_STRICT`` (on in
   development and in the tests) it raises :class:`UnauditedWrite`, which rolls the write back; in production it
   logs the error and lets the write stand, so that a forgotten audit call never costs a resident their work.
@@ -77,11 +78,14 @@ def note_audit() -> None:
 
 def _counting(calls: tuple[_Call, ...]) -> Callable[..., Any]:
     def wrapper(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
+        result = execute(sql, params, many, context)
         head = sql.lstrip()[:6].upper()
         if head in _WRITE_VERBS and _AUDIT_TABLE not in sql[:80]:
-            for call in calls:
-                call.writes += 1
-        return execute(sql, params, many, context)
+            # An UPDATE or DELETE that matched no row changed nothing (rowcount -1: the driver cannot tell).
+            if getattr(context.get("cursor"), "rowcount", -1) != 0:
+                for call in calls:
+                    call.writes += 1
+        return result
 
     return wrapper
 

@@ -79,6 +79,16 @@ def test_a_call_that_writes_nothing_needs_no_audit(world: World) -> None:
     assert _read_only(world.street) == world.street.name
 
 
+@service
+def _delete_nothing(street: Street) -> int:
+    return Street.objects.filter(pk=street.pk, name="no such name").delete()[0]
+
+
+def test_a_write_that_matches_no_row_changed_nothing_and_needs_no_audit(world: World) -> None:
+    assert _delete_nothing(world.street) == 0
+    assert Street.objects.filter(pk=world.street.pk).exists()
+
+
 def test_an_inner_services_audit_covers_the_outer_call(world: World) -> None:
     _outer(world.users["street_official"], world.street)
     assert Street.objects.get(pk=world.street.pk).code == "OUT"
