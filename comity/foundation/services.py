@@ -80,11 +80,11 @@ def _counting(calls: tuple[_Call, ...]) -> Callable[..., Any]:
     def wrapper(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: Any) -> Any:
         result = execute(sql, params, many, context)
         head = sql.lstrip()[:6].upper()
-        if head in _WRITE_VERBS and _AUDIT_TABLE not in sql[:80]:
-            # An UPDATE or DELETE that matched no row changed nothing (rowcount -1: the driver cannot tell).
-            if getattr(context.get("cursor"), "rowcount", -1) != 0:
-                for call in calls:
-                    call.writes += 1
+        # An UPDATE or DELETE that matched no row changed nothing (rowcount -1: the driver cannot tell).
+        changed = getattr(context.get("cursor"), "rowcount", -1) != 0
+        if head in _WRITE_VERBS and _AUDIT_TABLE not in sql[:80] and changed:
+            for call in calls:
+                call.writes += 1
         return result
 
     return wrapper
