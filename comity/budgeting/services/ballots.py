@@ -19,7 +19,7 @@ from comity.budgeting.models import (
     ProposalStatus,
 )
 from comity.budgeting.selectors import district_of, home_building
-from comity.budgeting.services.common import locked_cycle, require_status
+from comity.budgeting.services.common import _locked_cycle, _require_status
 from comity.budgeting.wording import fen_amount_text
 from comity.foundation.audit import record_audit
 from comity.foundation.services import service, when
@@ -37,7 +37,7 @@ def _audit(actor: User, cycle: Cycle, action: str, summary: str, ballot: BudgetB
 
 
 def _require_accepting(cycle: Cycle) -> None:
-    require_status(cycle, CycleStatus.VOTING)
+    _require_status(cycle, CycleStatus.VOTING)
     if cycle.voting_closes_at is not None and timezone.now() >= cycle.voting_closes_at:
         raise ValidationError(
             _("Voting closed on %(date)s") % {"date": when(cycle.voting_closes_at)}, code="cycle_late"
@@ -106,7 +106,7 @@ def _validate_marks(
 @service
 def cast_ballot(actor: User, cycle: Cycle, marks: list[tuple[int, int]]) -> BudgetBallot:
     """Cast or replace the actor's ballot. One ballot per voter (the cycle's row lock and a unique constraint)."""
-    cycle = locked_cycle(cycle)
+    cycle = _locked_cycle(cycle)
     if not actor.has_perm("budgeting.see_cycle", cycle):
         raise PermissionDenied
     _require_accepting(cycle)

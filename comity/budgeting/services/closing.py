@@ -17,11 +17,11 @@ from comity.budgeting import computing
 from comity.budgeting.models import BudgetBallot, Cycle, CycleStatus, EntryKind, LedgerEntry, ProposalStatus
 from comity.budgeting.services.common import (
     MANAGE,
-    locked_cycle,
-    notify_followers,
-    require_funded,
-    require_status,
-    tell,
+    _locked_cycle,
+    _notify_followers,
+    _require_funded,
+    _require_status,
+    _tell,
 )
 from comity.foundation.audit import record_audit
 from comity.foundation.services import require, service, when
@@ -32,8 +32,8 @@ def close_cycle(actor: User, cycle: Cycle, *, early: bool = False) -> Cycle:
     """Close voting: compute every rule in every district, fund the official rule's projects, and allocate their
     costs in the fund's ledger. Staff may close before the planned time only with ``early``."""
     require(actor, MANAGE, cycle)
-    cycle = locked_cycle(cycle)
-    require_status(cycle, CycleStatus.VOTING)
+    cycle = _locked_cycle(cycle)
+    _require_status(cycle, CycleStatus.VOTING)
     if cycle.voting_closes_at and timezone.now() < cycle.voting_closes_at and not early:
         raise ValidationError(
             _("Voting is planned to close on %(date)s; confirm closing early.")
@@ -46,7 +46,7 @@ def close_cycle(actor: User, cycle: Cycle, *, early: bool = False) -> Cycle:
 def _close(actor: User | None, cycle: Cycle) -> Cycle:
     """Closing itself, on the locked cycle; ``actor`` is None for the sweep."""
     now = timezone.now()
-    require_funded(cycle)
+    _require_funded(cycle)
     funded = computing.decide(cycle)
     cycle.status = CycleStatus.CLOSED
     cycle.closed_at = now
@@ -73,12 +73,12 @@ def _close(actor: User | None, cycle: Cycle) -> Cycle:
         params={"cycle": cycle.title},
         community=cycle.community,
     )
-    notify_followers(cycle.proposals.filter(status=ProposalStatus.FUNDED).order_by("number"), "funded")
-    notify_followers(
+    _notify_followers(cycle.proposals.filter(status=ProposalStatus.FUNDED).order_by("number"), "funded")
+    _notify_followers(
         cycle.proposals.filter(status=ProposalStatus.NOT_FUNDED).order_by("number"), "not_funded"
     )
     voters = BudgetBallot.objects.filter(cycle=cycle, voter__isnull=False).values_list("voter", flat=True)
-    tell(
+    _tell(
         User.objects.filter(pk__in=voters),
         kind="budgeting.closed",
         summary=gettext_noop("The projects of “%(cycle)s” are decided; see the results."),
@@ -96,7 +96,7 @@ def close_due_cycles(now: datetime | None = None) -> int:
     closed = 0
     for cycle in Cycle.objects.filter(status=CycleStatus.VOTING, voting_closes_at__lte=now):
         with transaction.atomic():
-            locked = locked_cycle(cycle)
+            locked = _locked_cycle(cycle)
             if locked.status == CycleStatus.VOTING:
                 _close(None, locked)
                 closed += 1

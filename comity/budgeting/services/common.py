@@ -26,7 +26,7 @@ MANAGE = "budgeting.manage_cycles"
 __all__ = ["MANAGE", "MANAGE_FUNDS", "notify"]
 
 
-def check_yuan(field_name: str, value: int | None, *, low: int = 1, fen: bool = False) -> None:
+def _check_yuan(field_name: str, value: int | None, *, low: int = 1, fen: bool = False) -> None:
     """Refuse an amount outside ``low`` … :data:`MAX_YUAN` (in fen when ``fen``) on its field."""
     if value is None:
         return
@@ -39,7 +39,7 @@ def check_yuan(field_name: str, value: int | None, *, low: int = 1, fen: bool = 
         raise ValidationError({field_name: _("Give at most %(high)s yuan.") % {"high": f"{MAX_YUAN:,}"}})
 
 
-def fen_of(field_name: str, value: Decimal | int | str) -> Fen:
+def _fen_of(field_name: str, value: Decimal | int | str) -> Fen:
     """An amount given in yuan (a whole number, a :class:`~decimal.Decimal` or text with at most two decimals) in
     fen; anything else is refused on its field."""
     try:
@@ -52,17 +52,17 @@ def fen_of(field_name: str, value: Decimal | int | str) -> Fen:
         raise ValidationError({field_name: _("Give at most two decimals (fen).")}) from None
 
 
-def locked_cycle(cycle: Cycle) -> Cycle:
+def _locked_cycle(cycle: Cycle) -> Cycle:
     """The cycle's row locked (and read again) for the rest of the transaction."""
     return lock(cycle, "community__street", "fund")
 
 
-def locked_proposal(proposal: Proposal) -> Proposal:
+def _locked_proposal(proposal: Proposal) -> Proposal:
     """The proposal's row locked (and read again, with its cycle) for the rest of the transaction."""
     return lock(proposal, "cycle__community__street")
 
 
-def require_status(cycle: Cycle, *allowed: str) -> None:
+def _require_status(cycle: Cycle, *allowed: str) -> None:
     if cycle.status in allowed:
         return
     messages = {
@@ -76,7 +76,7 @@ def require_status(cycle: Cycle, *allowed: str) -> None:
     raise ValidationError(messages[CycleStatus(cycle.status)], code=f"cycle_{cycle.status}")
 
 
-def require_funded(cycle: Cycle) -> None:
+def _require_funded(cycle: Cycle) -> None:
     shortfall = selectors.funding_shortfall(cycle)
     if shortfall:
         raise ValidationError(shortfall, code="cycle_unfunded")
@@ -98,12 +98,12 @@ FOLLOWER_MESSAGES: dict[str, str] = {
 }
 
 
-def tell(recipients: Iterable[User | None], **kwargs: Any) -> None:
+def _tell(recipients: Iterable[User | None], **kwargs: Any) -> None:
     """Send a notice (through this module's :data:`notify`, which the demo replaces to keep its past quiet)."""
     notify(list(recipients), **kwargs)
 
 
-def notify_followers(proposals: Iterable[Proposal], event: str, **params: Any) -> None:
+def _notify_followers(proposals: Iterable[Proposal], event: str, **params: Any) -> None:
     """Tell each proposal's followers about ``event`` once the caller's transaction commits.
 
     The proposer hears about the review in their own words already, so they are left out of that one.
@@ -116,7 +116,7 @@ def notify_followers(proposals: Iterable[Proposal], event: str, **params: Any) -
         recipients = [row.user for row in rows]
         if not recipients:
             continue
-        tell(
+        _tell(
             recipients,
             kind=f"budgeting.followed.{event}",
             summary=summary,

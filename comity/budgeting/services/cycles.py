@@ -18,13 +18,13 @@ from comity.budgeting.models import MAX_CHOICES, MAX_POINTS, Cycle, CycleStatus,
 from comity.budgeting.selectors import summarise
 from comity.budgeting.services.common import (
     MANAGE,
-    check_yuan,
-    fen_of,
-    locked_cycle,
-    notify_followers,
-    require_funded,
-    require_status,
-    tell,
+    _check_yuan,
+    _fen_of,
+    _locked_cycle,
+    _notify_followers,
+    _require_funded,
+    _require_status,
+    _tell,
 )
 from comity.budgeting.services.inputs import CycleData, DistrictSpec
 from comity.budgeting.wording import fen_text
@@ -60,7 +60,7 @@ def create_cycle(
     if fund is not None and fund.community_id != community.pk:
         raise ValidationError({"fund": _("Choose a fund of this community.")})
     budget = data.pop("budget", None)
-    check_yuan("project_cap", data.get("project_cap"))
+    _check_yuan("project_cap", data.get("project_cap"))
     max_choices = data.get("max_choices")
     if max_choices is not None and not 1 <= int(max_choices) <= MAX_CHOICES:
         raise ValidationError(
@@ -86,14 +86,14 @@ def create_cycle(
 def add_district(actor: User, cycle: Cycle, spec: DistrictSpec) -> District:
     """A district of a cycle in preparation, with its budget (which the cycle's fund must be able to pay)."""
     require(actor, MANAGE, cycle)
-    cycle = locked_cycle(cycle)
-    require_status(cycle, CycleStatus.DRAFT, CycleStatus.PROPOSING)
+    cycle = _locked_cycle(cycle)
+    _require_status(cycle, CycleStatus.DRAFT, CycleStatus.PROPOSING)
     buildings = list(spec.get("buildings") or [])
     _check_buildings(cycle.community, buildings)
-    budget_fen = fen_of("budget", spec.get("budget") or 0)
+    budget_fen = _fen_of("budget", spec.get("budget") or 0)
     if budget_fen <= 0:
         raise ValidationError({"budget": _("The budget must be more than zero.")})
-    check_yuan("budget", budget_fen, fen=True)
+    _check_yuan("budget", budget_fen, fen=True)
     if cycle.fund is not None:
         available = summarise(cycle.fund).available
         needed = cycle.budget_fen + budget_fen
@@ -136,8 +136,8 @@ def add_district(actor: User, cycle: Cycle, spec: DistrictSpec) -> District:
 
 def _advance(actor: User, cycle: Cycle, source: str, target: str, action: str, summary: str) -> Cycle:
     require(actor, MANAGE, cycle)
-    cycle = locked_cycle(cycle)
-    require_status(cycle, source)
+    cycle = _locked_cycle(cycle)
+    _require_status(cycle, source)
     cycle.status = target
     cycle.save(update_fields=["status"])
     _audit(actor, cycle, action, summary)
@@ -177,8 +177,10 @@ def start_review(actor: User, cycle: Cycle) -> Cycle:
 @service
 def cancel_cycle(actor: User, cycle: Cycle) -> Cycle:
     require(actor, MANAGE, cycle)
-    cycle = locked_cycle(cycle)
-    require_status(cycle, CycleStatus.DRAFT, CycleStatus.PROPOSING, CycleStatus.REVIEWING, CycleStatus.VOTING)
+    cycle = _locked_cycle(cycle)
+    _require_status(
+        cycle, CycleStatus.DRAFT, CycleStatus.PROPOSING, CycleStatus.REVIEWING, CycleStatus.VOTING
+    )
     cycle.status = CycleStatus.CANCELLED
     cycle.save(update_fields=["status"])
     _audit(actor, cycle, "cycle_cancelled", gettext_noop("Cancelled the budget cycle “%(cycle)s”."))
@@ -188,8 +190,8 @@ def cancel_cycle(actor: User, cycle: Cycle) -> Cycle:
 @service
 def open_voting(actor: User, cycle: Cycle, closes_at: datetime) -> Cycle:
     require(actor, MANAGE, cycle)
-    cycle = locked_cycle(cycle)
-    require_status(cycle, CycleStatus.REVIEWING)
+    cycle = _locked_cycle(cycle)
+    _require_status(cycle, CycleStatus.REVIEWING)
     now = timezone.now()
     if closes_at <= now:
         raise ValidationError({"voting_closes_at": _("Choose a closing time in the future.")})
@@ -201,18 +203,18 @@ def open_voting(actor: User, cycle: Cycle, closes_at: datetime) -> Cycle:
         )
     if not cycle.proposals.filter(status=ProposalStatus.ON_BALLOT).exists():
         raise ValidationError(_("No proposal is on the ballot."), code="cycle_empty")
-    require_funded(cycle)
+    _require_funded(cycle)
     cycle.status = CycleStatus.VOTING
     cycle.voting_opens_at = now
     cycle.voting_closes_at = closes_at
     cycle.save(update_fields=["status", "voting_opens_at", "voting_closes_at"])
     _audit(actor, cycle, "voting_opened", gettext_noop("Opened voting on “%(cycle)s”."))
-    notify_followers(
+    _notify_followers(
         cycle.proposals.filter(status=ProposalStatus.ON_BALLOT).order_by("number"),
         "voting_opened",
         closes=timezone.localtime(closes_at).strftime("%Y-%m-%d %H:%M"),
     )
-    tell(
+    _tell(
         _voters_of(cycle.community),
         kind="budgeting.opened",
         summary=gettext_noop(

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_noop
 from comity.accounts.models import User
 from comity.budgeting.models import Milestone, Proposal, ProposalStatus, Rating
 from comity.budgeting.selectors import may_vote
-from comity.budgeting.services.common import MANAGE, notify_followers
+from comity.budgeting.services.common import MANAGE, _notify_followers
 from comity.budgeting.services.inputs import MilestoneData
 from comity.foundation.audit import record_audit
 from comity.foundation.services import lock, require, service
@@ -57,7 +57,7 @@ def add_milestone(actor: User, proposal: Proposal, data: MilestoneData) -> Miles
         obj=milestone,
         milestone=milestone.title,
     )
-    notify_followers([proposal], "milestone_added", milestone=milestone.title)
+    _notify_followers([proposal], "milestone_added", milestone=milestone.title)
     return milestone
 
 
@@ -80,7 +80,7 @@ def complete_milestone(actor: User, milestone: Milestone, done_on: date, note: s
         obj=milestone,
         milestone=milestone.title,
     )
-    notify_followers([milestone.proposal], "milestone_done", milestone=milestone.title)
+    _notify_followers([milestone.proposal], "milestone_done", milestone=milestone.title)
     return milestone
 
 
@@ -109,7 +109,7 @@ def accept_delivery(actor: User, proposal: Proposal, accepted_on: date, note: st
         "project_accepted",
         gettext_noop("Accepted the delivery of “%(title)s”."),
     )
-    notify_followers([proposal], "accepted")
+    _notify_followers([proposal], "accepted")
     return proposal
 
 

@@ -20,7 +20,7 @@ from comity.budgeting.models import (
     SourceKind,
 )
 from comity.budgeting.selectors import ProjectMoney, summarise
-from comity.budgeting.services.common import MANAGE_FUNDS, check_yuan
+from comity.budgeting.services.common import MANAGE_FUNDS, _check_yuan
 from comity.budgeting.services.inputs import EntryData, FundData
 from comity.budgeting.wording import fen_text
 from comity.decisions.models import Decision, DecisionStatus
@@ -33,8 +33,8 @@ from comity.structure.models import Community
 @service
 def create_fund(actor: User, community: Community, data: FundData, *, post_formula: bool = True) -> Fund:
     require(actor, MANAGE_FUNDS, community)
-    check_yuan("fixed_fen", data.get("fixed_fen"), low=0, fen=True)
-    check_yuan("per_100_residents_fen", data.get("per_100_residents_fen"), low=0, fen=True)
+    _check_yuan("fixed_fen", data.get("fixed_fen"), low=0, fen=True)
+    _check_yuan("per_100_residents_fen", data.get("per_100_residents_fen"), low=0, fen=True)
     if not 0 <= int(data.get("residents") or 0) <= MAX_RESIDENTS:
         raise ValidationError(
             {"residents": _("Give at most %(high)s residents.") % {"high": f"{MAX_RESIDENTS:,}"}}
@@ -133,7 +133,7 @@ def record_entry(actor: User, fund: Fund, data: EntryData) -> LedgerEntry:
     decision = data.get("decision")
     if amount <= 0:
         raise ValidationError({"amount_fen": _("The amount must be more than zero.")})
-    check_yuan("amount_fen", amount, fen=True)
+    _check_yuan("amount_fen", amount, fen=True)
     if kind == EntryKind.INCOME:
         _check_income(fund, data, proposal, decision)
     else:

@@ -16,12 +16,12 @@ from comity.budgeting.models import Cycle, CycleStatus, NegativeReason, Proposal
 from comity.budgeting.selectors import acting_organisations, proposal_url
 from comity.budgeting.services.common import (
     MANAGE,
-    check_yuan,
-    fen_of,
-    locked_cycle,
-    notify_followers,
-    require_status,
-    tell,
+    _check_yuan,
+    _fen_of,
+    _locked_cycle,
+    _notify_followers,
+    _require_status,
+    _tell,
 )
 from comity.budgeting.services.inputs import ProposalData
 from comity.budgeting.wording import fen_amount_text
@@ -45,14 +45,14 @@ def _audit(actor: User, cycle: Cycle, action: str, summary: str, obj: Any = None
 def submit_proposal(actor: User, cycle: Cycle, data: ProposalData) -> Proposal:
     if not actor.has_perm("budgeting.propose", cycle.community):
         raise PermissionDenied
-    cycle = locked_cycle(cycle)
-    require_status(cycle, CycleStatus.PROPOSING)
+    cycle = _locked_cycle(cycle)
+    _require_status(cycle, CycleStatus.PROPOSING)
     if cycle.proposals_close_at and timezone.now() >= cycle.proposals_close_at:
         raise ValidationError(_("Proposals closed on %(date)s") % {"date": when(cycle.proposals_close_at)})
     district = data.get("district")
     if district is None or district.cycle_id != cycle.pk:
         raise ValidationError({"district": _("Choose a district of this cycle.")})
-    check_yuan("estimated_cost", data.get("estimated_cost"))
+    _check_yuan("estimated_cost", data.get("estimated_cost"))
     organisation = data.get("organisation")
     if organisation is not None and organisation not in acting_organisations(actor, cycle.community):
         raise ValidationError({"organisation": _("You can propose only for an organisation you act for.")})
@@ -84,8 +84,8 @@ def submit_proposal(actor: User, cycle: Cycle, data: ProposalData) -> Proposal:
 def withdraw_proposal(actor: User, proposal: Proposal) -> Proposal:
     if proposal.proposer_id != actor.pk:
         raise PermissionDenied
-    cycle = locked_cycle(proposal.cycle)
-    require_status(cycle, CycleStatus.PROPOSING, CycleStatus.REVIEWING)
+    cycle = _locked_cycle(proposal.cycle)
+    _require_status(cycle, CycleStatus.PROPOSING, CycleStatus.REVIEWING)
     proposal = lock(proposal)
     if proposal.status not in (ProposalStatus.SUBMITTED, ProposalStatus.ELIGIBLE, ProposalStatus.ON_BALLOT):
         raise ValidationError(_("This proposal can no longer be withdrawn."), code="proposal_decided")
@@ -109,8 +109,8 @@ def review_proposal(
     """Eligible (then it awaits costing), or not eligible with at least one reason from the negative list; the
     proposer is told either way and sees the reasons on the proposal's page."""
     require(actor, MANAGE, proposal.cycle)
-    cycle = locked_cycle(proposal.cycle)
-    require_status(cycle, CycleStatus.PROPOSING, CycleStatus.REVIEWING)
+    cycle = _locked_cycle(proposal.cycle)
+    _require_status(cycle, CycleStatus.PROPOSING, CycleStatus.REVIEWING)
     proposal = lock(proposal)
     if proposal.status not in (ProposalStatus.SUBMITTED, ProposalStatus.ELIGIBLE, ProposalStatus.INELIGIBLE):
         raise ValidationError(_("This proposal is past its review."))
@@ -135,8 +135,8 @@ def review_proposal(
         title=proposal.title,
         verdict="eligible" if eligible else "not eligible",
     )
-    notify_followers([proposal], "eligible" if eligible else "ineligible")
-    tell(
+    _notify_followers([proposal], "eligible" if eligible else "ineligible")
+    _tell(
         [proposal.proposer],
         kind="budgeting.reviewed",
         summary=gettext_noop(
@@ -156,15 +156,15 @@ def cost_proposal(actor: User, proposal: Proposal, *, cost: Decimal | int | str,
     """The reviewed cost (in yuan, at most two decimals) puts an eligible proposal on the ballot (or corrects it
     before voting opens)."""
     require(actor, MANAGE, proposal.cycle)
-    cycle = locked_cycle(proposal.cycle)
-    require_status(cycle, CycleStatus.PROPOSING, CycleStatus.REVIEWING)
+    cycle = _locked_cycle(proposal.cycle)
+    _require_status(cycle, CycleStatus.PROPOSING, CycleStatus.REVIEWING)
     proposal = lock(proposal, "district")
     if proposal.status not in (ProposalStatus.ELIGIBLE, ProposalStatus.ON_BALLOT):
         raise ValidationError(_("Only an eligible proposal is costed."))
-    cost_fen = fen_of("cost", cost)
+    cost_fen = _fen_of("cost", cost)
     if cost_fen <= 0:
         raise ValidationError({"cost": _("The cost must be more than zero.")})
-    check_yuan("cost", cost_fen, fen=True)
+    _check_yuan("cost", cost_fen, fen=True)
     if cycle.project_cap and cost_fen > whole_yuan_to_fen(cycle.project_cap):
         raise ValidationError(
             {
@@ -196,5 +196,5 @@ def cost_proposal(actor: User, proposal: Proposal, *, cost: Decimal | int | str,
         title=proposal.title,
         cost=fen_amount_text(cost_fen),
     )
-    notify_followers([proposal], "costed", cost=fen_amount_text(cost_fen))
+    _notify_followers([proposal], "costed", cost=fen_amount_text(cost_fen))
     return proposal

@@ -6,7 +6,7 @@
 * **Comments** (:func:`comment_on_proposal`): plain text from residents and the community's staff, within length
   bounds; committee staff hide one with a reason (:func:`hide_comment`); the author still sees it, with the reason.
 * **Following** (:func:`follow_proposal`): followers are told of the review, the costing, voting opening, funded or
-  not, milestones and acceptance (:func:`~comity.budgeting.services.common.notify_followers`, called by the other
+  not, milestones and acceptance (:func:`~comity.budgeting.services.common._notify_followers`, called by the other
   budgeting services).
 
 Every write is one transaction with a permission check and an audit entry; the proposal's row is locked first,
@@ -37,7 +37,7 @@ from comity.budgeting.models import (
 )
 from comity.budgeting.permissions import may_support
 from comity.budgeting.selectors import comment_refusal, support_refusal
-from comity.budgeting.services.common import locked_proposal
+from comity.budgeting.services.common import _locked_proposal
 from comity.foundation.audit import record_audit
 from comity.foundation.services import lock, require, service
 
@@ -69,7 +69,7 @@ def support_proposal(actor: User, proposal: Proposal) -> ProposalSupport:
     require(actor, "budgeting.see_cycle", proposal.cycle)
     if not may_support(actor, proposal.cycle):
         raise PermissionDenied
-    proposal = locked_proposal(proposal)
+    proposal = _locked_proposal(proposal)
     refusal = support_refusal(actor, proposal)
     if refusal:
         raise ValidationError(refusal, code="support_refused")
@@ -88,7 +88,7 @@ def withdraw_support(actor: User, proposal: Proposal) -> bool:
     """Take a support back while proposals are taken; ``False`` when there was none."""
     _signed_in(actor)
     require(actor, "budgeting.see_cycle", proposal.cycle)
-    proposal = locked_proposal(proposal)
+    proposal = _locked_proposal(proposal)
     if not ProposalSupport.objects.filter(proposal=proposal, user=actor).exists():
         return False
     if proposal.cycle.status != CycleStatus.PROPOSING:
@@ -107,7 +107,7 @@ def withdraw_support(actor: User, proposal: Proposal) -> bool:
 def follow_proposal(actor: User, proposal: Proposal) -> ProposalFollower:
     _signed_in(actor)
     require(actor, "budgeting.follow_proposals", proposal.cycle)
-    proposal = locked_proposal(proposal)
+    proposal = _locked_proposal(proposal)
     if proposal.status == ProposalStatus.WITHDRAWN or proposal.cycle.status == CycleStatus.CANCELLED:
         raise ValidationError(
             _("This proposal was withdrawn or its cycle cancelled; there is nothing to follow.")
@@ -126,7 +126,7 @@ def follow_proposal(actor: User, proposal: Proposal) -> ProposalFollower:
 def unfollow_proposal(actor: User, proposal: Proposal) -> bool:
     _signed_in(actor)
     require(actor, "budgeting.see_cycle", proposal.cycle)
-    proposal = locked_proposal(proposal)
+    proposal = _locked_proposal(proposal)
     deleted, _rows = ProposalFollower.objects.filter(proposal=proposal, user=actor).delete()
     if deleted:
         _audit(actor, proposal, "proposal_unfollowed", gettext_noop("Stopped following “%(title)s”."))
@@ -160,7 +160,7 @@ def comment_on_proposal(actor: User, proposal: Proposal, text: str) -> ProposalC
     require(actor, "budgeting.see_cycle", proposal.cycle)
     require(actor, "budgeting.comment_on_proposals", proposal.cycle)
     text = _clean_comment(text)
-    proposal = locked_proposal(proposal)
+    proposal = _locked_proposal(proposal)
     refusal = comment_refusal(proposal)
     if refusal:
         raise ValidationError(refusal, code="comments_closed")
