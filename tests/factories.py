@@ -128,6 +128,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     subject = factory.SubFactory(SubjectFactory)
     community = factory.LazyAttribute(lambda o: o.subject.community)
+    street = factory.LazyAttribute(lambda o: o.subject.street)
     person = factory.SubFactory(PersonFactory)
     role = "staff"
 

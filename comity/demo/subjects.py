@@ -90,6 +90,7 @@ class _Builder:
         self.out.memberships.append(
             Membership(
                 community=subject.community,
+                street_id=subject.street_id,
                 subject=subject,
                 person=person,
                 role=role,

@@ -43,6 +43,7 @@ def test_a_unit_lies_in_its_building_and_stairwell(world):
 def test_a_membership_carries_its_subjects_community(world):
     membership = Membership(
         community=world.riverside,
+        street=world.street,
         subject=world.committee,
         person=PersonFactory(community=world.harmony),
         role="member",

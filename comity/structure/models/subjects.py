@@ -136,6 +136,13 @@ class Membership(models.Model):
         verbose_name=_("community"),
         help_text=_("The subject's community; empty for street-level subjects."),
     )
+    street = models.ForeignKey(
+        Street,
+        on_delete=models.CASCADE,
+        related_name="memberships",
+        verbose_name=_("street"),
+        help_text=_("The subject's street; every membership has one, street-level subjects' too."),
+    )
     subject = models.ForeignKey(
         GovernanceSubject, on_delete=models.CASCADE, related_name="memberships", verbose_name=_("subject")
     )
@@ -170,3 +177,5 @@ class Membership(models.Model):
     def clean(self) -> None:
         if self.subject_id and self.subject and self.community_id != self.subject.community_id:
             raise ValidationError({"community": str(_("A membership belongs to its subject's community."))})
+        if self.subject_id and self.subject and self.street_id != self.subject.street_id:
+            raise ValidationError({"street": str(_("A membership belongs to its subject's street."))})

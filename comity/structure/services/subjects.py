@@ -191,6 +191,7 @@ def add_membership(
         raise ValidationError(_("%(name)s already has this role.") % {"name": person.full_name})
     membership = Membership.objects.create(
         community=subject.community,
+        street_id=subject.street_id,
         subject=subject,
         person=person,
         role=role,
