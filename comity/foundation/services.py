@@ -99,19 +99,30 @@ def service(func: Callable[P, R], /) -> Callable[P, R]: ...
 
 
 @overload
-def service(*, audited: bool = True, reason: str = "") -> Callable[[Callable[P, R]], Callable[P, R]]: ...
+def service(
+    *, audited: bool = True, reason: str = "", atomic: bool = True
+) -> Callable[[Callable[P, R]], Callable[P, R]]: ...
 
 
 def service(
-    func: Callable[P, R] | None = None, /, *, audited: bool = True, reason: str = ""
+    func: Callable[P, R] | None = None, /, *, audited: bool = True, reason: str = "", atomic: bool = True
 ) -> Callable[P, R] | Callable[[Callable[P, R]], Callable[P, R]]:
-    """Declare a write service: one transaction, and an audit entry for every call that writes."""
+    """Declare a write service: one transaction, and an audit entry for every call that writes.
+
+    A sweep that works item by item, each item through its own audited service and transaction (closing every
+    cycle whose time is over), is ``@service(audited=False, atomic=False, reason=…)``: one item's failure then
+    leaves the items already done committed, as a job should.
+    """
     if not audited and not reason:
         raise TypeError("a service that is not audited says why (reason=…)")
+    if not atomic and audited:
+        raise TypeError("only a sweep of audited services may run outside one transaction (audited=False)")
 
     def decorate(fn: Callable[P, R]) -> Callable[P, R]:
         @functools.wraps(fn)
         def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            if not atomic:
+                return fn(*args, **kwargs)
             if not audited:
                 with transaction.atomic():
                     return fn(*args, **kwargs)
@@ -131,7 +142,11 @@ def service(
                 _CALLS.reset(token)
             return result
 
-        wrapper.__comity_service__ = {"audited": audited, "reason": reason}  # type: ignore[attr-defined]
+        wrapper.__comity_service__ = {  # type: ignore[attr-defined]
+            "audited": audited,
+            "reason": reason,
+            "atomic": atomic,
+        }
         return wrapper
 
     if func is not None:

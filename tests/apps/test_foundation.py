@@ -101,6 +101,21 @@ def test_an_exempt_service_says_why(world: World) -> None:
         service(audited=False)
 
 
+def test_a_sweep_keeps_the_items_done_before_one_fails(world: World) -> None:
+    @service(audited=False, atomic=False, reason="a test sweep: each item is its own audited service")
+    def sweep(actor: Any, streets: list[Street]) -> None:
+        for number, street in enumerate(streets):
+            if number == 1:
+                raise ValidationError("the second item fails")
+            _rename_audited(actor, street, f"Swept {number}")
+
+    with pytest.raises(ValidationError):
+        sweep(world.users["street_official"], [world.street, world.street])
+    assert Street.objects.get(pk=world.street.pk).name == "Swept 0"
+    with pytest.raises(TypeError, match="only a sweep"):
+        service(atomic=False)
+
+
 def test_a_refusal_rolls_the_whole_call_back(world: World) -> None:
     @service
     def rename_then_refuse(street: Street) -> None:

@@ -8,7 +8,7 @@ community onto every row it creates, and records an audit entry. The reads are i
 """
 
 from comity.budgeting.services.ballots import cast_ballot
-from comity.budgeting.services.closing import close_cycle, close_due_cycles
+from comity.budgeting.services.closing import close_cycle, close_due_cycle, close_due_cycles
 from comity.budgeting.services.common import MANAGE, MANAGE_FUNDS
 from comity.budgeting.services.cycles import (
     add_district,
@@ -60,6 +60,7 @@ __all__ = [
     "cancel_cycle",
     "cast_ballot",
     "close_cycle",
+    "close_due_cycle",
     "close_due_cycles",
     "comment_on_proposal",
     "complete_milestone",

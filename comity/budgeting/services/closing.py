@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -90,14 +89,22 @@ def _close(actor: User | None, cycle: Cycle) -> Cycle:
 
 
 @service
+def close_due_cycle(cycle: Cycle) -> bool:
+    """Close one cycle whose voting time is over, as the system (no actor); False if it was closed meanwhile."""
+    locked = _locked_cycle(cycle)
+    if locked.status != CycleStatus.VOTING:
+        return False
+    _close(None, locked)
+    return True
+
+
+@service(
+    audited=False,
+    atomic=False,
+    reason="the periodic sweep: each cycle is closed by close_due_cycle, its own audited service and transaction",
+)
 def close_due_cycles(now: datetime | None = None) -> int:
-    """The periodic sweep: close every cycle whose voting time is over (as the system, no actor)."""
+    """The periodic sweep: close every cycle whose voting time is over, each in its own transaction."""
     now = now or timezone.now()
-    closed = 0
-    for cycle in Cycle.objects.filter(status=CycleStatus.VOTING, voting_closes_at__lte=now):
-        with transaction.atomic():
-            locked = _locked_cycle(cycle)
-            if locked.status == CycleStatus.VOTING:
-                _close(None, locked)
-                closed += 1
-    return closed
+    due = Cycle.objects.filter(status=CycleStatus.VOTING, voting_closes_at__lte=now).order_by("pk")
+    return sum(close_due_cycle(cycle) for cycle in due)
