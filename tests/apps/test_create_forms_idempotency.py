@@ -21,8 +21,8 @@ from comity.appeals.models import ReplyTemplate
 from comity.budgeting.models import Cycle, Fund, LedgerEntry, Milestone, Proposal
 from comity.consultations.models import Consultation, DecisionDraft, Statement, Vote
 from comity.decisions.models import Decision, Elector, Mediation, Objection
+from comity.foundation import idempotency
 from comity.foundation.idempotency import TOKEN_FIELD, claim
-from comity.web import idempotency
 
 from ..cast import World
 from .budgeting import make_cycle, make_fund
