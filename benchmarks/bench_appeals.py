@@ -122,13 +122,19 @@ def _street() -> dict[str, Any]:
             staff = User.objects.create_user(f"bench-committee-{index}", password="bench")
             staff_person = Person.objects.create(community=community, full_name=f"Staff {index}", user=staff)
             Membership.objects.create(
-                community=community, subject=committee, person=staff_person, role="staff"
+                community=community,
+                street_id=committee.street_id,
+                subject=committee,
+                person=staff_person,
+                role="staff",
             )
             if index == 0:
                 official_person = Person.objects.create(
                     community=community, full_name="Official", user=official
                 )
-                Membership.objects.create(subject=office, person=official_person, role="staff")
+                Membership.objects.create(
+                    street_id=office.street_id, subject=office, person=official_person, role="staff"
+                )
             resident = User.objects.create_user(f"bench-resident-{index}", password="bench")
             Person.objects.create(
                 community=community,

@@ -225,7 +225,13 @@ def _build(rng: random.Random) -> Estate:
         staff_person = Person.objects.create(
             community=community, full_name="Committee staff", user=staff, verified_at=now
         )
-        Membership.objects.create(community=community, subject=committee, person=staff_person, role="staff")
+        Membership.objects.create(
+            community=community,
+            street_id=committee.street_id,
+            subject=committee,
+            person=staff_person,
+            role="staff",
+        )
 
         buildings = Area.objects.bulk_create(
             Area(
