@@ -7,11 +7,13 @@ from datetime import datetime
 
 from axes.models import AccessAttempt  # type: ignore[import-untyped, unused-ignore]
 from django.conf import settings
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet, Sum
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from rest_framework.request import Request
 
 from comity.accounts.models import SignInCode, User
 from comity.accounts.permissions import may_help_with_sign_in
@@ -23,12 +25,16 @@ from comity.structure.scope import scope_for
 SEARCH_LIMIT = 30
 
 
-def signed_in(request: HttpRequest) -> User:
-    """The user of a page behind ``login_required``: services take a ``User``, never an anonymous visitor."""
-    user = request.user
+def as_user(user: User | AnonymousUser) -> User:
+    """The signed-in user behind a page or an endpoint that writes: services take a ``User``, never a visitor."""
     if not isinstance(user, User):
         raise PermissionDenied
     return user
+
+
+def signed_in(request: HttpRequest | Request) -> User:
+    """The user of a page behind ``login_required`` or of an API call (the API lets only signed-in users in)."""
+    return as_user(request.user)
 
 
 def helpable_persons(user: User, query: str = "") -> QuerySet[Person]:

@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, PolymorphicProxySerializer, extend_schema
 from rest_framework import generics, status
-from rest_framework.exceptions import NotAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from comity.accounts.models import User
+from comity.accounts.selectors import signed_in
 from comity.appeals import selectors, services
 from comity.appeals.models import Appeal
 from comity.appeals.selectors import catalogue_specs
@@ -45,14 +45,6 @@ from comity.engine.category_suggest import suggest_categories
 from comity.foundation.idempotency import State, claim
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community, MatterCategory
-
-
-def caller(request: Request) -> User:
-    """The signed-in user of an API call (every endpoint requires one): services take a ``User``."""
-    user = request.user
-    if not isinstance(user, User):
-        raise NotAuthenticated
-    return user
 
 
 def _community(user: Any, community_id: int, perm: str | None = None) -> Community:
@@ -149,7 +141,7 @@ class AppealList(generics.GenericAPIView):  # type: ignore[type-arg]
         try:
             body = AppealSubmitSerializer(data=request.data)
             body.is_valid(raise_exception=True)
-            appeal = services.submit_appeal(caller(request), community, **body.validated_data)
+            appeal = services.submit_appeal(signed_in(request), community, **body.validated_data)
         except BaseException:
             attempt.release()
             raise
@@ -231,7 +223,7 @@ class AppealEvents(APIView):
         event = kind.validated_data["event"]
         body = EVENT_BODIES[event](data=request.data)
         body.is_valid(raise_exception=True)
-        STEPS[event](caller(request), appeal, dict(body.validated_data))
+        STEPS[event](signed_in(request), appeal, dict(body.validated_data))
         return Response(_detail(request, appeal))
 
 

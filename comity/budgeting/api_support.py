@@ -21,6 +21,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from comity.accounts.selectors import as_user
 from comity.budgeting import selectors, services
 from comity.budgeting.models import COMMENT_MAX_LENGTH, HIDE_REASON_MAX_LENGTH, Proposal, ProposalComment
 
@@ -86,7 +87,7 @@ class _Toggle(APIView):
         self, request: Request, ids: dict[str, int], action: Callable[[Any, Proposal], Any]
     ) -> Response:
         proposal = selectors.get_proposal_for_user(request.user, **ids)
-        action(selectors.actor_of(request.user), proposal)
+        action(as_user(request.user), proposal)
         return _engagement(request, proposal)
 
     @extend_schema(responses={200: ProposalEngagementSerializer, **ERRORS})
@@ -136,9 +137,7 @@ class ProposalComments(APIView):
             raise PermissionDenied
         body = CommentRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        comment = services.comment_on_proposal(
-            selectors.actor_of(request.user), proposal, body.validated_data["text"]
-        )
+        comment = services.comment_on_proposal(as_user(request.user), proposal, body.validated_data["text"])
         shown = next(c for c in selectors.visible_comments(request.user, proposal) if c.pk == comment.pk)
         return Response(
             CommentSerializer(_comment_data(shown, request.user)).data, status=status.HTTP_201_CREATED
@@ -168,7 +167,7 @@ class CommentHidden(APIView):
         comment = self._comment(request, ids, comment_id)
         body = HideRequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        services.hide_comment(selectors.actor_of(request.user), comment, body.validated_data["reason"])
+        services.hide_comment(as_user(request.user), comment, body.validated_data["reason"])
         return self._answer(request, comment)
 
     @extend_schema(request=None, responses={200: CommentSerializer, **ERRORS})
@@ -177,5 +176,5 @@ class CommentHidden(APIView):
     ) -> Response:
         ids = {"community_id": community_id, "cycle_id": cycle_id, "proposal_id": proposal_id}
         comment = self._comment(request, ids, comment_id)
-        services.restore_comment(selectors.actor_of(request.user), comment)
+        services.restore_comment(as_user(request.user), comment)
         return self._answer(request, comment)

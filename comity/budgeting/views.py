@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from comity.accounts.selectors import as_user
 from comity.budgeting import forms, interchange, selectors, services, wording
 from comity.budgeting.models import (
     BallotKind,
@@ -100,9 +101,7 @@ def fund_list(request: HttpRequest, community_id: int) -> HttpResponse:
             raise PermissionDenied
         if form.is_valid():
             try:
-                fund = services.create_fund(
-                    selectors.actor_of(request.user), community, form.data_for_service()
-                )
+                fund = services.create_fund(as_user(request.user), community, form.data_for_service())
             except ValidationError as error:
                 _apply_errors(form, error, FUND_FIELDS)
             else:
@@ -128,7 +127,7 @@ def fund_detail(request: HttpRequest, community_id: int, fund_id: int) -> HttpRe
             raise PermissionDenied
         if form.is_valid():
             try:
-                services.record_entry(selectors.actor_of(request.user), fund, form.data_for_service())
+                services.record_entry(as_user(request.user), fund, form.data_for_service())
             except ValidationError as error:
                 _apply_errors(form, error, ENTRY_FIELDS)
             else:
@@ -185,7 +184,7 @@ def cycle_new(request: HttpRequest, community_id: int) -> HttpResponse:
         data = {k: v for k, v in form.cleaned_data.items() if k != "districts"}
         try:
             cycle = services.create_cycle(
-                selectors.actor_of(request.user),
+                as_user(request.user),
                 community,
                 cast(services.CycleData, data),
                 form.cleaned_data["districts"],
@@ -216,7 +215,7 @@ def propose(request: HttpRequest, community_id: int, cycle_id: int) -> HttpRespo
     if request.method == "POST" and form.is_valid():
         try:
             proposal = services.submit_proposal(
-                selectors.actor_of(request.user), cycle, cast(services.ProposalData, form.cleaned_data)
+                as_user(request.user), cycle, cast(services.ProposalData, form.cleaned_data)
             )
         except ValidationError as error:
             _apply_validation_error(form, error)
@@ -251,7 +250,7 @@ def vote(request: HttpRequest, community_id: int, cycle_id: int) -> HttpResponse
         else:
             chosen = dict(marks)
             try:
-                services.cast_ballot(selectors.actor_of(request.user), cycle, marks)
+                services.cast_ballot(as_user(request.user), cycle, marks)
             except ValidationError as error:
                 error_text = " ".join(error.messages)
             else:
@@ -379,7 +378,7 @@ def import_file(request: HttpRequest, community_id: int) -> HttpResponse:
         upload = form.cleaned_data["file"]
         try:
             cycle = services.import_pabulib(
-                selectors.actor_of(request.user),
+                as_user(request.user),
                 community,
                 upload.read(),
                 upload.name,

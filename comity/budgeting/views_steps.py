@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
+from comity.accounts.selectors import as_user
 from comity.budgeting import forms, selectors, services, wording
 from comity.budgeting.models import Cycle, CycleStatus, Proposal, ProposalStatus, Rule
 from comity.budgeting.views import MANAGE, _cycle, _cycle_url, _proposal, _proposal_url
@@ -96,14 +97,14 @@ def _cycle_steps(request: HttpRequest, cycle: Cycle, posted: str = "") -> tuple[
     if status == CycleStatus.DRAFT:
         steps["open_proposals"] = Step(
             forms.OpenProposalsForm(bound("open_proposals")),
-            lambda d: services.open_proposals(selectors.actor_of(user), cycle, d.get("proposals_close_at")),
+            lambda d: services.open_proposals(as_user(user), cycle, d.get("proposals_close_at")),
             _("The cycle takes proposals now."),
             "manage",
         )
     if status == CycleStatus.PROPOSING:
         steps["start_review"] = Step(
             django_forms.Form(bound("start_review")),
-            lambda d: services.start_review(selectors.actor_of(user), cycle),
+            lambda d: services.start_review(as_user(user), cycle),
             _("Proposals are closed; review them."),
             "manage",
         )
@@ -112,7 +113,7 @@ def _cycle_steps(request: HttpRequest, cycle: Cycle, posted: str = "") -> tuple[
         if not blockers:
             steps["open_voting"] = Step(
                 forms.OpenVotingForm(bound("open_voting")),
-                lambda d: services.open_voting(selectors.actor_of(user), cycle, d["voting_closes_at"]),
+                lambda d: services.open_voting(as_user(user), cycle, d["voting_closes_at"]),
                 _("Voting is open."),
                 "manage",
             )
@@ -124,7 +125,7 @@ def _cycle_steps(request: HttpRequest, cycle: Cycle, posted: str = "") -> tuple[
             close = forms.CloseVotingForm(bound("close"), cycle=cycle)
             steps["close"] = Step(
                 close,
-                lambda d: services.close_cycle(selectors.actor_of(user), cycle, early=bool(d.get("early"))),
+                lambda d: services.close_cycle(as_user(user), cycle, early=bool(d.get("early"))),
                 _("Voting is closed and the projects are decided."),
                 "manage",
                 then=_cycle_url(cycle, "results"),
@@ -132,14 +133,14 @@ def _cycle_steps(request: HttpRequest, cycle: Cycle, posted: str = "") -> tuple[
     if status in (CycleStatus.DRAFT, CycleStatus.PROPOSING):
         steps["district_add"] = Step(
             forms.DistrictForm(bound("district_add"), community=cycle.community),
-            lambda d: services.add_district(selectors.actor_of(user), cycle, cast(services.DistrictSpec, d)),
+            lambda d: services.add_district(as_user(user), cycle, cast(services.DistrictSpec, d)),
             _("The district is added."),
             "districts",
         )
     if status not in (CycleStatus.CLOSED, CycleStatus.CANCELLED):
         steps["cancel"] = Step(
             forms.CancelForm(bound("cancel")),
-            lambda d: services.cancel_cycle(selectors.actor_of(user), cycle),
+            lambda d: services.cancel_cycle(as_user(user), cycle),
             _("The cycle is cancelled."),
             "manage",
         )
@@ -242,7 +243,7 @@ def _proposal_steps(
                     },
                 ),
                 lambda d: services.review_proposal(
-                    selectors.actor_of(user),
+                    as_user(user),
                     proposal,
                     eligible=d["eligible"],
                     reasons=d["reasons"],
@@ -263,7 +264,7 @@ def _proposal_steps(
                     },
                 ),
                 lambda d: services.cost_proposal(
-                    selectors.actor_of(user), proposal, cost=d["cost"], note=d["costing_note"]
+                    as_user(user), proposal, cost=d["cost"], note=d["costing_note"]
                 ),
                 _("The cost is saved; the project is on the ballot."),
                 "costing",
@@ -271,9 +272,7 @@ def _proposal_steps(
     if can_manage and status == ProposalStatus.FUNDED:
         steps["milestone_add"] = Step(
             forms.MilestoneForm(bound("milestone_add")),
-            lambda d: services.add_milestone(
-                selectors.actor_of(user), proposal, cast(services.MilestoneData, d)
-            ),
+            lambda d: services.add_milestone(as_user(user), proposal, cast(services.MilestoneData, d)),
             _("The milestone is planned."),
             "delivery",
         )
@@ -285,13 +284,9 @@ def _proposal_steps(
                     auto_id=f"id_done{milestone.pk}_%s",
                     initial={"done_on": timezone.localdate()},
                 ),
-                (
-                    lambda m: (
-                        lambda d: services.complete_milestone(
-                            selectors.actor_of(user), m, d["done_on"], d["note"]
-                        )
-                    )
-                )(milestone),
+                (lambda m: lambda d: services.complete_milestone(as_user(user), m, d["done_on"], d["note"]))(
+                    milestone
+                ),
                 _("The milestone is done."),
                 "delivery",
             )
@@ -299,7 +294,7 @@ def _proposal_steps(
             steps["accept"] = Step(
                 forms.AcceptForm(bound("accept"), initial={"accepted_on": timezone.localdate()}),
                 lambda d: services.accept_delivery(
-                    selectors.actor_of(user), proposal, d["accepted_on"], d["acceptance_note"]
+                    as_user(user), proposal, d["accepted_on"], d["acceptance_note"]
                 ),
                 _("The project is accepted; residents can rate it now."),
                 "delivery",
@@ -311,7 +306,7 @@ def _proposal_steps(
     ):
         steps["withdraw"] = Step(
             django_forms.Form(bound("withdraw")),
-            lambda d: services.withdraw_proposal(selectors.actor_of(user), proposal),
+            lambda d: services.withdraw_proposal(as_user(user), proposal),
             _("Your proposal is withdrawn."),
             "",
             then=_cycle_url(cycle),
@@ -319,7 +314,7 @@ def _proposal_steps(
     if selectors.may_rate(user, proposal):
         steps["rate"] = Step(
             forms.RatingForm(bound("rate")),
-            lambda d: services.rate(selectors.actor_of(user), proposal, d["stars"], d["comment"]),
+            lambda d: services.rate(as_user(user), proposal, d["stars"], d["comment"]),
             _("Thank you for rating the project."),
             "rating",
         )

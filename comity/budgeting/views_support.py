@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from comity.accounts.selectors import as_user
 from comity.budgeting import selectors, services
 from comity.budgeting.forms_support import CommentForm, HideCommentForm
 from comity.budgeting.models import Proposal
@@ -58,7 +59,7 @@ def engage(
         raise Http404
     proposal = _reach(request, community_id, cycle_id, proposal_id)
     try:
-        changed = ACTIONS[action](selectors.actor_of(request.user), proposal)
+        changed = ACTIONS[action](as_user(request.user), proposal)
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -95,9 +96,7 @@ def comment(request: HttpRequest, community_id: int, cycle_id: int, proposal_id:
     form = CommentForm(request.POST)
     if form.is_valid():
         try:
-            services.comment_on_proposal(
-                selectors.actor_of(request.user), proposal, form.cleaned_data["text"]
-            )
+            services.comment_on_proposal(as_user(request.user), proposal, form.cleaned_data["text"])
         except ValidationError as error:
             _apply_validation_error(form, error)
         else:
@@ -119,7 +118,7 @@ def hide_comment(
     form = HideCommentForm(request.POST)
     if form.is_valid():
         try:
-            services.hide_comment(selectors.actor_of(request.user), comment_row, form.cleaned_data["reason"])
+            services.hide_comment(as_user(request.user), comment_row, form.cleaned_data["reason"])
         except ValidationError as error:
             _apply_validation_error(form, error)
         else:
@@ -138,6 +137,6 @@ def restore_comment(
     if not request.user.has_perm("budgeting.moderate_comments", proposal.cycle):
         raise PermissionDenied
     comment_row = selectors.get_comment_for_proposal(proposal, comment_id)
-    services.restore_comment(selectors.actor_of(request.user), comment_row)
+    services.restore_comment(as_user(request.user), comment_row)
     messages.success(request, _("The comment is shown again."))
     return redirect(_back(proposal, f"comment-{comment_row.pk}"))

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
@@ -21,19 +20,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from comity.accounts.models import User
+from comity.accounts.selectors import signed_in
 from comity.consultations import selectors, services
 from comity.consultations.models import Consultation, ConsultationStatus, Moderation, VoteValue
 from comity.consultations.permissions import may_take_part
 from comity.structure import selectors as structure_selectors
-
-
-def _signed_in(request: Request) -> User:
-    """The caller (the API lets only signed-in users in); the services take a ``User``."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
 
 
 def _consultation(request: Request, community_id: int, consultation_id: int) -> Consultation:
@@ -181,7 +172,7 @@ class ConsultationVotes(APIView):
         statement = selectors.statement_by_number(consultation, incoming.validated_data["statement"])
         if statement is None:
             raise serializers.ValidationError({"statement": [_("No such statement in this consultation.")]})
-        vote = services.cast_vote(_signed_in(request), statement, int(incoming.validated_data["value"]))
+        vote = services.cast_vote(signed_in(request), statement, int(incoming.validated_data["value"]))
         return Response({"statement": statement.number, "value": vote.value}, status=status.HTTP_201_CREATED)
 
 
@@ -193,7 +184,7 @@ class ConsultationStatements(APIView):
         consultation = _consultation(request, community_id, consultation_id)
         incoming = NewStatementSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
-        statement = services.add_statement(_signed_in(request), consultation, incoming.validated_data["text"])
+        statement = services.add_statement(signed_in(request), consultation, incoming.validated_data["text"])
         return Response(
             {"number": statement.number, "text": statement.text, "moderation": statement.moderation},
             status=status.HTTP_201_CREATED,

@@ -28,7 +28,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from comity.accounts.models import User
+from comity.accounts.selectors import signed_in
 from comity.consultations import selectors, services
 from comity.consultations.forms import (
     ConsultationEditForm,
@@ -47,14 +47,6 @@ from comity.structure.models import Community
 from comity.structure.views import _apply_validation_error
 
 MANAGE = "consultations.manage_consultations"
-
-
-def signed_in(request: HttpRequest) -> User:
-    """The user of a page behind ``login_required`` (the services take a ``User``, not an anonymous visitor)."""
-    user = request.user
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
 
 
 def _community(

@@ -18,8 +18,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from comity.accounts.models import User
+from comity.accounts.selectors import signed_in
 from comity.appeals import selectors_public as selectors
-from comity.appeals.api import caller
 from comity.appeals.following import services as following
 from comity.appeals.models import Appeal
 from comity.structure import selectors as structure_selectors
@@ -67,7 +67,7 @@ class _Toggle(APIView):
         self, request: Request, community_id: int, appeal_id: int, action: Callable[[User, Appeal], object]
     ) -> Response:
         appeal = _appeal(request, community_id, appeal_id)
-        action(caller(request), appeal)
+        action(signed_in(request), appeal)
         return _engagement(request, appeal)
 
     @extend_schema(responses={200: EngagementSerializer, **ERRORS})

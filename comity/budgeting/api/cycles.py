@@ -13,6 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from comity.accounts.selectors import as_user
 from comity.budgeting import selectors, services, wording
 from comity.budgeting.api.common import (
     BUDGET_FEN,
@@ -231,7 +232,7 @@ class CycleBallot(APIView):
         incoming = BallotRequestSerializer(data=request.data)
         incoming.is_valid(raise_exception=True)
         marks = [(int(m["proposal"]), int(m["value"])) for m in incoming.validated_data["marks"]]
-        ballot = services.cast_ballot(selectors.actor_of(request.user), cycle, marks)
+        ballot = services.cast_ballot(as_user(request.user), cycle, marks)
         fresh = selectors.ballot_with_marks(ballot)
         return Response(MyBallotSerializer(_ballot_data(cycle, fresh)).data, status=status.HTTP_201_CREATED)
 
@@ -276,7 +277,7 @@ class CycleProposals(APIView):
         incoming = ProposalRequestSerializer(data=request.data, cycle=cycle, organisations=organisations)
         incoming.is_valid(raise_exception=True)
         proposal = services.submit_proposal(
-            selectors.actor_of(request.user),
+            as_user(request.user),
             cycle,
             cast(services.ProposalData, dict(incoming.validated_data)),
         )

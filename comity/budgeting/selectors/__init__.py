@@ -4,7 +4,6 @@ what a reader may see or do of a fund, a cycle or a proposal. Nothing here write
 from comity.budgeting.selectors.cycles import (
     Reader,
     acting_organisations,
-    actor_of,
     awaiting_review,
     ballot_with_marks,
     balloted_in,
@@ -62,7 +61,6 @@ __all__ = [
     "ProjectMoney",
     "Reader",
     "acting_organisations",
-    "actor_of",
     "awaiting_review",
     "ballot_with_marks",
     "balloted_in",

@@ -32,13 +32,6 @@ Reader = User | AnonymousUser
 MANAGE = "budgeting.manage_cycles"
 
 
-def actor_of(user: Reader) -> User:
-    """The signed-in user behind a page or an endpoint that writes (services take a ``User``, never a visitor)."""
-    if not isinstance(user, User):
-        raise PermissionDenied
-    return user
-
-
 def cycles_of(community: Community) -> QuerySet[Cycle]:
     """The community's cycles, newest first, with what their lists show."""
     return Cycle.objects.filter(community=community).select_related("fund").prefetch_related("districts")

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from comity.accounts.selectors import signed_in
 from comity.consultations import selectors
 from comity.consultations.models import Consultation
 from comity.consultations.polis.exporting import export_polis_conversation
 from comity.consultations.polis.forms import PolisImportForm
 from comity.consultations.polis.importing import import_polis_conversation
 from comity.consultations.polis.upload import max_bytes
-from comity.consultations.views import signed_in
 from comity.foundation.steps import Step, take
 from comity.structure.selectors import get_community_for_user
 

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from comity.accounts.selectors import signed_in
 from comity.consultations import selectors, services
 from comity.consultations.models import Consultation, DecisionDraft
 from comity.consultations.report.forms import ReportDraftForm
@@ -26,7 +27,7 @@ from comity.consultations.report.participation import (
     UNDER_REPRESENTED_RATIO,
     participation_stats,
 )
-from comity.consultations.views import MANAGE, consultation_of, post_only, signed_in
+from comity.consultations.views import MANAGE, consultation_of, post_only
 from comity.foundation.idempotency import safe_to_send_twice
 from comity.foundation.steps import Step, posted_step, take
 
