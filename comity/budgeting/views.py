@@ -33,10 +33,10 @@ from comity.budgeting.models import (
     Rule,
     SourceKind,
 )
+from comity.foundation.forms import add_service_errors
 from comity.foundation.idempotency import safe_to_send_twice
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community
-from comity.structure.views import _apply_validation_error
 
 #: Service field names → the form fields where the pages take them.
 FUND_FIELDS = {"fixed_fen": "fixed", "per_100_residents_fen": "per_100"}
@@ -49,7 +49,7 @@ def _apply_errors(form: Any, error: ValidationError, rename: dict[str, str]) -> 
     """A service's errors on the form's fields, its field names translated to the form's."""
     if hasattr(error, "error_dict"):
         error = ValidationError({rename.get(k, k): v for k, v in error.error_dict.items()})
-    _apply_validation_error(form, error)
+    add_service_errors(form, error)
 
 
 MANAGE = services.MANAGE
@@ -218,7 +218,7 @@ def propose(request: HttpRequest, community_id: int, cycle_id: int) -> HttpRespo
                 as_user(request.user), cycle, cast(services.ProposalData, form.cleaned_data)
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Your proposal is submitted. The committee reviews it against the negative list.")
@@ -385,7 +385,7 @@ def import_file(request: HttpRequest, community_id: int) -> HttpResponse:
                 form.cleaned_data["title"],
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The file is imported; every rule's result is below."))
             return redirect(_cycle_url(cycle, "results"))

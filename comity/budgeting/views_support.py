@@ -22,7 +22,7 @@ from comity.accounts.selectors import as_user
 from comity.budgeting import selectors, services
 from comity.budgeting.forms_support import CommentForm, HideCommentForm
 from comity.budgeting.models import Proposal
-from comity.structure.views import _apply_validation_error
+from comity.foundation.forms import add_service_errors
 
 #: The buttons of the proposal page and the service each one calls.
 ACTIONS: dict[str, Callable[[Any, Proposal], Any]] = {
@@ -98,7 +98,7 @@ def comment(request: HttpRequest, community_id: int, cycle_id: int, proposal_id:
         try:
             services.comment_on_proposal(as_user(request.user), proposal, form.cleaned_data["text"])
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your comment is posted."))
             return redirect(_back(proposal, "comments"))
@@ -120,7 +120,7 @@ def hide_comment(
         try:
             services.hide_comment(as_user(request.user), comment_row, form.cleaned_data["reason"])
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The comment is hidden; its author still sees it, with your reason."))
             return redirect(_back(proposal, f"comment-{comment_row.pk}"))

@@ -40,11 +40,11 @@ from comity.consultations.forms import (
 )
 from comity.consultations.models import Consultation, ConsultationStatus, Moderation, VoteValue
 from comity.consultations.permissions import may_take_part, require_participant
+from comity.foundation.forms import add_service_errors
 from comity.foundation.idempotency import safe_to_send_twice
 from comity.foundation.steps import Step, posted_step, refuse, take
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community
-from comity.structure.views import _apply_validation_error
 
 MANAGE = "consultations.manage_consultations"
 
@@ -321,7 +321,7 @@ def new(request: HttpRequest, community_id: int) -> HttpResponse:
                 signed_in(request), community, **form.service_kwargs()
             )
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -345,7 +345,7 @@ def edit(request: HttpRequest, community_id: int, consultation_id: int) -> HttpR
         try:
             services.update_consultation(signed_in(request), consultation, **form.service_kwargs())
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved."))
             return redirect(_detail_url(consultation))

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from comity.foundation.forms import add_service_errors
 from comity.foundation.idempotency import safe_to_send_twice
 from comity.structure import selectors, services
 from comity.structure.claim_review import claims_for_review
@@ -24,17 +25,6 @@ from comity.structure.forms import (
     SubjectForm,
 )
 from comity.structure.models import Community, GovernanceSubject, SubjectKind
-
-
-def _apply_validation_error(form: object, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            target = field if field in form.fields else None  # type: ignore[attr-defined]
-            for item in field_errors:
-                form.add_error(target, item)  # type: ignore[attr-defined]
-    else:
-        for message in error.messages:
-            form.add_error(None, message)  # type: ignore[attr-defined]
 
 
 @login_required
@@ -123,7 +113,7 @@ def matrix_edit(request: HttpRequest, community_id: int, responsibility_id: int)
         try:
             services.update_responsibility(request.user, row, **form.cleaned_data)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved: %(category)s.") % {"category": row.category})
             return redirect("structure:matrix", community_id=community.pk)
@@ -139,7 +129,7 @@ def matrix_new(request: HttpRequest, community_id: int) -> HttpResponse:
         try:
             row = services.create_responsibility(request.user, community, **form.cleaned_data)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Added: %(category)s.") % {"category": row.category})
             return redirect("structure:matrix", community_id=community.pk)
@@ -319,7 +309,7 @@ def subject_new(request: HttpRequest, community_id: int) -> HttpResponse:
         try:
             subject = services.create_subject(request.user, community, **_subject_data(form))
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Registered %(name)s.") % {"name": subject.name})
             return redirect("structure:subject", subject_id=subject.pk)
@@ -338,7 +328,7 @@ def subject_edit(request: HttpRequest, subject_id: int) -> HttpResponse:
         try:
             services.update_subject(request.user, subject, **_subject_data(form))
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved %(name)s.") % {"name": subject.name})
             return redirect("structure:subject", subject_id=subject.pk)
@@ -355,7 +345,7 @@ def membership_add(request: HttpRequest, subject_id: int) -> HttpResponse:
         try:
             membership = services.add_membership(request.user, subject, **form.cleaned_data)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,

@@ -22,10 +22,10 @@ from comity.appeals.community_settings import selectors, services
 from comity.appeals.community_settings.forms import AppealSettingsForm, ReplyTemplateForm, TimeLimitPolicyForm
 from comity.appeals.community_settings.selectors import References, appeal_settings
 from comity.appeals.models import TimeLimitPolicy, Urgency
+from comity.foundation.forms import add_service_errors
 from comity.foundation.idempotency import safe_to_send_twice
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community, format_hours
-from comity.structure.views import _apply_validation_error
 
 MANAGE = "appeals.manage_settings"
 
@@ -44,7 +44,7 @@ def settings_page(request: HttpRequest, community_id: int) -> HttpResponse:
         try:
             services.update_appeal_settings(signed_in(request), community, **form.cleaned_data)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved. The settings apply to appeals received from now on."))
             return redirect("appeal_settings:settings", community_id=community.pk)
@@ -101,7 +101,7 @@ def policy_new(request: HttpRequest, community_id: int) -> HttpResponse:
         try:
             policy = services.create_time_limit_policy(signed_in(request), community, **form.cleaned_data)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Added a time limit for %(category)s.") % {"category": policy.category}
@@ -126,7 +126,7 @@ def policy_edit(request: HttpRequest, community_id: int, policy_id: int) -> Http
         try:
             services.update_time_limit_policy(signed_in(request), policy, **form.cleaned_data)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("Saved the time limit for %(category)s.") % {"category": policy.category}
@@ -171,7 +171,7 @@ def template_new(request: HttpRequest, community_id: int) -> HttpResponse:
         try:
             template = services.create_reply_template(signed_in(request), community, **form.cleaned_data)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Added the reply template “%(title)s”.") % {"title": template.title})
             return redirect("appeal_settings:settings", community_id=community.pk)
@@ -190,7 +190,7 @@ def template_edit(request: HttpRequest, community_id: int, template_id: int) -> 
         try:
             services.update_reply_template(signed_in(request), template, **form.cleaned_data)
         except ValidationError as error:
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Saved the reply template “%(title)s”.") % {"title": template.title})
             return redirect("appeal_settings:settings", community_id=community.pk)

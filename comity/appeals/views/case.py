@@ -40,10 +40,10 @@ from comity.appeals.forms import (
 from comity.appeals.models import STATUS_LABELS, Appeal, Attachment
 from comity.appeals.permissions import parts_in
 from comity.engine.appeals import OPEN_STATUSES, Actor, AppealEvent, AppealStatus, allowed_events
+from comity.foundation.forms import add_service_errors
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community
 from comity.structure.scope import scope_for
-from comity.structure.views import _apply_validation_error
 
 OPEN = [status.value for status in OPEN_STATUSES]
 
@@ -286,7 +286,7 @@ def _take_step(request: HttpRequest, community: Community, appeal: Appeal, actio
                 for message in error.messages:
                     messages.error(request, message)
                 return redirect(here)
-            _apply_validation_error(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Done: %(step)s.") % {"step": step.label})
             return redirect(here)

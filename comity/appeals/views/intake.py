@@ -25,10 +25,10 @@ from comity.appeals.forms import (
 )
 from comity.appeals.models import Appeal
 from comity.engine.category_suggest import suggest_categories
+from comity.foundation.forms import add_service_errors
 from comity.foundation.idempotency import safe_to_send_twice
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community
-from comity.structure.views import _apply_validation_error
 
 # --- intake -------------------------------------------------------------------------------------------------
 
@@ -88,7 +88,7 @@ def new_appeal(request: HttpRequest, community_id: int) -> HttpResponse:
             try:
                 appeal = services.submit_appeal(user, community, **form.service_kwargs())
             except ValidationError as error:
-                _apply_validation_error(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,
