@@ -39,6 +39,7 @@ from comity.engine.decisions.options import tally_approval, tally_ranked
 from comity.engine.decisions.rules import DecisionRule, get_rule
 from comity.engine.decisions.tally import Choice, Voter, tally
 from comity.engine.money import Fen
+from comity.foundation.caching import community_key
 
 SECRET_PREFIX = "ballot:"
 
@@ -147,7 +148,14 @@ def published_result(decision: Decision) -> dict[str, Any] | None:
 
 def live_count(decision: Decision) -> dict[str, Any]:
     """:func:`count` for the pages, cached until the ballot log grows (every counted ballot appends to it)."""
-    key = f"comity:decision-count:{decision.pk}:{decision.status}:{decision.log_length}"
+    key = community_key(
+        decision.community_id,
+        "decision-count",
+        decision.pk,
+        decision.status,
+        decision.log_length,
+        versioned=False,
+    )
     cached: dict[str, Any] | None = cache.get(key)
     if cached is None:
         cached = count(decision)

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from django.apps import apps
 from django.db import models
 
+from comity.foundation.caching import community_changed
 from comity.foundation.services import note_audit
 
 if TYPE_CHECKING:
@@ -49,4 +50,7 @@ def record_audit(
         changes=changes or {},
     )
     note_audit()
+    if community is not None:
+        # Every audited write of a community makes its versioned caches stale (comity.foundation.caching).
+        community_changed(community)
     return entry

@@ -6,7 +6,8 @@ version*, which every write to an appeal or a rating of the street bumps (when i
 a new reply or rating shows at once. Time alone also changes the figures (a deadline passes, and the appeal starts counting as
 late), so the key holds the current five-minute slot too: no report is older than five minutes.
 
-The cache is Django's (Redis in production, per process without it), so this needs no setup of its own.
+The cache is Django's (Redis in production, per process without it), so this needs no setup of its own; the keys are
+the street's (``comity.foundation.caching.street_key``), and a community's report carries the community in its scope.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from django.dispatch import receiver
 from django.utils.translation import get_language
 
 from comity.appeals.models import Appeal, Rating
+from comity.foundation.caching import street_key
 from comity.structure.models import Community
 
 SLOT_SECONDS = 300
@@ -30,7 +32,7 @@ T = TypeVar("T")
 
 
 def _version_key(street_id: int) -> str:
-    return f"comity:appeal-rates:version:{street_id}"
+    return street_key(street_id, "appeal-rates", "version")
 
 
 def rates_version(street_id: int) -> int:
@@ -50,9 +52,7 @@ def bump(street_id: int) -> None:
 def cached_report(street_id: int, scope: str, query: str, now: datetime, compute: Callable[[], T]) -> T:
     """The report of ``scope`` (e.g. ``community:12``) for the period ``query``, from the cache when it is fresh."""
     slot = int(now.timestamp()) // SLOT_SECONDS
-    key = (
-        f"comity:appeal-rates:{street_id}:{rates_version(street_id)}:{scope}:{get_language()}:{slot}:{query}"
-    )
+    key = street_key(street_id, "appeal-rates", rates_version(street_id), scope, get_language(), slot, query)
     found = cast("T | None", cache.get(key))
     if found is None:
         found = compute()

@@ -1,0 +1,103 @@
+"""Cache keys namespaced by community, so that one community's cached figures never reach another's pages.
+
+Every cache of a community's data builds its key with :func:`community_key` (or :func:`street_key` for a
+street's): the key starts with the community's id, so two communities never share an entry, and by default holds
+the community's *data version*, which :func:`community_changed` bumps. Every audited write of a community bumps
+it (``record_audit`` with a ``community``, once when the entry is written, so the writer's own transaction reads
+fresh figures, and again after the commit, so that a figure another request cached meanwhile from the data before
+the commit is not served afterwards). A cache keyed this way is therefore stale for no longer than the writer's
+commit — except after the few writes that record no audit entry (votes on statements and secret ballots, the
+opinion map's recomputation, notifications' bookkeeping: ``@service(audited=False, reason=…)``), which is why a
+cached value still needs a timeout, or a version of its own (the ballot log's length, the rates version), when
+those writes change it.
+
+A figure computed on the read replica (``comity.foundation.replica``) may lag the primary by the replication
+lag: a reader on the replica who fills the cache just after a bump can store the figure from before the write
+under the new version, until the entry times out. Keep the timeouts of replica-read figures short.
+
+The cache is Django's default one (Redis in production, per process without it); ``tests/apps/test_caching.py``
+checks the keys and the bumps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+from django.db import models, transaction
+
+T = TypeVar("T")
+
+#: Every key this module builds starts with this, so a shared Redis can hold other programs' keys too.
+PREFIX = "comity"
+
+
+def _id(thing: models.Model | int) -> int:
+    return int(thing.pk if isinstance(thing, models.Model) else thing)
+
+
+def _version_key(kind: str, owner_id: int) -> str:
+    return f"{PREFIX}:{kind}:{owner_id}:version"
+
+
+def _version(kind: str, owner_id: int) -> int:
+    found: Any = cache.get_or_set(_version_key(kind, owner_id), 1, timeout=None)
+    return int(found)
+
+
+def _bump(kind: str, owner_id: int) -> None:
+    key = _version_key(kind, owner_id)
+    try:
+        cache.incr(key)
+    except ValueError:  # expired or evicted: any value other than the one readers last saw will do
+        cache.set(key, 2, timeout=None)
+
+
+def _key(kind: str, owner_id: int, parts: tuple[object, ...], *, versioned: bool) -> str:
+    version = f"v{_version(kind, owner_id)}" if versioned else "v-"
+    tail = ":".join(str(part) for part in parts)
+    return f"{PREFIX}:{kind}:{owner_id}:{version}:{tail}"
+
+
+def community_version(community: models.Model | int) -> int:
+    """The community's data version: a number that changes whenever its data is written through a service."""
+    return _version("community", _id(community))
+
+
+def community_key(community: models.Model | int, *parts: object, versioned: bool = True) -> str:
+    """A cache key of ``community``'s: ``comity:community:<id>:v<version>:<parts…>``.
+
+    ``parts`` name what is cached (``"counts"``, the language, the period…). With ``versioned=False`` the key holds
+    no data version, for a cache that keeps a version of its own; it is still namespaced by the community.
+    """
+    return _key("community", _id(community), parts, versioned=versioned)
+
+
+def street_key(street: models.Model | int, *parts: object, versioned: bool = False) -> str:
+    """A cache key of a street's, for what a street's officials see across its communities.
+
+    Unversioned by default: a street's figures change with every one of its communities, so a street cache keeps a
+    version of its own (the appeal rates' ``rates_version``) or a short timeout.
+    """
+    return _key("street", _id(street), parts, versioned=versioned)
+
+
+def community_changed(community: models.Model | int) -> None:
+    """Make every versioned cache entry of the community stale, now and again once the transaction commits."""
+    community_id = _id(community)
+    _bump("community", community_id)
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: _bump("community", community_id))
+
+
+def cached_for_community(
+    community: models.Model | int, *parts: object, compute: Callable[[], T], timeout: int
+) -> T:
+    """``compute()``'s value from the cache under :func:`community_key`, computed and stored when it is missing."""
+    key = community_key(community, *parts)
+    found: T | None = cache.get(key)
+    if found is None:
+        found = compute()
+        cache.set(key, found, timeout=timeout)
+    return found
