@@ -9,7 +9,9 @@ from __future__ import annotations
 import contextlib
 import os
 from datetime import timedelta
+from email.utils import getaddresses
 from pathlib import Path
+from typing import cast
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -50,6 +52,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "django_htmx",
+    "health_check",
     "comity.accounts",
     "comity.structure",
     "comity.audit",
@@ -61,12 +64,18 @@ INSTALLED_APPS = [
     "comity.web",
     "comity.demo",
     "axes",
+    "csp",
 ]
 
 MIDDLEWARE = [
+    # First, so that everything logged while a request runs carries its id (comity/config/requestlog.py).
+    "comity.config.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # A browser that wrote reads from the primary for a few seconds (only with a replica: comity/foundation/replica.py).
+    "comity.foundation.replica.PrimaryAfterWrite",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -101,17 +110,41 @@ TEMPLATES = [
 ]
 
 DATA_DIR = Path(os.environ.get("COMITY_DATA_DIR", PROJECT_DIR / "var"))
-DATABASES = {
-    "default": dj_database_url.config(
-        env="DATABASE_URL",
-        default=f"sqlite:///{DATA_DIR / 'comity.sqlite3'}",
-        conn_max_age=int(os.environ.get("COMITY_DB_CONN_MAX_AGE", "60")),
+# PostgreSQL connections: persistent for COMITY_DB_CONN_MAX_AGE seconds, or — COMITY_DB_POOL=true — from Django's
+# own pool (psycopg_pool, one pool per process, COMITY_DB_POOL_MIN_SIZE..COMITY_DB_POOL_MAX_SIZE connections, a
+# request waits at most COMITY_DB_POOL_TIMEOUT seconds for one; Django requires CONN_MAX_AGE=0 with a pool).
+COMITY_DB_POOL = env_bool("COMITY_DB_POOL", False)
+
+
+def database(url: str) -> dict[str, object]:
+    config: dict[str, object] = dict(
+        dj_database_url.parse(url, conn_max_age=int(os.environ.get("COMITY_DB_CONN_MAX_AGE", "60")))
     )
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"].setdefault("OPTIONS", {})
-    DATABASES["default"]["OPTIONS"].update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    options = cast("dict[str, object]", config.setdefault("OPTIONS", {}))
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        options.update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+        config["CONN_MAX_AGE"] = 0
+    elif config["ENGINE"] == "django.db.backends.postgresql" and COMITY_DB_POOL:
+        config["CONN_MAX_AGE"] = 0
+        options["pool"] = {
+            "min_size": int(os.environ.get("COMITY_DB_POOL_MIN_SIZE", "2")),
+            "max_size": int(os.environ.get("COMITY_DB_POOL_MAX_SIZE", "8")),
+            "timeout": float(os.environ.get("COMITY_DB_POOL_TIMEOUT", "10")),
+        }
+    return config
+
+
+DATABASES = {"default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'comity.sqlite3'}")}
+# A streaming replica (a PostgreSQL hot standby of the primary): the read-heavy pages read from it
+# (comity/foundation/replica.py, ADR 0015); writes, and the reads of a browser that wrote in the last
+# COMITY_REPLICA_PIN_SECONDS, stay on the primary. In the tests it mirrors the test database.
+if os.environ.get("COMITY_REPLICA_DATABASE_URL"):
+    DATABASES["replica"] = database(os.environ["COMITY_REPLICA_DATABASE_URL"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["comity.foundation.replica.ReplicaRouter"]
+COMITY_REPLICA_PIN_SECONDS = int(os.environ.get("COMITY_REPLICA_PIN_SECONDS", "10"))
+# X-Comity-Database: replica|default on the pages that may read from the replica (to check a deployment).
+COMITY_DATABASE_HEADER = env_bool("COMITY_DATABASE_HEADER", False)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -170,18 +203,22 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("COMITY_STATIC_ROOT", DATA_DIR / "static"))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("COMITY_MEDIA_ROOT", DATA_DIR / "media"))
-# WhiteNoise serves static files straight from the apps and pip packages (htmx comes from django-htmx),
-# so the demo and the browser tests need no collectstatic step. Production may run collectstatic and turn
-# this off for speed.
-WHITENOISE_USE_FINDERS = env_bool("COMITY_STATIC_USE_FINDERS", True)
+# Static files. A deployment (COMITY_DEBUG=false) runs `comity manage collectstatic` once per release: WhiteNoise's
+# manifest storage writes every file under a name with its content's hash, compressed (gzip, and Brotli when the
+# brotli module is installed), and WhiteNoise serves the hashed names with a one-year immutable Cache-Control and
+# the compressed copy the browser accepts. `comity serve` refuses to start without the manifest. The demo and the
+# tests (no collectstatic step) serve the files straight from the apps and pip packages (htmx comes from
+# django-htmx) through the finders, with Django's plain storage. COMITY_STATIC_MANIFEST chooses explicitly.
+COMITY_STATIC_MANIFEST = env_bool("COMITY_STATIC_MANIFEST", not DEBUG)
+WHITENOISE_USE_FINDERS = env_bool("COMITY_STATIC_USE_FINDERS", not COMITY_STATIC_MANIFEST)
 with contextlib.suppress(OSError):  # a read-only file system: WhiteNoise then serves from the finders only
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": os.environ.get(
-            "COMITY_STATICFILES_STORAGE", "django.contrib.staticfiles.storage.StaticFilesStorage"
-        )
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if COMITY_STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
 
@@ -200,12 +237,45 @@ PASSWORD_RESET_TIMEOUT = int(os.environ.get("COMITY_PASSWORD_RESET_SECONDS", str
 # (its web server serves MEDIA_ROOT, or uploads are behind permission-checked views).
 COMITY_SERVE_MEDIA = env_bool("COMITY_SERVE_MEDIA", False)
 DEFAULT_FROM_EMAIL = os.environ.get("COMITY_DEFAULT_FROM_EMAIL", "comity@localhost")
+# Outgoing mail through an SMTP server (COMITY_EMAIL_BACKEND=django.core.mail.backends.smtp.EmailBackend).
+EMAIL_HOST = os.environ.get("COMITY_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("COMITY_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("COMITY_EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("COMITY_EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("COMITY_EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("COMITY_EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = 10
+# Server errors are e-mailed to the administrators (the mail_admins handler in LOGGING) with DEBUG off:
+# COMITY_ADMINS="Ops <ops@example.org>, dev@example.org"; from SERVER_EMAIL.
+ADMINS = [(name or address, address) for name, address in getaddresses(env_list("COMITY_ADMINS", "")) if address]
+SERVER_EMAIL = os.environ.get("COMITY_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+EMAIL_SUBJECT_PREFIX = os.environ.get("COMITY_EMAIL_SUBJECT_PREFIX", "[Comity] ")
 
+# The cache: Redis when REDIS_URL is set (shared by every server and worker), else each process's own memory. A
+# Redis that is down or unreachable never fails a page: comity.foundation.redis_cache logs the error, answers as a
+# cache that holds nothing, and leaves Redis alone for COMITY_REDIS_RETRY_SECONDS before trying again; the short
+# socket timeouts bound what a blackholed Redis costs a request.
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "comity.foundation.redis_cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": float(os.environ.get("COMITY_REDIS_TIMEOUT", "0.5")),
+                "socket_timeout": float(os.environ.get("COMITY_REDIS_TIMEOUT", "0.5")),
+                "retry_seconds": float(os.environ.get("COMITY_REDIS_RETRY_SECONDS", "5")),
+            },
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read from the cache and written through to the database (a Redis restart signs nobody out); a
+# session is kept in the cache for at most COMITY_SESSION_CACHE_SECONDS, so the database stays the authority — a
+# sign-out during a Redis outage cannot be undone by a copy the cache kept. Expired sessions are deleted by the
+# beat schedule's "sessions-clear" (comity.accounts.clear_expired_sessions; without beat: `comity manage clearsessions`).
+SESSION_ENGINE = "comity.accounts.session_store"
+COMITY_SESSION_CACHE_SECONDS = int(os.environ.get("COMITY_SESSION_CACHE_SECONDS", "300"))
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL or "memory://")
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
@@ -215,6 +285,18 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
 # Without celery beat (the embedded demo), the first request of every five minutes runs the deadline check.
 COMITY_INLINE_JOBS = env_bool("COMITY_INLINE_JOBS", False)
+
+# Health (docs/operations.md): /health/ answers everyone 200 or 503; which check failed only platform staff or a
+# monitor sending "Authorization: Bearer $COMITY_HEALTH_TOKEN" (empty: staff only). django-health-check's checks.
+COMITY_HEALTH_TOKEN = os.environ.get("COMITY_HEALTH_TOKEN", "")
+HEALTH_CHECKS: list[str | tuple[str, dict[str, object]]] = [
+    "health_check.checks.Database",
+    "health_check.checks.Cache",
+    # Media: a file written, read and deleted through the default storage.
+    "health_check.checks.Storage",
+    # The Celery broker; with CELERY_TASK_ALWAYS_EAGER it passes and says that tasks run inline.
+    "comity.config.health.Broker",
+]
 
 # A service that writes without recording an audit entry (comity/foundation/services.py): in development and in
 # the tests the write is refused and rolled back, so the omission is found; in production it is logged instead.
@@ -227,6 +309,8 @@ CELERY_BEAT_SCHEDULE = {
     # Decisions whose voting time is over close and publish their result.
     "decisions-close": {"task": "comity.decisions.close_due_decisions", "schedule": 60.0},
     "budgets-close": {"task": "comity.budgeting.close_due_cycles", "schedule": 60.0},
+    # Expired sessions deleted from the database (their cached copies expire on their own).
+    "sessions-clear": {"task": "comity.accounts.clear_expired_sessions", "schedule": 3600.0},
 }
 
 # The API uses the browser session. HTTP Basic (a password in every request) is accepted only while developing
@@ -264,17 +348,95 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# HTTPS (docs/deployment.md). A deployment (COMITY_DEBUG=false) is served over HTTPS behind a reverse proxy, so by
+# default it redirects plain HTTP, sends HSTS for a year (with subdomains and the preload token — a browser preloads
+# only a domain its owner submitted to the preload list), and marks the session and CSRF cookies Secure. Each has
+# its own variable; COMITY_HTTPS=false turns them all off (a trial on a machine's own address, the smoke test).
+COMITY_HTTPS = env_bool("COMITY_HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = env_bool("COMITY_SSL_REDIRECT", COMITY_HTTPS)
+# Monitors and load balancers may probe the health checks over plain HTTP on the server's own port.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^health/"]
+SECURE_HSTS_SECONDS = int(os.environ.get("COMITY_HSTS_SECONDS", str(365 * 24 * 3600) if COMITY_HTTPS else "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("COMITY_HSTS_INCLUDE_SUBDOMAINS", COMITY_HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("COMITY_HSTS_PRELOAD", COMITY_HTTPS)
+# Behind a reverse proxy that terminates TLS: the header it sets to "https" (the nginx example sets
+# X-Forwarded-Proto, overwriting what the client sent). Never set it without such a proxy: a client could claim HTTPS.
+if os.environ.get("COMITY_PROXY_SSL_HEADER"):
+    SECURE_PROXY_SSL_HEADER = (
+        "HTTP_" + os.environ["COMITY_PROXY_SSL_HEADER"].strip().upper().replace("-", "_"),
+        "https",
+    )
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("COMITY_SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("COMITY_SECURE_COOKIES", COMITY_HTTPS)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy (django-csp 4): scripts only from files this server serves — no inline <script>, no event
+# handler attributes, no eval (htmx is told so by the htmx-config meta tag in web/base.html) — and nothing from
+# another origin. Stylesheets come only from this server too (no <style> elements; htmx's indicator style is off),
+# but style="" attributes are allowed (style-src-attr 'unsafe-inline'): the pages draw bars and chart colours with
+# computed widths and custom properties, and an attribute cannot run script or select other elements, while every
+# value in it comes from the server's own figures, escaped by the templates. COMITY_CSP_MEDIA_SOURCES adds origins
+# for images when uploads are served from elsewhere (an S3-compatible store). Tested in tests/browser/test_csp.py.
+_CSP_MEDIA_SOURCES = env_list("COMITY_CSP_MEDIA_SOURCES", "")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", *_CSP_MEDIA_SOURCES],
+        "media-src": ["'self'", *_CSP_MEDIA_SOURCES],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Logs go to standard error (systemd's journal, the container's log). COMITY_LOG_JSON=true writes one JSON object
+# a line — time, level, logger, message, request_id — for a log collector; gunicorn's access log follows the same
+# switch (comity/config/gunicorn.py). Server errors (django.request) are also e-mailed to ADMINS with DEBUG off.
+COMITY_LOG_JSON = env_bool("COMITY_LOG_JSON", False)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "comity.config.requestlog.RequestIdFilter"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "plain": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if COMITY_LOG_JSON else "plain",
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["require_debug_false"],
+        },
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("COMITY_LOG_LEVEL", "WARNING")},
+    "loggers": {
+        "django.request": {"handlers": ["console", "mail_admins"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console", "mail_admins"], "level": "ERROR", "propagate": False},
+        # Scanners send any Host header; logged, but no e-mail for each (the nginx example refuses unknown hosts).
+        "django.security.DisallowedHost": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
 }
 
 # Notifications (docs/notifications.md). Links in e-mails and SMS start with the site's address. The default SMS

@@ -2,11 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
+from comity.config.health import HealthView
 from comity.web.media import media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
+    # For load balancers and monitors: 200 or 503 for everyone, details for staff or a token (docs/operations.md).
+    path("health/", HealthView.as_view(), name="health"),
     path("accounts/", include("comity.accounts.urls")),
     path("api/", include("comity.config.api_urls")),
     path("", include("comity.audit.urls")),
