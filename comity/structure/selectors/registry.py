@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -31,28 +31,36 @@ def mask_phone(phone: str) -> str:
 
 
 def registry_buildings(community: Community) -> list[Area]:
-    """The community's buildings with their zone, grids and counts, for the registry page."""
-    households = (
-        Household.objects.filter(unit__building=OuterRef("pk"))
-        .order_by()
-        .values("unit__building")
-        .annotate(n=Count("id"))
-        .values("n")
-    )
+    """The community's buildings with their zone, grids and counts, for the registry page.
+
+    Each count is one grouped query over the community (stairwells by parent, units and households by building),
+    joined to the buildings in Python: the page costs the same five queries at 50 units and at 10,000. Counting
+    beside the buildings in one query (two ``COUNT(DISTINCT …)`` joins and a household subquery) multiplied
+    every building by its stairwells and units, and the database ran the subquery once per joined row.
+    """
     buildings = list(
         Area.objects.filter(community=community, kind=AreaKind.BUILDING)
         .select_related("parent")
         .prefetch_related(Prefetch("grids", queryset=Area.objects.select_related("grid_worker")))
-        .annotate(
-            n_stairwells=Count("children", filter=Q(children__kind=AreaKind.STAIRWELL), distinct=True),
-            n_units=Count("building_units", distinct=True),
-            n_households=Coalesce(Subquery(households), 0),
-        )
     )
+    stairwells = _counts_by(
+        Area.objects.filter(community=community, kind=AreaKind.STAIRWELL, parent__isnull=False), "parent_id"
+    )
+    units = _counts_by(Unit.objects.filter(community=community), "building_id")
+    households = _counts_by(Household.objects.filter(community=community), "unit__building_id")
+    for building in buildings:
+        building.n_stairwells = stairwells.get(building.pk, 0)  # type: ignore[attr-defined]
+        building.n_units = units.get(building.pk, 0)  # type: ignore[attr-defined]
+        building.n_households = households.get(building.pk, 0)  # type: ignore[attr-defined]
     # Natural order, as people count: building 2 before building 10 (the database sorts "10" before "2").
     return sorted(
         buildings, key=lambda b: (natural_key(b.parent.code) if b.parent else (), natural_key(b.code))
     )
+
+
+def _counts_by(rows: QuerySet[Any], key: str) -> dict[int, int]:
+    """``{key value: number of rows}`` in one ``GROUP BY`` query."""
+    return dict(rows.order_by().values_list(key).annotate(n=Count("id")).values_list(key, "n"))
 
 
 @dataclass
