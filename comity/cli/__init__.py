@@ -242,13 +242,17 @@ def build_parser() -> argparse.ArgumentParser:
     registry_export.add_argument("-o", "--output", help="file to write (default: standard output)")
     registry_export.set_defaults(handler=_registry_export)
 
+    from comity.cli.backup import add_parsers as add_backup
     from comity.cli.budgeting import add_parser as add_budgeting
     from comity.cli.decisions import add_parsers as add_decisions
     from comity.cli.opinions import add_parser as add_opinions
+    from comity.cli.serve import add_parser as add_serve
 
+    add_serve(sub)
     add_opinions(sub)
     add_decisions(sub)
     add_budgeting(sub)
+    add_backup(sub)
     return parser
 
 
