@@ -14,11 +14,11 @@ from typing import TypeVar
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db import models
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from comity.accounts.models import User
-from comity.appeals.models import Appeal, AppealEvent, Dispatch, DispatchRole
+from comity.appeals.models import Appeal, AppealEvent, Attachment, Dispatch, DispatchRole
 from comity.engine.appeals import OPEN_STATUSES, AppealStatus, is_open
 from comity.engine.catalogue import CategorySpec
 from comity.engine.duplicates import DEFAULT_WINDOW, AppealKey, Candidate, duplicate_candidates
@@ -74,15 +74,30 @@ def community_appeals(community: Community) -> QuerySet[Appeal]:
 
 
 def appeal_timeline(appeal: Appeal) -> QuerySet[AppealEvent]:
-    return AppealEvent.objects.filter(community=appeal.community_id, appeal=appeal).select_related(
-        "actor", "acting_subject"
+    """The case's timeline with each entry's photos, in three queries however long it is.
+
+    Ordered by ``seq`` (and the photos by id) explicitly: the models' default orderings start with ``appeal``,
+    which would join the appeal table to sort rows that all belong to one appeal.
+    """
+    return (
+        AppealEvent.objects.filter(community=appeal.community_id, appeal=appeal)
+        .select_related("actor", "acting_subject")
+        .prefetch_related(Prefetch("attachments", queryset=Attachment.objects.order_by("pk")))
+        .order_by("seq")
     )
 
 
+def appeal_photos(appeal: Appeal) -> QuerySet[Attachment]:
+    """Every photo of the case, oldest first."""
+    return Attachment.objects.filter(community=appeal.community_id, appeal=appeal).order_by("pk")
+
+
 def open_dispatches(appeal: Appeal) -> QuerySet[Dispatch]:
-    return Dispatch.objects.filter(
-        community=appeal.community_id, appeal=appeal, ended_at__isnull=True
-    ).select_related("subject")
+    return (
+        Dispatch.objects.filter(community=appeal.community_id, appeal=appeal, ended_at__isnull=True)
+        .select_related("subject")
+        .order_by("dispatched_at", "pk")
+    )
 
 
 def catalogue_specs() -> tuple[CategorySpec, ...]:

@@ -15,7 +15,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +41,7 @@ from comity.appeals.models import STATUS_LABELS, Appeal, Attachment
 from comity.appeals.permissions import parts_in
 from comity.engine.appeals import OPEN_STATUSES, Actor, AppealEvent, AppealStatus, allowed_events
 from comity.foundation.forms import add_service_errors
+from comity.foundation.uploads import serve_upload
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community
 from comity.structure.scope import scope_for
@@ -199,7 +200,7 @@ def _detail_context(
         "status_label": STATUS_LABELS.get(AppealStatus(appeal.status), appeal.status),
         "timeline": timeline,
         "dispatches": list(selectors.open_dispatches(appeal)),
-        "photos": list(appeal.attachments.all()),
+        "photos": list(selectors.appeal_photos(appeal)),
         "actions": actions,
         "templates": templates,
         "staff_view": staff_view,
@@ -297,11 +298,8 @@ def _take_step(request: HttpRequest, community: Community, appeal: Appeal, actio
 
 @login_required
 @require_GET
-def photo(request: HttpRequest, community_id: int, appeal_id: int, photo_id: int) -> FileResponse:
+def photo(request: HttpRequest, community_id: int, appeal_id: int, photo_id: int) -> HttpResponse:
     community = structure_selectors.get_community_for_user(request.user, community_id)
     appeal = selectors.get_appeal_for_user(request.user, community, appeal_id)
     attachment = get_object_or_404(Attachment, appeal=appeal, pk=photo_id)
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
-    response["Cache-Control"] = "private, max-age=3600"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_upload(attachment.file, content_type=attachment.content_type)
