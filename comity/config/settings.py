@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "health_check",
     "comity.accounts",
     "comity.structure",
+    "comity.jobs",
     "comity.audit",
     "comity.notifications",
     "comity.appeals",
@@ -71,8 +72,9 @@ MIDDLEWARE = [
     # First, so that everything logged while a request runs carries its id (comity/config/requestlog.py).
     "comity.config.requestlog.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise: pages get the Content-Security-Policy, static files (answered above) do not need it.
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # A browser that wrote reads from the primary for a few seconds (only with a replica: comity/foundation/replica.py).
     "comity.foundation.replica.PrimaryAfterWrite",
@@ -134,7 +136,9 @@ def database(url: str) -> dict[str, object]:
     return config
 
 
-DATABASES = {"default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'comity.sqlite3'}")}
+DATABASES = {
+    "default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'comity.sqlite3'}")
+}
 # A streaming replica (a PostgreSQL hot standby of the primary): the read-heavy pages read from it
 # (comity/foundation/replica.py, ADR 0015); writes, and the reads of a browser that wrote in the last
 # COMITY_REPLICA_PIN_SECONDS, stay on the primary. In the tests it mirrors the test database.
@@ -213,8 +217,38 @@ COMITY_STATIC_MANIFEST = env_bool("COMITY_STATIC_MANIFEST", not DEBUG)
 WHITENOISE_USE_FINDERS = env_bool("COMITY_STATIC_USE_FINDERS", not COMITY_STATIC_MANIFEST)
 with contextlib.suppress(OSError):  # a read-only file system: WhiteNoise then serves from the finders only
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+# Uploads (appeal photos, receipt scans): the local file system under MEDIA_ROOT, or — COMITY_S3_BUCKET set — an
+# S3-compatible store shared by every server (django-storages; MinIO, Ceph, a cloud's object storage). Either way a
+# permission-checked view hands the file out without a worker streaming it (comity/foundation/uploads.py): a signed
+# URL valid for COMITY_MEDIA_URL_SECONDS, or nginx's X-Accel-Redirect to COMITY_MEDIA_ACCEL_REDIRECT (an internal
+# location whose alias is MEDIA_ROOT).
+COMITY_S3_BUCKET = os.environ.get("COMITY_S3_BUCKET", "")
+COMITY_MEDIA_URL_SECONDS = int(os.environ.get("COMITY_MEDIA_URL_SECONDS", "60"))
+COMITY_MEDIA_ACCEL_REDIRECT = os.environ.get("COMITY_MEDIA_ACCEL_REDIRECT", "")
+MEDIA_STORAGE: dict[str, object] = (
+    {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": COMITY_S3_BUCKET,
+            "endpoint_url": os.environ.get("COMITY_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("COMITY_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("COMITY_S3_SECRET_ACCESS_KEY") or None,
+            "region_name": os.environ.get("COMITY_S3_REGION") or None,
+            "location": os.environ.get("COMITY_S3_PREFIX", "media"),
+            # "path" for most self-hosted stores (MinIO); "virtual" for a cloud's bucket subdomains.
+            "addressing_style": os.environ.get("COMITY_S3_ADDRESSING_STYLE") or None,
+            "signature_version": "s3v4",
+            "default_acl": None,
+            "querystring_auth": True,
+            "querystring_expire": COMITY_MEDIA_URL_SECONDS,
+            "file_overwrite": False,
+        },
+    }
+    if COMITY_S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+)
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": MEDIA_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if COMITY_STATIC_MANIFEST
@@ -247,7 +281,9 @@ EMAIL_USE_SSL = env_bool("COMITY_EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = 10
 # Server errors are e-mailed to the administrators (the mail_admins handler in LOGGING) with DEBUG off:
 # COMITY_ADMINS="Ops <ops@example.org>, dev@example.org"; from SERVER_EMAIL.
-ADMINS = [(name or address, address) for name, address in getaddresses(env_list("COMITY_ADMINS", "")) if address]
+ADMINS = [
+    (name or address, address) for name, address in getaddresses(env_list("COMITY_ADMINS", "")) if address
+]
 SERVER_EMAIL = os.environ.get("COMITY_SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 EMAIL_SUBJECT_PREFIX = os.environ.get("COMITY_EMAIL_SUBJECT_PREFIX", "[Comity] ")
 
@@ -283,6 +319,26 @@ CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", "") or None
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", CELERY_BROKER_URL == "memory://")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Work is queued through the outbox (comity/jobs, docs/jobs.md). No work is lost when a worker dies: a task is
+# acknowledged after it ran (redelivered if the worker was killed), a worker takes one message at a time, and a
+# lost broker connection cancels the tasks it was running so that they are redelivered too.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request never waits on an unreachable broker: one connection attempt (no retries, max_retries 0), bounded
+# connect and socket timeouts, no publish retries; the outbox's sweep publishes what the broker missed.
+COMITY_BROKER_CONNECT_SECONDS = float(os.environ.get("COMITY_BROKER_CONNECT_SECONDS", "1"))
+CELERY_BROKER_CONNECTION_TIMEOUT = COMITY_BROKER_CONNECT_SECONDS
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 0,
+    "socket_connect_timeout": COMITY_BROKER_CONNECT_SECONDS,
+    "socket_timeout": 5,
+}
+CELERY_TASK_PUBLISH_RETRY = False
+# After a failed publish, requests leave their jobs to the sweep for this many seconds instead of trying again.
+COMITY_JOBS_BREAKER_SECONDS = float(os.environ.get("COMITY_JOBS_BREAKER_SECONDS", "10"))
 # Without celery beat (the embedded demo), the first request of every five minutes runs the deadline check.
 COMITY_INLINE_JOBS = env_bool("COMITY_INLINE_JOBS", False)
 
@@ -303,6 +359,12 @@ HEALTH_CHECKS: list[str | tuple[str, dict[str, object]]] = [
 COMITY_AUDIT_STRICT = env_bool("COMITY_AUDIT_STRICT", DEBUG)
 # Supervision of appeal deadlines (warnings before, escalation after) runs every five minutes under celery beat.
 CELERY_BEAT_SCHEDULE = {
+    # The outbox: publish what the broker missed, keep a week of published rows, and the workers' heartbeat.
+    "jobs-publish-pending": {"task": "comity.jobs.publish_pending", "schedule": 30.0},
+    "jobs-prune": {"task": "comity.jobs.prune_published", "schedule": 3600.0},
+    "jobs-heartbeat": {"task": "comity.jobs.heartbeat", "schedule": 30.0},
+    # Failed notification deliveries (and those whose task the broker lost) queued again.
+    "notifications-retry": {"task": "comity.notifications.tasks.retry_failed_deliveries", "schedule": 300.0},
     "appeal-deadlines": {"task": "comity.appeals.check_deadlines", "schedule": 300.0},
     # Opinion maps are queued by every vote; this sweep only catches up on tasks a broker outage lost.
     "consultation-analyses": {"task": "comity.consultations.recompute_dirty_analyses", "schedule": 60.0},
@@ -356,7 +418,9 @@ COMITY_HTTPS = env_bool("COMITY_HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = env_bool("COMITY_SSL_REDIRECT", COMITY_HTTPS)
 # Monitors and load balancers may probe the health checks over plain HTTP on the server's own port.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^health/"]
-SECURE_HSTS_SECONDS = int(os.environ.get("COMITY_HSTS_SECONDS", str(365 * 24 * 3600) if COMITY_HTTPS else "0"))
+SECURE_HSTS_SECONDS = int(
+    os.environ.get("COMITY_HSTS_SECONDS", str(365 * 24 * 3600) if COMITY_HTTPS else "0")
+)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("COMITY_HSTS_INCLUDE_SUBDOMAINS", COMITY_HTTPS)
 SECURE_HSTS_PRELOAD = env_bool("COMITY_HSTS_PRELOAD", COMITY_HTTPS)
 # Behind a reverse proxy that terminates TLS: the header it sets to "https" (the nginx example sets
@@ -413,8 +477,9 @@ LOGGING = {
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
-            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
-            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "fmt": "%(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"levelname": "level", "name": "logger"},
+            "timestamp": "time",
         },
         "plain": {"format": "%(levelname)s %(name)s [%(request_id)s] %(message)s"},
     },

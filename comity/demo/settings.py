@@ -29,3 +29,14 @@ REST_FRAMEWORK["DEFAULT_AUTHENTICATION_CLASSES"] = [  # noqa: F405
     *(["rest_framework.authentication.BasicAuthentication"] if COMITY_API_BASIC_AUTH else []),
 ]
 EMAIL_BACKEND = os.environ.get("COMITY_EMAIL_BACKEND", "comity.demo.mail.OutboxEmailBackend")
+# No collectstatic step and plain HTTP on 127.0.0.1 (even with COMITY_DEBUG=false in the environment): static files
+# from the apps' folders, no HTTPS redirect, no Secure cookies, no HSTS — each unless its own variable says otherwise.
+if "COMITY_STATIC_MANIFEST" not in os.environ:
+    COMITY_STATIC_MANIFEST = False
+    WHITENOISE_USE_FINDERS = True
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+if "COMITY_HTTPS" not in os.environ:
+    COMITY_HTTPS = False
+    SECURE_SSL_REDIRECT = env_bool("COMITY_SSL_REDIRECT", False)  # noqa: F405
+    SECURE_HSTS_SECONDS = int(os.environ.get("COMITY_HSTS_SECONDS", "0"))
+    SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env_bool("COMITY_SECURE_COOKIES", False)  # noqa: F405
