@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Case, CharField, Count, Prefetch, Q, QuerySet, Value, When
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from comity.engine.owners import Holding, owner_headcount
 from comity.engine.responsibility import category_ancestry, uncovered_categories
 from comity.engine.structure_metrics import coverage, diversity_index, residents_per_worker
+from comity.foundation.caching import cached_for_community
 from comity.structure.models import (
     SUBJECT_SECTOR,
     Area,
     AreaKind,
     Community,
     GovernanceSubject,
+    HolderKind,
     Household,
     MatterCategory,
     Membership,
@@ -53,21 +58,31 @@ class CommunityCounts:
 ELDERLY_AGE = 60
 
 
+#: Seconds a community's counts stay cached at most (they are recomputed at once after an audited write).
+COUNTS_TIMEOUT = 600
+
+
 def community_counts(community: Community) -> CommunityCounts:
-    """The headline numbers of a community's overview page."""
+    """The headline numbers of a community's overview page, cached per community, language and day.
+
+    The key holds the community's data version (``comity.foundation.caching``), so an audited write of the
+    community (an import of the registry, a confirmed claim, a new subject) shows at once; the day, because the
+    elderly and the active ownerships and tenancies are counted as of today.
+    """
+    today = timezone.localdate()
+    return cached_for_community(
+        community,
+        "counts",
+        get_language() or "",
+        today.isoformat(),
+        compute=lambda: _community_counts(community, today),
+        timeout=COUNTS_TIMEOUT,
+    )
+
+
+def _community_counts(community: Community, today: date) -> CommunityCounts:
     area_counts = Counter(
         dict(Area.objects.filter(community=community).values_list("kind").annotate(n=Count("id")))
-    )
-    today = timezone.localdate()
-    active_owner_q = Q(until__isnull=True) | Q(until__gte=today)
-    holdings = (
-        Ownership.objects.filter(community=community)
-        .filter(active_owner_q)
-        .values_list("unit_id", "holder_kind", "person_id", "holder_name")
-    )
-    owner_total = owner_headcount(
-        Holding(unit, person_id if kind == "person" else name, kind)
-        for unit, kind, person_id, name in holdings
     )
     residents = Person.objects.filter(community=community, is_resident=True)
     subject_counts = dict(
@@ -81,13 +96,52 @@ def community_counts(community: Community) -> CommunityCounts:
         households=Household.objects.filter(community=community).count(),
         residents=residents.count(),
         elderly=residents.filter(birth_year__lte=today.year - ELDERLY_AGE).count(),
-        owners=owner_total,
+        owners=owner_count(community, today),
         tenants=Tenancy.objects.filter(community=community)
         .filter(Q(until__isnull=True) | Q(until__gte=today))
         .count(),
         grids=area_counts.get(AreaKind.GRID, 0),
         subjects_by_kind=by_kind,
     )
+
+
+def owner_count(community: Community, today: date) -> int:
+    """The owners by headcount (``comity.engine.owners``: one party per set of co-holders of a unit, all of the
+    developer's units one party), counted by the database.
+
+    A unit held by one party alone (nearly all of them) adds that party, so those are one ``COUNT(DISTINCT …)`` of
+    a key naming the party as the engine does; only the units held by several parties together (co-owners) are
+    read, and counted by the engine. A set of two or more co-holders never equals a single holder, so the two
+    counts add up.
+    """
+    active = Ownership.objects.filter(community=community).filter(Q(until__isnull=True) | Q(until__gte=today))
+    keyed = active.annotate(party=_PARTY_KEY)
+    shared_units = (
+        keyed.order_by()
+        .values("unit_id")
+        .annotate(n=Count("party", distinct=True))
+        .filter(n__gt=1)
+        .values("unit_id")
+    )
+    alone = keyed.exclude(unit_id__in=shared_units).aggregate(n=Count("party", distinct=True))["n"] or 0
+    shared = active.filter(unit_id__in=shared_units).values_list(
+        "unit_id", "holder_kind", "person_id", "holder_name"
+    )
+    together = owner_headcount(
+        Holding(unit, person_id if kind == HolderKind.PERSON else name, kind)
+        for unit, kind, person_id, name in shared
+    )
+    return int(alone) + together
+
+
+#: The engine's party key of one holding, as text: every developer holding the same; a person by id; an
+#: organisation by kind and name.
+_PARTY_KEY = Case(
+    When(holder_kind=HolderKind.DEVELOPER, then=Value(HolderKind.DEVELOPER.value)),
+    When(holder_kind=HolderKind.PERSON, then=Concat(Value("person:"), Cast("person_id", CharField()))),
+    default=Concat("holder_kind", Value(":"), "holder_name"),
+    output_field=CharField(),
+)
 
 
 def responsibility_matrix(community: Community) -> QuerySet[Responsibility]:
