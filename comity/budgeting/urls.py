@@ -11,6 +11,11 @@ P = C + "proposals/<int:proposal_id>/"
 urlpatterns = [
     path("c/<int:community_id>/funds/", views.fund_list, name="funds"),
     path("c/<int:community_id>/funds/<int:fund_id>/", views.fund_detail, name="fund"),
+    path(
+        "c/<int:community_id>/funds/<int:fund_id>/entries/<int:entry_id>/receipt/",
+        views.receipt,
+        name="receipt",
+    ),
     path("c/<int:community_id>/budgets/", views.cycle_list, name="cycles"),
     path("c/<int:community_id>/budgets/new/", views.cycle_new, name="cycle_new"),
     path("c/<int:community_id>/budgets/import/", views.import_file, name="import"),

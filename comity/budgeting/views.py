@@ -9,17 +9,19 @@ shown again with the error on its field and what was typed kept, and nothing cha
 
 from __future__ import annotations
 
+import mimetypes
 from typing import Any, cast
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http.response import HttpResponseBase
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from comity.accounts.selectors import as_user
 from comity.budgeting import forms, interchange, selectors, services, wording
@@ -35,6 +37,8 @@ from comity.budgeting.models import (
 )
 from comity.foundation.forms import add_service_errors
 from comity.foundation.idempotency import safe_to_send_twice
+from comity.foundation.replica import reads_from_replica
+from comity.foundation.uploads import serve_upload
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community
 
@@ -154,6 +158,27 @@ def fund_detail(request: HttpRequest, community_id: int, fund_id: int) -> HttpRe
             "form": form,
             "can_manage": can_manage,
         },
+    )
+
+
+#: Receipt scans a browser may show in the page's place; anything else is downloaded.
+INLINE_TYPES = ("image/jpeg", "image/png", "image/webp", "application/pdf")
+
+
+@login_required
+@require_GET
+def receipt(request: HttpRequest, community_id: int, fund_id: int, entry_id: int) -> HttpResponseBase:
+    """The scan of a ledger entry's receipt, for whoever may see the fund; the file itself is handed out by the
+    storage or the web server (``comity.foundation.uploads``)."""
+    fund = _fund(request, community_id, fund_id)
+    entry = get_object_or_404(fund.entries.exclude(receipt=""), pk=entry_id)
+    content_type = mimetypes.guess_type(entry.receipt.name)[0] or "application/octet-stream"
+    if content_type in INLINE_TYPES:
+        return serve_upload(entry.receipt, content_type=content_type)
+    return serve_upload(
+        entry.receipt,
+        content_type="application/octet-stream",
+        download_name=entry.receipt.name.rsplit("/", 1)[-1],
     )
 
 
@@ -290,6 +315,7 @@ def vote(request: HttpRequest, community_id: int, cycle_id: int) -> HttpResponse
 
 
 @login_required
+@reads_from_replica
 def results(request: HttpRequest, community_id: int, cycle_id: int) -> HttpResponse:
     cycle = _cycle(request, community_id, cycle_id)
     if cycle.status != CycleStatus.CLOSED:

@@ -11,11 +11,12 @@ import os
 from datetime import timedelta
 from email.utils import getaddresses
 from pathlib import Path
-from typing import cast
+from urllib.parse import urlsplit
 
-import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+from comity.config.backends import cache, database, media_storage
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR.parent
@@ -113,37 +114,18 @@ TEMPLATES = [
 
 DATA_DIR = Path(os.environ.get("COMITY_DATA_DIR", PROJECT_DIR / "var"))
 # PostgreSQL connections: persistent for COMITY_DB_CONN_MAX_AGE seconds, or — COMITY_DB_POOL=true — from Django's
-# own pool (psycopg_pool, one pool per process, COMITY_DB_POOL_MIN_SIZE..COMITY_DB_POOL_MAX_SIZE connections, a
-# request waits at most COMITY_DB_POOL_TIMEOUT seconds for one; Django requires CONN_MAX_AGE=0 with a pool).
+# own pool (COMITY_DB_POOL_MIN_SIZE, COMITY_DB_POOL_MAX_SIZE, COMITY_DB_POOL_TIMEOUT; comity/config/backends.py).
 COMITY_DB_POOL = env_bool("COMITY_DB_POOL", False)
-
-
-def database(url: str) -> dict[str, object]:
-    config: dict[str, object] = dict(
-        dj_database_url.parse(url, conn_max_age=int(os.environ.get("COMITY_DB_CONN_MAX_AGE", "60")))
-    )
-    options = cast("dict[str, object]", config.setdefault("OPTIONS", {}))
-    if config["ENGINE"] == "django.db.backends.sqlite3":
-        options.update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
-        config["CONN_MAX_AGE"] = 0
-    elif config["ENGINE"] == "django.db.backends.postgresql" and COMITY_DB_POOL:
-        config["CONN_MAX_AGE"] = 0
-        options["pool"] = {
-            "min_size": int(os.environ.get("COMITY_DB_POOL_MIN_SIZE", "2")),
-            "max_size": int(os.environ.get("COMITY_DB_POOL_MAX_SIZE", "8")),
-            "timeout": float(os.environ.get("COMITY_DB_POOL_TIMEOUT", "10")),
-        }
-    return config
-
-
 DATABASES = {
-    "default": database(os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'comity.sqlite3'}")
+    "default": database(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'comity.sqlite3'}", pool=COMITY_DB_POOL
+    )
 }
 # A streaming replica (a PostgreSQL hot standby of the primary): the read-heavy pages read from it
 # (comity/foundation/replica.py, ADR 0015); writes, and the reads of a browser that wrote in the last
 # COMITY_REPLICA_PIN_SECONDS, stay on the primary. In the tests it mirrors the test database.
 if os.environ.get("COMITY_REPLICA_DATABASE_URL"):
-    DATABASES["replica"] = database(os.environ["COMITY_REPLICA_DATABASE_URL"])
+    DATABASES["replica"] = database(os.environ["COMITY_REPLICA_DATABASE_URL"], pool=COMITY_DB_POOL)
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["comity.foundation.replica.ReplicaRouter"]
 COMITY_REPLICA_PIN_SECONDS = int(os.environ.get("COMITY_REPLICA_PIN_SECONDS", "10"))
@@ -225,30 +207,8 @@ with contextlib.suppress(OSError):  # a read-only file system: WhiteNoise then s
 COMITY_S3_BUCKET = os.environ.get("COMITY_S3_BUCKET", "")
 COMITY_MEDIA_URL_SECONDS = int(os.environ.get("COMITY_MEDIA_URL_SECONDS", "60"))
 COMITY_MEDIA_ACCEL_REDIRECT = os.environ.get("COMITY_MEDIA_ACCEL_REDIRECT", "")
-MEDIA_STORAGE: dict[str, object] = (
-    {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": COMITY_S3_BUCKET,
-            "endpoint_url": os.environ.get("COMITY_S3_ENDPOINT_URL") or None,
-            "access_key": os.environ.get("COMITY_S3_ACCESS_KEY_ID") or None,
-            "secret_key": os.environ.get("COMITY_S3_SECRET_ACCESS_KEY") or None,
-            "region_name": os.environ.get("COMITY_S3_REGION") or None,
-            "location": os.environ.get("COMITY_S3_PREFIX", "media"),
-            # "path" for most self-hosted stores (MinIO); "virtual" for a cloud's bucket subdomains.
-            "addressing_style": os.environ.get("COMITY_S3_ADDRESSING_STYLE") or None,
-            "signature_version": "s3v4",
-            "default_acl": None,
-            "querystring_auth": True,
-            "querystring_expire": COMITY_MEDIA_URL_SECONDS,
-            "file_overwrite": False,
-        },
-    }
-    if COMITY_S3_BUCKET
-    else {"BACKEND": "django.core.files.storage.FileSystemStorage"}
-)
 STORAGES = {
-    "default": MEDIA_STORAGE,
+    "default": media_storage(COMITY_S3_BUCKET, url_seconds=COMITY_MEDIA_URL_SECONDS),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if COMITY_STATIC_MANIFEST
@@ -292,20 +252,7 @@ EMAIL_SUBJECT_PREFIX = os.environ.get("COMITY_EMAIL_SUBJECT_PREFIX", "[Comity] "
 # cache that holds nothing, and leaves Redis alone for COMITY_REDIS_RETRY_SECONDS before trying again; the short
 # socket timeouts bound what a blackholed Redis costs a request.
 REDIS_URL = os.environ.get("REDIS_URL", "")
-if REDIS_URL:
-    CACHES = {
-        "default": {
-            "BACKEND": "comity.foundation.redis_cache.TolerantRedisCache",
-            "LOCATION": REDIS_URL,
-            "OPTIONS": {
-                "socket_connect_timeout": float(os.environ.get("COMITY_REDIS_TIMEOUT", "0.5")),
-                "socket_timeout": float(os.environ.get("COMITY_REDIS_TIMEOUT", "0.5")),
-                "retry_seconds": float(os.environ.get("COMITY_REDIS_RETRY_SECONDS", "5")),
-            },
-        }
-    }
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+CACHES = {"default": cache(REDIS_URL)}
 # Sessions are read from the cache and written through to the database (a Redis restart signs nobody out); a
 # session is kept in the cache for at most COMITY_SESSION_CACHE_SECONDS, so the database stays the authority — a
 # sign-out during a Redis outage cannot be undone by a copy the cache kept. Expired sessions are deleted by the
@@ -443,9 +390,18 @@ X_FRAME_OPTIONS = "DENY"
 # another origin. Stylesheets come only from this server too (no <style> elements; htmx's indicator style is off),
 # but style="" attributes are allowed (style-src-attr 'unsafe-inline'): the pages draw bars and chart colours with
 # computed widths and custom properties, and an attribute cannot run script or select other elements, while every
-# value in it comes from the server's own figures, escaped by the templates. COMITY_CSP_MEDIA_SOURCES adds origins
-# for images when uploads are served from elsewhere (an S3-compatible store). Tested in tests/browser/test_csp.py.
+# value in it comes from the server's own figures, escaped by the templates. Uploads in an S3-compatible store are
+# shown from the store's signed URLs: its origin is allowed for images (COMITY_CSP_MEDIA_SOURCES adds others, e.g. a
+# CDN in front of the store). Tested in tests/apps/test_serving.py and tests/browser/test_csp.py.
 _CSP_MEDIA_SOURCES = env_list("COMITY_CSP_MEDIA_SOURCES", "")
+if COMITY_S3_BUCKET and os.environ.get("COMITY_S3_ENDPOINT_URL"):
+    _store = urlsplit(os.environ["COMITY_S3_ENDPOINT_URL"])
+    _virtual = os.environ.get("COMITY_S3_ADDRESSING_STYLE") == "virtual"  # the bucket as a subdomain
+    _CSP_MEDIA_SOURCES.append(
+        f"{_store.scheme}://{COMITY_S3_BUCKET + '.' if _virtual else ''}{_store.netloc}"
+    )
+elif COMITY_S3_BUCKET:  # Amazon S3 itself: bucket.s3.amazonaws.com or bucket.s3.<region>.amazonaws.com
+    _CSP_MEDIA_SOURCES.append("https://*.amazonaws.com")
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

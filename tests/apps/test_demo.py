@@ -675,21 +675,25 @@ def test_an_error_gives_the_friendly_error_page(rf: Any, db: Any, monkeypatch: A
     assert "database" not in bare.content.decode()
 
 
-def test_the_demo_serves_uploads_but_never_appeal_photos(
+def test_the_demo_serves_uploads_but_never_appeal_photos_or_receipts(
     client: Any, db: Any, settings: Any, tmp_path: Path
 ) -> None:
     settings.MEDIA_ROOT = tmp_path
+    (tmp_path / "other").mkdir()
+    (tmp_path / "other" / "scan.txt").write_text("public")
     (tmp_path / "budgeting").mkdir()
     (tmp_path / "budgeting" / "scan.txt").write_text("receipt")
     (tmp_path / "appeals").mkdir()
     (tmp_path / "appeals" / "photo.jpg").write_bytes(b"private")
     settings.COMITY_SERVE_MEDIA = True
-    response = client.get("/media/budgeting/scan.txt")
+    response = client.get("/media/other/scan.txt")
     assert response.status_code == 200
-    assert b"".join(response.streaming_content) == b"receipt"
+    assert b"".join(response.streaming_content) == b"public"
+    # Both have permission-checked views of their own (budgeting:receipt, appeals:photo).
     assert client.get("/media/appeals/photo.jpg").status_code == 404
-    settings.COMITY_SERVE_MEDIA = False
     assert client.get("/media/budgeting/scan.txt").status_code == 404
+    settings.COMITY_SERVE_MEDIA = False
+    assert client.get("/media/other/scan.txt").status_code == 404
 
 
 def test_static_files_are_served_with_debug_off(client: Any, db: Any, settings: Any) -> None:

@@ -25,7 +25,7 @@ from enum import StrEnum
 from fractions import Fraction
 from typing import Any, NamedTuple
 
-from django.db import connection, transaction
+from django.db import connections, transaction
 from django.db.models import Case, Count, DateTimeField, F, IntegerField, Q, QuerySet, Value, When
 from django.db.models.lookups import LessThan
 from django.utils import timezone
@@ -42,6 +42,7 @@ from comity.engine.rates import (
     Weights,
     composite_score,
 )
+from comity.foundation.replica import read_alias
 from comity.structure.models import Area, AreaKind, MatterCategory
 
 #: The response limit, always in calendar hours: Zhungeer's "24-hour signing rate" is one yardstick for every
@@ -213,9 +214,10 @@ def _aggregates(family: _Family) -> dict[str, Any]:
 def reporting_session() -> Iterator[None]:
     """The reads of one dashboard, in one transaction; on PostgreSQL without JIT compilation, which costs more
     than it saves on aggregates that run for well under a second (PostgreSQL manual, "When to JIT?")."""
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
+    alias = read_alias()  # the replica, on a page that reads from it (comity.foundation.replica)
+    with transaction.atomic(using=alias):
+        if connections[alias].vendor == "postgresql":
+            with connections[alias].cursor() as cursor:
                 cursor.execute("SET LOCAL jit = off")
         yield
 

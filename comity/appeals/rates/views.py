@@ -21,6 +21,7 @@ from comity.appeals.rates.chart import trend_chart
 from comity.appeals.rates.export import export_rates_csv, export_rates_xlsx
 from comity.appeals.rates.periods import CUSTOM, PRESETS, choose_period
 from comity.appeals.rates.report import RatesReport, community_report, street_report
+from comity.foundation.replica import reads_from_replica
 from comity.structure.importing import XLSX_CONTENT_TYPE
 from comity.structure.models import Community, Street
 from comity.structure.selectors import get_community_for_user, get_street_for_user
@@ -55,6 +56,7 @@ def _context(request: HttpRequest, report: RatesReport, *, can_export: bool) -> 
 
 @login_required
 @require_GET
+@reads_from_replica
 def community_rates(request: HttpRequest, community_id: int) -> HttpResponse:
     file_format = request.GET.get("format", "")
     if file_format and file_format not in FORMATS:
@@ -80,6 +82,7 @@ def community_rates(request: HttpRequest, community_id: int) -> HttpResponse:
 
 @login_required
 @require_GET
+@reads_from_replica
 def street_rates(request: HttpRequest, street_id: int) -> HttpResponse:
     file_format = request.GET.get("format", "")
     if file_format and file_format not in FORMATS:

@@ -16,6 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -298,7 +299,7 @@ def _take_step(request: HttpRequest, community: Community, appeal: Appeal, actio
 
 @login_required
 @require_GET
-def photo(request: HttpRequest, community_id: int, appeal_id: int, photo_id: int) -> HttpResponse:
+def photo(request: HttpRequest, community_id: int, appeal_id: int, photo_id: int) -> HttpResponseBase:
     community = structure_selectors.get_community_for_user(request.user, community_id)
     appeal = selectors.get_appeal_for_user(request.user, community, appeal_id)
     attachment = get_object_or_404(Attachment, appeal=appeal, pk=photo_id)

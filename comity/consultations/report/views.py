@@ -29,6 +29,7 @@ from comity.consultations.report.participation import (
 )
 from comity.consultations.views import MANAGE, consultation_of, post_only
 from comity.foundation.idempotency import safe_to_send_twice
+from comity.foundation.replica import reads_from_replica
 from comity.foundation.steps import Step, posted_step, take
 
 
@@ -71,6 +72,7 @@ def _render(
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@reads_from_replica
 def report(request: HttpRequest, community_id: int, consultation_id: int) -> HttpResponse:
     """The report; its decision-draft form posts here (``step=draft``)."""
     if request.method == "POST":

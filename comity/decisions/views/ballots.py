@@ -24,6 +24,7 @@ from comity.decisions.models import BallotKind, Decision, DecisionStatus
 from comity.decisions.permissions import may_see_named_record
 from comity.decisions.views.common import MANAGE, decision_of, page_url, posted_item
 from comity.engine.decisions.ballot_log import verify
+from comity.foundation.replica import reads_from_replica
 from comity.foundation.steps import Step, posted_step, refuse, take
 
 
@@ -69,6 +70,7 @@ LOG_KINDS = {
 
 
 @login_required
+@reads_from_replica
 def ballot_log(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = decision_of(request, community_id, decision_id)
     chain = chain_of(decision)
@@ -115,6 +117,7 @@ def ballot_log(request: HttpRequest, community_id: int, decision_id: int) -> Htt
 
 
 @login_required
+@reads_from_replica
 def ballot_log_json(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = decision_of(request, community_id, decision_id)
     response = JsonResponse(

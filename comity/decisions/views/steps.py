@@ -40,11 +40,13 @@ from comity.decisions.register import units_in_scope
 from comity.decisions.views.common import MANAGE, RECEIPTS_KEY, decision_of, page_url, posted_item
 from comity.decisions.views.page import detail_context
 from comity.foundation.idempotency import safe_to_send_twice
+from comity.foundation.replica import reads_from_replica
 from comity.foundation.steps import Step, posted_step, take
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
+@reads_from_replica
 def detail(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = decision_of(request, community_id, decision_id)
     if request.method == "POST":
