@@ -145,8 +145,11 @@ class Sqlite:
         )
         try:
             shutil.copyfile(source, incoming)
-            with closing(sqlite3.connect(incoming)) as database:
-                check = database.execute("PRAGMA integrity_check").fetchone()[0]
+            try:
+                with closing(sqlite3.connect(incoming)) as database:
+                    check = database.execute("PRAGMA integrity_check").fetchone()[0]
+            except sqlite3.DatabaseError as error:
+                check = str(error)
             if check != "ok":
                 raise BackupError(_("The archive's database is damaged (%(check)s).") % {"check": check})
             connections[self.alias].close()
@@ -215,9 +218,11 @@ class Postgres:
         pg_restore, psql = _executable("pg_restore"), _executable("psql")
         env = self._environment()
         connections[self.alias].close()
-        # Waiting for a running server's locks would hang the restore: fail fast instead, with nothing changed.
+        # One transaction, committed only once pg_restore has written its whole script without an error: if
+        # pg_restore fails, psql reaches the end of its input inside the transaction and the server rolls it back
+        # when psql disconnects. Waiting for a running server's locks would hang the restore: fail fast instead.
         # The dump (``--schema=public``) creates the schema again itself.
-        prefix = b"SET lock_timeout = '15s';\nDROP SCHEMA IF EXISTS public CASCADE;\n"
+        begin = b"BEGIN;\nSET LOCAL lock_timeout = '15s';\nDROP SCHEMA IF EXISTS public CASCADE;\n"
         with tempfile.TemporaryFile() as restore_errors, tempfile.TemporaryFile() as psql_errors:
             script = subprocess.Popen(
                 [pg_restore, "--no-owner", "--no-privileges", "--file=-", str(source)],
@@ -226,17 +231,7 @@ class Postgres:
                 env=env,
             )
             loader = subprocess.Popen(
-                [
-                    psql,
-                    "-X",
-                    "-q",
-                    "-v",
-                    "ON_ERROR_STOP=1",
-                    "--single-transaction",
-                    "--no-password",
-                    "-f",
-                    "-",
-                ],
+                [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "--no-password", "-f", "-"],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=psql_errors,
@@ -245,12 +240,15 @@ class Postgres:
             assert script.stdout is not None
             assert loader.stdin is not None
             try:
-                loader.stdin.write(prefix)
+                loader.stdin.write(begin)
                 shutil.copyfileobj(script.stdout, loader.stdin)
+                script.stdout.close()
+                script_status = script.wait()
+                if script_status == 0:
+                    loader.stdin.write(b"COMMIT;\n")
                 loader.stdin.close()
             except BrokenPipeError:
-                pass  # psql stopped at an error; its message is read below
-            script.stdout.close()
+                script.stdout.close()  # psql stopped at an error (and rolled back); its message is read below
             script_status, loader_status = script.wait(), loader.wait()
             if script_status != 0 or loader_status != 0:
                 errors = (restore_errors, psql_errors)
