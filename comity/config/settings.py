@@ -331,6 +331,11 @@ REST_FRAMEWORK = {
         *(["rest_framework.authentication.BasicAuthentication"] if COMITY_API_BASIC_AUTH else []),
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's own two, the browsable one without the inline style the Content-Security-Policy refuses.
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "comity.config.renderers.BrowsableAPIRenderer",
+    ],
     # One shape for every error, a 400 for bad paging, a schema that documents both (comity/web/api*.py).
     "DEFAULT_SCHEMA_CLASS": "comity.foundation.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "comity.foundation.api.exception_handler",

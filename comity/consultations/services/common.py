@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,8 +16,9 @@ from comity.consultations.models import (
     ConsultationStatus,
     Statement,
 )
-from comity.consultations.tasks import schedule_analysis
+from comity.consultations.tasks import recompute_analysis
 from comity.foundation.services import lock, when
+from comity.jobs.services import enqueue
 
 MANAGE = "consultations.manage_consultations"
 
@@ -90,7 +90,7 @@ def _lock(consultation: Consultation) -> Consultation:
 
 
 def _mark_analysis_dirty(consultation: Consultation) -> None:
-    """Ask the background job to compute the opinion map again.
+    """Ask the background job to compute the opinion map again (through the outbox, ``docs/jobs.md``).
 
     Only a clean row is written, so a busy consultation does not make every vote queue on the same row. A map
     never computed yet (a new consultation's row is created dirty) is queued on every change until it exists,
@@ -108,6 +108,11 @@ def _mark_analysis_dirty(consultation: Consultation) -> None:
         )
         never_computed = row.computed_at is None
     if updated or created or never_computed:
-        # The first change since the last map queues one recomputation; later ones ride along with it.
-        consultation_id = consultation.pk
-        transaction.on_commit(lambda: schedule_analysis(consultation_id))
+        # The first change since the last map queues one recomputation; later ones ride along with it. The job is
+        # written in this transaction (the outbox) and published once it commits.
+        enqueue(
+            recompute_analysis,
+            consultation.pk,
+            community=consultation.community_id,
+            dedupe_key=f"analysis:{consultation.pk}",
+        )

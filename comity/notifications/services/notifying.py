@@ -11,6 +11,8 @@ from django.db import transaction
 
 from comity.accounts.models import User
 from comity.foundation.services import service
+from comity.jobs.models import Job
+from comity.jobs.services import NotPublished, enqueue, publish
 from comity.notifications.channels import EMAIL, SMS
 from comity.notifications.models import Delivery, DeliveryStatus, Notification
 from comity.notifications.services.common import _describe
@@ -83,17 +85,19 @@ def _plain(params: dict[str, Any]) -> dict[str, str | int]:
 
 
 def _create_and_queue(recipient_ids: list[int], *, channels: list[str], **fields: Any) -> None:
-    """The on-commit half of :func:`notify`: write the rows, then queue one task per external delivery."""
+    """The on-commit half of :func:`notify`: write the rows and their jobs, then publish one job per delivery."""
     try:
-        delivery_ids = _create_rows(recipient_ids, channels=channels, **fields)
+        queued = _create_rows(recipient_ids, channels=channels, **fields)
     except Exception:
         logger.exception("Could not create the notification %s", fields.get("kind"))
         return
-    for delivery_id in delivery_ids:
-        queue_delivery(delivery_id)
+    for delivery_id, job in queued:
+        _publish_delivery(delivery_id, job)
 
 
-def _create_rows(recipient_ids: list[int], *, channels: list[str], **fields: Any) -> list[int]:
+def _create_rows(
+    recipient_ids: list[int], *, channels: list[str], **fields: Any
+) -> list[tuple[int, Job | None]]:
     users = {user.pk: user for user in User.objects.filter(pk__in=recipient_ids, is_active=True)}
     phones: dict[int, str] = {}
     if SMS in channels:
@@ -122,23 +126,63 @@ def _create_rows(recipient_ids: list[int], *, channels: list[str], **fields: Any
             or (name == SMS and notification.recipient_id in phones)
         ]
         Delivery.objects.bulk_create(deliveries)
-    return [delivery.pk for delivery in deliveries]
+        # Each delivery's job is written with it: once the rows exist, the work cannot be lost.
+        return [(delivery.pk, _job_for(delivery.pk, delivery.community_id)) for delivery in deliveries]
 
 
-@service(audited=False, reason="hands a delivery to Celery, or marks it failed for a later retry")
-def queue_delivery(delivery_id: int) -> None:
-    """Hand one delivery to Celery. If even that fails, the delivery is marked failed for a later retry."""
+def _job_for(delivery_id: int, community_id: int | None) -> Job | None:
+    """The outbox row of one delivery, published by the caller once the delivery is committed.
+
+    A delivery about no community (``notify(community=None)``) has no outbox row, which needs a community: its own
+    ``Delivery`` row is then the record that the work is owed, and the beat's retry sweep queues it again if its
+    task never ran (``requeue_failed_deliveries``).
+    """
     # The task module imports these services, so the task is imported where it is queued (the one import inside
     # a function the layers allow: a Celery task queued from a module the task imports).
     from comity.notifications.tasks import deliver
 
+    if community_id is None:
+        return None
+    return enqueue(
+        deliver, delivery_id, community=community_id, dedupe_key=f"delivery:{delivery_id}", after_commit=False
+    )
+
+
+def _publish_delivery(delivery_id: int, job: Job | None) -> None:
+    """Hand a delivery's job to Celery; if that fails, the delivery is marked failed for a later retry.
+
+    The job row stays unpublished too, so whichever comes first — the outbox's sweep or the retry of failed
+    deliveries — sends it, and the delivery's row lock makes the other one a no-op.
+    """
+    from comity.notifications.tasks import deliver
+
     try:
-        deliver.delay(delivery_id)
+        if job is None:
+            deliver.delay(delivery_id)
+        else:
+            publish(job.pk)
     except Exception as exc:
-        logger.exception("Could not queue delivery %s", delivery_id)
+        cause = exc.__cause__ if isinstance(exc, NotPublished) and exc.__cause__ is not None else exc
+        logger.warning("Could not queue delivery %s: %s", delivery_id, _describe(cause))
         try:
             Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
-                status=DeliveryStatus.FAILED, last_error=_describe(exc)
+                status=DeliveryStatus.FAILED, last_error=_describe(cause)
             )
         except Exception:
             logger.exception("Could not mark delivery %s failed", delivery_id)
+
+
+@service(
+    audited=False,
+    atomic=False,
+    reason="queues a delivery through the outbox (its row committed first), or marks it failed for a retry",
+)
+def queue_delivery(delivery_id: int) -> None:
+    """Queue one existing delivery again (the retry sweep): its job row, then its publication.
+
+    Not one transaction: the job row is committed (by :func:`~comity.jobs.services.enqueue`) before it is
+    published, as after a service's commit.
+    """
+    community_id = Delivery.objects.filter(pk=delivery_id).values_list("community_id", flat=True).first()
+    job = _job_for(delivery_id, community_id)
+    _publish_delivery(delivery_id, job)
