@@ -102,6 +102,7 @@ def _backup(args: argparse.Namespace) -> int:
 def _print_counts(manifest: Manifest, restored: dict[str, int]) -> list[str]:
     """Each table's rows in the manifest and in the restored database; the tables that differ."""
     from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
 
     tables = sorted(set(manifest.tables) | set(restored))
     width = max((len(table) for table in tables), default=10)
@@ -117,7 +118,12 @@ def _print_counts(manifest: Manifest, restored: dict[str, int]) -> list[str]:
                 f"{table:<{width}}  {expected if expected is not None else '-':>9}  {found if found is not None else '-':>9}{mark}"
             )
     if differing:
-        print(_("%(count)d tables differ from the manifest.") % {"count": len(differing)}, file=sys.stderr)
+        message = ngettext(
+            "%(count)d table differs from the manifest.",
+            "%(count)d tables differ from the manifest.",
+            len(differing),
+        )
+        print(message % {"count": len(differing)}, file=sys.stderr)
     else:
         print(
             _("Every table matches the manifest: %(tables)d tables, %(rows)d rows.")
@@ -205,6 +211,7 @@ def _restore_from(
     args: argparse.Namespace, vendor: Any, staging: Path, media_root: Path | None, read: Any
 ) -> int:
     from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
 
     from comity.cli.backup_archive import swap_media
     from comity.cli.backup_databases import BackupError
@@ -248,7 +255,11 @@ def _restore_from(
         status = REPLACED_BUT_FAILED
     if migrated := _migrate_if_behind():
         print(
-            _("The backup predates %(count)d migrations of this version; they were applied.")
+            ngettext(
+                "The backup predates %(count)d migration of this version; it was applied.",
+                "The backup predates %(count)d migrations of this version; they were applied.",
+                len(migrated),
+            )
             % {"count": len(migrated)}
         )
     decisions, failures = _verify_ballot_logs()
@@ -257,7 +268,12 @@ def _restore_from(
     if failures:
         status = REPLACED_BUT_FAILED
     else:
-        print(_("Ballot logs: every one of %(count)d decisions verifies.") % {"count": decisions})
+        message = ngettext(
+            "Ballot logs: %(count)d decision, its log verifies.",
+            "Ballot logs: %(count)d decisions, every log verifies.",
+            decisions,
+        )
+        print(message % {"count": decisions})
     return status
 
 

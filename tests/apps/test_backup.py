@@ -121,7 +121,7 @@ def test_sqlite_round_trip_restores_every_row_and_file_and_the_ballot_logs_verif
     restored = comity("restore", str(archive), env=env)
     assert restored.returncode == 0, restored.stderr
     assert "Every table matches the manifest" in restored.stdout
-    assert "Ballot logs: every one of 1 decisions verifies." in restored.stdout
+    assert "Ballot logs: 1 decision, its log verifies." in restored.stdout
     assert _sqlite_rows(database) == before
     assert media_of(media) == MEDIA
     assert not [path for path in tmp_path.iterdir() if path.name.startswith(".")], "staging left behind"
@@ -209,7 +209,7 @@ def test_postgresql_round_trip_restores_every_row_and_file_and_the_ballot_logs_v
         restored = comity("restore", str(archive), env={**env, "DATABASE_URL": target})
         assert restored.returncode == 0, restored.stderr
         assert "Every table matches the manifest" in restored.stdout
-        assert "Ballot logs: every one of 1 decisions verifies." in restored.stdout
+        assert "Ballot logs: 1 decision, its log verifies." in restored.stdout
         assert _pg_rows(target) == before
         assert media_of(media) == MEDIA
 
