@@ -1,6 +1,6 @@
 """The benchmark's URLconf: Comity's own, plus a bare one-query Django view to compare the pages with.
 
-``bench_load.py`` serves the site with ``DJANGO_SETTINGS_MODULE=benchmarks.bench_settings`` (Comity's settings with
+``bench_load.py`` serves the site with ``DJANGO_SETTINGS_MODULE=benchmarks.bare_settings`` (Comity's settings with
 this URLconf), so the bare view runs in the same gunicorn workers, behind the same middleware, as every page.
 Never part of the product: only the benchmark's settings name it.
 """

@@ -4,7 +4,7 @@ Everything runs on throwaway services on ports ``--port-base`` (7540) + 1 (Postg
 temporary folder) and + 3 (Redis), with the demo street generated and a community of ``--units`` (10,000) built
 beside it (``bench_pages.build_community``). The site is served as in production — ``comity serve`` (gunicorn with
 comity/config/gunicorn.py), ``COMITY_DEBUG=false``, Redis as the cache, the collected static files — with one
-difference: ``benchmarks/bench_settings.py`` adds a bare view (one query, a few bytes; ``benchmarks/bare_urls.py``)
+difference: ``benchmarks/bare_settings.py`` adds a bare view (one query, a few bytes; ``benchmarks/bare_urls.py``)
 to the URLconf, so the bare view and every page are served by the same workers in the same run.
 
 For each page, ``--clients`` threads (one signed-in session per role, as the tabs of one browser) request it in a
@@ -180,7 +180,7 @@ def _environment(stack: Stack, pg_port: int, redis: Redis) -> dict[str, str]:
     return {
         **keep,
         "PYTHONPATH": str(ROOT),
-        "DJANGO_SETTINGS_MODULE": "benchmarks.bench_settings",
+        "DJANGO_SETTINGS_MODULE": "benchmarks.bare_settings",
         "COMITY_DEBUG": "false",
         "COMITY_SECRET_KEY": secrets.token_urlsafe(50),
         "COMITY_ALLOWED_HOSTS": "127.0.0.1,localhost",

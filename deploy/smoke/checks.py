@@ -13,6 +13,7 @@ Each prints one JSON object; ``counts`` also verifies every decision's hash-chai
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import sys
@@ -170,7 +171,8 @@ def delivered(since: str, appeals: list[int]) -> dict[str, Any]:
       (one OutboxMessage per delivery) and as many e-mails kept as e-mail deliveries sent;
     - the notifications of the appeals submitted in the run (``appeals``): at least one each (their handlers were
       told), none twice (the same recipient, kind and link);
-    - the opinion maps: none left out of date.
+    - the opinion maps: none left out of date;
+    - the transactional outbox (comity.jobs): no job left unpublished.
     """
     from datetime import datetime
 
@@ -208,7 +210,13 @@ def delivered(since: str, appeals: list[int]) -> dict[str, Any]:
         for pk, url in zip(appeals, urls, strict=True)
         if not any(n["url"].endswith(url) for n in appeal_notes)
     ]
+    unpublished: int | None = None
+    if importlib.util.find_spec("comity.jobs") is not None:
+        from comity.jobs.models import Job
+
+        unpublished = Job.objects.filter(published_at__isnull=True).count()
     return {
+        "jobs unpublished": unpublished,
         "deliveries": by_status,
         "pending deliveries": by_status.get(DeliveryStatus.PENDING, 0),
         "sms twice": sms_twice,

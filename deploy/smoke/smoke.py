@@ -353,7 +353,8 @@ def stage_broker_outage(run: Run) -> str:
     def drained() -> bool:
         state.update(run.check("delivered", since, *map(str, writer.appeals)))
         return (
-            state["pending deliveries"] == 0
+            not state["jobs unpublished"]
+            and state["pending deliveries"] == 0
             and not state["appeals without a notification"]
             and state["opinion maps out of date"] == 0
         )
@@ -366,7 +367,7 @@ def stage_broker_outage(run: Run) -> str:
     if twice or state["e-mails kept"] != state["e-mails sent"]:
         raise SmokeError(f"work done twice: {json.dumps(state, ensure_ascii=False)}")
     return (
-        f"0 of {total} requests failed; afterwards {sum(state['deliveries'].values())} deliveries "
+        f"0 of {total} requests failed; afterwards no job unpublished, {sum(state['deliveries'].values())} deliveries "
         f"({state['deliveries']}), e-mails {state['e-mails kept']} = sent {state['e-mails sent']}, "
         f"no SMS or notification twice, no opinion map out of date"
     )
@@ -458,7 +459,7 @@ def stage_replica(run: Run) -> str:
 def stage_backup_restore(run: Run) -> str:
     assert run.primary
     before = run.check("counts")
-    backup = run.stack.folder / "backup"
+    backup = run.stack.folder / "backup.tar.gz"
     run.comity("backup", str(backup), timeout=300)
     say(f"backed up to {backup}")
     for child in run.stack.processes:
