@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-.PHONY: help demo test test-fast coverage check lint format types migrations-check boundary browser messages messages-check bench clean
+.PHONY: help demo test test-fast coverage check lint format types migrations-check boundary browser messages messages-check bench bench-pages smoke clean
 
 help:
 	@echo "make demo    - install, create the demo street and serve it on http://127.0.0.1:$(PORT)"
@@ -15,6 +15,8 @@ help:
 	@echo "make check   - lint, types, migrations check, import boundary, tests"
 	@echo "make browser - Playwright journeys (needs /usr/bin/chromium)"
 	@echo "make messages - update and compile the translations"
+	@echo "make smoke   - the production smoke run on throwaway PostgreSQL and Redis (deploy/smoke/run; as root)"
+	@echo "make bench-pages - the main pages under 50 clients against a bare Django view (benchmarks/bench_load.py)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Comity needs Python 3.11 or newer")'
@@ -99,6 +101,18 @@ messages-check: $(VENV)/.installed-dev
 
 bench: $(VENV)/.installed-dev
 	@ls benchmarks/*.py >/dev/null 2>&1 && for b in benchmarks/bench_*.py; do $(BIN)/python $$b; done || echo "no benchmarks yet"
+
+# The main pages of each role under 50 concurrent clients, served by `comity serve` on a throwaway PostgreSQL and
+# Redis, against a bare one-query view in the same run (docs/benchmarks.md, "Pages under load"). About 10 minutes.
+bench-pages: $(VENV)/.installed-dev
+	$(BIN)/python benchmarks/bench_load.py
+
+# The production smoke run (deploy/smoke/run): a throwaway PostgreSQL primary and streaming replica and a Redis on
+# ports 7501-7510, the deployment's steps, then load, the broker stopped, a worker killed, the database restarted,
+# a replica read, backup and restore. Needs PostgreSQL 15's programs and redis-server; run as root (PostgreSQL's
+# programs run as the postgres user). It stops everything it started, on failure too.
+smoke: $(VENV)/.installed-dev
+	deploy/smoke/run
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
