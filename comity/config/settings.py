@@ -278,14 +278,20 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # connect and socket timeouts, no publish retries; the outbox's sweep publishes what the broker missed.
 COMITY_BROKER_CONNECT_SECONDS = float(os.environ.get("COMITY_BROKER_CONNECT_SECONDS", "1"))
 CELERY_BROKER_CONNECTION_TIMEOUT = COMITY_BROKER_CONNECT_SECONDS
+# A message a killed worker had taken (not acknowledged) goes back to the queue after this many seconds; longer
+# than any task runs (a task redelivered while it still runs is harmless: they are idempotent).
+COMITY_BROKER_VISIBILITY_SECONDS = int(os.environ.get("COMITY_BROKER_VISIBILITY_SECONDS", "600"))
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "max_retries": 0,
     "socket_connect_timeout": COMITY_BROKER_CONNECT_SECONDS,
     "socket_timeout": 5,
+    "visibility_timeout": COMITY_BROKER_VISIBILITY_SECONDS,
 }
 CELERY_TASK_PUBLISH_RETRY = False
 # After a failed publish, requests leave their jobs to the sweep for this many seconds instead of trying again.
 COMITY_JOBS_BREAKER_SECONDS = float(os.environ.get("COMITY_JOBS_BREAKER_SECONDS", "10"))
+# A notification delivery still pending this long lost its task; beat's retry of deliveries queues it again.
+COMITY_NOTIFICATIONS_STALE_SECONDS = int(os.environ.get("COMITY_NOTIFICATIONS_STALE_SECONDS", "600"))
 # Without celery beat (the embedded demo), the first request of every five minutes runs the deadline check.
 COMITY_INLINE_JOBS = env_bool("COMITY_INLINE_JOBS", False)
 
@@ -299,6 +305,10 @@ HEALTH_CHECKS: list[str | tuple[str, dict[str, object]]] = [
     "health_check.checks.Storage",
     # The Celery broker; with CELERY_TASK_ALWAYS_EAGER it passes and says that tasks run inline.
     "comity.config.health.Broker",
+    # A worker ran beat's heartbeat task lately; no queued job waits too long for the broker (comity/jobs/health.py;
+    # both pass when tasks run inline).
+    "comity.jobs.health.WorkerHeartbeatCheck",
+    "comity.jobs.health.OutboxBacklogCheck",
 ]
 
 # A service that writes without recording an audit entry (comity/foundation/services.py): in development and in

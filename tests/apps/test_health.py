@@ -45,7 +45,7 @@ def test_every_role_gets_the_status_and_only_staff_the_details(client_for: Any, 
         report = json.loads(response.content)
         assert set(report.values()) == {"OK"}
         names = " ".join(report)
-        for check in ("Database", "Cache", "Storage", "Broker"):
+        for check in ("Database", "Cache", "Storage", "Broker", "WorkerHeartbeatCheck", "OutboxBacklogCheck"):
             assert check in names
     else:
         assert response["Content-Type"].startswith("text/plain")
@@ -131,3 +131,22 @@ def test_media_storage_that_cannot_be_written_is_a_503(client: Any, settings: An
     response = client.get(reverse("health"), HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
     assert response.status_code == 503
     assert "OK" not in json.loads(response.content).values()
+
+
+def test_without_a_worker_heartbeat_the_endpoint_is_a_503(client: Any, settings: Any) -> None:
+    """The jobs' checks are wired: with a broker (tasks not inline) and no worker ever heard from, 503."""
+    settings.HEALTH_CHECKS = [
+        "comity.jobs.health.WorkerHeartbeatCheck",
+        "comity.jobs.health.OutboxBacklogCheck",
+    ]
+    eager = celery_app.conf.task_always_eager
+    celery_app.conf.task_always_eager = False
+    try:
+        response = client.get(reverse("health"), HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    finally:
+        celery_app.conf.task_always_eager = eager
+    assert response.status_code == 503
+    report = json.loads(response.content)
+    heartbeat = next(value for name, value in report.items() if name.startswith("WorkerHeartbeatCheck"))
+    assert "no worker heartbeat yet" in heartbeat
+    assert next(value for name, value in report.items() if name.startswith("OutboxBacklogCheck")) == "OK"
