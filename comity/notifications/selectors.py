@@ -15,9 +15,15 @@ def notifications_for(user: Actor) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient_id=user.pk, in_app=True).order_by("-created_at", "-id")
 
 
-def unread_count(user: Actor) -> int:
-    """One ``COUNT`` query, for the badge in the navigation of every page."""
-    return Notification.objects.filter(recipient_id=user.pk, in_app=True, read_at__isnull=True).count()
+def unread_count(user: Actor, *, at_most: int | None = None) -> int:
+    """The number of the user's unread notifications, in one ``COUNT`` query over an index.
+
+    With ``at_most``, counting stops there (``COUNT`` over ``LIMIT``): the badge on every page shows "99+" rather
+    than counting the thousands an account that is never read can gather."""
+    unread = Notification.objects.filter(recipient_id=user.pk, in_app=True, read_at__isnull=True)
+    if at_most is not None:
+        unread = unread.order_by()[:at_most]
+    return unread.count()
 
 
 def get_notification_for_user(user: Actor, notification_id: int) -> Notification:

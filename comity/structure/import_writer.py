@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from comity.engine.registry_import import OwnerRecord, RegistryRecord
 from comity.structure.import_messages import ImportReport, error_templates
 from comity.structure.models import Area, AreaKind, Community, HolderKind, Household, Ownership, Person, Unit
+from comity.structure.scope import roles_changed
 
 BATCH_SIZE = 500
 
@@ -114,6 +115,7 @@ class RegistryWriter:
         for unit, unit_owners in by_unit.values():
             new_ownerships += self._reconcile_owners(unit, unit_owners, persons)
         Ownership.objects.bulk_create(new_ownerships, batch_size=BATCH_SIZE)
+        roles_changed()  # bulk_create sends no post_save: owners' cached roles (scope.py) are stale
         self.report.created["ownerships"] += len(new_ownerships)
 
     def _write_units(self, records: Sequence[RegistryRecord]) -> dict[tuple[str, str], Unit]:

@@ -1,7 +1,12 @@
 """What a user is, where: roles per community and per street, derived from the registry.
 
 :func:`scope_for` reads a user's person record, ownerships and memberships once and caches the result on
-the user object for the rest of the request, so permission checks on a page cost no further queries.
+the user object for the rest of the request, so permission checks on a page cost no further queries. Across
+requests it is kept in Django's cache (Redis in production) for the day, under the *roles version*: any write of a
+person, an ownership or a membership (their ``post_save``/``post_delete``, connected in the app's ``ready()``,
+and :func:`roles_changed`, which the few bulk writes of those rows call) makes every cached scope stale, now and
+again after the commit. Those writes are rare beside page views (a registry import, a new committee member, a
+confirmed claim), so every signed-in page is spared three queries at the price of recomputing after them.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from django.core.cache import cache
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -17,6 +24,10 @@ from comity.engine.roles import Role, roles_from_membership
 from comity.structure.models import Membership, Ownership, Person
 
 _CACHE_ATTR = "_comity_scope"
+#: The roles version's cache key; a scope's key is ``comity:scope:<user id>``, holding the version and the day.
+_VERSION_KEY = "comity:scope:version"
+#: Seconds a scope stays in the shared cache at most.
+SCOPE_TIMEOUT = 3600
 
 
 class Account(Protocol):
@@ -64,15 +75,60 @@ class UserScope:
 
 
 def scope_for(user: Account) -> UserScope:
-    """The user's scope, computed once per user object."""
+    """The user's scope, computed once per user object, and kept in the cache between requests."""
     if not getattr(user, "is_authenticated", False):
         return UserScope()
     cached: UserScope | None = getattr(user, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    scope = _compute_scope(user)
+    scope = _shared_scope(user)
     setattr(user, _CACHE_ATTR, scope)
     return scope
+
+
+def _scope_key(user: Account) -> str:
+    return f"comity:scope:{user.pk}"
+
+
+def _shared_scope(user: Account) -> UserScope:
+    """The scope from the cache when it was stored under the current roles version today; else computed and
+    stored. One round trip to the cache either way."""
+    key = _scope_key(user)
+    found = cache.get_many([key, _VERSION_KEY])
+    version = found.get(_VERSION_KEY)
+    if version is None:
+        version = 1
+        cache.add(_VERSION_KEY, version, timeout=None)
+    today = timezone.localdate().isoformat()
+    entry = found.get(key)
+    if (
+        isinstance(entry, tuple)
+        and len(entry) == 3
+        and entry[0] == version
+        and entry[1] == today
+        and entry[2].is_platform_staff == bool(user.is_superuser)
+    ):
+        return entry[2]  # type: ignore[no-any-return]
+    scope = _compute_scope(user)
+    cache.set(key, (version, today, scope), timeout=SCOPE_TIMEOUT)
+    return scope
+
+
+def roles_changed(*args: object, **kwargs: object) -> None:
+    """Make every cached scope stale: now, so the writer's own transaction reads fresh roles, and again after the
+    commit, so a scope another request cached meanwhile from the data before the commit is not used afterwards.
+
+    A signal receiver too (it takes and ignores the signal's arguments)."""
+    _bump_roles_version()
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(_bump_roles_version)
+
+
+def _bump_roles_version() -> None:
+    try:
+        cache.incr(_VERSION_KEY)
+    except ValueError:  # expired or evicted: any value other than the one readers last saw will do
+        cache.set(_VERSION_KEY, 2, timeout=None)
 
 
 def fresh_scope_for(user: Account | None) -> UserScope:
@@ -96,6 +152,8 @@ def forget_scope(user: Account) -> None:
     """Drop the cached scope after a write that changes roles (e.g. a confirmed residency claim)."""
     if hasattr(user, _CACHE_ATTR):
         delattr(user, _CACHE_ATTR)
+    if getattr(user, "pk", None):
+        cache.delete(_scope_key(user))
 
 
 def _compute_scope(user: Account) -> UserScope:

@@ -67,6 +67,10 @@ def section_of(request: HttpRequest) -> str | None:
     return SECTIONS.get(f"{namespace}:{match.url_name}") or SECTIONS.get(namespace)
 
 
+#: The badge counts unread notifications up to here, and shows "99+" beyond.
+BADGE_CAP = 100
+
+
 @dataclass(frozen=True)
 class NavItem:
     section: str
@@ -74,6 +78,10 @@ class NavItem:
     label: str
     active: bool = False
     badge: int = 0
+
+    @property
+    def badge_text(self) -> str:
+        return f"{BADGE_CAP - 1}+" if self.badge >= BADGE_CAP else str(self.badge)
 
 
 def _current_community_id(request: HttpRequest) -> int | None:
@@ -120,7 +128,7 @@ def navigation_items(request: HttpRequest, community_id: int | None) -> list[Nav
     one marked."""
     user = request.user
     items: list[tuple[str, str, str]] = []
-    community = community_or_none(community_id)
+    community = community_or_none(community_id, user)
     if community is not None and user.has_perm("structure.see_community", community):
         items += _community_items(user, community)
     scope = scope_for(user)
@@ -134,7 +142,7 @@ def navigation_items(request: HttpRequest, community_id: int | None) -> list[Nav
     if user.is_staff:
         items.append(("admin", reverse("admin:index"), _("Admin")))
     current = section_of(request)
-    badges = {"notifications": unread_count(user)}
+    badges = {"notifications": unread_count(user, at_most=BADGE_CAP)}
     marked = False
     result = []
     for section, url, label in items:
@@ -156,7 +164,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     community_id = _current_community_id(request)
     items = navigation_items(request, community_id)
     context["nav_items"] = items
-    context["nav_unread"] = next((item.badge for item in items if item.section == "notifications"), 0)
+    bell = next((item for item in items if item.section == "notifications"), None)
+    context["nav_unread"] = bell.badge_text if bell is not None and bell.badge else ""
     context["nav_current"] = next((item for item in items if item.active), None)
     context["current_community_id"] = community_id
     return context

@@ -21,6 +21,9 @@ from comity.structure.models import (
 )
 from comity.structure.scope import Account, scope_for
 
+#: Where :func:`get_community_for_user` remembers the communities it read, on the request's user object.
+_COMMUNITIES_ATTR = "_comity_communities"
+
 
 def get_community_for_user(
     user: Actor, community_id: int, *, perm: str = "structure.see_community"
@@ -30,6 +33,10 @@ def get_community_for_user(
     except Community.DoesNotExist as exc:
         raise Http404 from exc
     require(user, perm, community)
+    # The page's menu names the same community: remembered for the request (on the request's user object).
+    remembered: dict[int, Community] = getattr(user, _COMMUNITIES_ATTR, None) or {}
+    remembered[community.pk] = community
+    setattr(user, _COMMUNITIES_ATTR, remembered)
     return community
 
 
@@ -102,9 +109,15 @@ def subjects_serving(community: Community) -> QuerySet[GovernanceSubject]:
     )
 
 
-def community_or_none(community_id: int | None) -> Community | None:
-    """The community of that id, or ``None`` (no id, or no such community); the caller checks permissions."""
-    return Community.objects.filter(pk=community_id).first() if community_id is not None else None
+def community_or_none(community_id: int | None, user: Actor | None = None) -> Community | None:
+    """The community of that id, or ``None`` (no id, or no such community); the caller checks permissions.
+
+    With ``user``, the community the request already read for that user (:func:`get_community_for_user`) is
+    used, without a query."""
+    if community_id is None:
+        return None
+    remembered = getattr(user, _COMMUNITIES_ATTR, None) or {}
+    return remembered.get(community_id) or Community.objects.filter(pk=community_id).first()
 
 
 def person_of(user: Account) -> Person | None:

@@ -23,7 +23,7 @@ from comity.structure.models import (
     Tenancy,
     Unit,
 )
-from comity.structure.scope import forget_scope
+from comity.structure.scope import forget_scope, roles_changed
 
 
 @service
@@ -150,6 +150,7 @@ def _merge_person(*, into: Person, duplicate: Person) -> None:
     """Move what the registry holds on ``duplicate`` (ownerships, roles, grids, household) to ``into``."""
     Ownership.objects.filter(person=duplicate).update(person=into)
     Membership.objects.filter(person=duplicate).update(person=into)
+    roles_changed()  # update() sends no post_save: the cached roles (scope.py) of both accounts are stale
     Area.objects.filter(grid_worker=duplicate).update(grid_worker=into)
     if into.household_id is None and duplicate.household_id is not None:
         into.household_id = duplicate.household_id
