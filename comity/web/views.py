@@ -2,22 +2,20 @@
 
 from __future__ import annotations
 
-import io
-import tarfile
-from pathlib import Path
+from datetime import datetime
 
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import condition, require_POST, require_safe
 
-import comity
 from comity.accounts.models import User
 from comity.accounts.services import set_large_text
 from comity.engine.structure_metrics import RESIDENTS_PER_WORKER_GUIDELINE
 from comity.structure.scope import scope_for
 from comity.structure.selectors import communities_for_user
+from comity.web.source import source_archive
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -59,23 +57,31 @@ def health(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+def _source_etag(request: HttpRequest) -> str:
+    return source_archive().digest
+
+
+def _source_modified(request: HttpRequest) -> datetime:
+    return source_archive().modified
+
+
+@require_safe
+@condition(etag_func=_source_etag, last_modified_func=_source_modified)
 def source_code(request: HttpRequest) -> HttpResponse:
     """The running code as a tarball, as the AGPL (section 13) asks of a network service.
 
     It is built from the installed ``comity`` package, so a city that modified its deployment offers exactly what it
-    runs, with the licence.
+    runs, with the licence; built once and then served as a file (:mod:`comity.web.source`), with its length, an
+    ETag and a Last-Modified date, so a browser or a crawler that has it already gets a 304.
     """
-    package = Path(comity.__file__).resolve().parent
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
-        licence = package.parent / "LICENSE"
-        if licence.exists():
-            archive.add(licence, arcname="comity/LICENSE")
-        for path in sorted(package.rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                archive.add(path, arcname=f"comity/{path.relative_to(package.parent)}")
-    response = HttpResponse(buffer.getvalue(), content_type="application/gzip")
-    response["Content-Disposition"] = f'attachment; filename="comity-{comity.__version__}-source.tar.gz"'
+    archive = source_archive()
+    response = FileResponse(
+        archive.path.open("rb"),
+        as_attachment=True,
+        filename=archive.filename,
+        content_type="application/gzip",
+    )
+    response["Cache-Control"] = "public, max-age=3600"
     return response
 
 

@@ -380,7 +380,7 @@ def test_the_running_source_code_is_offered_with_its_licence(db, client):
     import tarfile
 
     response = client.get("/source.tar.gz")
-    with tarfile.open(fileobj=io.BytesIO(response.content)) as archive:
+    with tarfile.open(fileobj=io.BytesIO(b"".join(response.streaming_content))) as archive:
         names = archive.getnames()
     assert "comity/LICENSE" in names
     assert "comity/comity/structure/services/__init__.py" in names
