@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from comity.cli.backup_archive import Manifest
+    from comity.cli.backup_databases import Vendor
 
 ARCHIVE_GLOB = "comity-backup-*.tar.gz"
 #: Exit code: the database was replaced, but what came after (media, counts, ballot logs) did not all succeed.
@@ -180,7 +181,6 @@ def _restore(args: argparse.Namespace) -> int:
     from django.db import Error as DatabaseError
     from django.utils.translation import gettext as _
 
-    from comity.cli.backup_archive import read_archive
     from comity.cli.backup_databases import BackupError, tables_with_data, vendor_for
 
     try:
@@ -202,22 +202,19 @@ def _restore(args: argparse.Namespace) -> int:
         print(_("Nothing was restored: %(error)s") % {"error": error}, file=sys.stderr)
         return 1
     try:
-        return _restore_from(args, vendor, staging, media_root, read_archive)
+        return _restore_from(args, vendor, staging, media_root)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _restore_from(
-    args: argparse.Namespace, vendor: Any, staging: Path, media_root: Path | None, read: Any
-) -> int:
+def _restore_from(args: argparse.Namespace, vendor: Vendor, staging: Path, media_root: Path | None) -> int:
     from django.utils.translation import gettext as _
-    from django.utils.translation import ngettext
 
-    from comity.cli.backup_archive import swap_media
+    from comity.cli.backup_archive import read_archive
     from comity.cli.backup_databases import BackupError
 
     try:
-        manifest = read(Path(args.archive), staging, vendor.name)
+        manifest = read_archive(Path(args.archive), staging, vendor.name)
         if unknown := _unknown_migrations(manifest):
             raise BackupError(
                 _(
@@ -239,10 +236,22 @@ def _restore_from(
             print(_("The archive is complete and matches its manifest: %(summary)s") % {"summary": summary})
             return 0
         vendor.restore(staging / manifest.database_file)
-    except BackupError as error:
+    except (BackupError, OSError) as error:
         print(_("Nothing was restored: %(error)s") % {"error": error}, file=sys.stderr)
         return 1
     print(_("Database restored from %(path)s: %(summary)s") % {"path": args.archive, "summary": summary})
+    return _after_replacing(manifest, vendor, staging, media_root)
+
+
+def _after_replacing(manifest: Manifest, vendor: Vendor, staging: Path, media_root: Path | None) -> int:
+    """The database is the archive's now: put the media in place, then compare and verify; 3 if anything fails."""
+    from django.db import Error as DatabaseError
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    from comity.cli.backup_archive import swap_media
+    from comity.cli.backup_databases import BackupError
+
     status = 0
     if media_root is not None and manifest.media_included:
         try:
@@ -251,29 +260,33 @@ def _restore_from(
         except BackupError as error:
             print(str(error), file=sys.stderr)
             status = REPLACED_BUT_FAILED
-    if _print_counts(manifest, vendor.counts()):
-        status = REPLACED_BUT_FAILED
-    if migrated := _migrate_if_behind():
-        print(
-            ngettext(
+    try:
+        if _print_counts(manifest, vendor.counts()):
+            status = REPLACED_BUT_FAILED
+        if migrated := _migrate_if_behind():
+            message = ngettext(
                 "The backup predates %(count)d migration of this version; it was applied.",
                 "The backup predates %(count)d migrations of this version; they were applied.",
                 len(migrated),
             )
-            % {"count": len(migrated)}
+            print(message % {"count": len(migrated)})
+        decisions, failures = _verify_ballot_logs()
+    except DatabaseError as error:
+        print(
+            _("The database was restored, but checking it failed: %(error)s") % {"error": error},
+            file=sys.stderr,
         )
-    decisions, failures = _verify_ballot_logs()
+        return REPLACED_BUT_FAILED
     for failure in failures:
         print(_("Ballot log does not verify: %(decision)s") % {"decision": failure}, file=sys.stderr)
     if failures:
-        status = REPLACED_BUT_FAILED
-    else:
-        message = ngettext(
-            "Ballot logs: %(count)d decision, its log verifies.",
-            "Ballot logs: %(count)d decisions, every log verifies.",
-            decisions,
-        )
-        print(message % {"count": decisions})
+        return REPLACED_BUT_FAILED
+    message = ngettext(
+        "Ballot logs: %(count)d decision, its log verifies.",
+        "Ballot logs: %(count)d decisions, every log verifies.",
+        decisions,
+    )
+    print(message % {"count": decisions})
     return status
 
 
