@@ -286,6 +286,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "socket_connect_timeout": COMITY_BROKER_CONNECT_SECONDS,
     "socket_timeout": 5,
     "visibility_timeout": COMITY_BROKER_VISIBILITY_SECONDS,
+    # Look for such messages every 10 seconds (kombu's default scans every 100).
+    "unacked_restore_interval": 10,
+    "unacked_restore_throttle": 1,
 }
 CELERY_TASK_PUBLISH_RETRY = False
 # After a failed publish, requests leave their jobs to the sweep for this many seconds instead of trying again.

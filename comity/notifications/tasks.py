@@ -12,6 +12,7 @@ from datetime import timedelta
 from typing import Any
 
 from celery import shared_task
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -58,12 +59,18 @@ def attempt_delivery(delivery_id: int, *, retry_later: bool) -> None:
 
 #: A delivery still pending this long after it was created lost its task (a broker that lost its queue): the
 #: Celery retries of one queueing take well under a minute, so the retry sweep queues it again.
-STALE_PENDING = timedelta(minutes=15)
+STALE_PENDING = timedelta(minutes=10)
+
+
+def _stale_after() -> timedelta:
+    return timedelta(
+        seconds=getattr(settings, "COMITY_NOTIFICATIONS_STALE_SECONDS", STALE_PENDING.total_seconds())
+    )
 
 
 def requeue_failed_deliveries(*, max_attempts: int = services.MAX_ATTEMPTS) -> int:
     """Queue again every failed delivery that has had fewer than ``max_attempts`` attempts, and every delivery
-    pending for longer than :data:`STALE_PENDING`; return how many.
+    pending for longer than :data:`STALE_PENDING` (``COMITY_NOTIFICATIONS_STALE_SECONDS``); return how many.
 
     A failed row is claimed first, so that two runs at once do not both queue it; a stale pending one may be
     queued twice, which sends it once (the delivery's row lock).
@@ -77,7 +84,7 @@ def requeue_failed_deliveries(*, max_attempts: int = services.MAX_ATTEMPTS) -> i
     stale = Delivery.objects.filter(
         status=DeliveryStatus.PENDING,
         attempts__lt=max_attempts,
-        created_at__lt=timezone.now() - STALE_PENDING,
+        created_at__lt=timezone.now() - _stale_after(),
     )
     for delivery_id in list(stale.order_by("pk").values_list("pk", flat=True)):
         services.queue_delivery(delivery_id)

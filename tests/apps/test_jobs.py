@@ -32,7 +32,7 @@ from comity.jobs.locks import _advisory_key, run_alone
 from comity.jobs.models import Job
 from comity.jobs.services.common import _reset_breaker
 from comity.notifications import tasks as notification_tasks
-from comity.notifications.models import Delivery, DeliveryStatus
+from comity.notifications.models import Delivery, DeliveryStatus, Notification
 from comity.notifications.services import notify
 
 from ..cast import World
@@ -406,3 +406,21 @@ def test_only_platform_staff_read_the_outbox_in_the_admin(
     assert staff.get(reverse("admin:jobs_job_add")).status_code == 403
     assert staff.post(reverse("admin:jobs_job_delete", args=[job.pk]), {"post": "yes"}).status_code == 403
     assert Job.objects.filter(pk=job.pk, args=["secret-argument"]).exists()
+
+
+def test_a_delivery_whose_task_the_broker_lost_is_queued_again_by_the_retry_sweep(
+    world: World, mailoutbox: list[Any]
+) -> None:
+    resident = _give_email(world.user("resident"))
+    notification = Notification.objects.create(
+        recipient=resident, community=world.harmony, kind="appeal.replied", summary="Replied", params={}
+    )
+    lost = Delivery.objects.create(notification=notification, community=world.harmony, channel="email")
+    recent = Delivery.objects.create(notification=notification, community=world.harmony, channel="email")
+    Delivery.objects.filter(pk=lost.pk).update(created_at=timezone.now() - datetime.timedelta(minutes=11))
+    assert notification_tasks.retry_failed_deliveries.delay().get() == 1
+    lost.refresh_from_db()
+    recent.refresh_from_db()
+    assert (lost.status, recent.status) == (DeliveryStatus.SENT, DeliveryStatus.PENDING)
+    assert Job.objects.get().dedupe_key == f"delivery:{lost.pk}"
+    assert len(mailoutbox) == 1
