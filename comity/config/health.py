@@ -17,9 +17,9 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from health_check.base import HealthCheck  # type: ignore[import-untyped]
-from health_check.exceptions import ServiceUnavailable  # type: ignore[import-untyped]
-from health_check.views import HealthCheckView  # type: ignore[import-untyped]
+from health_check.base import HealthCheck
+from health_check.exceptions import ServiceUnavailable
+from health_check.views import HealthCheckView
 from kombu.exceptions import OperationalError
 
 from comity.config.celery import app as celery_app
@@ -61,12 +61,13 @@ def _bearer_token(request: HttpRequest) -> str:
 
 
 async def may_see_details(request: HttpRequest) -> bool:
-    """Platform staff, or a caller with the configured token (compared in constant time)."""
+    """Platform staff (superusers, as docs/permissions.md defines the role), or the token's holder (compared in
+    constant time)."""
     expected = settings.COMITY_HEALTH_TOKEN
     if expected and hmac.compare_digest(_bearer_token(request).encode(), expected.encode()):
         return True
     user = await request.auser()
-    return bool(user.is_authenticated and user.is_staff)
+    return bool(user.is_authenticated and user.is_superuser)
 
 
 class HealthView(HealthCheckView):  # type: ignore[misc]

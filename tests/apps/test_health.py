@@ -14,6 +14,7 @@ from health_check.exceptions import ServiceUnavailable
 from comity.config.celery import app as celery_app
 
 from ..conftest import CAST
+from ..factories import UserFactory
 
 DETAILED = {"platform_staff"}
 TOKEN = "s3cret-health-token"
@@ -150,3 +151,10 @@ def test_without_a_worker_heartbeat_the_endpoint_is_a_503(client: Any, settings:
     heartbeat = next(value for name, value in report.items() if name.startswith("WorkerHeartbeatCheck"))
     assert "no worker heartbeat yet" in heartbeat
     assert next(value for name, value in report.items() if name.startswith("OutboxBacklogCheck")) == "OK"
+
+
+def test_an_admin_site_account_that_is_not_platform_staff_gets_the_status_only(client: Any) -> None:
+    user = UserFactory(username="clerk", is_staff=True, is_superuser=False)
+    client.force_login(user)
+    response = client.get(reverse("health"))
+    assert response.content.decode() == "Comity is working.\n"
