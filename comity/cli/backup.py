@@ -214,7 +214,7 @@ def _restore_from(args: argparse.Namespace, vendor: Vendor, staging: Path, media
     from comity.cli.backup_databases import BackupError
 
     try:
-        manifest = read_archive(Path(args.archive), staging, vendor.name)
+        manifest = read_archive(Path(args.archive), staging, None if args.check else vendor.name)
         if unknown := _unknown_migrations(manifest):
             raise BackupError(
                 _(

@@ -201,7 +201,7 @@ def _read_json(tar: tarfile.TarFile, member: tarfile.TarInfo) -> dict[str, Any]:
     return data
 
 
-def _check_header(header: dict[str, Any], expected_vendor: str) -> None:
+def _check_header(header: dict[str, Any], expected_vendor: str | None) -> None:
     if header.get("format") != FORMAT:
         raise BackupError(_("This file is not a Comity backup."))
     if header.get("format_version") != FORMAT_VERSION:
@@ -209,7 +209,9 @@ def _check_header(header: dict[str, Any], expected_vendor: str) -> None:
             _("This backup's format version %(found)s is not one this Comity reads (%(known)s).")
             % {"found": header.get("format_version"), "known": FORMAT_VERSION}
         )
-    if header.get("vendor") != expected_vendor:
+    if header.get("vendor") not in ("sqlite", "postgresql"):
+        raise BackupError(_("This file is not a Comity backup."))
+    if expected_vendor is not None and header.get("vendor") != expected_vendor:
         raise BackupError(
             _(
                 "This backup is of a %(archive)s database, but the configured database is %(configured)s: "
@@ -233,8 +235,9 @@ def _extract(tar: tarfile.TarFile, member: tarfile.TarInfo, target: Path) -> dic
     return {"sha256": digest.hexdigest(), "bytes": size}
 
 
-def read_archive(path: Path, staging: Path, expected_vendor: str) -> Manifest:
-    """Unpack ``path`` into ``staging`` and check every member against the manifest; refuse anything else."""
+def read_archive(path: Path, staging: Path, expected_vendor: str | None) -> Manifest:
+    """Unpack ``path`` into ``staging`` and check every member against the manifest; refuse anything else (and an
+    archive of another database vendor than ``expected_vendor``, unless it is None: only checking)."""
     if not path.is_file():
         raise BackupError(_("There is no backup file at %(path)s.") % {"path": path})
     found: dict[str, dict[str, Any]] = {}

@@ -307,6 +307,7 @@ def test_an_archive_of_another_vendor_is_refused_before_it_is_unpacked(archive: 
     ):
         read_archive(archive, tmp_path / "staging", "postgresql")
     assert not (tmp_path / "staging").exists()
+    assert read_archive(archive, tmp_path / "checked", None).vendor == "sqlite"
 
 
 def _rewrite(source: Path, target: Path, change: Any) -> None:
