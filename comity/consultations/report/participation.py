@@ -219,7 +219,12 @@ def participation_stats(consultation: Consultation) -> ParticipationStats:
         .values_list("participant_id", flat=True)
         .distinct()
     )
-    person_of_voter = dict(Person.objects.filter(user_id__in=voter_ids).values_list("user_id", "pk"))
+    # The voter's person in this community: a login may be a person in several (tests/apps/test_community_isolation.py).
+    person_of_voter = dict(
+        Person.objects.filter(community_id=consultation.community_id, user_id__in=voter_ids).values_list(
+            "user_id", "pk"
+        )
+    )
     voting_people = {person_of_voter[u] for u in voter_ids if person_of_voter.get(u) in registry}
     imported = (
         Vote.objects.filter(consultation=consultation, imported_participant__isnull=False)
