@@ -49,10 +49,16 @@ def bump(street_id: int) -> None:
         cache.set(key, 2, timeout=None)
 
 
+def report_key(street_id: int, scope: str, query: str, now: datetime) -> str:
+    """The key of the report of ``scope`` for the period ``query`` as it is now, in the reader's language. The page
+    caches its rendered figures under it too (the ``{% cache %}`` fragment of ``appeals/rates*.html``)."""
+    slot = int(now.timestamp()) // SLOT_SECONDS
+    return street_key(street_id, "appeal-rates", rates_version(street_id), scope, get_language(), slot, query)
+
+
 def cached_report(street_id: int, scope: str, query: str, now: datetime, compute: Callable[[], T]) -> T:
     """The report of ``scope`` (e.g. ``community:12``) for the period ``query``, from the cache when it is fresh."""
-    slot = int(now.timestamp()) // SLOT_SECONDS
-    key = street_key(street_id, "appeal-rates", rates_version(street_id), scope, get_language(), slot, query)
+    key = report_key(street_id, scope, query, now)
     found = cast("T | None", cache.get(key))
     if found is None:
         found = compute()

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from fractions import Fraction
+from functools import cached_property
 
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -110,13 +111,14 @@ class GroupRow:
     url: str = ""
     rank: int | None = None
 
-    @property
+    @cached_property
     def figures(self) -> list[Figure]:
+        """Computed once per row (a page reads them many times); in the language of the cached report."""
         return figures(self.card)
 
     @property
     def score(self) -> Figure:
-        return figures(self.card)[-1]
+        return self.figures[-1]
 
 
 @dataclass(frozen=True)
@@ -135,7 +137,7 @@ class TrendPoint:
     tally: Tally
     card: Scorecard
 
-    @property
+    @cached_property
     def figures(self) -> list[Figure]:
         return figures(self.card)
 

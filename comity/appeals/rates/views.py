@@ -12,11 +12,12 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from comity.accounts.selectors import signed_in
-from comity.appeals.rates.cache import cached_report
+from comity.appeals.rates.cache import TIMEOUT, cached_report, report_key
 from comity.appeals.rates.chart import trend_chart
 from comity.appeals.rates.export import export_rates_csv, export_rates_xlsx
 from comity.appeals.rates.periods import CUSTOM, PRESETS, choose_period
@@ -46,11 +47,14 @@ def _export(
 def _context(request: HttpRequest, report: RatesReport, *, can_export: bool) -> dict[str, Any]:
     return {
         "report": report,
-        "chart": trend_chart(report.trend),
+        # Drawn only when the cached fragment of the page is not (SimpleLazyObject: on first use).
+        "chart": SimpleLazyObject(lambda: trend_chart(report.trend)),
         "presets": list(PRESETS.items()),
         "custom": CUSTOM,
         "can_export": can_export,
         "today": timezone.localdate(),
+        # The rendered figures are cached beside the report, as long (the key changes with every write).
+        "fragment_timeout": TIMEOUT,
     }
 
 
@@ -65,16 +69,14 @@ def community_rates(request: HttpRequest, community_id: int) -> HttpResponse:
     community = get_community_for_user(request.user, community_id, perm=perm)
     now = timezone.now()
     choice = choose_period(request.GET, timezone.localdate(now))
+    scope = f"community:{community.pk}"
     report = cached_report(
-        community.street_id,
-        f"community:{community.pk}",
-        choice.query,
-        now,
-        lambda: community_report(community, choice, now=now),
+        community.street_id, scope, choice.query, now, lambda: community_report(community, choice, now=now)
     )
     if file_format:
         return _export(request, community, report, file_format)
     context = _context(request, report, can_export=request.user.has_perm("appeals.export_rates", community))
+    context["report_key"] = report_key(community.street_id, scope, choice.query, now)
     context["community"] = community
     context["can_see_street"] = request.user.has_perm("appeals.see_street_rates", community.street)
     return render(request, "appeals/rates.html", context)
@@ -99,5 +101,6 @@ def street_rates(request: HttpRequest, street_id: int) -> HttpResponse:
     context = _context(
         request, report, can_export=request.user.has_perm("appeals.export_street_rates", street)
     )
+    context["report_key"] = report_key(street.pk, "street", choice.query, now)
     context["street"] = street
     return render(request, "appeals/rates_street.html", context)
