@@ -167,7 +167,7 @@ def participations(decision: int, usernames: list[str]) -> dict[str, Any]:
 def delivered(since: str, appeals: list[int]) -> dict[str, Any]:
     """Background work queued since ``since`` (ISO time): what is still waiting, and what was done twice.
 
-    - deliveries (e-mail, SMS) of notifications created since then: none pending; each SMS in the outbox once
+    - deliveries (e-mail, SMS) of notifications created since then: all sent; each SMS in the outbox once
       (one OutboxMessage per delivery) and as many e-mails kept as e-mail deliveries sent;
     - the notifications of the appeals submitted in the run (``appeals``): at least one each (their handlers were
       told), none twice (the same recipient, kind and link);
@@ -176,7 +176,7 @@ def delivered(since: str, appeals: list[int]) -> dict[str, Any]:
     """
     from datetime import datetime
 
-    from django.db.models import Count
+    from django.db.models import Count, F, Q
 
     from comity.consultations.models import Analysis
     from comity.demo.mail import CHANNEL as EMAIL_OUTBOX
@@ -224,7 +224,10 @@ def delivered(since: str, appeals: list[int]) -> dict[str, Any]:
         "e-mails kept": emails_kept,
         "appeals without a notification": untold,
         "notifications twice": twice,
-        "opinion maps out of date": Analysis.objects.filter(dirty=True).count(),
+        "deliveries not sent": deliveries.exclude(status=DeliveryStatus.SENT).count(),
+        "opinion maps out of date": Analysis.objects.filter(
+            Q(dirty=True) | Q(computed_at__isnull=True) | Q(computed_at__lt=F("requested_at"))
+        ).count(),
     }
 
 

@@ -24,9 +24,12 @@ unless ``--allow-not-checked``. Exit status: 0 when every stage passed.
 from __future__ import annotations
 
 import argparse
+import hashlib
+import io
 import json
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -67,6 +70,7 @@ class Run:
     redis: Redis | None = None
     host: str = ""
     pages_file: Path | None = None
+    sessions_file: Path | None = None
 
     # --- helpers ---------------------------------------------------------------------------------------------
 
@@ -99,7 +103,11 @@ class Run:
             "-r", str(max(1, users // 2)), "-t", f"{seconds}s", "--host", self.host, "--only-summary",
             "--json-file", str(self.stack.folder / f"locust-{name}"), "--stop-timeout", "10",
         ]  # fmt: skip
-        env = {**self.env, "COMITY_SMOKE_PAGES": str(self.pages_file)}
+        env = {
+            **self.env,
+            "COMITY_SMOKE_PAGES": str(self.pages_file),
+            "COMITY_SMOKE_SESSIONS": str(self.sessions_file),
+        }
         log = open(self.stack.folder / f"locust-{name}.log", "w")  # noqa: SIM115 - the child keeps it
         return subprocess.Popen(argv, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, text=True)
 
@@ -113,6 +121,9 @@ class Run:
             raise SmokeError(f"Locust left no statistics ({error}):\n{log}") from error
         total = sum(entry["num_requests"] for entry in stats)
         failed = sum(entry["num_failures"] for entry in stats)
+        if not total:
+            log = (self.stack.folder / f"locust-{name}.log").read_text(errors="replace")[-2000:]
+            raise SmokeError(f"Locust made no request:\n{log}")
         errors = []
         if failed:
             log = (self.stack.folder / f"locust-{name}.log").read_text(errors="replace")
@@ -210,12 +221,17 @@ def deploy(run: Run) -> None:
     pages = run.check("pages")
     run.pages_file = run.stack.folder / "pages.json"
     run.pages_file.write_text(json.dumps(pages, ensure_ascii=False))
+    sessions = {}
     for login, entries in pages.items():
         session = signed_in_session(run.host, login) if login else None
+        if session is not None:
+            sessions[login] = session.cookies["sessionid"]
         for label, path in entries:
             answer = run.get(path, session)
             if answer.status_code != 200:
                 raise SmokeError(f"{label} ({path}) answers HTTP {answer.status_code}")
+    run.sessions_file = run.stack.folder / "sessions.json"
+    run.sessions_file.write_text(json.dumps(sessions))
     count = sum(len(entries) for entries in pages.values())
     say(f"{count} main pages of {len(pages)} roles answer 200 ({time.monotonic() - started:.0f} s in all)")
 
@@ -270,6 +286,26 @@ def stage_load(run: Run) -> str:
     return f"{total} requests by {users} users in {seconds} s, 0 failed"
 
 
+def _photo() -> bytes:
+    """A small JPEG, as a phone would send (Pillow is one of Comity's dependencies)."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (64, 48), (180, 160, 120)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def _media(folder: Path) -> dict[str, str]:
+    """Every file under the media folder with its SHA-256."""
+    if not folder.exists():
+        return {}
+    return {
+        str(path.relative_to(folder)): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
 class Writer(threading.Thread):
     """A resident submitting appeals and voting on statements in a loop, through the pages, until stopped."""
 
@@ -294,8 +330,14 @@ class Writer(threading.Thread):
                     session.get(f"{host}{self.community}appeals/new/", timeout=60).text, "once_token"
                 )
                 form["description"] = f"Smoke run {number}: the stairwell light of my building is out again."
+                # The first appeal carries a photo, so that the media folder has an upload to back up and restore.
+                files = {"photos": ("stairwell.jpg", _photo(), "image/jpeg")} if number == 1 else None
                 answer = session.post(
-                    f"{host}{self.community}appeals/new/", data=form, allow_redirects=False, timeout=60
+                    f"{host}{self.community}appeals/new/",
+                    data=form,
+                    files=files,
+                    allow_redirects=False,
+                    timeout=60,
                 )
                 location = answer.headers.get("Location", "")
                 if answer.status_code != 302 or "/appeals/" not in location:
@@ -350,11 +392,19 @@ def stage_broker_outage(run: Run) -> str:
     say(f"{total} page loads, {len(writer.appeals)} appeals and {writer.votes} votes written, none failed")
     state: dict[str, Any] = {}
 
+    hurried = [False]
+    waiting_since = time.monotonic()
+
     def drained() -> bool:
         state.update(run.check("delivered", since, *map(str, writer.appeals)))
+        if state["deliveries not sent"] and not hurried[0] and time.monotonic() - waiting_since > 60:
+            # Failed deliveries are retried on beat's five-minute schedule; the documented command hurries it.
+            say("deliveries still failed after a minute: `comity manage retry_notifications`")
+            run.comity("manage", "retry_notifications")
+            hurried[0] = True
         return (
             not state["jobs unpublished"]
-            and state["pending deliveries"] == 0
+            and state["deliveries not sent"] == 0
             and not state["appeals without a notification"]
             and state["opinion maps out of date"] == 0
         )
@@ -363,6 +413,9 @@ def stage_broker_outage(run: Run) -> str:
         run.wait_until("the queued work was not all done", drained, run.args.drain_seconds)
     except SmokeError as error:
         raise SmokeError(f"{error}: {json.dumps(state, ensure_ascii=False)}") from error
+    say(f"queued work done {time.monotonic() - waiting_since:.0f} s after the broker came back")
+    status = run.comity("manage", "jobs_status", "--check").stdout.strip()
+    say(f"comity manage jobs_status --check: {status.splitlines()[-1] if status else 'OK'}")
     twice = state["sms twice"] + state["notifications twice"]
     if twice or state["e-mails kept"] != state["e-mails sent"]:
         raise SmokeError(f"work done twice: {json.dumps(state, ensure_ascii=False)}")
@@ -423,6 +476,16 @@ def stage_kill_and_restart(run: Run) -> str:
         raise SmokeError(f"counts changed across the restart: {before} → {after}")
     if after["broken ballot logs"]:
         raise SmokeError(f"ballot logs broken: {after['broken ballot logs']}")
+    pages = json.loads(run.pages_file.read_text()) if run.pages_file else {}
+    refused = []
+    for login in pages:
+        if login:
+            try:
+                signed_in_session(run.host, login)
+            except (requests.RequestException, RuntimeError) as error:
+                refused.append(f"{login}: {error}")
+    if refused:
+        raise SmokeError("signing in after the database restart failed: " + "; ".join(refused))
     load = run.locust(20, 10, "after-restart")
     total, failed, errors = run.locust_result(load, "after-restart")
     if failed:
@@ -431,15 +494,22 @@ def stage_kill_and_restart(run: Run) -> str:
         f"{len(confirmed)} ballots confirmed and stored ({len(failures)} lost with the worker: "
         f"{'; '.join(failures) or 'none'}); counts equal across the restart "
         f"({after['decision ballots']} ballots, {after['appeals']} appeals), {after['ballot logs']} ballot logs "
-        f"verify; {total} page loads after the restart, 0 failed"
+        f"verify; every role signs in and {total} page loads after the restart, 0 failed"
     )
 
 
 def stage_replica(run: Run) -> str:
-    assert run.replica
+    assert run.replica is not None
     pages = json.loads(run.pages_file.read_text()) if run.pages_file else {}
     dashboard = next(path for label, path in pages["committee-staff"] if "rates dashboard" in label)
-    session = signed_in_session(run.host, "committee-staff")
+    scans = (
+        "SELECT coalesce(sum(seq_scan + coalesce(idx_scan, 0)), 0) FROM pg_stat_user_tables "
+        "WHERE relname = 'appeals_appeal'"
+    )
+    before = int(run.replica.sql(scans, DATABASE))
+    # A fresh session: signing in is a POST, after which that browser reads from the primary for a few seconds.
+    session = requests.Session()
+    session.cookies.set("sessionid", signed_in_session(run.host, "committee-staff").cookies["sessionid"])
     answer = run.get(dashboard, session)
     header = answer.headers.get("X-Comity-Database", "")
     if answer.status_code != 200:
@@ -448,12 +518,19 @@ def stage_replica(run: Run) -> str:
         raise SmokeError(
             f"the dashboard was read from {header or 'the primary (no X-Comity-Database header)'}"
         )
-    connected = run.replica.sql(
-        f"SELECT count(*) FROM pg_stat_activity WHERE datname = '{DATABASE}' AND backend_type = 'client backend'"
+    after = before
+    deadline = time.monotonic() + 15  # a standby's backends report their statistics within about ten seconds
+    while after == before and time.monotonic() < deadline:
+        time.sleep(1)
+        after = int(run.replica.sql(scans, DATABASE))
+    if after == before:
+        raise SmokeError(
+            "the replica's statistics show no read of the appeals after the dashboard was served"
+        )
+    return (
+        f"{dashboard} answered with X-Comity-Database: replica, and the replica counted {after - before} scans "
+        "of appeals_appeal (pg_stat_user_tables on the standby)"
     )
-    if connected == "0":
-        raise SmokeError("the replica has no connection from the application")
-    return f"{dashboard}: X-Comity-Database: replica; {connected} application connection(s) on the replica"
 
 
 def stage_backup_restore(run: Run) -> str:
@@ -467,17 +544,21 @@ def stage_backup_restore(run: Run) -> str:
     run.primary.sql(f"DROP DATABASE {DATABASE} WITH (FORCE)")
     run.primary.sql(f"CREATE DATABASE {DATABASE}")
     media = Path(run.env["COMITY_DATA_DIR"]) / "media"
-    media_files = sum(1 for p in media.rglob("*") if p.is_file()) if media.exists() else 0
+    files = _media(media)
+    if not files:
+        raise SmokeError(f"no upload in {media} to back up (the photo sent with the first appeal of the run)")
     if media.exists():
-        subprocess.run(["rm", "-rf", str(media)], check=True)
-    say(f"wiped: database dropped and created empty, media folder removed ({media_files} files)")
-    run.comity("restore", str(backup), timeout=300)
+        shutil.rmtree(media)
+    say(f"wiped: database dropped and created empty, media folder removed ({len(files)} files)")
+    restored = run.comity("restore", str(backup), timeout=300).stdout.strip().splitlines()
+    say(f"comity restore: {restored[-1] if restored else ''}")
     after = run.check("counts")
-    restored_media = sum(1 for p in media.rglob("*") if p.is_file()) if media.exists() else 0
+    if _media(media) != files:
+        raise SmokeError(
+            f"media files differ after the restore: {len(files)} before, {len(_media(media))} after"
+        )
     if before != after:
         raise SmokeError(f"counts differ after the restore: {before} → {after}")
-    if restored_media != media_files:
-        raise SmokeError(f"{media_files} media files backed up, {restored_media} restored")
     if after["broken ballot logs"]:
         raise SmokeError(f"ballot logs broken after the restore: {after['broken ballot logs']}")
     run.stack.processes.clear()
@@ -490,8 +571,8 @@ def stage_backup_restore(run: Run) -> str:
             raise SmokeError(f"after the restore {label} does not answer 200")
     return (
         f"counts equal after the restore ({after['appeals']} appeals, {after['decision ballots']} ballots, "
-        f"{after['notifications']} notifications), {media_files} media files back, {after['ballot logs']} ballot "
-        "logs verify, the site serves again"
+        f"{after['notifications']} notifications), {len(files)} media files back byte for byte, "
+        f"{after['ballot logs']} ballot logs verify, the site serves again"
     )
 
 
