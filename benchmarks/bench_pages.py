@@ -234,6 +234,7 @@ def main() -> None:
                 reverse("structure:building", args=[community.pk, built["first_building"].pk]),
             ),
             ("staff", "community home", reverse("structure:overview", args=[community.pk])),
+            ("staff", "workbench", reverse("appeals:queue", args=[community.pk])),
             ("resident", "community home", reverse("structure:overview", args=[community.pk])),
         ]
         print(f"{'who':<10} {'page':<16} {'cold ms':>8} {'median ms':>10} {'queries':>8} {'KiB':>7}")

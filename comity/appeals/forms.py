@@ -22,6 +22,7 @@ from comity.engine.appeals import AppealStatus
 from comity.foundation.forms import MultipleFileField, no_double_colon
 from comity.foundation.idempotency import OnceTokenFormMixin
 from comity.foundation.photos import MAX_PHOTOS
+from comity.foundation.widgets import QuickSelect
 from comity.structure.fields import NaturalAreaChoiceField, PhoneField, UnitField, in_natural_order
 from comity.structure.models import Area, AreaKind, Community, GovernanceSubject, MatterCategory, Street, Unit
 
@@ -208,7 +209,9 @@ class VisitForm(forms.Form):
 
 
 class RedispatchForm(forms.Form):
-    lead_subject = forms.ModelChoiceField(label=_("Dispatch to"), queryset=GovernanceSubject.objects.none())
+    lead_subject = forms.ModelChoiceField(
+        label=_("Dispatch to"), queryset=GovernanceSubject.objects.none(), widget=QuickSelect
+    )
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}), max_length=2000)
 
     def __init__(self, *args: Any, community: Community, **kwargs: Any) -> None:
@@ -229,6 +232,7 @@ class QueueFilterForm(forms.Form):
     mine = forms.ChoiceField(
         label=_("Mine"),
         required=False,
+        widget=QuickSelect,
         choices=[
             ("", _("Everything I may see")),
             ("to_sign", _("Waiting for me to sign")),
@@ -236,11 +240,14 @@ class QueueFilterForm(forms.Form):
             ("help", _("I help")),
         ],
     )
-    status = forms.ChoiceField(label=_("Status"), required=False)
-    category = forms.ChoiceField(label=_("Matter"), required=False)
-    area = forms.ModelChoiceField(label=_("Building"), queryset=Area.objects.none(), required=False)
+    # The workbench's filter bar: drawn without a template per option (comity.foundation.widgets).
+    status = forms.ChoiceField(label=_("Status"), required=False, widget=QuickSelect)
+    category = forms.ChoiceField(label=_("Matter"), required=False, widget=QuickSelect)
+    area = forms.ModelChoiceField(
+        label=_("Building"), queryset=Area.objects.none(), required=False, widget=QuickSelect
+    )
     subject = forms.ModelChoiceField(
-        label=_("Lead subject"), queryset=GovernanceSubject.objects.none(), required=False
+        label=_("Lead subject"), queryset=GovernanceSubject.objects.none(), required=False, widget=QuickSelect
     )
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     q = forms.CharField(label=_("Number or text"), required=False, max_length=100)
@@ -273,6 +280,7 @@ class StreetQueueFilterForm(forms.Form):
     reason = forms.ChoiceField(
         label=_("Why"),
         required=False,
+        widget=QuickSelect,
         choices=[
             ("", _("Every reason")),
             ("escalated", _("Escalated to the street")),
@@ -285,8 +293,9 @@ class StreetQueueFilterForm(forms.Form):
         queryset=Community.objects.none(),
         required=False,
         empty_label=_("Every community"),
+        widget=QuickSelect,
     )
-    category = forms.ChoiceField(label=_("Matter"), required=False)
+    category = forms.ChoiceField(label=_("Matter"), required=False, widget=QuickSelect)
 
     def __init__(self, *args: Any, street: Street, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
