@@ -472,7 +472,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("COMITY_LOG_LEVEL", "WARNING")},
     "loggers": {
         "django.request": {"handlers": ["console", "mail_admins"], "level": "ERROR", "propagate": False},
-        "django.security": {"handlers": ["console", "mail_admins"], "level": "ERROR", "propagate": False},
+        # Warnings (a refused CSRF token, …) to the log; errors (suspicious operations) e-mailed too.
+        "django.security": {"handlers": ["console", "mail_admins"], "level": "WARNING", "propagate": False},
         # Scanners send any Host header; logged, but no e-mail for each (the nginx example refuses unknown hosts).
         "django.security.DisallowedHost": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },

@@ -133,3 +133,44 @@ def test_production_settings_follow_the_environment(
     )
     values = json.loads(out.stdout)
     assert {name: values[name] for name in expected} == expected
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({}, ["'self'", "data:"]),
+        (
+            {"COMITY_S3_BUCKET": "uploads", "COMITY_S3_ENDPOINT_URL": "https://s3.example.org:9000"},
+            ["'self'", "data:", "https://s3.example.org:9000"],
+        ),
+        (
+            {
+                "COMITY_S3_BUCKET": "uploads",
+                "COMITY_S3_ENDPOINT_URL": "https://s3.example.org",
+                "COMITY_S3_ADDRESSING_STYLE": "virtual",
+                "COMITY_CSP_MEDIA_SOURCES": "https://cdn.example.org",
+            },
+            ["'self'", "data:", "https://cdn.example.org", "https://uploads.s3.example.org"],
+        ),
+        ({"COMITY_S3_BUCKET": "uploads"}, ["'self'", "data:", "https://*.amazonaws.com"]),
+    ],
+)
+def test_images_may_come_from_the_upload_store(
+    tmp_path: Path, overrides: dict[str, str], expected: list[str]
+) -> None:
+    """Uploads in an S3-compatible store are shown from its signed URLs: the policy allows its origin."""
+    script = (
+        "import json, django; django.setup(); from django.conf import settings as s; "
+        "print(json.dumps(s.CONTENT_SECURITY_POLICY['DIRECTIVES']['img-src']))"
+    )
+    environment = production_environment(tmp_path, **overrides)
+    environment["DJANGO_SETTINGS_MODULE"] = "comity.config.settings"
+    out = subprocess.run(
+        [sys.executable, "-c", script],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=tmp_path,
+    )
+    assert json.loads(out.stdout) == expected
