@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # After WhiteNoise: pages get the Content-Security-Policy, static files (answered above) do not need it.
     "csp.middleware.CSPMiddleware",
+    # Pages and API answers gzipped, with Django's BREACH padding; files and static files not (ADR 0014).
+    "comity.foundation.compression.CompressPages",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # A browser that wrote reads from the primary for a few seconds (only with a replica: comity/foundation/replica.py).
     "comity.foundation.replica.PrimaryAfterWrite",
