@@ -26,4 +26,4 @@ class CompressPages(GZipMiddleware):
         media_type = response.get("Content-Type", "").split(";", 1)[0].strip().lower()
         if media_type not in COMPRESSED_TYPES:
             return response
-        return super().process_response(request, response)  # type: ignore[no-any-return]
+        return super().process_response(request, response)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django.db import connection
-from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseServerError
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseServerError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import condition, require_POST, require_safe
@@ -67,7 +67,7 @@ def _source_modified(request: HttpRequest) -> datetime:
 
 @require_safe
 @condition(etag_func=_source_etag, last_modified_func=_source_modified)
-def source_code(request: HttpRequest) -> HttpResponse:
+def source_code(request: HttpRequest) -> HttpResponseBase:
     """The running code as a tarball, as the AGPL (section 13) asks of a network service.
 
     It is built from the installed ``comity`` package, so a city that modified its deployment offers exactly what it
