@@ -443,6 +443,8 @@ CONTENT_SECURITY_POLICY = {
 # a line — time, level, logger, message, request_id — for a log collector; gunicorn's access log follows the same
 # switch (comity/config/gunicorn.py). Server errors (django.request) are also e-mailed to ADMINS with DEBUG off.
 COMITY_LOG_JSON = env_bool("COMITY_LOG_JSON", False)
+# Celery's worker and beat keep these handlers (and so the JSON lines) instead of installing their own text format.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = not COMITY_LOG_JSON
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
