@@ -202,6 +202,10 @@ def deployment_environment(run: Run) -> None:
         "COMITY_EMAIL_BACKEND": "comity.demo.mail.OutboxEmailBackend",
         "COMITY_SMS_BACKEND": "comity.notifications.channels.FakeSmsChannel",
         "COMITY_LOG_LEVEL": "WARNING",
+        # This Redis keeps nothing on disk (like a crashed one): the jobs it held when it stopped are gone, and the
+        # deliveries they carried stay pending until beat's retry re-queues them as stale (ten minutes by default;
+        # 45 s here, so that the run sees it happen).
+        "COMITY_NOTIFICATIONS_STALE_SECONDS": "45",
     }
     run.host = f"http://127.0.0.1:{run.args.port_base + 10}"
 
@@ -238,11 +242,7 @@ def deploy(run: Run) -> None:
 
 def start_web(run: Run) -> None:
     bind = f"127.0.0.1:{run.args.port_base + 10}"
-    if run.has_command("serve"):
-        argv = [str(VENV_BIN / "comity"), "serve", "--bind", bind, "--workers", "2"]
-    else:
-        say("NOT CHECKED: `comity serve` does not exist yet; gunicorn started directly")
-        argv = [str(VENV_BIN / "gunicorn"), "comity.config.wsgi", "--bind", bind, "--workers", "2"]
+    argv = [str(VENV_BIN / "comity"), "serve", "--bind", bind, "--workers", "2"]
     web = run.stack.process("web", argv, run.env)
     if run.stack.processes[0] is not web:
         raise SmokeError("the web server must be the first process started")
@@ -306,6 +306,22 @@ def _media(folder: Path) -> dict[str, str]:
     }
 
 
+def submit_appeal(
+    session: requests.Session, host: str, community: str, number: int, photo: bool
+) -> int | str:
+    """A resident's appeal through the form: its number, or what went wrong."""
+    form = form_data(session.get(f"{host}{community}appeals/new/", timeout=60).text, "once_token")
+    form["description"] = f"Smoke run {number}: the stairwell light of my building is out again."
+    files = {"photos": ("stairwell.jpg", _photo(), "image/jpeg")} if photo else None
+    answer = session.post(
+        f"{host}{community}appeals/new/", data=form, files=files, allow_redirects=False, timeout=60
+    )
+    location = answer.headers.get("Location", "")
+    if answer.status_code != 302 or "/appeals/" not in location:
+        return f"appeal {number}: HTTP {answer.status_code} {location}"
+    return int(location.rstrip("/").rsplit("/", 1)[1])
+
+
 class Writer(threading.Thread):
     """A resident submitting appeals and voting on statements in a loop, through the pages, until stopped."""
 
@@ -326,24 +342,12 @@ class Writer(threading.Thread):
         while not self.stop.is_set():
             number += 1
             try:
-                form = form_data(
-                    session.get(f"{host}{self.community}appeals/new/", timeout=60).text, "once_token"
-                )
-                form["description"] = f"Smoke run {number}: the stairwell light of my building is out again."
                 # The first appeal carries a photo, so that the media folder has an upload to back up and restore.
-                files = {"photos": ("stairwell.jpg", _photo(), "image/jpeg")} if number == 1 else None
-                answer = session.post(
-                    f"{host}{self.community}appeals/new/",
-                    data=form,
-                    files=files,
-                    allow_redirects=False,
-                    timeout=60,
-                )
-                location = answer.headers.get("Location", "")
-                if answer.status_code != 302 or "/appeals/" not in location:
-                    self.failures.append(f"appeal {number}: HTTP {answer.status_code} {location}")
+                appeal = submit_appeal(session, host, self.community, number, photo=number == 1)
+                if isinstance(appeal, str):
+                    self.failures.append(appeal)
                 else:
-                    self.appeals.append(int(location.rstrip("/").rsplit("/", 1)[1]))
+                    self.appeals.append(appeal)
                 page = session.get(f"{host}{self.consultation}", timeout=60).text
                 if 'name="step" value="vote"' in page:
                     vote = form_data(page, 'name="step" value="vote"')
@@ -398,8 +402,9 @@ def stage_broker_outage(run: Run) -> str:
     def drained() -> bool:
         state.update(run.check("delivered", since, *map(str, writer.appeals)))
         if state["deliveries not sent"] and not hurried[0] and time.monotonic() - waiting_since > 60:
-            # Failed deliveries are retried on beat's five-minute schedule; the documented command hurries it.
-            say("deliveries still failed after a minute: `comity manage retry_notifications`")
+            # Failed and stale deliveries are re-queued on beat's five-minute schedule; its command hurries it.
+            say(f"{state['deliveries not sent']} deliveries not sent after a minute (queued in the Redis that stopped): "
+                "`comity manage retry_notifications`, what beat runs every five minutes")  # fmt: skip
             run.comity("manage", "retry_notifications")
             hurried[0] = True
         return (
@@ -506,6 +511,13 @@ def stage_replica(run: Run) -> str:
         "SELECT coalesce(sum(seq_scan + coalesce(idx_scan, 0)), 0) FROM pg_stat_user_tables "
         "WHERE relname = 'appeals_appeal'"
     )
+    # A resident's appeal first: the dashboard's cached figures belong to the community's data version, which the
+    # appeal changes, so the next view computes them again — from the replica.
+    community = dashboard.split("appeals/")[0]
+    appeal = submit_appeal(signed_in_session(run.host, "resident"), run.host, community, 0, photo=False)
+    if isinstance(appeal, str):
+        raise SmokeError(appeal)
+    time.sleep(1)
     before = int(run.replica.sql(scans, DATABASE))
     # A fresh session: signing in is a POST, after which that browser reads from the primary for a few seconds.
     session = requests.Session()
@@ -528,7 +540,8 @@ def stage_replica(run: Run) -> str:
             "the replica's statistics show no read of the appeals after the dashboard was served"
         )
     return (
-        f"{dashboard} answered with X-Comity-Database: replica, and the replica counted {after - before} scans "
+        f"after appeal {appeal}, {dashboard} answered with X-Comity-Database: replica, and the replica counted "
+        f"{after - before} scans "
         "of appeals_appeal (pg_stat_user_tables on the standby)"
     )
 
