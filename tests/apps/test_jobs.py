@@ -236,6 +236,23 @@ def test_with_the_broker_down_a_vote_stands_and_its_map_is_computed_once_the_bro
     assert Analysis.objects.get(consultation=consultation).computed_at == computed
 
 
+def test_with_the_broker_down_a_resident_votes_on_the_page_without_an_error(
+    world: World, client_for: Any, django_capture_on_commit_callbacks: Any, broker_down: None
+) -> None:
+    consultation = make_consultation(world)
+    statement = consultation.statements.get(number=1)
+    url = reverse("consultations:detail", args=[world.harmony.pk, consultation.pk])
+    client = client_for("resident")
+    started = time.monotonic()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"step": "vote", "statement": statement.pk, "value": "1"})
+    assert time.monotonic() - started < 3
+    assert response.status_code == 302
+    assert statement.votes.filter(participant=world.user("resident"), value=1).exists()
+    job = Job.objects.get(task="comity.consultations.recompute_analysis", published_at__isnull=True)
+    assert "OperationalError" in job.last_error
+
+
 def test_the_breaker_lets_requests_try_again_once_the_sweep_has_reached_the_broker(
     world: World, broker_down: None
 ) -> None:
@@ -279,6 +296,8 @@ def _held_by_another_worker(name: str) -> Iterator[None]:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [_advisory_key(name)])
             assert cursor.fetchone()[0]
         yield
+        with other.cursor() as cursor:  # the other worker finishes (its server process may outlive close())
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [_advisory_key(name)])
     finally:
         other.close()
 
