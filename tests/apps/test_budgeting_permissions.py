@@ -33,6 +33,7 @@ from comity.budgeting.models import (
     BudgetBallot,
     Cycle,
     District,
+    EntryKind,
     Fund,
     LedgerEntry,
     Milestone,
@@ -126,6 +127,29 @@ def _delivered(world: World) -> dict[str, Any]:
     return setup
 
 
+def _with_receipt(world: World) -> dict[str, Any]:
+    """A payment to funded project A with the scan of its receipt (in the test's media folder)."""
+    setup = _stage("closed")(world)
+    setup["entry"] = services.record_entry(
+        world.user("committee_staff"),
+        setup["fund"],
+        {
+            "kind": EntryKind.DISBURSEMENT,
+            "amount_fen": 100,
+            "proposal": setup["A"],
+            "description": "Swing set",
+            "receipt_number": "INV-1",
+            "receipt": SimpleUploadedFile("inv-1.pdf", b"%PDF-1.4 receipt"),
+        },
+    )
+    return setup
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path
+
+
 def _with_milestone(world: World) -> dict[str, Any]:
     setup = _stage("closed")(world)
     setup["milestone"] = services.add_milestone(
@@ -183,6 +207,13 @@ CASES = [
     # reading
     Case("funds", "get", _community_url("funds"), VIEWERS, _stage("draft")),
     Case("fund ledger", "get", _fund_url, VIEWERS, _stage("closed")),
+    Case(
+        "receipt scan",
+        "get",
+        lambda w, s: reverse("budgeting:receipt", args=[w.harmony.pk, s["fund"].pk, s["entry"].pk]),
+        VIEWERS,
+        _with_receipt,
+    ),
     Case("cycles", "get", _community_url("cycles"), VIEWERS, _stage("voting")),
     Case("new cycle page", "get", _community_url("cycle_new"), MANAGERS, _stage("draft")),
     Case("import page", "get", _community_url("import"), MANAGERS, _stage("draft")),
@@ -513,6 +544,7 @@ def test_every_url_is_in_the_matrix() -> None:
     covered = {
         "funds",
         "fund",
+        "receipt",
         "cycles",
         "cycle_new",
         "import",
