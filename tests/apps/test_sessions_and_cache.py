@@ -89,6 +89,30 @@ def test_a_redis_that_is_up_stores_and_counts() -> None:
         up.delete_many(["a", "n"])
 
 
+@pytest.mark.skipif(not _redis_up(), reason="needs the machine's Redis on 6379")
+def test_writes_lost_in_an_outage_are_undone_when_redis_answers_again() -> None:
+    """A sign-out or a bumped version that could not reach Redis must not leave the old value to be read later."""
+    cache = _tolerant(6379, retry_seconds=60)
+    try:
+        cache.set("session", "signed in")
+        cache.set("version", 7)
+        cache.set("figure", "old")
+        cache._down_until = time.monotonic() + 60  # Redis away (the process leaves it alone meanwhile)
+        cache.delete("session")  # signing out
+        with pytest.raises(ValueError, match="not found"):
+            cache.incr("version")  # a write that makes cached figures stale
+        cache.set("figure", "new")
+        assert cache.add("lock", 1) is True
+        cache._down_until = 0.0  # Redis answers again
+        assert cache.get("session") is None
+        assert cache.get("version") == 8
+        assert cache.get("figure") is None
+        assert cache._lost == {}
+    finally:
+        cache._down_until = 0.0
+        cache.delete_many(["session", "version", "figure", "lock"])
+
+
 def test_pages_work_while_the_cache_is_down(world: Any, client_for: Any, settings: Any) -> None:
     settings.CACHES = {
         "default": {
