@@ -23,11 +23,13 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Count, Max, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from comity.consultations.models import Consultation, ConsultationStatus, Vote
+from comity.foundation.caching import cached_for_community
 from comity.structure.models import Area, HolderKind, Ownership, Person
 from comity.structure.selectors import areas_within
 
@@ -206,8 +208,34 @@ def _rows(
     return rows
 
 
+#: Seconds the participation figures stay cached at most.
+PARTICIPATION_TIMEOUT = 600
+
+
 def participation_stats(consultation: Consultation) -> ParticipationStats:
-    """Voters against the registry, by building and by age group, with under-represented groups flagged."""
+    """Voters against the registry, by building and by age group, with under-represented groups flagged.
+
+    The figures read every resident and owner of the community, so they are cached per community (under its data
+    version: an import of the registry or a confirmed claim shows at once), per language and day, and per the
+    consultation's status and votes (their number and the newest one's id: votes are written without an audit
+    entry, so they do not bump the community's version).
+    """
+    votes = Vote.objects.filter(consultation=consultation).aggregate(n=Count("id"), last=Max("id"))
+    return cached_for_community(
+        consultation.community_id,
+        "participation",
+        consultation.pk,
+        consultation.status,
+        votes["n"],
+        votes["last"],
+        get_language() or "",
+        timezone.localdate().isoformat(),
+        compute=lambda: _participation_stats(consultation),
+        timeout=PARTICIPATION_TIMEOUT,
+    )
+
+
+def _participation_stats(consultation: Consultation) -> ParticipationStats:
     year = timezone.localtime(consultation.opens_at).year
     registry = {
         person_id: member
