@@ -443,3 +443,25 @@ def test_a_delivery_whose_task_the_broker_lost_is_queued_again_by_the_retry_swee
     assert (lost.status, recent.status) == (DeliveryStatus.SENT, DeliveryStatus.PENDING)
     assert Job.objects.get().dedupe_key == f"delivery:{lost.pk}"
     assert len(mailoutbox) == 1
+
+
+def test_a_notifications_deliveries_are_queued_together_each_with_its_job(
+    world: World, django_capture_on_commit_callbacks: Any, mailoutbox: list[Any]
+) -> None:
+    users = [_give_email(world.user(role)) for role in ("resident", "owner", "grid_worker")]
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        notify(users, kind="appeal.replied", summary="Replied", params={}, community=world.harmony)
+    deliveries = list(Delivery.objects.order_by("pk").values_list("pk", flat=True))
+    jobs = Job.objects.order_by("pk")
+    assert [job.dedupe_key for job in jobs] == [f"delivery:{pk}" for pk in deliveries]
+    assert all(job.published_at is not None and job.community_id == world.harmony.pk for job in jobs)
+    assert len(mailoutbox) == 3
+
+
+def test_queueing_a_waiting_key_again_joins_the_waiting_job(world: World) -> None:
+    waiting = services.enqueue(note, 1, community=world.harmony, dedupe_key="note:1", after_commit=False)
+    jobs = services.enqueue_each(note, [[1], [2]], community=world.harmony, dedupe_keys=["note:1", "note:2"])
+    assert jobs[0].pk == waiting.pk
+    assert Job.objects.count() == 2
+    assert services.publish_many([job.pk for job in jobs]) == {}
+    assert RAN == [1, 2]

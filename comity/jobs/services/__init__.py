@@ -11,16 +11,19 @@ from comity.jobs.services.publishing import (
     KEEP_PUBLISHED,
     prune_published,
     publish,
+    publish_many,
     publish_pending,
 )
-from comity.jobs.services.queueing import enqueue
+from comity.jobs.services.queueing import enqueue, enqueue_each
 
 __all__ = [
     "BATCH_SIZE",
     "KEEP_PUBLISHED",
     "NotPublished",
     "enqueue",
+    "enqueue_each",
     "prune_published",
     "publish",
+    "publish_many",
     "publish_pending",
 ]

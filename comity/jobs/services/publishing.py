@@ -9,6 +9,7 @@ published again: every task queued through the outbox is idempotent (``docs/jobs
 from __future__ import annotations
 
 import logging
+from contextlib import nullcontext
 from datetime import timedelta
 
 from django.db import transaction
@@ -96,6 +97,53 @@ def _publish_inline(job_id: int) -> None:
     )
 
 
+@service(audited=False, atomic=False, reason="hands queued jobs to the broker: the outbox's own bookkeeping")
+def publish_many(job_ids: list[int]) -> dict[int, str]:
+    """Publish several jobs now, in one transaction (a notification's deliveries); the errors of those that stay.
+
+    Returns ``{job_id: error}`` for the jobs left for the sweep (empty when all went out). As :func:`publish`, it
+    never raises for the broker: a broker failure (or the circuit breaker) leaves that job and the ones after it.
+    Run eagerly, a failing task is recorded and the others still run.
+    """
+    if not job_ids:
+        return {}
+    eager = _eager()
+    if not eager and _broker_recently_down():
+        message = "NotPublished: the broker was unreachable moments ago; the sweep will publish the job"
+        return dict.fromkeys(job_ids, message)
+    errors: dict[int, str] = {}
+    broker_failure: Exception | None = None
+    with transaction.atomic():
+        rows = list(
+            Job.objects.select_for_update(skip_locked=True)
+            .filter(pk__in=job_ids, published_at__isnull=True)
+            .order_by("created_at", "id")
+        )
+        done: list[int] = []
+        for job in rows:
+            if broker_failure is not None:
+                errors[job.pk] = _describe(broker_failure)
+                continue
+            try:
+                # Run eagerly, the task's own writes get a savepoint: its failure spoils no other row.
+                with transaction.atomic() if eager else nullcontext():
+                    _send(job)
+            except Exception as exc:
+                errors[job.pk] = _describe(exc)
+                Job.objects.filter(pk=job.pk).update(attempts=F("attempts") + 1, last_error=errors[job.pk])
+                if not eager:
+                    broker_failure = exc
+            else:
+                done.append(job.pk)
+        if done:
+            Job.objects.filter(pk__in=done).update(
+                attempts=F("attempts") + 1, published_at=timezone.now(), last_error=""
+            )
+    if broker_failure is not None:
+        _trip_breaker()
+    return errors
+
+
 @service(audited=False, atomic=False, reason="publishes what the broker missed: the outbox's own bookkeeping")
 def publish_pending(*, batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATCHES) -> int:
     """Publish unpublished jobs, oldest first, in batches; return how many were published.
@@ -105,6 +153,7 @@ def publish_pending(*, batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATC
     run eagerly (no broker), a failing task is recorded and the sweep goes on with the next row.
     """
     published = 0
+    eager = _eager()
     for _batch in range(max_batches):
         failure: Exception | None = None
         with transaction.atomic():
@@ -116,14 +165,14 @@ def publish_pending(*, batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATC
             done: list[int] = []
             for job in rows:
                 try:
-                    with transaction.atomic():
+                    with transaction.atomic() if eager else nullcontext():
                         _send(job)
                 except Exception as exc:
                     Job.objects.filter(pk=job.pk).update(
                         attempts=F("attempts") + 1, last_error=_describe(exc)
                     )
                     logger.warning("could not publish job %s (%s): %s", job.pk, job.task, exc)
-                    if not _eager():
+                    if not eager:
                         failure = exc
                         break
                 else:
@@ -136,7 +185,7 @@ def publish_pending(*, batch_size: int = BATCH_SIZE, max_batches: int = MAX_BATC
         if failure is not None:
             _trip_breaker()
             break
-        if done and not _eager():
+        if done and not eager:
             _reset_breaker()  # the broker is back: requests may publish again at once
         if len(rows) < batch_size:
             break

@@ -62,6 +62,42 @@ def enqueue(
     return job
 
 
+@service(
+    audited=False, reason="queues background work for a change its caller audits, in the caller's transaction"
+)
+def enqueue_each(
+    task: Any,
+    calls: list[list[Any]],
+    *,
+    community: Community | int,
+    dedupe_keys: list[str] | None = None,
+) -> list[Job]:
+    """Write one job row per argument list in ``calls`` at once (a notification's deliveries), for the caller to
+    publish with :func:`~comity.jobs.services.publish_many` once its writes are committed.
+
+    The rows are inserted together. If a dedupe key is already queued (unpublished), each call goes through
+    :func:`enqueue` instead, which merges it into the waiting row.
+    """
+    name = task if isinstance(task, str) else task.name
+    community_id = community if isinstance(community, int) else community.pk
+    keys = dedupe_keys if dedupe_keys is not None else [""] * len(calls)
+    if len(keys) != len(calls):
+        raise ValueError("one dedupe key per call")
+    try:
+        with transaction.atomic():
+            return Job.objects.bulk_create(
+                [
+                    Job(community_id=community_id, task=name, args=list(args), kwargs={}, dedupe_key=key)
+                    for args, key in zip(calls, keys, strict=True)
+                ]
+            )
+    except IntegrityError:
+        return [
+            enqueue(task, *args, community=community_id, dedupe_key=key, after_commit=False)
+            for args, key in zip(calls, keys, strict=True)
+        ]
+
+
 def _existing(community_id: int, dedupe_key: str) -> Job | None:
     return Job.objects.filter(
         community_id=community_id, dedupe_key=dedupe_key, published_at__isnull=True

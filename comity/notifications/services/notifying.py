@@ -12,7 +12,7 @@ from django.db import transaction
 from comity.accounts.models import User
 from comity.foundation.services import service
 from comity.jobs.models import Job
-from comity.jobs.services import NotPublished, enqueue, publish
+from comity.jobs.services import enqueue_each, publish_many
 from comity.notifications.channels import EMAIL, SMS
 from comity.notifications.models import Delivery, DeliveryStatus, Notification
 from comity.notifications.services.common import _describe
@@ -85,14 +85,13 @@ def _plain(params: dict[str, Any]) -> dict[str, str | int]:
 
 
 def _create_and_queue(recipient_ids: list[int], *, channels: list[str], **fields: Any) -> None:
-    """The on-commit half of :func:`notify`: write the rows and their jobs, then publish one job per delivery."""
+    """The on-commit half of :func:`notify`: write the rows and their jobs, then publish the jobs."""
     try:
         queued = _create_rows(recipient_ids, channels=channels, **fields)
     except Exception:
         logger.exception("Could not create the notification %s", fields.get("kind"))
         return
-    for delivery_id, job in queued:
-        _publish_delivery(delivery_id, job)
+    _publish_deliveries(queued)
 
 
 def _create_rows(
@@ -127,11 +126,13 @@ def _create_rows(
         ]
         Delivery.objects.bulk_create(deliveries)
         # Each delivery's job is written with it: once the rows exist, the work cannot be lost.
-        return [(delivery.pk, _job_for(delivery.pk, delivery.community_id)) for delivery in deliveries]
+        community_id = fields.get("community_id")
+        ids = [delivery.pk for delivery in deliveries]
+        return list(zip(ids, _jobs_for(ids, community_id), strict=True))
 
 
-def _job_for(delivery_id: int, community_id: int | None) -> Job | None:
-    """The outbox row of one delivery, published by the caller once the delivery is committed.
+def _jobs_for(delivery_ids: list[int], community_id: int | None) -> list[Job | None]:
+    """The outbox rows of deliveries of one community, published by the caller once they are committed.
 
     A delivery about no community (``notify(community=None)``) has no outbox row, which needs a community: its own
     ``Delivery`` row is then the record that the work is owed, and the beat's retry sweep queues it again if its
@@ -141,32 +142,44 @@ def _job_for(delivery_id: int, community_id: int | None) -> Job | None:
     # a function the layers allow: a Celery task queued from a module the task imports).
     from comity.notifications.tasks import deliver
 
-    if community_id is None:
-        return None
-    return enqueue(
-        deliver, delivery_id, community=community_id, dedupe_key=f"delivery:{delivery_id}", after_commit=False
+    if community_id is None or not delivery_ids:
+        return [None] * len(delivery_ids)
+    return list(
+        enqueue_each(
+            deliver,
+            [[delivery_id] for delivery_id in delivery_ids],
+            community=community_id,
+            dedupe_keys=[f"delivery:{delivery_id}" for delivery_id in delivery_ids],
+        )
     )
 
 
-def _publish_delivery(delivery_id: int, job: Job | None) -> None:
-    """Hand a delivery's job to Celery; if that fails, the delivery is marked failed for a later retry.
+def _publish_deliveries(queued: list[tuple[int, Job | None]]) -> None:
+    """Hand the deliveries' jobs to Celery; a delivery whose job did not go out is marked failed for a retry.
 
     The job row stays unpublished too, so whichever comes first — the outbox's sweep or the retry of failed
     deliveries — sends it, and the delivery's row lock makes the other one a no-op.
     """
     from comity.notifications.tasks import deliver
 
+    errors: dict[int, str] = {}
     try:
+        by_job = {job.pk: delivery_id for delivery_id, job in queued if job is not None}
+        errors = {by_job[job_id]: error for job_id, error in publish_many(list(by_job)).items()}
+    except Exception as exc:  # the outbox's rows stand; its sweep publishes them
+        logger.exception("Could not publish the deliveries' jobs")
+        errors = {delivery_id: _describe(exc) for delivery_id, job in queued if job is not None}
+    for delivery_id, job in queued:
         if job is None:
-            deliver.delay(delivery_id)
-        else:
-            publish(job.pk)
-    except Exception as exc:
-        cause = exc.__cause__ if isinstance(exc, NotPublished) and exc.__cause__ is not None else exc
-        logger.warning("Could not queue delivery %s: %s", delivery_id, _describe(cause))
+            try:
+                deliver.delay(delivery_id)
+            except Exception as exc:
+                errors[delivery_id] = _describe(exc)
+    for delivery_id, error in errors.items():
+        logger.warning("Could not queue delivery %s: %s", delivery_id, error)
         try:
             Delivery.objects.filter(pk=delivery_id, status=DeliveryStatus.PENDING).update(
-                status=DeliveryStatus.FAILED, last_error=_describe(cause)
+                status=DeliveryStatus.FAILED, last_error=error
             )
         except Exception:
             logger.exception("Could not mark delivery %s failed", delivery_id)
@@ -180,9 +193,8 @@ def _publish_delivery(delivery_id: int, job: Job | None) -> None:
 def queue_delivery(delivery_id: int) -> None:
     """Queue one existing delivery again (the retry sweep): its job row, then its publication.
 
-    Not one transaction: the job row is committed (by :func:`~comity.jobs.services.enqueue`) before it is
+    Not one transaction: the job row is committed (by :func:`~comity.jobs.services.enqueue_each`) before it is
     published, as after a service's commit.
     """
     community_id = Delivery.objects.filter(pk=delivery_id).values_list("community_id", flat=True).first()
-    job = _job_for(delivery_id, community_id)
-    _publish_delivery(delivery_id, job)
+    _publish_deliveries([(delivery_id, _jobs_for([delivery_id], community_id)[0])])
