@@ -114,6 +114,7 @@ def test_writes_lost_in_an_outage_are_undone_when_redis_answers_again() -> None:
 
 
 def test_pages_work_while_the_cache_is_down(world: Any, client_for: Any, settings: Any) -> None:
+    assert client_for("anonymous").get("/health/").status_code == 200
     settings.CACHES = {
         "default": {
             "BACKEND": "comity.foundation.redis_cache.TolerantRedisCache",
@@ -131,6 +132,8 @@ def test_pages_work_while_the_cache_is_down(world: Any, client_for: Any, setting
         response = client.get(url, follow=True)
         assert response.status_code == 200, url
         assert response.wsgi_request.user == world.user("committee_staff")
+    # The health check still tells the monitors.
+    assert client.get("/health/").status_code == 503
 
 
 def test_a_session_survives_the_cache_losing_it(world: Any, client_for: Any) -> None:
