@@ -326,7 +326,10 @@ CELERY_BEAT_SCHEDULE = {
     "jobs-prune": {"task": "comity.jobs.prune_published", "schedule": 3600.0},
     "jobs-heartbeat": {"task": "comity.jobs.heartbeat", "schedule": 30.0},
     # Failed notification deliveries (and those whose task the broker lost) queued again.
-    "notifications-retry": {"task": "comity.notifications.tasks.retry_failed_deliveries", "schedule": 300.0},
+    "notifications-retry": {
+        "task": "comity.notifications.tasks.retry_failed_deliveries",
+        "schedule": float(os.environ.get("COMITY_NOTIFICATIONS_RETRY_SECONDS", "300")),
+    },
     "appeal-deadlines": {"task": "comity.appeals.check_deadlines", "schedule": 300.0},
     # Opinion maps are queued by every vote; this sweep only catches up on tasks a broker outage lost.
     "consultation-analyses": {"task": "comity.consultations.recompute_dirty_analyses", "schedule": 60.0},
