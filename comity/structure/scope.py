@@ -120,7 +120,11 @@ def roles_changed(*args: object, **kwargs: object) -> None:
 
     A signal receiver too (it takes and ignores the signal's arguments)."""
     _bump_roles_version()
-    if transaction.get_connection().in_atomic_block:
+    connection = transaction.get_connection()
+    # After the commit once per transaction: deleting a community's persons sends a signal for each of them.
+    if connection.in_atomic_block and not any(
+        entry[1] is _bump_roles_version for entry in connection.run_on_commit
+    ):
         transaction.on_commit(_bump_roles_version)
 
 
