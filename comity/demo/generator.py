@@ -75,6 +75,7 @@ from comity.structure.models import (
     Tenancy,
     Unit,
 )
+from comity.structure.scope import roles_changed
 
 AUDIT_ACTION = "demo.generated"
 
@@ -267,6 +268,8 @@ def generate_demo_street(*, seed: int, now: datetime | None = None) -> DemoSumma
         rows.extend(build_matrix(estate, serving, subjects.area_groups.get(code, []), categories))
     _save_matrix(rows)
     ResidencyClaim.objects.bulk_create(claims)
+    # Persons, ownerships and memberships were written in bulk, which sends no signals: cached roles are stale.
+    roles_changed()
     appeals = generate_demo_appeals(street, rng=rng, now=now)
     consultations = generate_demo_consultations(street, seed=seed, now=now)
     decisions = generate_demo_decisions(street, seed=seed, now=now)
