@@ -2,9 +2,10 @@
 
 This is the adapter between the database and the engine (:mod:`comity.engine.opinions`): votes in, the opinion
 map out. A vote or a moderation marks the consultation's :class:`~comity.consultations.models.Analysis` dirty
-(``services.mark_analysis_dirty``) and, once the transaction commits, queues :func:`compute_analysis` as a Celery
-task (:func:`comity.consultations.tasks.schedule_analysis`) — inline where there is no broker (the embedded demo,
-the tests). Celery beat also sweeps any dirty analysis every minute, so a lost task only delays an update. The
+in the services) and, in the same transaction, queues the Celery task
+``comity.consultations.recompute_analysis`` through the jobs outbox (:func:`comity.jobs.services.enqueue`,
+docs/jobs.md) — run inline after the commit where there is no broker (the embedded demo, the tests). Celery beat
+also sweeps any dirty analysis every minute, so a lost task only delays an update. The
 engine warm-starts from the state stored by the last run, so opinion groups stay stable as votes arrive; the
 report records when it was computed and from how many votes.
 
