@@ -437,8 +437,14 @@ APP_FILE_EXCEPTIONS: dict[tuple[str, str], str] = {
         "audit",
         "services/",
     ): "the audit log's one write, record_audit, is the foundation's: every app records entries",
-    ("jobs", "views.py"): "the outbox has no pages: platform staff read it in the admin, operators `jobs_status`",
-    ("jobs", "urls.py"): "the outbox has no pages: platform staff read it in the admin, operators `jobs_status`",
+    (
+        "jobs",
+        "views.py",
+    ): "the outbox has no pages: platform staff read it in the admin, operators `jobs_status`",
+    (
+        "jobs",
+        "urls.py",
+    ): "the outbox has no pages: platform staff read it in the admin, operators `jobs_status`",
 }
 
 
