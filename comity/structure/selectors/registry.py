@@ -17,8 +17,10 @@ from comity.structure.models import (
     Community,
     Household,
     Ownership,
+    Person,
     Tenancy,
     Unit,
+    UnitUsage,
 )
 
 
@@ -65,56 +67,91 @@ def _counts_by(rows: QuerySet[Any], key: str) -> dict[int, int]:
 
 @dataclass
 class UnitRow:
-    unit: Unit
+    number: str
+    exclusive_area: object
+    usage: str
+    usage_label: str
     owners: list[str]
     residents: int
     rented: bool
     phone: str
 
 
-def building_register(building: Area) -> list[tuple[Area | None, list[UnitRow]]]:
-    """The units of a building by stairwell, each with its owners, residents and whether it is rented."""
+@dataclass
+class StairwellRef:
+    name: str
+
+
+def building_register(building: Area) -> list[tuple[StairwellRef | None, list[UnitRow]]]:
+    """The units of a building by stairwell, each with its owners, residents and whether it is rented.
+
+    Read as plain rows (``values_list``) and grouped in Python: a page that only displays some 300 units with their
+    owners and households would otherwise spend most of its time building model instances and prefetch querysets.
+    The same four queries at any size.
+    """
     today = timezone.localdate()
-    units = (
+    active = Q(until__isnull=True) | Q(until__gte=today)
+    units = list(
         Unit.objects.filter(building=building)
-        .select_related("stairwell")
-        .prefetch_related(
-            Prefetch(
-                "ownerships",
-                queryset=Ownership.objects.filter(Q(until__isnull=True) | Q(until__gte=today)).select_related(
-                    "person"
-                ),
-            ),
-            Prefetch("households", queryset=Household.objects.annotate(n_members=Count("members"))),
-            Prefetch(
-                "tenancies",
-                queryset=Tenancy.objects.filter(Q(until__isnull=True) | Q(until__gte=today)),
-                to_attr="active_tenancies",
-            ),
+        .order_by()
+        .values_list(
+            "pk",
+            "number",
+            "floor",
+            "exclusive_area",
+            "usage",
+            "stairwell_id",
+            "stairwell__code",
+            "stairwell__name",
         )
     )
-    groups: dict[int | None, tuple[Area | None, list[UnitRow]]] = {}
+    unit_ids = [row[0] for row in units]
+    owners: dict[int, list[str]] = {}
+    phones: dict[int, str] = {}
+    for unit_id, person_id, full_name, phone, holder_name in (
+        Ownership.objects.filter(active, unit_id__in=unit_ids)
+        .order_by("pk")
+        .values_list("unit_id", "person_id", "person__full_name", "person__phone", "holder_name")
+    ):
+        if person_id is not None:
+            owners.setdefault(unit_id, []).append(full_name)
+            if phone and not phones.get(unit_id):
+                phones[unit_id] = phone
+        else:
+            owners.setdefault(unit_id, []).append(holder_name)
+    residents = dict(
+        Person.objects.filter(household__unit_id__in=unit_ids)
+        .order_by()
+        .values_list("household__unit_id")
+        .annotate(n=Count("id"))
+        .values_list("household__unit_id", "n")
+    )
+    rented = set(
+        Tenancy.objects.filter(active, unit_id__in=unit_ids)
+        .order_by()
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+    usage_labels = dict(UnitUsage.choices)
+    groups: dict[int | None, tuple[StairwellRef | None, list[UnitRow]]] = {}
     ordered = sorted(
         units,
-        key=lambda u: (natural_key(u.stairwell.code) if u.stairwell else (), u.floor, natural_key(u.number)),
+        key=lambda u: (natural_key(u[6]) if u[5] is not None else (), u[2], natural_key(u[1])),
     )
-    for unit in ordered:
-        owners = []
-        phone = ""
-        for ownership in unit.ownerships.all():
-            if ownership.person is not None:
-                owners.append(ownership.person.full_name)
-                phone = phone or ownership.person.phone
-            else:
-                owners.append(ownership.holder_name)
+    for unit_id, number, _floor, area, usage, stairwell_id, _code, stairwell_name in ordered:
+        phone = phones.get(unit_id, "")
         row = UnitRow(
-            unit=unit,
-            owners=owners,
-            residents=sum(h.n_members for h in unit.households.all()),  # type: ignore[attr-defined]
-            rented=bool(unit.active_tenancies),
+            number=number,
+            exclusive_area=area,
+            usage=usage,
+            usage_label="" if usage == UnitUsage.RESIDENTIAL else str(usage_labels.get(usage, usage)),
+            owners=owners.get(unit_id, []),
+            residents=residents.get(unit_id, 0),
+            rented=unit_id in rented,
             phone=mask_phone(phone) if phone else "",
         )
-        groups.setdefault(unit.stairwell_id, (unit.stairwell, []))[1].append(row)
+        stairwell = StairwellRef(name=stairwell_name) if stairwell_id is not None else None
+        groups.setdefault(stairwell_id, (stairwell, []))[1].append(row)
     return list(groups.values())
 
 
