@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, cast
 
 from django.contrib import messages
@@ -10,9 +11,14 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from comity.foundation.caching import cached_for_community
 from comity.foundation.forms import add_service_errors
 from comity.foundation.idempotency import safe_to_send_twice
 from comity.structure import selectors, services
@@ -262,19 +268,51 @@ def claim_decide(request: HttpRequest, community_id: int, claim_id: int) -> Http
     return redirect("structure:claims", community_id=community.pk)
 
 
+#: Seconds a rendered registry fragment stays cached at most (stale at once after an audited write of the community).
+FRAGMENT_TIMEOUT = 600
+
+
+def _community_fragment(
+    community: Community, name: str, *parts: object, template: str, context: Callable[[], dict[str, Any]]
+) -> str:
+    """``template`` rendered with ``context()``, cached per community data version and language (and ``parts``).
+
+    For the registry's lists, which show the same to everyone allowed to open them and change only through audited
+    writes of the community (imports, claims, subjects), each of which bumps the data version.
+    """
+    html = cached_for_community(
+        community,
+        name,
+        get_language() or "",
+        *parts,
+        compute=lambda: str(render_to_string(template, context())),
+        timeout=FRAGMENT_TIMEOUT,
+    )
+    return mark_safe(html)  # rendered by our own autoescaping template above
+
+
+def _registry_context(community: Community) -> dict[str, Any]:
+    zones: dict[str, list[object]] = {}
+    for building in selectors.registry_buildings(community):
+        zones.setdefault(building.parent.name if building.parent else "", []).append(building)
+    return {"community": community, "zones": zones}
+
+
 @login_required
 def registry(request: HttpRequest, community_id: int) -> HttpResponse:
     community = selectors.get_community_for_user(request.user, community_id, perm="structure.browse_registry")
-    buildings = selectors.registry_buildings(community)
-    zones: dict[str, list[object]] = {}
-    for building in buildings:
-        zones.setdefault(building.parent.name if building.parent else "", []).append(building)
+    zones_html = _community_fragment(
+        community,
+        "registry-html",
+        template="structure/_registry_zones.html",
+        context=lambda: _registry_context(community),
+    )
     return render(
         request,
         "structure/registry.html",
         {
             "community": community,
-            "zones": zones,
+            "zones_html": zones_html,
             "can_import": request.user.has_perm("structure.import_registry", community),
         },
     )
@@ -284,10 +322,19 @@ def registry(request: HttpRequest, community_id: int) -> HttpResponse:
 def building(request: HttpRequest, community_id: int, building_id: int) -> HttpResponse:
     community = selectors.get_community_for_user(request.user, community_id, perm="structure.browse_registry")
     area = selectors.get_building_for_user(request.user, community, building_id)
+    # The day is in the key: an ownership or tenancy that ends today stops counting tomorrow.
+    units_html = _community_fragment(
+        community,
+        "building-html",
+        area.pk,
+        timezone.localdate().isoformat(),
+        template="structure/_building_units.html",
+        context=lambda: {"stairwells": selectors.building_register(area)},
+    )
     return render(
         request,
         "structure/building.html",
-        {"community": community, "building": area, "stairwells": selectors.building_register(area)},
+        {"community": community, "building": area, "units_html": units_html},
     )
 
 
