@@ -285,7 +285,13 @@ def stage_load(run: Run) -> str:
     total, failed, errors = run.locust_result(process, "load")
     if failed or not total:
         raise SmokeError(f"{failed} of {total} requests failed:\n" + "\n".join(errors))
-    return f"{total} requests by {users} users in {seconds} s, 0 failed"
+    pages = json.loads(run.pages_file.read_text()) if run.pages_file else {}
+    loaded = {entry["name"] for entry in json.loads((run.stack.folder / "locust-load.json").read_text())}
+    missed = [label for entries in pages.values() for label, _ in entries if label not in loaded]
+    if missed:
+        raise SmokeError(f"pages never loaded: {', '.join(missed)}")
+    count = sum(len(entries) for entries in pages.values())
+    return f"{total} requests by {users} users in {seconds} s over all {count} pages, 0 failed"
 
 
 def _photo() -> bytes:
