@@ -12,8 +12,10 @@ from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
+from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -90,17 +92,60 @@ def structure_map(request: HttpRequest, community_id: int) -> HttpResponse:
 def matrix(request: HttpRequest, community_id: int) -> HttpResponse:
     community = selectors.get_community_for_user(request.user, community_id)
     rows = list(selectors.responsibility_matrix(community))
+    can_edit = request.user.has_perm("structure.edit_matrix", community)
     return render(
         request,
         "structure/matrix.html",
         {
             "community": community,
             "rows": rows,
-            "groups": selectors.group_by_top_category(rows),
+            "groups": _matrix_groups(community, rows, can_edit=can_edit),
             "uncovered": selectors.uncovered_matter_categories(community),
-            "can_edit": request.user.has_perm("structure.edit_matrix", community),
+            "can_edit": can_edit,
         },
     )
+
+
+def _url_maker(name: str, *args: object) -> Callable[[int], str]:
+    """``reverse(name, args=[*args, pk])`` for many ``pk``: reversed once, the last argument filled in per row."""
+    placeholder = 987654321
+    prefix, suffix = reverse(name, args=[*args, placeholder]).rsplit(str(placeholder), 1)
+    return lambda pk: f"{prefix}{pk}{suffix}"
+
+
+def _matrix_groups(community: Community, rows: list[Any], *, can_edit: bool) -> list[dict[str, Any]]:
+    """The matrix rows as plain values for display, grouped by top-level category (computed once, not per row)."""
+    subject_url = _url_maker("structure:subject")
+    edit_url = _url_maker("structure:matrix_edit", community.pk)
+    whole_community = _("Whole community")
+    groups = []
+    for group in selectors.group_by_top_category(rows):
+        items = []
+        for row in group.rows:
+            category = row.category.name
+            items.append(
+                {
+                    "pk": row.pk,
+                    "category": category,
+                    "time_limit": row.time_limit_display,
+                    "scope": row.scope_area.name if row.scope_area else whole_community,
+                    "lead_url": subject_url(row.lead_subject_id),
+                    "lead": row.lead_subject.name,
+                    "helpers": "、".join(s.name for s in row.co_handlers.all()),
+                    "notes": row.notes,
+                    "edit_url": edit_url(row.pk) if can_edit else "",
+                    "edit_label": _("Edit %(category)s") % {"category": category} if can_edit else "",
+                }
+            )
+        groups.append(
+            {
+                "slug": slugify(group.category.code),
+                "name": group.category.name,
+                "count": len(items),
+                "rows": items,
+            }
+        )
+    return groups
 
 
 @login_required
