@@ -37,9 +37,9 @@ ALL_APPEALS_ROLES = frozenset({Role.COMMITTEE_STAFF, Role.GRID_WORKER})
 
 def get_appeal_for_user(user: Reader, community: Community, appeal_id: int) -> Appeal:
     try:
-        appeal = Appeal.objects.select_related("community__street", "category", "lead_subject").get(
-            community=community, pk=appeal_id
-        )
+        appeal = Appeal.objects.select_related(
+            "community__street", "category", "lead_subject", "area__parent", "unit__building"
+        ).get(community=community, pk=appeal_id)
     except Appeal.DoesNotExist as exc:
         raise Http404 from exc
     if not user.has_perm("appeals.see_appeal", appeal):

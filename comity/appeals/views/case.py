@@ -43,6 +43,7 @@ from comity.appeals.permissions import parts_in
 from comity.engine.appeals import OPEN_STATUSES, Actor, AppealEvent, AppealStatus, allowed_events
 from comity.foundation.forms import add_service_errors
 from comity.foundation.uploads import serve_upload
+from comity.foundation.widgets import choices_in_one_query
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community
 from comity.structure.scope import scope_for
@@ -100,7 +101,9 @@ def _form_for(step: Step, community: Community, data: Any = None) -> forms.Form 
     if step.form is None:
         return None
     if step.form is RedispatchForm:
-        return RedispatchForm(data, community=community, prefix=step.event.value)
+        form = RedispatchForm(data, community=community, prefix=step.event.value)
+        choices_in_one_query(form.fields["lead_subject"])
+        return form
     return step.form(data, prefix=step.event.value)
 
 
@@ -198,6 +201,8 @@ def _detail_context(
     return {
         "community": community,
         "appeal": appeal,
+        # The case page's own address, where every step form posts: reversed once, not once per form.
+        "here": reverse("appeals:detail", args=[community.pk, appeal.pk]),
         "status_label": STATUS_LABELS.get(AppealStatus(appeal.status), appeal.status),
         "timeline": timeline,
         "dispatches": list(selectors.open_dispatches(appeal)),

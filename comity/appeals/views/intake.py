@@ -24,6 +24,7 @@ from comity.appeals.forms import (
     AppealForm,
 )
 from comity.appeals.models import Appeal
+from comity.appeals.views.listing import prepare_rows
 from comity.engine.category_suggest import suggest_categories
 from comity.foundation.forms import add_service_errors
 from comity.foundation.idempotency import safe_to_send_twice
@@ -144,6 +145,7 @@ def mine(request: HttpRequest, community_id: int) -> HttpResponse:
     community = structure_selectors.get_community_for_user(request.user, community_id)
     appeals = selectors.my_appeals(request.user, community)
     page = Paginator(appeals, 30).get_page(request.GET.get("page"))
+    prepare_rows(page.object_list, community, "appeals:detail")
     return render(
         request,
         "appeals/mine.html",
@@ -162,4 +164,5 @@ def public(request: HttpRequest, community_id: int) -> HttpResponse:
     )
     appeals = selectors_public.public_appeals(community)
     page = Paginator(appeals, 30).get_page(request.GET.get("page"))
+    prepare_rows(page.object_list, community, "appeals:public_detail")
     return render(request, "appeals/public.html", {"community": community, "page": page})

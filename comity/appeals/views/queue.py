@@ -19,8 +19,11 @@ from comity.appeals.forms import (
     QueueFilterForm,
     RedispatchForm,
 )
+from comity.appeals.views.listing import prepare_rows, prepare_workbench_rows
 from comity.engine.appeals import OPEN_STATUSES
+from comity.foundation.widgets import choices_in_one_query
 from comity.structure import selectors as structure_selectors
+from comity.structure.models import Community
 from comity.structure.scope import scope_for
 
 OPEN = [status.value for status in OPEN_STATUSES]
@@ -45,6 +48,12 @@ def _wanted(form: QueueFilterForm) -> selectors.QueueFilter:
     )
 
 
+def _bulk_form(community: Community) -> RedispatchForm:
+    form = RedispatchForm(community=community, prefix="bulk")
+    choices_in_one_query(form.fields["lead_subject"])
+    return form
+
+
 @login_required
 def queue(request: HttpRequest, community_id: int) -> HttpResponse:
     community = structure_selectors.get_community_for_user(
@@ -55,6 +64,8 @@ def queue(request: HttpRequest, community_id: int) -> HttpResponse:
     acting = scope_for(request.user).acting_subject_ids
     if not acting:
         del form.fields["mine"]
+    for name in ("area", "subject"):
+        choices_in_one_query(form.fields[name])
     now = timezone.now()
     appeals = selectors.filter_queue(
         selectors.visible_appeals(request.user, community), _wanted(form), acting, now=now
@@ -66,6 +77,8 @@ def queue(request: HttpRequest, community_id: int) -> HttpResponse:
     page = Paginator(appeals, 50).get_page(request.GET.get("page"))
     for appeal in page.object_list:
         appeal.is_late = appeal.status in OPEN and appeal.due_at is not None and appeal.due_at < now
+    prepare_rows(page.object_list, community, "appeals:detail")
+    prepare_workbench_rows(page.object_list)
     can_bulk = request.user.has_perm("appeals.dispatch_in_bulk", community)
     query = request.GET.copy()
     query.pop("page", None)
@@ -79,7 +92,7 @@ def queue(request: HttpRequest, community_id: int) -> HttpResponse:
             "filtering": any(request.GET.get(name) for name in form.fields),
             "can_bulk": can_bulk,
             "can_assist": request.user.has_perm("appeals.record_for_resident", community),
-            "bulk_form": RedispatchForm(community=community, prefix="bulk") if can_bulk else None,
+            "bulk_form": _bulk_form(community) if can_bulk else None,
             "query": query.urlencode(),
         },
     )
