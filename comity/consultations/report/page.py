@@ -48,6 +48,8 @@ class GroupBar:
     percent: int
     #: False when the group cast fewer than MIN_VOTES_TO_SAY votes on the statement: no percentage is shown.
     enough: bool = True
+    #: "Group A", translated once here rather than once per bar in the template.
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,10 @@ def _statements(consultation: Consultation, report: dict[str, Any]) -> dict[int,
     return views
 
 
-def _bars(statement: StatementView, groups: Sequence[GroupView]) -> list[GroupBar]:
+def _bars(
+    statement: StatementView, groups: Sequence[GroupView], names: dict[int, str] | None = None
+) -> list[GroupBar]:
+    names = names if names is not None else group_names(groups)
     return [
         GroupBar(
             group.label,
@@ -215,10 +220,16 @@ def _bars(statement: StatementView, groups: Sequence[GroupView]) -> list[GroupBa
             group.shape,
             _percent(statement.group_agree[group.index]),
             enough=statement.group_enough(group.index),
+            name=names[group.index],
         )
         for group in groups
         if group.index < len(statement.group_agree)
     ]
+
+
+def group_names(groups: Sequence[GroupView]) -> dict[int, str]:
+    """``{group index: "Group A"}`` in the active language, for the bars."""
+    return {group.index: _("Group %(group)s") % {"group": group.label} for group in groups}
 
 
 def _groups(
