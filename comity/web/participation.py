@@ -21,6 +21,21 @@ from comity.consultations.models import Consultation
 from comity.decisions.models import Participation
 from comity.structure.models import Membership, Ownership, Person
 
+#: The columns the page shows of an appeal (reading every column of the appeal and of its joins cost more CPU in
+#: compiling and building the rows than the rows are worth).
+APPEAL_FIELDS = (
+    "id",
+    "number",
+    "community_id",
+    "kind",
+    "status",
+    "received_at",
+    "category_id",
+    "category__id",
+    "category__name_en",
+    "category__name_zh",
+)
+
 #: Most recent appeals shown on "My account"; the rest are on the appeals page.
 RECENT_APPEALS = 20
 
@@ -67,20 +82,33 @@ def participation_for(user: Any) -> MyParticipation:
     )
     appeals = list(
         Appeal.objects.filter(Q(requester_user=user) | Q(duplicates__requester_user=user))
-        .select_related("community", "category")
+        .select_related("category")
+        .only(*APPEAL_FIELDS)
         .distinct()
         .order_by("-received_at", "-pk")[: RECENT_APPEALS + 1]
     )
     mine.appeals, mine.more_appeals = appeals[:RECENT_APPEALS], len(appeals) > RECENT_APPEALS
     mine.consultations = list(
         Consultation.objects.filter(votes__participant=user)
-        .select_related("community")
+        .only("id", "title", "community_id", "closes_at")
         .annotate(my_votes=Count("votes", filter=Q(votes__participant=user)))
         .order_by("-closes_at", "-pk")
     )
     mine.budget_ballots = list(
         BudgetBallot.objects.filter(voter=user)
-        .select_related("cycle", "cycle__community", "district")
+        .select_related("cycle", "district")
+        .only(
+            "id",
+            "cast_at",
+            "cycle_id",
+            "district_id",
+            "cycle__id",
+            "cycle__title",
+            "cycle__status",
+            "cycle__community_id",
+            "district__id",
+            "district__name",
+        )
         .order_by("-cast_at", "-pk")
     )
     if mine.person is None:
@@ -98,13 +126,24 @@ def participation_for(user: Any) -> MyParticipation:
     ]
     mine.decisions = list(
         Participation.objects.filter(elector__persons=mine.person)
-        .select_related("decision__community", "elector")
+        .select_related("decision")
+        .only(
+            "id",
+            "created_at",
+            "channel",
+            "decision_id",
+            "decision__id",
+            "decision__title",
+            "decision__secret",
+            "decision__community_id",
+        )
         .order_by("-created_at", "-pk")
     )
     mine.memberships = list(
         Membership.objects.filter(person=mine.person, started_on__lte=today)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=today))
-        .select_related("subject", "subject__community", "subject__street")
+        .select_related("subject")
+        .only("id", "role", "title", "started_on", "subject_id", "subject__id", "subject__name")
         .order_by("subject__name")
     )
     return mine
