@@ -191,6 +191,10 @@ def cycle_detail(request: HttpRequest, community_id: int, cycle_id: int) -> Http
     cycle = _cycle(request, community_id, cycle_id)
     if request.method == "POST":
         return _cycle_post(request, cycle, request.POST.get("step", ""))
+    if not request.user.has_perm(MANAGE, cycle):
+        # The steps and what holds them back are shown only to those who manage the cycle: residents' views of
+        # the page need not work them out (the fund's summary behind a shortfall reads every entry of the fund).
+        return _render_cycle(request, cycle, {}, [])
     steps, blockers = _cycle_steps(request, cycle)
     return _render_cycle(request, cycle, steps, blockers)
 
