@@ -61,12 +61,22 @@ def structure_map(request: HttpRequest, community_id: int) -> HttpResponse:
         "market": _("Enterprises"),
         "society": _("Society and residents' own groups"),
     }
+    subject_url = _url_maker("structure:subject")
     labelled = [
         {
             "tier": tier.tier,
             "label": tier_labels[tier.tier],
             "subjects": [
-                {"subject": node.subject, "leads": node.leads, "co_handles": node.co_handles}
+                {
+                    "subject": node.subject,
+                    "leads": node.leads,
+                    "co_handles": node.co_handles,
+                    # Worked out once here rather than by lookups, filters and url tags per chip in the template.
+                    "url": subject_url(node.subject.pk),
+                    "kind_line": _kind_line(node.subject),
+                    "lead_chips": [_chip(row) for row in node.leads],
+                    "help_chips": [_chip(row) for row in node.co_handles],
+                }
                 for node in tier.subjects
             ],
         }
@@ -86,6 +96,19 @@ def structure_map(request: HttpRequest, community_id: int) -> HttpResponse:
         item["lead_pct"] = round(100 * item["leads"] / most) if most else 0
         item["help_pct"] = round(100 * item["helps"] / most) if most else 0
     return render(request, "structure/map.html", {"community": community, "tiers": labelled, "load": load})
+
+
+def _kind_line(subject: GovernanceSubject) -> str:
+    parts = [str(subject.get_kind_display())]
+    if subject.scope_area:
+        parts.append(subject.scope_area.name)
+    if subject.legal_status:
+        parts.append(str(subject.get_legal_status_display()))
+    return " · ".join(parts)
+
+
+def _chip(row: Any) -> str:
+    return f"{row.category.name} ({row.scope_area.name})" if row.scope_area else row.category.name
 
 
 @login_required
