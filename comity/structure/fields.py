@@ -166,3 +166,5 @@ class NaturalAreaChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
 def in_natural_order(field: forms.Field) -> None:
     """List an area field's choices (single or multiple) as people count: building 2 before building 10."""
     field.iterator = _NaturalOrder  # type: ignore[attr-defined]
+    # The widget took its choices when the queryset was set: give it the ones in natural order.
+    field.widget.choices = field.choices  # type: ignore[attr-defined]

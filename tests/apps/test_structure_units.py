@@ -269,6 +269,11 @@ def test_buildings_are_listed_in_natural_order_on_the_registry_and_in_pickers(wo
     buildings = [label for _value, label in form.fields["scope_area"].choices if label.startswith("Building")]
     assert buildings == ["Building 1", "Building 2", "Building 3", "Building 10"]
     assert [row[0] for row in registry_rows(world.harmony, "en")][:4] == ["1", "1", "2", "3"]
+    # The workbench's building filter, as drawn (its widget takes its choices when the queryset is set).
+    workbench = client_for("committee_staff").get(reverse("appeals:queue", args=[world.harmony.pk]))
+    html = workbench.content.decode()
+    picker = html[html.index('name="area"') :]
+    assert picker.index(">Building 2<") < picker.index(">Building 3<") < picker.index(">Building 10<")
 
 
 def test_assisted_appeal_entry_searches_units_and_checks_the_phone(world):
