@@ -26,13 +26,18 @@ def database(url: str, *, pool: bool) -> dict[str, Any]:
     if config["ENGINE"] == "django.db.backends.sqlite3":
         options.update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
         config["CONN_MAX_AGE"] = 0
-    elif config["ENGINE"] == "django.db.backends.postgresql" and pool:
-        config["CONN_MAX_AGE"] = 0
-        options["pool"] = {
-            "min_size": int(os.environ.get("COMITY_DB_POOL_MIN_SIZE", "2")),
-            "max_size": int(os.environ.get("COMITY_DB_POOL_MAX_SIZE", "8")),
-            "timeout": float(os.environ.get("COMITY_DB_POOL_TIMEOUT", "10")),
-        }
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        # A connection kept from before the database restarted is dead: check it before a request uses it, so
+        # that the first request after a restart does not fail (the production smoke run restarts PostgreSQL). With
+        # the pool, Django gives the pool the same check (psycopg_pool's check_connection) as it hands one out.
+        config["CONN_HEALTH_CHECKS"] = True
+        if pool:
+            config["CONN_MAX_AGE"] = 0
+            options["pool"] = {
+                "min_size": int(os.environ.get("COMITY_DB_POOL_MIN_SIZE", "2")),
+                "max_size": int(os.environ.get("COMITY_DB_POOL_MAX_SIZE", "8")),
+                "timeout": float(os.environ.get("COMITY_DB_POOL_TIMEOUT", "10")),
+            }
     return config
 
 

@@ -31,6 +31,9 @@ def test_postgresql_keeps_connections_without_the_pool() -> None:
     config = database(POSTGRES, pool=False)
     assert config["ENGINE"] == "django.db.backends.postgresql"
     assert config["CONN_MAX_AGE"] == 60
+    assert (
+        config["CONN_HEALTH_CHECKS"] is True
+    )  # a connection from before a database restart is not reused dead
     assert "pool" not in config["OPTIONS"]
 
 
@@ -39,6 +42,8 @@ def test_the_pool_is_djangos_own_and_turns_persistent_connections_off(monkeypatc
     config = database(POSTGRES, pool=True)
     assert config["CONN_MAX_AGE"] == 0  # Django refuses a pool with persistent connections
     assert config["OPTIONS"]["pool"] == {"min_size": 2, "max_size": 12, "timeout": 10.0}
+    # Django then has the pool check a connection as it hands it out.
+    assert config["CONN_HEALTH_CHECKS"] is True
 
 
 def test_sqlite_queues_writers_and_never_pools() -> None:
