@@ -46,8 +46,10 @@ test: $(VENV)/.installed-dev
 	else echo "Chromium is not installed (/usr/bin/chromium): browser journeys not run; see make browser"; fi
 
 # The quick loop while working (a few minutes): the engine without the slowest goldens, the foundation, the apps'
-# services and the architecture's claims. `make coverage` runs the same with coverage and a floor.
-FAST_TESTS = tests/engine tests/apps/test_foundation.py tests/apps/test_claims.py $(wildcard tests/apps/test_*services*.py)
+# services, the jobs outbox and the foundation's own modules, and the architecture's claims. `make coverage` runs the
+# same with coverage and a floor.
+FAST_TESTS = tests/engine tests/apps/test_foundation.py tests/apps/test_claims.py $(wildcard tests/apps/test_*services*.py) \
+	tests/apps/test_jobs.py tests/apps/test_caching.py tests/apps/test_compression.py tests/apps/test_quick_select.py tests/apps/test_replica.py
 COVERAGE_FLOOR ?= 85
 
 test-fast: $(VENV)/.installed-dev
