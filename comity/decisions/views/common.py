@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.urls import reverse
 
@@ -29,18 +27,6 @@ def decision_of(
 def page_url(decision: Decision, name: str = "detail", anchor: str = "") -> str:
     url = reverse(f"decisions:{name}", args=[decision.community_id, decision.pk])
     return f"{url}#{anchor}" if anchor else url
-
-
-def errors_on(form: forms.BaseForm, error: ValidationError) -> None:
-    """A service's refusal on the form: on its field when it names one the form has, else above the form."""
-    if hasattr(error, "error_dict"):
-        for field, field_errors in error.error_dict.items():
-            target = field if field in form.fields else None
-            for item in field_errors:
-                form.add_error(target, item)
-    else:
-        for message in error.messages:
-            form.add_error(None, message)
 
 
 def posted_item(request: HttpRequest, name: str = "item") -> int:

@@ -13,7 +13,8 @@ from django.views.decorators.http import require_http_methods
 from comity.decisions import selectors, services
 from comity.decisions.forms import DecisionForm
 from comity.decisions.models import DecisionStatus
-from comity.decisions.views.common import MANAGE, community_of, decision_of, errors_on, page_url
+from comity.decisions.views.common import MANAGE, community_of, decision_of, page_url
+from comity.foundation.forms import add_service_errors
 from comity.foundation.idempotency import safe_to_send_twice
 
 
@@ -52,7 +53,7 @@ def new(request: HttpRequest, community_id: int) -> HttpResponse:
         try:
             decision = services.create_decision(request.user, community, data, form.option_list())
         except ValidationError as error:
-            errors_on(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The decision is drafted. Check it, then open voting."))
             return redirect(page_url(decision))
@@ -75,7 +76,7 @@ def edit(request: HttpRequest, community_id: int, decision_id: int) -> HttpRespo
         try:
             services.update_decision(request.user, decision, form.data_for_service(), form.option_list())
         except ValidationError as error:
-            errors_on(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The draft is saved."))
             return redirect(page_url(decision))
