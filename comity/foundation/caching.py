@@ -22,6 +22,7 @@ checks the keys and the bumps.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from django.core.cache import cache
@@ -46,12 +47,24 @@ def _version(kind: str, owner_id: int) -> int:
     return int(found)
 
 
-def _bump(kind: str, owner_id: int) -> None:
-    key = _version_key(kind, owner_id)
+def _bump(key: str) -> None:
     try:
         cache.incr(key)
     except ValueError:  # expired or evicted: any value other than the one readers last saw will do
         cache.set(key, 2, timeout=None)
+
+
+def bump_version(key: str) -> None:
+    """Change the version number stored under ``key``: now, so the writer's own transaction reads fresh values, and
+    again once the transaction commits (once per transaction however often it is called), so that a value another
+    request cached meanwhile from the data before the commit is not used afterwards."""
+    _bump(key)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block and not any(
+        isinstance(entry[1], partial) and entry[1].func is _bump and entry[1].args == (key,)
+        for entry in connection.run_on_commit
+    ):
+        transaction.on_commit(partial(_bump, key))
 
 
 def _key(kind: str, owner_id: int, parts: tuple[object, ...], *, versioned: bool) -> str:
@@ -85,10 +98,7 @@ def street_key(street: models.Model | int, *parts: object, versioned: bool = Fal
 
 def community_changed(community: models.Model | int) -> None:
     """Make every versioned cache entry of the community stale, now and again once the transaction commits."""
-    community_id = _id(community)
-    _bump("community", community_id)
-    if transaction.get_connection().in_atomic_block:
-        transaction.on_commit(lambda: _bump("community", community_id))
+    bump_version(_version_key("community", _id(community)))
 
 
 def cached_for_community(

@@ -16,11 +16,11 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from comity.engine.roles import Role, roles_from_membership
+from comity.foundation.caching import bump_version
 from comity.structure.models import Membership, Ownership, Person
 
 _CACHE_ATTR = "_comity_scope"
@@ -118,21 +118,9 @@ def roles_changed(*args: object, **kwargs: object) -> None:
     """Make every cached scope stale: now, so the writer's own transaction reads fresh roles, and again after the
     commit, so a scope another request cached meanwhile from the data before the commit is not used afterwards.
 
-    A signal receiver too (it takes and ignores the signal's arguments)."""
-    _bump_roles_version()
-    connection = transaction.get_connection()
-    # After the commit once per transaction: deleting a community's persons sends a signal for each of them.
-    if connection.in_atomic_block and not any(
-        entry[1] is _bump_roles_version for entry in connection.run_on_commit
-    ):
-        transaction.on_commit(_bump_roles_version)
-
-
-def _bump_roles_version() -> None:
-    try:
-        cache.incr(_VERSION_KEY)
-    except ValueError:  # expired or evicted: any value other than the one readers last saw will do
-        cache.set(_VERSION_KEY, 2, timeout=None)
+    A signal receiver too (it takes and ignores the signal's arguments); deleting a community's persons sends a
+    signal for each of them, and the version is bumped after the commit once per transaction."""
+    bump_version(_VERSION_KEY)
 
 
 def fresh_scope_for(user: Account | None) -> UserScope:

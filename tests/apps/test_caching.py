@@ -57,6 +57,18 @@ def test_an_audited_write_of_a_community_bumps_its_version_now_and_after_the_com
     assert caching.community_version(world.riverside) == other
 
 
+def test_many_writes_in_one_transaction_bump_once_more_after_the_commit(
+    world: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    before = caching.community_version(world.harmony)
+    with django_capture_on_commit_callbacks(execute=True) as after_commit, transaction.atomic():
+        for _ in range(3):
+            caching.community_changed(world.harmony)
+        caching.community_changed(world.riverside)
+    assert len(after_commit) == 2  # one per community, however many writes
+    assert caching.community_version(world.harmony) == before + 4
+
+
 def test_a_version_lost_from_the_cache_does_not_come_back_as_an_old_one(world: Any) -> None:
     first = caching.community_key(world.harmony, "counts")
     cache.clear()
