@@ -20,8 +20,8 @@ import time
 from asgiref.sync import sync_to_async
 from celery import current_app
 from django.utils import timezone
-from health_check.base import HealthCheck  # type: ignore[import-untyped]
-from health_check.exceptions import ServiceUnavailable  # type: ignore[import-untyped]
+from health_check.base import HealthCheck
+from health_check.exceptions import ServiceUnavailable
 
 from comity.jobs.heartbeat import last_heartbeat
 from comity.jobs.selectors import oldest_unpublished_at
