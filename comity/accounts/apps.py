@@ -8,5 +8,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        # Registers the object-level permissions (django-rules predicates) and the idle-timeout clock.
-        from comity.accounts import permissions, sessions  # noqa: F401
+        # Registers the object-level permissions (django-rules predicates), the idle-timeout clock and the signals
+        # that forget a cached account when it is saved (in every process, workers and commands included).
+        from comity.accounts import authentication, permissions, sessions  # noqa: F401

@@ -10,11 +10,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.cache import cache
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject, cached_property
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from comity.foundation.caching import community_key
 from comity.notifications.selectors import unread_count
+from comity.structure.fragments import CSRF_PLACEHOLDER, viewer_key, with_token
 from comity.structure.models import Community
 from comity.structure.scope import scope_for
 from comity.structure.selectors import community_or_none
@@ -123,10 +129,19 @@ def _community_items(user: Any, community: Community) -> list[tuple[str, str, st
     return items
 
 
-def navigation_items(request: HttpRequest, community_id: int | None) -> list[NavItem]:
-    """The menu of a signed-in user in the community ``community_id``: the sections their roles give, the current
-    one marked."""
+#: Seconds a user's menu (its sections and links) and its rendered bar stay cached at most.
+MENU_SECONDS = 600
+
+
+def _menu(request: HttpRequest, community_id: int | None) -> list[tuple[str, str, str]]:
+    """The sections the user's roles give, as (section, url, label): the same for everyone with the same roles in
+    the community, so cached under their roles (``viewer_key``), the community's data version and the language."""
     user = request.user
+    viewer = viewer_key(request, community_id or 0, "roles")
+    key = community_key(community_id or 0, "menu", get_language() or "", viewer)
+    cached: list[tuple[str, str, str]] | None = cache.get(key)
+    if cached is not None:
+        return cached
     items: list[tuple[str, str, str]] = []
     community = community_or_none(community_id, user)
     if community is not None and user.has_perm("structure.see_community", community):
@@ -139,18 +154,74 @@ def navigation_items(request: HttpRequest, community_id: int | None) -> list[Nav
             items.append(("rates", reverse("appeal_rates:street", args=[street_id]), _("Appeal rates")))
     items.append(("notifications", reverse("notifications:inbox"), _("Notifications")))
     items.append(("account", reverse("web:me"), _("My account")))
-    if user.is_staff:
+    if getattr(user, "is_staff", False):
         items.append(("admin", reverse("admin:index"), _("Admin")))
+    items = [(section, url, str(label)) for section, url, label in items]
+    cache.set(key, items, timeout=MENU_SECONDS)
+    return items
+
+
+def navigation_items(request: HttpRequest, community_id: int | None) -> list[NavItem]:
+    """The menu of a signed-in user in the community ``community_id``: the sections their roles give, the current
+    one marked."""
+    items = _menu(request, community_id)
     current = section_of(request)
-    badges = {"notifications": unread_count(user, at_most=BADGE_CAP)}
+    badges = {"notifications": unread_count(request.user, at_most=BADGE_CAP)}
     marked = False
     result = []
     for section, url, label in items:
         # One street official may oversee two streets: only the one being shown is the current page.
         active = section == current and not marked and (section != "street" or url == request.path)
         marked = marked or active
-        result.append(NavItem(section, url, str(label), active, badges.get(section, 0)))
+        result.append(NavItem(section, url, label, active, badges.get(section, 0)))
     return result
+
+
+class _Navigation:
+    """The menu of one request, worked out when a template first asks for it."""
+
+    def __init__(self, request: HttpRequest) -> None:
+        self.request = request
+        self.community_id = _current_community_id(request)
+
+    @cached_property
+    def items(self) -> list[NavItem]:
+        return navigation_items(self.request, self.community_id)
+
+    @cached_property
+    def unread(self) -> str:
+        bell = next((item for item in self.items if item.section == "notifications"), None)
+        return bell.badge_text if bell is not None and bell.badge else ""
+
+    @cached_property
+    def current(self) -> NavItem | None:
+        return next((item for item in self.items if item.active), None)
+
+    @cached_property
+    def html(self) -> str:
+        """The rendered menu bar (``web/_nav.html``), cached for everyone with the same roles, page section and
+        badge; the logout form gets the viewer's own CSRF token."""
+        current = self.current
+        key = community_key(
+            self.community_id or 0,
+            "menu-bar",
+            get_language() or "",
+            viewer_key(self.request, self.community_id or 0, "roles"),
+            current.url if current else "-",
+            self.unread or "0",
+        )
+        html: str | None = cache.get(key)
+        if html is None:
+            context = {
+                "user": self.request.user,
+                "nav_items": self.items,
+                "nav_current": current,
+                "nav_unread": self.unread,
+                "csrf_token": CSRF_PLACEHOLDER,
+            }
+            html = str(render_to_string("web/_nav.html", context))
+            cache.set(key, html, timeout=MENU_SECONDS)
+        return with_token(self.request, html)
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -161,11 +232,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     context: dict[str, Any] = {"large_text": large_text, "nav_items": []}
     if not getattr(user, "is_authenticated", False):
         return context
-    community_id = _current_community_id(request)
-    items = navigation_items(request, community_id)
-    context["nav_items"] = items
-    bell = next((item for item in items if item.section == "notifications"), None)
-    context["nav_unread"] = bell.badge_text if bell is not None and bell.badge else ""
-    context["nav_current"] = next((item for item in items if item.active), None)
-    context["current_community_id"] = community_id
+    nav = _Navigation(request)
+    context["nav_items"] = SimpleLazyObject(lambda: nav.items)
+    context["nav_unread"] = SimpleLazyObject(lambda: nav.unread)
+    context["nav_current"] = SimpleLazyObject(lambda: nav.current)
+    context["nav_html"] = SimpleLazyObject(lambda: nav.html)
+    context["current_community_id"] = nav.community_id
     return context

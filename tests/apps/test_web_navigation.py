@@ -6,12 +6,15 @@ import re
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
 from comity.appeals import services as appeal_services
+from comity.notifications.models import Notification
 from comity.structure.models import MatterCategory
 from comity.web.context_processors import SECTIONS
 from tests.cast import World
+from tests.factories import MembershipFactory
 
 
 def _menu(body: str) -> str:
@@ -164,3 +167,38 @@ def test_visitors_see_only_the_login_link(db: Any, client: Any) -> None:
     body = client.get(reverse("accounts:login")).content.decode()
     assert "site-menu" not in body
     assert 'href="/accounts/login/"' in body
+
+
+def test_the_cached_menu_follows_a_new_role_and_a_new_notification_at_once(
+    world: World, client_for: Any
+) -> None:
+    """The menu and its bar are cached per roles and badge: a role gained, or a notification, shows on the next page."""
+    resident = world.user("resident")
+    client = client_for("resident")
+    url = reverse("web:me")
+    assert "registry" not in _sections(client.get(url).content.decode())
+    assert "registry" not in _sections(client.get(url).content.decode())  # now from the cache
+    MembershipFactory(subject=world.committee, person=resident.person, role="staff")
+    assert "registry" in _sections(client.get(url).content.decode())
+    assert 'id="unread-badge"' not in client.get(url).content.decode()
+    Notification.objects.create(
+        recipient=resident, community=world.harmony, kind="appeal.replied", summary="Hi", in_app=True
+    )
+    assert re.search(r'id="unread-badge">1<', client.get(url).content.decode())
+
+
+def test_the_logout_form_of_a_cached_menu_carries_the_viewers_own_token(world: World) -> None:
+    tokens = []
+    for role in ("resident", "resident", "owner"):
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(world.user(role))
+        body = client.get(reverse("web:me")).content.decode()
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', _menu(body))
+        assert token, "the menu has no logout form"
+        tokens.append(token.group(1))
+        assert (
+            client.post(reverse("accounts:logout"), {"csrfmiddlewaretoken": token.group(1)}).status_code
+            == 302
+        )
+        assert client.get(reverse("web:me")).status_code == 302  # signed out: the page sends them to log in
+    assert len(set(tokens)) == 3
