@@ -103,3 +103,25 @@ def test_the_bell_counts_up_to_99_and_then_says_99_plus(world: World, client_for
     cache.clear()
     page = client.get(reverse("notifications:inbox")).content.decode()
     assert '<span class="badge badge--count" id="unread-badge">99+<' in page
+
+
+def test_the_community_is_read_from_the_cache_until_it_or_its_street_is_saved(
+    world: World, client_for: Any
+) -> None:
+    client = client_for("resident")
+    url = reverse("structure:matrix", args=[world.harmony.pk])
+
+    def community_queries() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len([q for q in queries.captured_queries if '"structure_community"."id" =' in q["sql"]])
+
+    community_queries()
+    assert community_queries() == 0
+    world.harmony.name = "Harmony Gardens"
+    world.harmony.save()  # as the Django admin does: no audit entry, the save itself makes the copy stale
+    assert community_queries() == 1
+    assert "Harmony Gardens" in client.get(url).content.decode()
+    world.street.name = "Renamed Street"
+    world.street.save()
+    assert community_queries() == 1

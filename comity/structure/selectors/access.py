@@ -6,9 +6,15 @@ may not see it.
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.core.cache import cache
 from django.db.models import Q, QuerySet
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 from django.http import Http404
 
+from comity.foundation.caching import community_changed, community_key
 from comity.foundation.services import Actor, require
 from comity.structure.models import (
     Community,
@@ -25,11 +31,40 @@ from comity.structure.scope import Account, scope_for
 _COMMUNITIES_ATTR = "_comity_communities"
 
 
+#: Seconds a community's row (with its street) stays cached at most.
+COMMUNITY_ROW_SECONDS = 300
+
+
+def community_row(community_id: int) -> Community:
+    """The community with its street, from the cache under its data version (every page of a community reads it).
+
+    A save or deletion of the community or its street makes it stale (the receivers below), as does any audited
+    write of the community. Raises ``Community.DoesNotExist``."""
+    key = community_key(community_id, "row")
+    found: Community | None = cache.get(key)
+    if found is None:
+        found = Community.objects.select_related("street").get(pk=community_id)
+        cache.set(key, found, timeout=COMMUNITY_ROW_SECONDS)
+    return found
+
+
+@receiver(post_save, sender=Community, dispatch_uid="comity.structure.community_row.save")
+@receiver(post_delete, sender=Community, dispatch_uid="comity.structure.community_row.delete")
+def _community_written(sender: Any, instance: Community, **kwargs: Any) -> None:
+    community_changed(instance.pk)
+
+
+@receiver(post_save, sender=Street, dispatch_uid="comity.structure.community_row.street")
+def _street_written(sender: Any, instance: Street, **kwargs: Any) -> None:
+    for community_id in Community.objects.filter(street=instance).values_list("pk", flat=True):
+        community_changed(community_id)
+
+
 def get_community_for_user(
     user: Actor, community_id: int, *, perm: str = "structure.see_community"
 ) -> Community:
     try:
-        community = Community.objects.select_related("street").get(pk=community_id)
+        community = community_row(int(community_id))
     except Community.DoesNotExist as exc:
         raise Http404 from exc
     require(user, perm, community)
