@@ -21,12 +21,15 @@ checks the keys and the bumps.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from functools import partial
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db import models, transaction
+from django.dispatch import receiver
 
 T = TypeVar("T")
 
@@ -42,12 +45,37 @@ def _version_key(kind: str, owner_id: int) -> str:
     return f"{PREFIX}:{kind}:{owner_id}:version"
 
 
+#: The versions a request has read, so that a page reading several keys of one community asks the cache for its
+#: version once. Only while a request runs (``request_started`` to ``request_finished``); a bump by the request
+#: itself forgets the version it bumped. A bump by another process during the request is seen by the next request.
+_request_versions = threading.local()
+
+
+@receiver(request_started, dispatch_uid="comity.caching.request_started")
+def _remember_versions(**kwargs: Any) -> None:
+    _request_versions.seen = {}
+
+
+@receiver(request_finished, dispatch_uid="comity.caching.request_finished")
+def _forget_versions(**kwargs: Any) -> None:
+    _request_versions.seen = None
+
+
 def _version(kind: str, owner_id: int) -> int:
-    found: Any = cache.get_or_set(_version_key(kind, owner_id), 1, timeout=None)
+    key = _version_key(kind, owner_id)
+    seen: dict[str, int] | None = getattr(_request_versions, "seen", None)
+    if seen is not None and key in seen:
+        return seen[key]
+    found: Any = cache.get_or_set(key, 1, timeout=None)
+    if seen is not None:
+        seen[key] = int(found)
     return int(found)
 
 
 def _bump(key: str) -> None:
+    seen: dict[str, int] | None = getattr(_request_versions, "seen", None)
+    if seen is not None:
+        seen.pop(key, None)
     try:
         cache.incr(key)
     except ValueError:  # expired or evicted: any value other than the one readers last saw will do

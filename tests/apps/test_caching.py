@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
 from django.db import transaction
+from django.urls import reverse
 from django.utils.translation import gettext_noop
 
 from comity.foundation import caching
@@ -40,12 +42,13 @@ def test_an_unversioned_key_survives_a_change(world: Any) -> None:
     assert caching.community_key(world.harmony, "decision-count", 3, versioned=False) == before
 
 
-def test_an_audited_write_of_a_community_bumps_its_version_now_and_after_the_commit(
-    world: Any, django_capture_on_commit_callbacks: Any
-) -> None:
+# These two commit for real (a transactional test): inside the test's own transaction, a bump that the fixtures'
+# writes already registered for after the commit would stand for the ones under test.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_an_audited_write_of_a_community_bumps_its_version_now_and_after_the_commit(world: Any) -> None:
     before = caching.community_version(world.harmony)
     other = caching.community_version(world.riverside)
-    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+    with transaction.atomic():
         record_audit(
             actor=world.user("committee_staff"),
             action="test.write",
@@ -57,16 +60,19 @@ def test_an_audited_write_of_a_community_bumps_its_version_now_and_after_the_com
     assert caching.community_version(world.riverside) == other
 
 
-def test_many_writes_in_one_transaction_bump_once_more_after_the_commit(
-    world: Any, django_capture_on_commit_callbacks: Any
-) -> None:
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_many_writes_in_one_transaction_bump_once_more_after_the_commit(world: Any) -> None:
     before = caching.community_version(world.harmony)
-    with django_capture_on_commit_callbacks(execute=True) as after_commit, transaction.atomic():
+    other = caching.community_version(world.riverside)
+    with transaction.atomic():
         for _ in range(3):
             caching.community_changed(world.harmony)
         caching.community_changed(world.riverside)
-    assert len(after_commit) == 2  # one per community, however many writes
+        registered = list(transaction.get_connection().run_on_commit)
+        assert caching.community_version(world.harmony) == before + 3
+    assert len(registered) == 2  # one per community, however many writes
     assert caching.community_version(world.harmony) == before + 4
+    assert caching.community_version(world.riverside) == other + 2
 
 
 def test_a_version_lost_from_the_cache_does_not_come_back_as_an_old_one(world: Any) -> None:
@@ -88,3 +94,34 @@ def test_cached_for_community_computes_once_until_the_community_changes(world: A
     assert caching.cached_for_community(world.riverside, "n", compute=compute, timeout=60) == 2
     caching.community_changed(world.harmony)
     assert caching.cached_for_community(world.harmony, "n", compute=compute, timeout=60) == 3
+
+
+def test_a_page_asks_the_cache_for_each_version_once(world: Any, client_for: Any) -> None:
+    reads: list[str] = []
+    real = cache.get_or_set
+
+    def counting(key: str, *args: Any, **kwargs: Any) -> Any:
+        reads.append(key)
+        return real(key, *args, **kwargs)
+
+    client = client_for("committee_staff")
+    url = reverse("structure:overview", args=[world.harmony.pk])
+    with mock.patch.object(cache, "get_or_set", counting):
+        assert client.get(url).status_code == 200
+        assert reads  # the page reads the community's version …
+        assert len(reads) == len(set(reads))  # … once
+        reads.clear()
+        caching.community_key(world.harmony, "a")
+        caching.community_key(world.harmony, "a")
+        assert len(reads) == 2  # outside a request, every read asks the cache
+
+
+def test_a_bump_inside_a_request_is_seen_by_the_same_request(world: Any) -> None:
+    caching._remember_versions()
+    try:
+        first = caching.community_key(world.harmony, "a")
+        assert caching.community_key(world.harmony, "a") == first
+        caching.community_changed(world.harmony)
+        assert caching.community_key(world.harmony, "a") != first
+    finally:
+        caching._forget_versions()
