@@ -1,13 +1,13 @@
 from django.urls import path
 
-from comity.structure import views, views_import, views_units
+from comity.structure import views, views_import, views_overview, views_units
 
 app_name = "structure"
 
 urlpatterns = [
-    path("c/<int:community_id>/", views.overview, name="overview"),
-    path("c/<int:community_id>/structure/", views.structure_map, name="map"),
-    path("c/<int:community_id>/responsibilities/", views.matrix, name="matrix"),
+    path("c/<int:community_id>/", views_overview.overview, name="overview"),
+    path("c/<int:community_id>/structure/", views_overview.structure_map, name="map"),
+    path("c/<int:community_id>/responsibilities/", views_overview.matrix, name="matrix"),
     path("c/<int:community_id>/responsibilities/new/", views.matrix_new, name="matrix_new"),
     path(
         "c/<int:community_id>/responsibilities/<int:responsibility_id>/",
@@ -19,7 +19,7 @@ urlpatterns = [
         views.matrix_delete,
         name="matrix_delete",
     ),
-    path("c/<int:community_id>/subjects/", views.subjects, name="subjects"),
+    path("c/<int:community_id>/subjects/", views_overview.subjects, name="subjects"),
     path("c/<int:community_id>/subjects/new/", views.subject_new, name="subject_new"),
     path("subjects/<int:subject_id>/", views.subject_detail, name="subject"),
     path("subjects/<int:subject_id>/edit/", views.subject_edit, name="subject_edit"),
@@ -29,7 +29,7 @@ urlpatterns = [
         views.membership_end,
         name="membership_end",
     ),
-    path("streets/<int:street_id>/", views.street_overview, name="street"),
+    path("streets/<int:street_id>/", views_overview.street_overview, name="street"),
     path("c/<int:community_id>/verification/", views.claims, name="claims"),
     path("c/<int:community_id>/verification/<int:claim_id>/", views.claim_decide, name="claim_decide"),
     path("c/<int:community_id>/registry/", views.registry, name="registry"),

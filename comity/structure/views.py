@@ -8,14 +8,12 @@ from typing import Any, cast
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.safestring import mark_safe
-from django.utils.text import slugify
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -32,143 +30,7 @@ from comity.structure.forms import (
     ResponsibilityForm,
     SubjectForm,
 )
-from comity.structure.models import Community, GovernanceSubject, SubjectKind
-
-
-@login_required
-def overview(request: HttpRequest, community_id: int) -> HttpResponse:
-    community = selectors.get_community_for_user(request.user, community_id)
-    counts = selectors.community_counts(community)
-    can_manage = request.user.has_perm("structure.edit_matrix", community)
-    context = {
-        "community": community,
-        "counts": counts,
-        "can_manage": can_manage,
-        "pending_claims": selectors.pending_claims(community).count() if can_manage else 0,
-        "uncovered": selectors.uncovered_matter_categories(community),
-    }
-    return render(request, "structure/overview.html", context)
-
-
-@login_required
-def structure_map(request: HttpRequest, community_id: int) -> HttpResponse:
-    community = selectors.get_community_for_user(request.user, community_id)
-    tiers = selectors.structure_map(community)
-    tier_labels = {
-        "government": _("Government"),
-        "community": _("Residents' committee"),
-        "owners": _("Owners"),
-        "market": _("Enterprises"),
-        "society": _("Society and residents' own groups"),
-    }
-    subject_url = _url_maker("structure:subject")
-    labelled = [
-        {
-            "tier": tier.tier,
-            "label": tier_labels[tier.tier],
-            "subjects": [
-                {
-                    "subject": node.subject,
-                    "leads": node.leads,
-                    "co_handles": node.co_handles,
-                    # Worked out once here rather than by lookups, filters and url tags per chip in the template.
-                    "url": subject_url(node.subject.pk),
-                    "kind_line": _kind_line(node.subject),
-                    "lead_chips": [_chip(row) for row in node.leads],
-                    "help_chips": [_chip(row) for row in node.co_handles],
-                }
-                for node in tier.subjects
-            ],
-        }
-        for tier in tiers
-    ]
-    load: list[dict[str, Any]] = sorted(
-        (
-            {"subject": node.subject, "leads": len(node.leads), "helps": len(node.co_handles)}
-            for tier in tiers
-            for node in tier.subjects
-            if node.leads or node.co_handles
-        ),
-        key=lambda item: (-item["leads"], -item["helps"], item["subject"].name),
-    )
-    most = max((item["leads"] + item["helps"] for item in load), default=0)
-    for item in load:
-        item["lead_pct"] = round(100 * item["leads"] / most) if most else 0
-        item["help_pct"] = round(100 * item["helps"] / most) if most else 0
-    return render(request, "structure/map.html", {"community": community, "tiers": labelled, "load": load})
-
-
-def _kind_line(subject: GovernanceSubject) -> str:
-    parts = [str(subject.get_kind_display())]
-    if subject.scope_area:
-        parts.append(subject.scope_area.name)
-    if subject.legal_status:
-        parts.append(str(subject.get_legal_status_display()))
-    return " · ".join(parts)
-
-
-def _chip(row: Any) -> str:
-    return f"{row.category.name} ({row.scope_area.name})" if row.scope_area else row.category.name
-
-
-@login_required
-def matrix(request: HttpRequest, community_id: int) -> HttpResponse:
-    community = selectors.get_community_for_user(request.user, community_id)
-    rows = list(selectors.responsibility_matrix(community))
-    can_edit = request.user.has_perm("structure.edit_matrix", community)
-    return render(
-        request,
-        "structure/matrix.html",
-        {
-            "community": community,
-            "rows": rows,
-            "groups": _matrix_groups(community, rows, can_edit=can_edit),
-            "uncovered": selectors.uncovered_matter_categories(community),
-            "can_edit": can_edit,
-        },
-    )
-
-
-def _url_maker(name: str, *args: object) -> Callable[[int], str]:
-    """``reverse(name, args=[*args, pk])`` for many ``pk``: reversed once, the last argument filled in per row."""
-    placeholder = 987654321
-    prefix, suffix = reverse(name, args=[*args, placeholder]).rsplit(str(placeholder), 1)
-    return lambda pk: f"{prefix}{pk}{suffix}"
-
-
-def _matrix_groups(community: Community, rows: list[Any], *, can_edit: bool) -> list[dict[str, Any]]:
-    """The matrix rows as plain values for display, grouped by top-level category (computed once, not per row)."""
-    subject_url = _url_maker("structure:subject")
-    edit_url = _url_maker("structure:matrix_edit", community.pk)
-    whole_community = _("Whole community")
-    groups = []
-    for group in selectors.group_by_top_category(rows):
-        items = []
-        for row in group.rows:
-            category = row.category.name
-            items.append(
-                {
-                    "pk": row.pk,
-                    "category": category,
-                    "time_limit": row.time_limit_display,
-                    "scope": row.scope_area.name if row.scope_area else whole_community,
-                    "lead_url": subject_url(row.lead_subject_id),
-                    "lead": row.lead_subject.name,
-                    "helpers": "、".join(s.name for s in row.co_handlers.all()),
-                    "notes": row.notes,
-                    "edit_url": edit_url(row.pk) if can_edit else "",
-                    "edit_label": _("Edit %(category)s") % {"category": category} if can_edit else "",
-                }
-            )
-        groups.append(
-            {
-                "slug": slugify(group.category.code),
-                "name": group.category.name,
-                "count": len(items),
-                "rows": items,
-            }
-        )
-    return groups
+from comity.structure.models import Community, GovernanceSubject
 
 
 @login_required
@@ -222,33 +84,6 @@ def matrix_delete(request: HttpRequest, community_id: int, responsibility_id: in
 
 
 @login_required
-def subjects(request: HttpRequest, community_id: int) -> HttpResponse:
-    community = selectors.get_community_for_user(request.user, community_id)
-    queryset = (
-        selectors.subjects_serving(community)
-        .select_related("scope_area")
-        .annotate(member_count=Count("memberships", filter=Q(memberships__ended_on__isnull=True)))
-    )
-    kind = request.GET.get("kind", "")
-    if kind in SubjectKind.values:
-        queryset = queryset.filter(kind=kind)
-    groups: dict[str, list[object]] = {}
-    for subject in queryset.order_by("kind", "name"):
-        groups.setdefault(subject.get_kind_display(), []).append(subject)
-    return render(
-        request,
-        "structure/subjects.html",
-        {
-            "community": community,
-            "groups": groups,
-            "kinds": SubjectKind.choices,
-            "kind": kind,
-            "can_register": request.user.has_perm("structure.register_subject", community),
-        },
-    )
-
-
-@login_required
 def subject_detail(request: HttpRequest, subject_id: int) -> HttpResponse:
     subject = selectors.get_subject_for_user(request.user, subject_id)
     return _render_subject(request, subject)
@@ -291,13 +126,6 @@ def _render_subject(
 
 
 @login_required
-def street_overview(request: HttpRequest, street_id: int) -> HttpResponse:
-    street = selectors.get_street_for_user(request.user, street_id)
-    rows = selectors.street_rows(street)
-    return render(request, "structure/street.html", {"street": street, "rows": rows})
-
-
-@login_required
 def claims(request: HttpRequest, community_id: int) -> HttpResponse:
     community = selectors.get_community_for_user(request.user, community_id, perm="structure.review_claims")
     return render(
@@ -305,7 +133,7 @@ def claims(request: HttpRequest, community_id: int) -> HttpResponse:
         "structure/claims.html",
         {
             "community": community,
-            "reviews": claims_for_review(community),
+            "reviews": SimpleLazyObject(lambda: claims_for_review(community)),
             "reject_form": RejectClaimForm(),
         },
     )

@@ -59,7 +59,7 @@ def test_overview_tells_staff_about_waiting_claims(world, client_for):
 
 def test_structure_map_shows_each_subject_with_its_matters(world, client_for):
     response = client_for("owner").get(reverse("structure:map", args=[world.harmony.pk]))
-    tiers = {tier["tier"]: tier for tier in response.context["tiers"]}
+    tiers = {tier["tier"]: tier for tier in response.context["page"]["tiers"]}
     market = tiers["market"]["subjects"]
     assert [node["subject"] for node in market] == [world.property_company]
     assert [row.category.code for row in market[0]["leads"]] == ["facilities.lifts"]
@@ -72,8 +72,8 @@ def test_structure_map_shows_each_subject_with_its_matters(world, client_for):
 
 def test_matrix_lists_rows_and_uncovered_categories(world, client_for):
     response = client_for("resident").get(reverse("structure:matrix", args=[world.harmony.pk]))
-    assert [row.category.code for row in response.context["rows"]] == ["facilities.lifts"]
-    uncovered = {c.code for c in response.context["uncovered"]}
+    assert [row.category.code for row in response.context["page"]["rows"]] == ["facilities.lifts"]
+    uncovered = {c.code for c in response.context["page"]["uncovered"]}
     assert "facilities.lifts" not in uncovered
     assert "noise.square_dancing" in uncovered
     assert response.context["can_edit"] is False
@@ -95,7 +95,7 @@ def test_matrix_page_has_bounded_queries(world, client_for, django_assert_max_nu
     client = client_for("committee_staff")
     with django_assert_max_num_queries(16):
         response = client.get(reverse("structure:matrix", args=[world.harmony.pk]))
-    assert len(response.context["rows"]) == 5
+    assert len(response.context["page"]["rows"]) == 5
 
 
 def test_structure_map_has_bounded_queries(world, client_for, django_assert_max_num_queries):
@@ -353,7 +353,7 @@ def test_structure_map_shows_who_carries_the_load(world, client_for):
     response = client_for("resident").get(reverse("structure:map", args=[world.harmony.pk]))
     load = [
         (item["subject"].name, item["leads"], item["helps"], item["lead_pct"])
-        for item in response.context["load"]
+        for item in response.context["page"]["load"]
     ]
     assert load == [("Harmony RC", 2, 0, 100), ("Evergreen Property", 1, 0, 50), ("Silver Age Care", 0, 2, 0)]
 

@@ -275,6 +275,11 @@ class StreetRow:
     pending_claims: int
 
 
+def street_community_ids(street: Street) -> list[int]:
+    """The ids of the street's communities, in order: what its cached overview varies on."""
+    return list(Community.objects.filter(street=street).order_by("pk").values_list("pk", flat=True))
+
+
 def street_rows(street: Street) -> list[StreetRow]:
     """One row per community of a street for the street officials' overview."""
     today = timezone.localdate()
