@@ -1,7 +1,7 @@
-"""The street's data version: what a community's structure pages show that no write *of the community* changes.
+"""What makes a community's structure pages stale beyond the community's own audited writes.
 
-The community's data version (``comity.foundation.caching``) changes with every audited write of the community.
-The structure pages also show what belongs to no community:
+Every audited write of a community bumps its data version (``comity.foundation.caching``), and the pages' cached
+parts are keyed by it. The structure pages also show what belongs to no one community:
 
 - the street-level subjects (the street office, government departments: ``community`` empty), which serve every
   community of their street, and their memberships: written by ``update_subject``, ``add_membership`` and
@@ -9,12 +9,14 @@ The structure pages also show what belongs to no community:
 - the dispatch catalogue (``MatterCategory``: the kinds of matter, their names and default time limits), shared by
   every community and written only in the Django admin and by migrations, with no audit entry.
 
-So those pages' cached parts vary on the *street data version* too (:func:`street_data_version`), which
-:func:`street_changed` bumps. The receivers below bump it after every save or delete of a street-level subject
-or of its memberships, and bump every street's after a write of the catalogue; they also bump the community's
-version after a save or delete of a community's subject, membership or matrix row, so an edit in the Django
-admin (which records no audit entry) shows at once like one through the services. Bulk writes send no signals
-(the demo generator's ``bulk_create``): those are bounded by the parts' timeouts.
+Rather than a second version every page would read, such a write bumps the data version of every community it
+shows on (:func:`street_changed`: the street's communities; :func:`catalogue_changed`: all of them). Those writes
+are rare (a street office renamed, a member added, a kind of matter added in the admin) and the communities of a
+street few, while the pages are read all day. The receivers below (connected in ``apps.py``) do it after every
+save or delete of a street-level subject, of its memberships and of the catalogue; they also bump the community's
+version after a save or delete of a community's subject, membership or matrix row, so an edit in the Django admin
+(which records no audit entry) shows at once like one through the services. Bulk writes send no signals (the demo
+generator's ``bulk_create``): those are bounded by the parts' timeouts.
 """
 
 from __future__ import annotations
@@ -23,31 +25,21 @@ from typing import Any
 
 from django.db.models import Model
 
-from comity.foundation.caching import PREFIX, bump_version, community_changed, street_key
-from comity.structure.models import GovernanceSubject, Responsibility, Street
-
-
-def _street_version_key(street_id: int) -> str:
-    # The key ``comity.foundation.caching.street_key(..., versioned=True)`` reads the version from
-    # (tests/apps/test_structure_speed.py checks that a bump here changes that key).
-    return f"{PREFIX}:street:{street_id}:version"
+from comity.foundation.caching import community_changed
+from comity.structure.models import Community, GovernanceSubject, Responsibility
 
 
 def street_changed(street: Model | int) -> None:
-    """Make every cached part that varies on the street's data version stale, now and again after the commit."""
+    """Make every cached part of the street's communities stale, now and again after the commit."""
     street_id = int(street.pk if isinstance(street, Model) else street)
-    bump_version(_street_version_key(street_id))
-
-
-def street_data_version(street: Model | int) -> str:
-    """A value that changes whenever :func:`street_changed` is called for ``street``: vary cached parts on it."""
-    return street_key(street, "data", versioned=True)
+    for community_id in Community.objects.filter(street_id=street_id).values_list("pk", flat=True):
+        community_changed(community_id)
 
 
 def catalogue_changed(*args: object, **kwargs: object) -> None:
-    """The dispatch catalogue is every community's: make every street's cached parts stale (a signal receiver)."""
-    for street_id in Street.objects.values_list("pk", flat=True):
-        street_changed(street_id)
+    """The dispatch catalogue is every community's: make every community's cached parts stale (a signal receiver)."""
+    for community_id in Community.objects.values_list("pk", flat=True):
+        community_changed(community_id)
 
 
 def _subject_changed(community_id: int | None, street_id: int | None) -> None:
@@ -65,7 +57,8 @@ def subject_saved(sender: type[Model], instance: Any, **kwargs: object) -> None:
 def membership_saved(sender: type[Model], instance: Any, **kwargs: object) -> None:
     """A membership was saved or deleted: the versions of its subject's community or street (member counts)."""
     found = GovernanceSubject.objects.filter(pk=instance.subject_id).values_list("community_id", "street_id")
-    for community_id, street_id in found:
+    # The subject's own places; the membership's copies of them when the subject is gone (deleted with it).
+    for community_id, street_id in list(found) or [(instance.community_id, instance.street_id)]:
         _subject_changed(community_id, street_id)
 
 

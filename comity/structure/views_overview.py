@@ -26,7 +26,6 @@ from django.utils.translation import gettext as _
 from comity.foundation.caching import community_version, street_key
 from comity.structure import selectors
 from comity.structure.models import Community, GovernanceSubject, Street, SubjectKind
-from comity.structure.versions import street_data_version
 
 
 @login_required
@@ -37,7 +36,6 @@ def overview(request: HttpRequest, community_id: int) -> HttpResponse:
     can_manage = SimpleLazyObject(lambda: request.user.has_perm("structure.edit_matrix", community))
     context = {
         "community": community,
-        "street_version": street_data_version(community.street_id),
         "today": timezone.localdate().isoformat(),
         "counts": SimpleLazyObject(lambda: selectors.community_counts(community)),
         "can_manage": can_manage,
@@ -54,7 +52,6 @@ def structure_map(request: HttpRequest, community_id: int) -> HttpResponse:
     community = selectors.get_community_for_user(request.user, community_id)
     context = {
         "community": community,
-        "street_version": street_data_version(community.street_id),
         "page": SimpleLazyObject(lambda: _map_context(community)),
     }
     return render(request, "structure/map.html", context)
@@ -137,7 +134,6 @@ def matrix(request: HttpRequest, community_id: int) -> HttpResponse:
         "structure/matrix.html",
         {
             "community": community,
-            "street_version": street_data_version(community.street_id),
             "page": SimpleLazyObject(page),
             "can_edit": can_edit,
         },
@@ -197,7 +193,6 @@ def subjects(request: HttpRequest, community_id: int) -> HttpResponse:
         "structure/subjects.html",
         {
             "community": community,
-            "street_version": street_data_version(community.street_id),
             "groups": SimpleLazyObject(lambda: _subject_groups(community, kind)),
             "kinds": SubjectKind.choices,
             "kind": kind,
@@ -231,10 +226,10 @@ STREET_TABLE_SECONDS = 60
 
 
 def _street_table(street: Street) -> SafeString:
-    """The street's table of communities, cached until a write of any of its communities or of the street.
+    """The street's table of communities, cached until a write of any of its communities.
 
     It sums up every community of the street, so the key holds each one's data version (and the list of them, so a
-    new community shows), the street's own data version (street-level subjects, the catalogue: ``versions.py``),
+    new community shows; a write of the street-level subjects or the catalogue bumps them all: ``versions.py``),
     the language and the day. It names no viewer: everyone who may oversee the street sees the same table.
     """
     versions = [(pk, community_version(pk)) for pk in selectors.street_community_ids(street)]
@@ -242,7 +237,6 @@ def _street_table(street: Street) -> SafeString:
     key = street_key(
         street,
         "overview-table",
-        street_data_version(street),
         get_language() or "",
         timezone.localdate().isoformat(),
         varied,

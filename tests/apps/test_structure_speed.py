@@ -8,10 +8,11 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
-from comity.foundation.caching import street_key
+from comity.foundation.caching import community_version
 from comity.structure import services
 from comity.structure.models import MatterCategory, Responsibility, SubjectKind
-from comity.structure.versions import street_changed, street_data_version
+from comity.structure.versions import street_changed
+from tests.factories import CommunityFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -19,27 +20,31 @@ pytestmark = pytest.mark.django_db
 def _page(client: Any, name: str, *args: Any, query: str = "") -> str:
     response = client.get(reverse(name, args=args) + query)
     assert response.status_code == 200
-    return response.content.decode()
+    return str(response.content.decode())
 
 
 def _uncovered_leaf() -> MatterCategory:
     """A kind of matter no row of Harmony's matrix covers (the world's one row covers lifts)."""
-    return (
+    category = (
         MatterCategory.objects.filter(children__isnull=True)
         .exclude(code__startswith="facilities")
         .order_by("position", "pk")
         .first()
-    )  # type: ignore[return-value]
+    )
+    assert category is not None
+    return category
 
 
-def test_street_changed_changes_the_street_data_version(world: Any) -> None:
-    before = street_data_version(world.street)
-    other = street_data_version(world.street.pk + 1000)
+def test_street_changed_makes_every_community_of_the_street_stale(world: Any) -> None:
+    elsewhere: Any = CommunityFactory()  # type: ignore[no-untyped-call]
+    before = {
+        community.pk: community_version(community)
+        for community in (world.harmony, world.riverside, elsewhere)
+    }
     street_changed(world.street)
-    assert street_data_version(world.street) != before
-    assert street_data_version(world.street.pk + 1000) == other
-    # the same version as foundation.caching's street keys read
-    assert street_key(world.street, "data", versioned=True) == street_data_version(world.street)
+    assert community_version(world.harmony) != before[world.harmony.pk]
+    assert community_version(world.riverside) != before[world.riverside.pk]
+    assert community_version(elsewhere) == before[elsewhere.pk]
 
 
 def test_a_street_level_subject_renamed_shows_at_once_on_who_is_who_and_subjects(
