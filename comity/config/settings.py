@@ -42,7 +42,8 @@ ALLOWED_HOSTS = env_list("COMITY_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver
 CSRF_TRUSTED_ORIGINS = env_list("COMITY_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, whose edits make the cached page parts stale (comity/web/admin_site.py).
+    "comity.web.admin_site.ComityAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

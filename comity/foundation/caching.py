@@ -95,8 +95,19 @@ def bump_version(key: str) -> None:
         transaction.on_commit(partial(_bump, key))
 
 
+#: The version of everything: bumped by a write that no community's version follows (the Django admin's).
+_EVERYTHING = ("all", 0)
+
+
+def everything_changed() -> None:
+    """Make every cached entry of every community and street stale: for writes that record no audit entry and
+    name no community, such as an edit in the Django admin (``comity.web.admin_site``)."""
+    bump_version(_version_key(*_EVERYTHING))
+
+
 def _key(kind: str, owner_id: int, parts: tuple[object, ...], *, versioned: bool) -> str:
-    version = f"v{_version(kind, owner_id)}" if versioned else "v-"
+    everything = _version(*_EVERYTHING)
+    version = f"v{_version(kind, owner_id)}.{everything}" if versioned else f"v-.{everything}"
     tail = ":".join(str(part) for part in parts)
     return f"{PREFIX}:{kind}:{owner_id}:{version}:{tail}"
 

@@ -48,9 +48,9 @@ CSRF_PLACEHOLDER = "comity-csrf-placeholder-3f9c2a7e"
 
 def viewer_key(request: HttpRequest, community_id: int, per: Per) -> str:
     """Who a part is rendered for, as ``per`` says (see the module's docstring)."""
-    user: Any = request.user
     if per == "everyone":
         return "all"
+    user: Any = getattr(request, "user", None)
     if not getattr(user, "is_authenticated", False):
         return "anon"
     if per == "user":

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 def test_keys_of_two_communities_never_meet() -> None:
     assert caching.community_key(1, "counts", "en") != caching.community_key(2, "counts", "en")
-    assert caching.community_key(1, "counts").startswith("comity:community:1:v1:")
+    assert caching.community_key(1, "counts").startswith("comity:community:1:v1.1:")
     assert caching.community_key(12, "counts").startswith("comity:community:12:")
     assert caching.street_key(1, "x") != caching.community_key(1, "x", versioned=False)
 
@@ -113,7 +113,7 @@ def test_a_page_asks_the_cache_for_each_version_once(world: Any, client_for: Any
         reads.clear()
         caching.community_key(world.harmony, "a")
         caching.community_key(world.harmony, "a")
-        assert len(reads) == 2  # outside a request, every read asks the cache
+        assert len(reads) == 4  # outside a request, every key asks for everything's version and the community's
 
 
 def test_a_bump_inside_a_request_is_seen_by_the_same_request(world: Any) -> None:
