@@ -230,3 +230,18 @@ def test_the_home_counts_subjects_at_once_after_a_new_one(world: Any, client_for
     after = _page(client_for("resident"), "structure:overview", world.harmony.pk)
     team_row = after.split(f'?kind={SubjectKind.VOLUNTEER_TEAM}">')[1].split("</tr>")[0]
     assert '<td class="num">1</td>' in team_row
+
+
+def test_the_home_shows_each_viewer_the_actions_of_their_own_roles(world: Any, client_for: Any) -> None:
+    workbench = reverse("appeals:queue", args=[world.harmony.pk])
+    import_link = reverse("structure:registry_import", args=[world.harmony.pk])
+    resident = _page(client_for("resident"), "structure:overview", world.harmony.pk)
+    assert workbench not in resident
+    assert import_link not in resident
+    staff = _page(client_for("committee_staff"), "structure:overview", world.harmony.pk)
+    assert workbench in staff
+    assert import_link in staff
+    enterprise = _page(client_for("enterprise_staff"), "structure:overview", world.harmony.pk)
+    assert workbench in enterprise
+    assert import_link not in enterprise
+    assert workbench not in _page(client_for("owner"), "structure:overview", world.harmony.pk)
