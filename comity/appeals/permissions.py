@@ -92,12 +92,14 @@ def parts_in(user: Any, appeal: Appeal) -> list[Actor]:
     return [actor for actor, test in PART_PREDICATES if test(user, appeal)]
 
 
+#: The checks that read no row first (the co-handler's reads the dispatches), so a committee member or a street
+#: official is known to be a party without a query.
 is_party_to = (
     is_requester_of
     | is_lead_staff_of
-    | is_co_handler_staff_of
     | is_committee_staff_of
     | is_street_official_for
+    | is_co_handler_staff_of
 )
 
 add_perm("appeals.submit_appeal", lives_or_owns_in | is_committee_staff_of | is_grid_worker_of)

@@ -47,6 +47,19 @@ def get_appeal_for_user(user: Reader, community: Community, appeal_id: int) -> A
     return appeal
 
 
+def sees_every_appeal(user: Reader, community: Community) -> bool:
+    """Whether ``user`` sees every appeal of the community by their roles alone (committee staff, grid workers,
+    the street's officials, platform staff): what they see then depends on no appeal naming them."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    scope = scope_for(user)
+    return bool(
+        scope.is_platform_staff
+        or community.street_id in scope.street_ids
+        or scope.roles_in(community.pk) & ALL_APPEALS_ROLES
+    )
+
+
 def visible_appeals(user: Reader, community: Community) -> QuerySet[Appeal]:
     """The appeals of the community ``user`` may open (``appeals.see_appeal``), as one query.
 
@@ -57,10 +70,9 @@ def visible_appeals(user: Reader, community: Community) -> QuerySet[Appeal]:
     appeals = Appeal.objects.filter(community=community)
     if not getattr(user, "is_authenticated", False):
         return appeals.none()
-    scope = scope_for(user)
-    roles = scope.roles_in(community.pk)
-    if scope.is_platform_staff or community.street_id in scope.street_ids or roles & ALL_APPEALS_ROLES:
+    if sees_every_appeal(user, community):
         return appeals
+    scope = scope_for(user)
     mine = Q(requester_user=user) | Q(duplicates__requester_user=user)
     if scope.acting_subject_ids:
         handled = Dispatch.objects.filter(community=community, subject_id__in=scope.acting_subject_ids)

@@ -61,7 +61,7 @@ def test_a_step_with_an_error_comes_back_on_the_case_page_with_its_field_and_tex
     )
     assert response.status_code == 400
     assert response.wsgi_request.path == _detail(world, appeal)
-    assert response.templates[0].name == "appeals/detail.html"
+    assert "appeals/detail.html" in [template.name for template in response.templates]
     form = next(a["form"] for a in response.context["actions"] if a["name"] == "reply")
     assert list(form.errors) == ["text"]
     assert form["text"].value() == typed

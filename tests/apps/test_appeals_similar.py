@@ -79,6 +79,7 @@ def test_the_candidates_cost_the_same_queries_however_many_there_are(world: Worl
         _fragment(client, world, **params)
     for _ in range(6):
         _reported(world)
+    _fragment(client, world, **params)  # as above: the community's row is read again after its data changed
     with CaptureQueriesContext(connection) as many:
         html = _fragment(client, world, **params)
     assert html.count('name="similar_seen"') == 5

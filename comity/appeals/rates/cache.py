@@ -58,7 +58,11 @@ def report_key(street_id: int, scope: str, query: str, now: datetime) -> str:
 
 def cached_report(street_id: int, scope: str, query: str, now: datetime, compute: Callable[[], T]) -> T:
     """The report of ``scope`` (e.g. ``community:12``) for the period ``query``, from the cache when it is fresh."""
-    key = report_key(street_id, scope, query, now)
+    return cached_under(report_key(street_id, scope, query, now), compute)
+
+
+def cached_under(key: str, compute: Callable[[], T]) -> T:
+    """The report cached under ``key`` (a :func:`report_key`), computed and stored when it is missing."""
     found = cast("T | None", cache.get(key))
     if found is None:
         found = compute()

@@ -6,7 +6,8 @@ Thin: parse the period → permission → read the report → render (or export)
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -17,10 +18,10 @@ from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 
 from comity.accounts.selectors import signed_in
-from comity.appeals.rates.cache import TIMEOUT, cached_report, report_key
+from comity.appeals.rates.cache import TIMEOUT, cached_under, report_key
 from comity.appeals.rates.chart import trend_chart
 from comity.appeals.rates.export import export_rates_csv, export_rates_xlsx
-from comity.appeals.rates.periods import CUSTOM, PRESETS, choose_period
+from comity.appeals.rates.periods import CUSTOM, PRESETS, PeriodChoice, choose_period
 from comity.appeals.rates.report import RatesReport, community_report, street_report
 from comity.foundation.replica import reads_from_replica
 from comity.structure.importing import XLSX_CONTENT_TYPE
@@ -44,15 +45,22 @@ def _export(
     return response
 
 
-def _context(request: HttpRequest, report: RatesReport, *, can_export: bool) -> dict[str, Any]:
+def _context(
+    request: HttpRequest, choice: PeriodChoice, report: Callable[[], RatesReport], *, can_export: bool
+) -> dict[str, Any]:
+    lazy_report = SimpleLazyObject(report)
     return {
-        "report": report,
-        # Drawn only when the cached fragment of the page is not (SimpleLazyObject: on first use).
-        "chart": SimpleLazyObject(lambda: trend_chart(report.trend)),
+        "choice": choice,
+        # Read from the cache (or computed) only when the cached fragment of the page is not drawn: the page's
+        # own parts use ``choice`` (SimpleLazyObject: on first use).
+        "report": lazy_report,
+        "chart": SimpleLazyObject(lambda: trend_chart(cast(RatesReport, lazy_report).trend)),
         "presets": list(PRESETS.items()),
         "custom": CUSTOM,
         "can_export": can_export,
         "today": timezone.localdate(),
+        # The cached part of the page is drawn in the reader's time zone (dates, "today"): its key holds it.
+        "time_zone": timezone.get_current_timezone_name(),
         # The rendered figures are cached beside the report, as long (the key changes with every write).
         "fragment_timeout": TIMEOUT,
     }
@@ -69,14 +77,17 @@ def community_rates(request: HttpRequest, community_id: int) -> HttpResponse:
     community = get_community_for_user(request.user, community_id, perm=perm)
     now = timezone.now()
     choice = choose_period(request.GET, timezone.localdate(now))
-    scope = f"community:{community.pk}"
-    report = cached_report(
-        community.street_id, scope, choice.query, now, lambda: community_report(community, choice, now=now)
-    )
+    key = report_key(community.street_id, f"community:{community.pk}", choice.query, now)
+
+    def report() -> RatesReport:
+        return cached_under(key, lambda: community_report(community, choice, now=now))
+
     if file_format:
-        return _export(request, community, report, file_format)
-    context = _context(request, report, can_export=request.user.has_perm("appeals.export_rates", community))
-    context["report_key"] = report_key(community.street_id, scope, choice.query, now)
+        return _export(request, community, report(), file_format)
+    context = _context(
+        request, choice, report, can_export=request.user.has_perm("appeals.export_rates", community)
+    )
+    context["report_key"] = key
     context["community"] = community
     context["can_see_street"] = request.user.has_perm("appeals.see_street_rates", community.street)
     return render(request, "appeals/rates.html", context)
@@ -93,14 +104,16 @@ def street_rates(request: HttpRequest, street_id: int) -> HttpResponse:
     street = get_street_for_user(request.user, street_id, perm=perm)
     now = timezone.now()
     choice = choose_period(request.GET, timezone.localdate(now))
-    report = cached_report(
-        street.pk, "street", choice.query, now, lambda: street_report(street, choice, now=now)
-    )
+    key = report_key(street.pk, "street", choice.query, now)
+
+    def report() -> RatesReport:
+        return cached_under(key, lambda: street_report(street, choice, now=now))
+
     if file_format:
-        return _export(request, street, report, file_format)
+        return _export(request, street, report(), file_format)
     context = _context(
-        request, report, can_export=request.user.has_perm("appeals.export_street_rates", street)
+        request, choice, report, can_export=request.user.has_perm("appeals.export_street_rates", street)
     )
-    context["report_key"] = report_key(street.pk, "street", choice.query, now)
+    context["report_key"] = key
     context["street"] = street
     return render(request, "appeals/rates_street.html", context)

@@ -18,8 +18,10 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -40,11 +42,13 @@ from comity.appeals.forms import (
 )
 from comity.appeals.models import STATUS_LABELS, Appeal, Attachment
 from comity.appeals.permissions import parts_in
+from comity.appeals.views.listing import viewer_profile
 from comity.engine.appeals import OPEN_STATUSES, Actor, AppealEvent, AppealStatus, allowed_events
 from comity.foundation.forms import add_service_errors
 from comity.foundation.uploads import serve_upload
 from comity.foundation.widgets import choices_in_one_query
 from comity.structure import selectors as structure_selectors
+from comity.structure.fragments import cached_fragment
 from comity.structure.models import Community
 from comity.structure.scope import scope_for
 
@@ -265,7 +269,41 @@ def detail(request: HttpRequest, community_id: int, appeal_id: int) -> HttpRespo
     appeal = selectors.get_appeal_for_user(request.user, community, appeal_id)
     if request.method == "POST":
         return _take_step(request, community, appeal, request.POST.get("action", ""))
-    return render(request, "appeals/detail.html", _detail_context(request, appeal))
+    return _case_page(request, appeal)
+
+
+def _case_page(request: HttpRequest, appeal: Appeal) -> HttpResponse:
+    """The case page for a GET: everything below the community's name is cached for the viewer's account (the
+    steps, the contact and the names on the timeline follow the parts they play) until the community's data
+    changes (every step of a case, its dispatches, me-toos and followers is audited), or the deadline's warning
+    (the one unaudited step, ``remind_before_deadline``) is written, for at most a minute (what is overdue, the
+    reopen window). The viewer's roles, subjects and streets are varied on too; a form shown again with its errors is never cached."""
+    viewer = viewer_profile(request, appeal.community_id)
+    now = timezone.now()
+
+    def body(token: str) -> str:
+        context = _detail_context(request, appeal)
+        context["csrf_token"] = token
+        return render_to_string("appeals/_detail_body.html", context, request=request)
+
+    html = cached_fragment(
+        request,
+        appeal.community_id,
+        "appeal-case",
+        appeal.pk,
+        appeal.status,
+        appeal.reminded_at,
+        # What the clock changes, from the row already read: the badge "Overdue" as soon as the deadline passes;
+        # the reply's and rating's dates the reopen window counts from (its end is bounded by the minute).
+        appeal.status in OPEN and appeal.due_at is not None and appeal.due_at < now,
+        appeal.replied_at,
+        viewer,
+        render=body,
+        per="user",
+    )
+    return render(
+        request, "appeals/detail.html", {"community": appeal.community, "appeal": appeal, "body": html}
+    )
 
 
 @login_required
@@ -299,6 +337,8 @@ def _take_step(request: HttpRequest, community: Community, appeal: Appeal, actio
             return redirect(here)
     appeal.refresh_from_db()
     context = _detail_context(request, appeal, bound=(action, form) if form is not None else None)
+    body = render_to_string("appeals/_detail_body.html", context, request=request)
+    context["body"] = mark_safe(body)  # rendered by our own autoescaping template
     return render(request, "appeals/detail.html", context, status=400)
 
 

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,11 +25,12 @@ from comity.appeals.forms import (
     AppealForm,
 )
 from comity.appeals.models import Appeal
-from comity.appeals.views.listing import prepare_rows
+from comity.appeals.views.listing import page_number, prepare_rows, viewer_profile
 from comity.engine.category_suggest import suggest_categories
 from comity.foundation.forms import add_service_errors
 from comity.foundation.idempotency import safe_to_send_twice
 from comity.structure import selectors as structure_selectors
+from comity.structure.fragments import cached_fragment
 from comity.structure.models import Community
 
 # --- intake -------------------------------------------------------------------------------------------------
@@ -142,27 +144,41 @@ def suggest(request: HttpRequest, community_id: int) -> JsonResponse:
 
 @login_required
 def mine(request: HttpRequest, community_id: int) -> HttpResponse:
+    """The resident's own appeals. Below the community's name the page is cached for the viewer's account until
+    the community's data changes (every step of an appeal is audited), for at most a minute."""
     community = structure_selectors.get_community_for_user(request.user, community_id)
-    appeals = selectors.my_appeals(request.user, community)
-    page = Paginator(appeals, 30).get_page(request.GET.get("page"))
-    prepare_rows(page.object_list, community, "appeals:detail")
-    return render(
-        request,
-        "appeals/mine.html",
-        {
+    number = page_number(request)
+
+    def body(token: str) -> str:
+        appeals = selectors.my_appeals(request.user, community)
+        page = Paginator(appeals, 30).get_page(number)
+        prepare_rows(page.object_list, community, "appeals:detail")
+        context = {
             "community": community,
             "page": page,
             "can_submit": request.user.has_perm("appeals.submit_appeal", community),
-        },
-    )
+        }
+        return render_to_string("appeals/_mine_body.html", context)
+
+    viewer = viewer_profile(request, community.pk)
+    html = cached_fragment(request, community, "appeals-mine", number, viewer, render=body, per="user")
+    return render(request, "appeals/mine.html", {"community": community, "body": html})
 
 
 @login_required
 def public(request: HttpRequest, community_id: int) -> HttpResponse:
+    """The community's public appeals, the same for everyone who may see them: below the community's name the page
+    is cached until the community's data changes (sharing an appeal, its steps, me-toos and followers are audited),
+    for at most a minute."""
     community = structure_selectors.get_community_for_user(
         request.user, community_id, perm="appeals.see_public_appeals"
     )
-    appeals = selectors_public.public_appeals(community)
-    page = Paginator(appeals, 30).get_page(request.GET.get("page"))
-    prepare_rows(page.object_list, community, "appeals:public_detail")
-    return render(request, "appeals/public.html", {"community": community, "page": page})
+    number = page_number(request)
+
+    def body(token: str) -> str:
+        page = Paginator(selectors_public.public_appeals(community), 30).get_page(number)
+        prepare_rows(page.object_list, community, "appeals:public_detail")
+        return render_to_string("appeals/_public_body.html", {"community": community, "page": page})
+
+    html = cached_fragment(request, community, "appeals-public", number, render=body, per="everyone")
+    return render(request, "appeals/public.html", {"community": community, "body": html})

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in the stubs
@@ -19,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from comity.appeals.models import STATUS_CHOICES, Appeal
 from comity.structure.models import Community
+from comity.structure.scope import scope_for
 
 #: A stand-in appeal id: the page's address pattern is reversed once with it, and each row puts its own id there.
 _ANY_ID = 987654321
@@ -43,3 +45,22 @@ def prepare_workbench_rows(appeals: Iterable[Appeal]) -> None:
         if appeal.due_at is not None:
             when = date_format(template_localtime(appeal.due_at), "SHORT_DATETIME_FORMAT")
             appeal.due_label = due % {"due": when}  # type: ignore[attr-defined]
+
+
+def page_number(request: HttpRequest) -> int:
+    """The page a list is asked for, as a number (anything else is the first page, as ``Paginator.get_page`` takes
+    it): what a cached list varies on instead of the query's text."""
+    text = request.GET.get("page", "")
+    return int(text) if text.isdigit() and len(text) < 9 else 1
+
+
+def viewer_profile(request: HttpRequest, community_id: int) -> tuple[list[str], list[int], list[int]]:
+    """What a part cached for one account also varies on: the viewer's roles in the community, the subjects they
+    act for and the streets they oversee (what the permission checks read), so that a change of membership shows
+    at once even where it is not one of the community's audited writes."""
+    scope = scope_for(request.user)
+    return (
+        sorted(str(role) for role in scope.roles_in(community_id)),
+        sorted(scope.acting_subject_ids),
+        sorted(scope.street_ids),
+    )

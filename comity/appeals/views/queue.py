@@ -6,10 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -19,10 +22,12 @@ from comity.appeals.forms import (
     QueueFilterForm,
     RedispatchForm,
 )
-from comity.appeals.views.listing import prepare_rows, prepare_workbench_rows
+from comity.appeals.views.listing import page_number as listing_page_number
+from comity.appeals.views.listing import prepare_rows, prepare_workbench_rows, viewer_profile
 from comity.engine.appeals import OPEN_STATUSES
 from comity.foundation.widgets import choices_in_one_query
 from comity.structure import selectors as structure_selectors
+from comity.structure.fragments import cached_fragment
 from comity.structure.models import Community
 from comity.structure.scope import scope_for
 
@@ -54,48 +59,127 @@ def _bulk_form(community: Community) -> RedispatchForm:
     return form
 
 
-@login_required
-def queue(request: HttpRequest, community_id: int) -> HttpResponse:
-    community = structure_selectors.get_community_for_user(
-        request.user, community_id, perm="appeals.use_workbench"
+#: What a row of the workbench shows of an appeal (its related rows are read whole, through ``select_related``).
+ROW_FIELDS = (
+    "id",
+    "community_id",
+    "number",
+    "category",
+    "lead_subject",
+    "area",
+    "unit",
+    "status",
+    "urgency",
+    "description",
+    "received_at",
+    "due_at",
+)
+
+
+def _filter_data(request: HttpRequest, names: list[str]) -> QueryDict:
+    """The query's values of the filter form's fields alone (other parameters are neither shown nor kept)."""
+    data = QueryDict(mutable=True)
+    for name in names:
+        if name in request.GET:
+            data.setlist(name, request.GET.getlist(name))
+    return data
+
+
+def _queue_form(request: HttpRequest, community: Community, data: QueryDict | None) -> QueueFilterForm:
+    form = QueueFilterForm(
+        data, community=community, subjects=selectors.queue_subjects(request.user, community)
     )
-    subjects = selectors.queue_subjects(request.user, community)
-    form = QueueFilterForm(request.GET or None, community=community, subjects=subjects)
-    acting = scope_for(request.user).acting_subject_ids
-    if not acting:
+    if not scope_for(request.user).acting_subject_ids:
         del form.fields["mine"]
     for name in ("area", "subject"):
         choices_in_one_query(form.fields[name])
+    return form
+
+
+def _queue_main(
+    request: HttpRequest,
+    community: Community,
+    form: QueueFilterForm,
+    data: QueryDict,
+    page_number: int,
+    token: str,
+) -> str:
+    """The workbench below its title: the filters, the page of appeals and the bulk dispatch."""
+    acting = scope_for(request.user).acting_subject_ids
     now = timezone.now()
     appeals = selectors.filter_queue(
         selectors.visible_appeals(request.user, community), _wanted(form), acting, now=now
     )
-    appeals = appeals.select_related("category", "lead_subject", "area__parent", "unit__building").order_by(
-        "due_at", "received_at"
+    appeals = (
+        appeals.select_related("category", "lead_subject", "area__parent", "unit__building")
+        .only(*ROW_FIELDS)
+        .order_by("due_at", "received_at")
     )
     appeals = selectors_public.with_counts(appeals)
-    page = Paginator(appeals, 50).get_page(request.GET.get("page"))
+    page = Paginator(appeals, 50).get_page(page_number)
     for appeal in page.object_list:
         appeal.is_late = appeal.status in OPEN and appeal.due_at is not None and appeal.due_at < now
     prepare_rows(page.object_list, community, "appeals:detail")
     prepare_workbench_rows(page.object_list)
     can_bulk = request.user.has_perm("appeals.dispatch_in_bulk", community)
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "appeals/queue.html",
+    return render_to_string(
+        "appeals/_queue_main.html",
         {
             "community": community,
+            "user": request.user,
             "form": form,
             "page": page,
-            "filtering": any(request.GET.get(name) for name in form.fields),
+            "filtering": any(data.get(name) for name in form.fields),
             "can_bulk": can_bulk,
             "can_assist": request.user.has_perm("appeals.record_for_resident", community),
             "bulk_form": _bulk_form(community) if can_bulk else None,
-            "query": query.urlencode(),
+            "query": data.urlencode(),
+            "csrf_token": token,
         },
     )
+
+
+@login_required
+def queue(request: HttpRequest, community_id: int) -> HttpResponse:
+    """The workbench. Below its title it is cached (``structure.fragments``) until the community's data changes
+    (every write of an appeal, its dispatches, me-toos and followers is audited), for at most a minute (what is
+    overdue): for everyone with the same roles when they see every appeal of the community, else for the viewer
+    alone (a subject's staff also see their own appeals as residents). A query that does not validate is
+    answered without the cache."""
+    community = structure_selectors.get_community_for_user(
+        request.user, community_id, perm="appeals.use_workbench"
+    )
+    names = [
+        name
+        for name in QueueFilterForm.base_fields
+        if name != "mine" or scope_for(request.user).acting_subject_ids
+    ]
+    data = _filter_data(request, names)
+    page_number = listing_page_number(request)
+    form: QueueFilterForm | None = None
+    if data:
+        form = _queue_form(request, community, data)
+        if not form.is_valid():
+            main = _queue_main(request, community, form, data, page_number, get_token(request))
+            return render(request, "appeals/queue.html", {"community": community, "main": mark_safe(main)})
+
+    def main_part(token: str) -> str:
+        return _queue_main(
+            request, community, form or _queue_form(request, community, None), data, page_number, token
+        )
+
+    shared = selectors.sees_every_appeal(request.user, community)
+    main = cached_fragment(
+        request,
+        community,
+        "appeals-workbench",
+        data.urlencode(),
+        page_number,
+        None if shared else viewer_profile(request, community.pk),
+        render=main_part,
+        per="roles" if shared else "user",
+    )
+    return render(request, "appeals/queue.html", {"community": community, "main": main})
 
 
 @login_required
