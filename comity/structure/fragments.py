@@ -13,7 +13,8 @@ the cache until an audited write bumps the version or ``seconds`` pass (the boun
 
 A form in a cached part keeps working: the part is rendered with a placeholder for the CSRF token, and the viewer's
 own token is put in its place each time it is served, so a part rendered for one user never carries another's
-token.
+token; a create form's one-time token is new at each serving. A ``per="user"`` part also varies on the viewer's
+roles in the community, so a role granted or taken shows at once.
 
 A part that also shows what unaudited writes change (statement votes, secret ballots, notifications' bookkeeping)
 must pass a version of its own among ``vary`` or not be cached this way. The template tag ``{% fragment %}``
@@ -23,6 +24,7 @@ must pass a version of its own among ``vary`` or not be cached this way. The tem
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable
 from typing import Any, Literal
 
@@ -35,6 +37,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from comity.foundation.caching import community_key
+from comity.foundation.idempotency import TOKEN_FIELD, new_token
 from comity.structure.scope import scope_for
 
 Per = Literal["everyone", "roles", "user"]
@@ -44,6 +47,8 @@ DEFAULT_SECONDS = 60
 
 #: What a cached part holds where the viewer's CSRF token goes.
 CSRF_PLACEHOLDER = "comity-csrf-placeholder-3f9c2a7e"
+#: A create form's one-time token (``comity.foundation.idempotency``) in a rendered part.
+_ONCE_TOKEN = re.compile(rf'name="{TOKEN_FIELD}" value="[^"]*"')
 
 
 def viewer_key(request: HttpRequest, community_id: int, per: Per) -> str:
@@ -53,9 +58,11 @@ def viewer_key(request: HttpRequest, community_id: int, per: Per) -> str:
     user: Any = getattr(request, "user", None)
     if not getattr(user, "is_authenticated", False):
         return "anon"
-    if per == "user":
-        return f"u{user.pk}"
     scope = scope_for(user)
+    if per == "user":
+        # With the roles, so that a role granted or taken shows at once, whatever the write that did it.
+        roles = ",".join(sorted(str(role) for role in scope.roles_in(community_id)))
+        return f"u{user.pk}:" + hashlib.blake2b(roles.encode(), digest_size=6).hexdigest()
     profile = (
         sorted(str(role) for role in scope.roles_in(community_id)),
         sorted(scope.acting_subject_ids),
@@ -84,9 +91,12 @@ def fragment_key(
 
 
 def with_token(request: HttpRequest, html: str) -> SafeString:
-    """``html`` with the viewer's CSRF token where the placeholder is."""
+    """``html`` with the viewer's CSRF token where the placeholder is, and a new one-time token in each create
+    form: a one-time token is claimed once, so two servings of a cached part must not share one."""
     if CSRF_PLACEHOLDER in html:
         html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    if TOKEN_FIELD in html:
+        html = _ONCE_TOKEN.sub(lambda _match: f'name="{TOKEN_FIELD}" value="{new_token()}"', html)
     return mark_safe(html)  # rendered by our own autoescaping templates
 
 

@@ -11,8 +11,10 @@ from django.template import Context, Template, TemplateSyntaxError
 from django.test import RequestFactory
 from django.utils import translation
 
+from comity.accounts.models import User
 from comity.foundation.caching import community_changed
 from comity.structure.fragments import CSRF_PLACEHOLDER, cached_fragment
+from tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +130,27 @@ def test_a_wrong_per_is_an_error(world: Any) -> None:
         _render(_request(world.user("resident")), world.harmony, count(1), per="someone")
     with pytest.raises(TemplateSyntaxError):
         Template('{% load fragments %}{% fragment "x" %}{% endfragment %}')
+
+
+def test_each_serving_of_a_cached_create_form_has_a_new_one_time_token(world: Any) -> None:
+    request = _request(world.user("resident"))
+    template = Template(
+        '{% load fragments once_token %}{% fragment "create" community %}<form>{% once_token %}</form>{% endfragment %}'
+    )
+
+    def token() -> str:
+        html = template.render(Context({"request": request, "community": world.harmony}))
+        return html.split('name="once_token" value="')[1].split('"')[0]
+
+    tokens = {token() for _ in range(3)}
+    assert len(tokens) == 3
+
+
+def test_a_per_user_part_follows_the_viewers_roles_at_once(world: Any) -> None:
+    numbers = count(1)
+    resident = world.user("resident")
+    assert _number(_render(_request(resident), world.harmony, numbers, per="user")) == 1
+    assert _number(_render(_request(resident), world.harmony, numbers, per="user")) == 1
+    MembershipFactory(subject=world.committee, person=resident.person, role="staff")
+    resident = User.objects.get(pk=resident.pk)  # the next request's account, roles read afresh
+    assert _number(_render(_request(resident), world.harmony, numbers, per="user")) == 2
