@@ -20,6 +20,7 @@ from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -111,11 +112,21 @@ def fund_list(request: HttpRequest, community_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("The fund is created and its formula's income recorded."))
                 return redirect("budgeting:fund", community.pk, fund.pk)
-    funds = [(fund, selectors.summarise(fund)) for fund in selectors.funds_of(community)]
+    # The list of funds is one part cached for everyone who sees it (``budget-funds``) until an audited write of
+    # the community (every fund and ledger write is one) or 60 s; the funds are read only when it is rendered.
+    # The form stays outside it: its once-token is new on every page.
+    funds = SimpleLazyObject(lambda: selectors.funds_with_totals(community))
     return render(
         request,
         "budgeting/funds.html",
-        {"community": community, "funds": funds, "form": form, "can_manage": can_manage},
+        {
+            "community": community,
+            "funds": funds,
+            "form": form,
+            "can_manage": can_manage,
+            # The blank form's fields are the same for every manager (the year aside): cached too, unless bound.
+            "blank_form_community": community if form is not None and not form.is_bound else None,
+        },
     )
 
 
@@ -189,6 +200,8 @@ def receipt(request: HttpRequest, community_id: int, fund_id: int, entry_id: int
 def cycle_list(request: HttpRequest, community_id: int) -> HttpResponse:
     community = _community(request, community_id, "budgeting.see_cycles")
     can_manage = request.user.has_perm(MANAGE, community)
+    # The page is one part cached per roles (``budget-cycles``: managers also see drafts) until an audited write
+    # of the community or 60 s; ``cycles`` is a lazy queryset, read only when the part is rendered.
     cycles = selectors.cycles_of(community)
     if not can_manage:
         cycles = cycles.exclude(status=CycleStatus.DRAFT)

@@ -17,6 +17,7 @@ page instead of a 405.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, cast
 
@@ -27,6 +28,7 @@ from django.db.models import Avg, Count
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -38,6 +40,7 @@ from comity.budgeting.views import MANAGE, _cycle, _cycle_url, _proposal, _propo
 from comity.engine.money import yuan_text
 from comity.foundation.idempotency import safe_to_send_twice
 from comity.foundation.steps import Step, take
+from comity.structure.scope import scope_for
 
 
 def _take(
@@ -148,28 +151,53 @@ def _cycle_steps(request: HttpRequest, cycle: Cycle, posted: str = "") -> tuple[
 
 
 def _render_cycle(
-    request: HttpRequest, cycle: Cycle, steps: dict[str, Step], blockers: list[str]
+    request: HttpRequest,
+    cycle: Cycle,
+    steps_and_blockers: Callable[[], tuple[dict[str, Step], list[str]]],
+    *,
+    cached: bool = True,
 ) -> HttpResponse:
+    """The cycle's page. Its content is one part cached for the viewer (``budget-cycle``, per user: it shows their
+    own pending proposals, their district and their ballot) until an audited write of the community — every
+    budgeting write is one, ballots included — or 60 s (the voting deadline's "running" state); so everything it
+    shows is computed lazily, when the part is rendered. A page showing a posted form's errors is not cached."""
     can_manage = request.user.has_perm(MANAGE, cycle)
-    proposals = list(selectors.visible_proposals(request.user, cycle).order_by("number"))
-    districts = list(cycle.districts.prefetch_related("buildings"))
-    counts = selectors.voter_counts(cycle)
-    for district in districts:
-        district.proposal_list = [p for p in proposals if p.district_id == district.pk]  # type: ignore[attr-defined]
-        district.voters = counts.get(district.pk, 0)  # type: ignore[attr-defined]
+    community = cycle.community
+    once = functools.cache(steps_and_blockers)
+
+    def districts() -> list[Any]:
+        proposals = list(selectors.visible_proposals(request.user, cycle).order_by("number"))
+        found = list(cycle.districts.prefetch_related("buildings"))
+        counts = selectors.voter_counts(cycle)
+        for district in found:
+            district.proposal_list = [p for p in proposals if p.district_id == district.pk]  # type: ignore[attr-defined]
+            district.voters = counts.get(district.pk, 0)  # type: ignore[attr-defined]
+        return found
+
     context = {
-        "community": cycle.community,
+        "community": community,
         "cycle": cycle,
-        "districts": districts,
-        "steps": _stages(cycle),
+        # The part's key: who the viewer is (per user) and what they may do in the community (their roles there).
+        "fragment_community": community if cached else None,
+        "fragment_roles": ",".join(
+            sorted(str(role) for role in scope_for(request.user).roles_in(community.pk))
+        ),
+        "districts": SimpleLazyObject(districts),
+        "steps": SimpleLazyObject(lambda: _stages(cycle)),
         "can_manage": can_manage,
-        "can_propose": cycle.status == CycleStatus.PROPOSING
-        and request.user.has_perm("budgeting.propose", cycle.community),
-        "my_district": selectors.district_of(request.user, cycle),
-        "my_ballot": selectors.my_ballot(request.user, cycle),
-        "actions": {name: step.form for name, step in steps.items()} if can_manage else {},
-        "blockers": blockers if can_manage else [],
-        "rule_summary": wording.RULE_SUMMARIES[Rule(cycle.rule)](),
+        "can_propose": SimpleLazyObject(
+            lambda: (
+                cycle.status == CycleStatus.PROPOSING
+                and request.user.has_perm("budgeting.propose", community)
+            )
+        ),
+        "my_district": SimpleLazyObject(lambda: selectors.district_of(request.user, cycle)),
+        "my_ballot": SimpleLazyObject(lambda: selectors.my_ballot(request.user, cycle)),
+        "actions": SimpleLazyObject(
+            lambda: {name: step.form for name, step in once()[0].items()} if can_manage else {}
+        ),
+        "blockers": SimpleLazyObject(lambda: once()[1] if can_manage else []),
+        "rule_summary": SimpleLazyObject(lambda: wording.RULE_SUMMARIES[Rule(cycle.rule)]()),
     }
     return render(request, "budgeting/cycle.html", context)
 
@@ -181,7 +209,10 @@ def _cycle_post(request: HttpRequest, cycle: Cycle, name: str) -> HttpResponse:
         raise PermissionDenied
     steps, blockers = _cycle_steps(request, cycle, posted=name)
     return _take(
-        request, steps.get(name), _cycle_url(cycle), lambda: _render_cycle(request, cycle, steps, blockers)
+        request,
+        steps.get(name),
+        _cycle_url(cycle),
+        lambda: _render_cycle(request, cycle, lambda: (steps, blockers), cached=False),
     )
 
 
@@ -191,12 +222,10 @@ def cycle_detail(request: HttpRequest, community_id: int, cycle_id: int) -> Http
     cycle = _cycle(request, community_id, cycle_id)
     if request.method == "POST":
         return _cycle_post(request, cycle, request.POST.get("step", ""))
-    if not request.user.has_perm(MANAGE, cycle):
-        # The steps and what holds them back are shown only to those who manage the cycle: residents' views of
-        # the page need not work them out (the fund's summary behind a shortfall reads every entry of the fund).
-        return _render_cycle(request, cycle, {}, [])
-    steps, blockers = _cycle_steps(request, cycle)
-    return _render_cycle(request, cycle, steps, blockers)
+    # The steps and what holds them back are shown only to those who manage the cycle (residents' views of the
+    # page need not work them out: the fund's summary behind a shortfall reads every entry of the fund), and only
+    # when the cached part is rendered.
+    return _render_cycle(request, cycle, lambda: _cycle_steps(request, cycle))
 
 
 def cycle_step(name: str, anchor: str = "manage") -> Callable[..., HttpResponse]:

@@ -32,8 +32,10 @@ from comity.budgeting.selectors.funds import (
     ProjectMoney,
     funding_shortfall,
     funds_of,
+    funds_with_totals,
     get_fund_for_user,
     summarise,
+    totals,
 )
 from comity.budgeting.selectors.support import (
     COMMENTING,
@@ -71,6 +73,7 @@ __all__ = [
     "engagement",
     "funding_shortfall",
     "funds_of",
+    "funds_with_totals",
     "get_comment_for_proposal",
     "get_cycle_for_user",
     "get_district",
@@ -91,6 +94,7 @@ __all__ = [
     "proposal_with_organisation",
     "summarise",
     "support_refusal",
+    "totals",
     "visible_comments",
     "visible_proposals",
     "voter_counts",

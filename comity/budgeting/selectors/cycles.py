@@ -44,11 +44,10 @@ def get_cycle_for_user(
     ``PermissionDenied`` when the user lacks ``perm`` on it."""
     community = structure_selectors.get_community_for_user(user, community_id, perm="budgeting.see_cycles")
     try:
-        cycle = Cycle.objects.select_related("community__street", "fund").get(
-            community=community, pk=cycle_id
-        )
+        cycle = Cycle.objects.select_related("fund").get(community=community, pk=cycle_id)
     except Cycle.DoesNotExist as error:
         raise Http404 from error
+    cycle.community = community  # read with its street just above: the same row, not read twice
     if not user.has_perm(perm, cycle):
         raise PermissionDenied
     return cycle

@@ -51,11 +51,8 @@ class FundSummary:
         return self.income - self.disbursed
 
 
-def summarise(fund: Fund) -> FundSummary:
-    totals = {
-        (row["kind"], row["source"]): row["total"]
-        for row in fund.entries.values("kind", "source").annotate(total=Sum("amount_fen"))
-    }
+def _totals_summary(totals: dict[tuple[str, str], int], projects: list[ProjectMoney]) -> FundSummary:
+    """The summary of a fund whose entries sum to ``totals`` per (kind, source)."""
     income_by_source: dict[str, int] = defaultdict(int)
     for (kind, source), total in totals.items():
         if kind == EntryKind.INCOME:
@@ -64,6 +61,42 @@ def summarise(fund: Fund) -> FundSummary:
     def of(kind: str) -> int:
         return sum(total for (k, _), total in totals.items() if k == kind)
 
+    return FundSummary(
+        income=of(EntryKind.INCOME),
+        income_by_source=dict(income_by_source),
+        allocated=of(EntryKind.ALLOCATION),
+        disbursed=of(EntryKind.DISBURSEMENT),
+        returned=of(EntryKind.RETURN),
+        projects=projects,
+    )
+
+
+def totals(fund: Fund) -> FundSummary:
+    """The fund's sums (income, allocated, paid out, returned, available) without its projects: one query summing
+    in the database, however long the ledger."""
+    sums = {
+        (row["kind"], row["source"]): int(row["total"] or 0)
+        for row in fund.entries.values("kind", "source").annotate(total=Sum("amount_fen"))
+    }
+    return _totals_summary(sums, [])
+
+
+def funds_with_totals(community: Community) -> list[tuple[Fund, FundSummary]]:
+    """The community's funds (as :func:`funds_of` orders them), each with its sums: two queries in all."""
+    funds = list(funds_of(community))
+    sums: dict[int, dict[tuple[str, str], int]] = defaultdict(dict)
+    for row in (
+        LedgerEntry.objects.filter(community=community, fund__in=[fund.pk for fund in funds])
+        .values("fund", "kind", "source")
+        .annotate(total=Sum("amount_fen"))
+        .order_by()
+    ):
+        sums[row["fund"]][(row["kind"], row["source"])] = int(row["total"] or 0)
+    return [(fund, _totals_summary(sums[fund.pk], [])) for fund in funds]
+
+
+def summarise(fund: Fund) -> FundSummary:
+    """The fund's sums and, project by project, its entries (what the fund's own page shows)."""
     projects: dict[int, ProjectMoney] = {}
     for entry in (
         fund.entries.filter(proposal__isnull=False)
@@ -79,14 +112,9 @@ def summarise(fund: Fund) -> FundSummary:
             money.disbursed += entry.amount_fen
         elif entry.kind == EntryKind.RETURN:
             money.returned += entry.amount_fen
-    return FundSummary(
-        income=of(EntryKind.INCOME),
-        income_by_source=dict(income_by_source),
-        allocated=of(EntryKind.ALLOCATION),
-        disbursed=of(EntryKind.DISBURSEMENT),
-        returned=of(EntryKind.RETURN),
-        projects=sorted(projects.values(), key=lambda m: (m.proposal.cycle_id, m.proposal.number)),
-    )
+    summary = totals(fund)
+    summary.projects = sorted(projects.values(), key=lambda m: (m.proposal.cycle_id, m.proposal.number))
+    return summary
 
 
 def funding_shortfall(cycle: Cycle) -> str:
@@ -94,7 +122,7 @@ def funding_shortfall(cycle: Cycle) -> str:
     voting opens and when it closes), or ``""`` when it can."""
     if cycle.fund is None:
         return ""
-    available = summarise(cycle.fund).available
+    available = totals(cycle.fund).available
     if available < cycle.budget_fen:
         return _(
             "The fund has %(available)s yuan not yet allocated; the cycle's budget is %(budget)s yuan."
