@@ -4,7 +4,11 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from comity.audit.models import AuditEntry
+from comity.foundation.caching import cached_for_community
 from comity.structure.models import Community
+
+#: How long the kinds of action in a community's log stay cached at most (the data version makes them fresh).
+PREFIXES_SECONDS = 3600
 
 
 def community_log(community: Community, *, action_prefix: str = "") -> QuerySet[AuditEntry]:
@@ -34,8 +38,17 @@ ACTION_KINDS = {
 }
 
 
-def action_prefixes(community: Community) -> list[tuple[str, str]]:
-    """The kinds of action present in the community's log, with a label in the reader's language."""
+def _present_prefixes(community: Community) -> list[str]:
     actions = AuditEntry.objects.filter(community=community).values_list("action", flat=True).distinct()
-    prefixes = sorted({action.split(".")[0] for action in actions})
+    return sorted({action.split(".")[0] for action in actions})
+
+
+def action_prefixes(community: Community) -> list[tuple[str, str]]:
+    """The kinds of action present in the community's log, with a label in the reader's language.
+
+    The kinds are kept in the cache under the community's data version: an entry of a new kind is an audited
+    write of the community, which bumps it (reading every entry's action again costs the most of the page)."""
+    prefixes = cached_for_community(
+        community, "audit-prefixes", compute=lambda: _present_prefixes(community), timeout=PREFIXES_SECONDS
+    )
     return [(prefix, str(ACTION_KINDS.get(prefix, _("Other")))) for prefix in prefixes]
