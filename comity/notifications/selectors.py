@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Max, Q, QuerySet
 from django.http import Http404
 
 from comity.foundation.services import Actor
@@ -36,4 +36,25 @@ def get_notification_for_user(user: Actor, notification_id: int) -> Notification
 
 
 def outbox() -> QuerySet[OutboxMessage]:
-    return OutboxMessage.objects.select_related("delivery__notification").order_by("-created_at", "-id")
+    """The outbox's messages, newest first, with the columns its page shows."""
+    return OutboxMessage.objects.only("id", "created_at", "phone", "text", "channel").order_by(
+        "-created_at", "-id"
+    )
+
+
+def inbox_version(user: Actor) -> tuple[int, int, int]:
+    """How many in-app notifications the user has, the newest one's id and how many are unread, in one query.
+
+    Together they change whenever the inbox does: notifications are only ever added (with a greater id) and marked
+    read (never unread again), so for the same notifications the unread count alone tells which are read."""
+    found = Notification.objects.filter(recipient_id=user.pk, in_app=True).aggregate(
+        total=Count("id"), newest=Max("id"), unread=Count("id", filter=Q(read_at__isnull=True))
+    )
+    return int(found["total"]), int(found["newest"] or 0), int(found["unread"])
+
+
+def outbox_version() -> tuple[int, int]:
+    """How many messages the outbox holds and the newest one's id, in one query: they change whenever the outbox
+    does (its messages are only ever added, and deleted with their community)."""
+    found = OutboxMessage.objects.aggregate(total=Count("id"), newest=Max("id"))
+    return int(found["total"]), int(found["newest"] or 0)
