@@ -19,7 +19,7 @@ from comity.appeals.models import Appeal
 from comity.budgeting.models import BudgetBallot
 from comity.consultations.models import Consultation
 from comity.decisions.models import Participation
-from comity.structure.models import Membership, Ownership, Person
+from comity.structure.models import Community, Membership, Ownership, Person
 
 #: The columns the page shows of an appeal (reading every column of the appeal and of its joins cost more CPU in
 #: compiling and building the rows than the rows are worth).
@@ -147,3 +147,10 @@ def participation_for(user: Any) -> MyParticipation:
         .order_by("subject__name")
     )
     return mine
+
+
+def communities_named(ids: set[int]) -> list[Community]:
+    """The communities of ``ids`` (their names), in the communities' order; no query for none."""
+    if not ids:
+        return []
+    return list(Community.objects.filter(pk__in=ids).only("id", "name"))

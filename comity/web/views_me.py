@@ -9,31 +9,37 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from rules.permissions import has_perm as rules_has_perm
 
 from comity.structure.scope import scope_for
-from comity.structure.selectors import claims_of, communities_for_user, person_of
-from comity.web.participation import participation_for
+from comity.structure.selectors import claims_of
+from comity.web.participation import communities_named, participation_for
 
 
 @login_required
 def me(request: HttpRequest) -> HttpResponse:
-    person = person_of(request.user)
-    scope = scope_for(request.user)
+    user = request.user
+    scope = scope_for(user)
+    mine = participation_for(user)
+    # The communities where the user holds a role (those the page lists), named in one query, none without roles.
     roles = {
         community.name: sorted(str(role) for role in scope.roles_in(community.pk))
-        for community in communities_for_user(request.user)
-        if scope.roles_in(community.pk)
+        for community in communities_named(scope.community_ids)
     }
-    claims = claims_of(request.user)
     return render(
         request,
         "accounts/me.html",
         {
-            "person": person,
-            "mine": participation_for(request.user),
+            # The person as "what I take part in" read it, with their home's building (the unit's name needs it).
+            "person": mine.person,
+            "mine": mine,
             "roles": roles,
-            "claims": claims,
+            "claims": claims_of(user),
             "street_ids": sorted(scope.street_ids),
-            "may_help_with_sign_in": request.user.has_perm("accounts.open_sign_in_help"),
+            # The rule itself (as ``user.has_perm`` asks it first): when it says no, Django's model backend would
+            # read the account's and its groups' permissions from the database, two queries for a permission that
+            # is never granted that way.
+            "may_help_with_sign_in": user.is_active
+            and (user.is_superuser or bool(rules_has_perm("accounts.open_sign_in_help", user))),  # type: ignore[no-untyped-call]
         },
     )

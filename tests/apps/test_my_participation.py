@@ -7,6 +7,7 @@ import re
 from decimal import Decimal
 from typing import Any
 
+import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,6 +22,7 @@ from tests.apps.budgeting import make_fund
 from tests.apps.consultations import make_consultation
 from tests.apps.decisions import make_decision, make_estate, vote_for
 from tests.cast import World
+from tests.conftest import CAST
 from tests.factories import AreaFactory, MembershipFactory, OwnershipFactory, SubjectFactory, UnitFactory
 
 
@@ -93,6 +95,7 @@ def test_my_account_costs_the_same_queries_for_one_or_twenty_of_everything(world
     _give(world, estate, twenty, 20, fund=fund)
 
     client.force_login(one)
+    _queries(client)  # the account, its roles and the menu are cached on the first page: compare warm pages
     few, body = _queries(client)
     assert [
         _items(body, s) for s in ("my-appeals", "my-consultations", "my-decisions", "my-budget-ballots")
@@ -103,6 +106,7 @@ def test_my_account_costs_the_same_queries_for_one_or_twenty_of_everything(world
         1,
     ]
     client.force_login(twenty)
+    _queries(client)
     many, body = _queries(client)
     for section in ("my-homes", "my-appeals", "my-consultations", "my-decisions", "my-budget-ballots"):
         assert _items(body, section) >= 20, section
@@ -183,3 +187,20 @@ def test_my_appeal_is_listed_with_its_status_and_link(world: World, client_for: 
     url = reverse("appeals:detail", args=[world.harmony.pk, appeal.pk])
     assert f'<a href="{url}">Lifts · {appeal.number}</a>' in body
     assert appeal.get_status_display() in body
+
+
+@pytest.mark.parametrize("role", [role for role in CAST if role != "anonymous"])
+def test_the_sign_in_help_link_shows_for_those_the_page_opens_for(
+    world: World, client_for: Any, role: str
+) -> None:
+    """The page asks the permission's rule alone (no database permissions): the same people the help page lets in."""
+    body = client_for(role).get(reverse("web:me")).content.decode()
+    opens = client_for(role).get(reverse("accounts:sign_in_help")).status_code == 200
+    assert ("Sign-in help for residents" in body) is opens
+
+
+def test_my_roles_name_each_community_where_i_hold_one(world: World, client_for: Any) -> None:
+    body = client_for("committee_staff").get(reverse("web:me")).content.decode()
+    assert f"{world.harmony.name}: " in body
+    assert "Residents&#x27; committee staff" in body or "Residents' committee staff" in body
+    assert f"{world.riverside.name}: " not in body
