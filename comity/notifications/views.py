@@ -64,7 +64,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
             "notifications/_inbox.html", {"page": page, "unread": unread, "csrf_token": token}
         )
 
-    key = f"comity:inbox:{request.user.pk}:{total}:{newest}:{unread}"
+    key = f"comity:inbox-page:{request.user.pk}:{total}:{newest}:{unread}"
     return render(request, "notifications/inbox.html", {"part": _cached(request, key, number, render_part)})
 
 
@@ -108,5 +108,5 @@ def outbox(request: HttpRequest) -> HttpResponse:
         page = Paginator(selectors.outbox(), OUTBOX_PAGE_SIZE).get_page(number)
         return render_to_string("notifications/_outbox.html", {"page": page})
 
-    key = f"comity:outbox:{total}:{newest}"
+    key = f"comity:outbox-page:{total}:{newest}"
     return render(request, "notifications/outbox.html", {"part": _cached(request, key, number, render_part)})
