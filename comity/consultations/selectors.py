@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Case, Count, IntegerField, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, IntegerField, Max, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -153,8 +154,46 @@ def pending_count(consultation: Consultation) -> int:
 
 
 def analysis_of(consultation: Consultation) -> Analysis | None:
-    """The consultation's last opinion map (``None`` before its first vote or import)."""
-    return Analysis.objects.filter(consultation=consultation).first()
+    """The consultation's last opinion map (``None`` before its first vote or import), without the engine's
+    warm-start state and the Pol.is structure, which no page shows."""
+    return Analysis.objects.filter(consultation=consultation).defer("state", "polis").first()
+
+
+def newest_vote_in(community: Community) -> int | None:
+    """The id of the newest vote in any of the community's consultations: a version for what counts participants
+    (votes are written without an audit entry; a changed vote adds no participant)."""
+    newest: int | None = Vote.objects.filter(community=community).aggregate(newest=Max("id"))["newest"]
+    return newest
+
+
+def votes_version(consultation: Consultation) -> tuple[Any, ...]:
+    """The newest of the consultation's votes and the last change to any: votes are written without an audit
+    entry, so what is drawn from them is cached under this. (Votes are never deleted but with their statement or
+    consultation, whose writes are audited.)"""
+    votes = Vote.objects.filter(consultation=consultation).aggregate(
+        last=Max("id"), changed=Max("updated_at")
+    )
+    return votes["last"], votes["changed"]
+
+
+def page_version(consultation: Consultation) -> tuple[Any, ...]:
+    """What changes whenever the consultation's opinion map (recomputed, marked out of date, failed) or its votes
+    (a vote cast or changed) do — both written without an audit entry — in one query: a version for the parts of
+    pages that show them. Every vote marks the map out of date, which makes its row first, so before the row
+    exists there are no votes to read but an import's; they are read apart then."""
+    newest = Vote.objects.filter(consultation=OuterRef("consultation")).values("consultation")
+    row = (
+        Analysis.objects.filter(consultation=consultation)
+        .annotate(
+            last_vote=Subquery(newest.annotate(last=Max("id")).values("last")),
+            vote_changed=Subquery(newest.annotate(changed=Max("updated_at")).values("changed")),
+        )
+        .values_list(
+            "pk", "computed_at", "votes_seen", "dirty", "requested_at", "error", "last_vote", "vote_changed"
+        )
+        .first()
+    )
+    return row if row is not None else ("no map", *votes_version(consultation))
 
 
 @dataclass(frozen=True)

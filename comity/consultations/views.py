@@ -23,6 +23,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -39,11 +40,13 @@ from comity.consultations.forms import (
     VoteForm,
 )
 from comity.consultations.models import Consultation, ConsultationStatus, Moderation, VoteValue
+from comity.consultations.pages import cached_body
 from comity.consultations.permissions import may_take_part, require_participant
 from comity.foundation.forms import add_service_errors
 from comity.foundation.idempotency import safe_to_send_twice
 from comity.foundation.steps import Step, posted_step, refuse, take
 from comity.structure import selectors as structure_selectors
+from comity.structure.fragments import cached_fragment
 from comity.structure.models import Community
 
 MANAGE = "consultations.manage_consultations"
@@ -108,17 +111,23 @@ def _posted_item(request: HttpRequest) -> int:
 
 @login_required
 def consultation_list(request: HttpRequest, community_id: int) -> HttpResponse:
+    """The list, cached for viewers with the same roles until the community's data changes (consultations,
+    statements: audited) or a vote arrives anywhere in it (unaudited, counted as participants: varied on)."""
     community = _community(request, community_id)
-    consultations = list(selectors.consultations_for(request.user, community))
-    return render(
-        request,
-        "consultations/list.html",
-        {
+
+    def render_body(token: str) -> str:
+        context = {
             "community": community,
-            "consultations": consultations,
+            "consultations": list(selectors.consultations_for(request.user, community)),
             "can_manage": request.user.has_perm(MANAGE, community),
-        },
+            "csrf_token": token,
+        }
+        return render_to_string("consultations/_list_body.html", context, request=request)
+
+    body = cached_fragment(
+        request, community, "consultation-list", selectors.newest_vote_in(community), render=render_body
     )
+    return render(request, "consultations/list.html", {"community": community, "body": body})
 
 
 # --- the consultation page ----------------------------------------------------------------------------------
@@ -196,7 +205,27 @@ def detail(request: HttpRequest, community_id: int, consultation_id: int) -> Htt
     consultation = consultation_of(request, community_id, consultation_id)
     if request.method == "POST":
         return _detail_post(request, consultation, posted_step(request))
-    return render(request, "consultations/detail.html", _detail_context(request, consultation))
+    return render(request, "consultations/detail.html", _detail_page(request, consultation))
+
+
+def _detail_page(request: HttpRequest, consultation: Consultation) -> dict[str, Any]:
+    """The page's context for a GET: its body is cached for the viewer's account (their progress, next statement,
+    votes and statements) until the community's data changes (statements, moderation, edits: audited), a vote is
+    cast or changed, or the opinion map (which orders the statements) changes — both unaudited, so varied on."""
+
+    def render_body(token: str) -> str:
+        context = _detail_context(request, consultation)
+        context["csrf_token"] = token
+        return render_to_string("consultations/_detail_body.html", context, request=request)
+
+    body = cached_body(
+        request,
+        consultation,
+        "consultation-page",
+        selectors.page_version(consultation),
+        render=render_body,
+    )
+    return {"community": consultation.community, "consultation": consultation, "body": body}
 
 
 def _detail_post(request: HttpRequest, consultation: Consultation, name: str) -> HttpResponse:

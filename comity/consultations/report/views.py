@@ -13,13 +13,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from comity.accounts.selectors import signed_in
 from comity.consultations import selectors, services
 from comity.consultations.models import Consultation, DecisionDraft
+from comity.consultations.pages import cached_body
 from comity.consultations.report.forms import ReportDraftForm
 from comity.consultations.report.page import ReportPage, build_report, default_draft_title, draft_body
 from comity.consultations.report.participation import (
@@ -42,20 +45,14 @@ def _numbers(consultation: Consultation) -> list[int]:
     return list(selectors.votable(consultation).order_by("number").values_list("number", flat=True))
 
 
-def _render(
-    request: HttpRequest,
-    consultation: Consultation,
-    *,
-    form: ReportDraftForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    can_manage = request.user.has_perm(MANAGE, consultation)
-    page = _page(request, consultation, can_manage)
+def _context(
+    request: HttpRequest, consultation: Consultation, can_manage: bool, form: ReportDraftForm | None
+) -> dict[str, Any]:
     context: dict[str, Any] = {
         "community": consultation.community,
         "consultation": consultation,
         "status": consultation.status,
-        "page": page,
+        "page": _page(request, consultation, can_manage),
         "can_manage": can_manage,
     }
     if can_manage:
@@ -67,6 +64,44 @@ def _render(
         )
         ticked = request.POST.getlist("statements") if form is not None else []
         context["ticked"] = {int(n) for n in ticked if n.isdigit() and len(n) < 10}
+    return context
+
+
+def _body(request: HttpRequest, consultation: Consultation, can_manage: bool) -> SafeString:
+    """The report below the site's header, cached for the viewer's account (the map marks their own dot and group)
+    until the community's data changes (statements, moderation, imports, the registry: audited), the opinion map
+    is computed again or marked out of date, or a vote arrives (participation, for those who see it): both unaudited,
+    so their version is varied on."""
+
+    def render_body(token: str) -> str:
+        context = _context(request, consultation, can_manage, None)
+        context["csrf_token"] = token
+        return render_to_string("consultations/_report_body.html", context, request=request)
+
+    version = selectors.page_version(consultation)
+    return cached_body(
+        request,
+        consultation,
+        "consultation-report",
+        # the votes' part of the version only for those who see participation: the map itself changes with its row
+        version if can_manage else version[:6],
+        render=render_body,
+    )
+
+
+def _render(
+    request: HttpRequest,
+    consultation: Consultation,
+    *,
+    form: ReportDraftForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    can_manage = request.user.has_perm(MANAGE, consultation)
+    context: dict[str, Any] = {"community": consultation.community, "consultation": consultation}
+    if form is None:
+        context["body"] = _body(request, consultation, can_manage)
+    else:  # a form to correct: rendered afresh, never cached
+        context.update(_context(request, consultation, can_manage, form))
     return render(request, "consultations/report.html", context, status=status)
 
 

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -16,21 +17,31 @@ from comity.decisions.models import DecisionStatus
 from comity.decisions.views.common import MANAGE, community_of, decision_of, page_url
 from comity.foundation.forms import add_service_errors
 from comity.foundation.idempotency import safe_to_send_twice
+from comity.structure.fragments import cached_fragment
 
 
 @login_required
 def decision_list(request: HttpRequest, community_id: int) -> HttpResponse:
+    """The list, cached for viewers with the same roles awaited in the same decisions (read afresh: ballots are
+    written without an audit entry) until the community's data changes (every other write of a decision is
+    audited), for at most a minute (a vote's opening and closing times)."""
     community = community_of(request, community_id)
-    can_manage = request.user.has_perm(MANAGE, community)
     mine = selectors.awaiting_ballot_of(request.user, community)
-    rows = selectors.decisions_in_list_order(selectors.get_decisions_for_user(request.user, community))
-    for decision in rows:
-        decision.awaiting_me = decision.pk in mine and decision.accepts_ballots  # type: ignore[attr-defined]
-    return render(
-        request,
-        "decisions/list.html",
-        {"community": community, "decisions": rows, "can_manage": can_manage},
-    )
+
+    def render_body(token: str) -> str:
+        rows = selectors.decisions_in_list_order(selectors.get_decisions_for_user(request.user, community))
+        for decision in rows:
+            decision.awaiting_me = decision.pk in mine and decision.accepts_ballots  # type: ignore[attr-defined]
+        context = {
+            "community": community,
+            "decisions": rows,
+            "can_manage": request.user.has_perm(MANAGE, community),
+            "csrf_token": token,
+        }
+        return render_to_string("decisions/_list_body.html", context, request=request)
+
+    body = cached_fragment(request, community, "decision-list", sorted(mine), render=render_body)
+    return render(request, "decisions/list.html", {"community": community, "body": body})
 
 
 @login_required

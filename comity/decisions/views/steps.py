@@ -38,7 +38,7 @@ from comity.decisions.forms import (
 from comity.decisions.models import Decision, DecisionStatus
 from comity.decisions.register import units_in_scope
 from comity.decisions.views.common import MANAGE, RECEIPTS_KEY, decision_of, page_url, posted_item
-from comity.decisions.views.page import detail_context
+from comity.decisions.views.page import decision_page, detail_context
 from comity.foundation.idempotency import safe_to_send_twice
 from comity.foundation.replica import reads_from_replica
 from comity.foundation.steps import Step, posted_step, take
@@ -53,7 +53,7 @@ def detail(request: HttpRequest, community_id: int, decision_id: int) -> HttpRes
         return _decision_post(
             request, decision=decision, name=posted_step(request), item=posted_item(request)
         )
-    return render(request, "decisions/detail.html", detail_context(request, decision))
+    return decision_page(request, decision)
 
 
 NOTHING_CHANGED = gettext_lazy("Nothing was changed. Correct what is marked below and send it again.")
