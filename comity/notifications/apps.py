@@ -8,5 +8,6 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        # Registers the object-level permissions (django-rules predicates).
-        from comity.notifications import permissions  # noqa: F401
+        # Registers the object-level permissions (django-rules predicates) and the receivers that make the bell's
+        # cached count stale when a notification is saved or deleted one by one.
+        from comity.notifications import badge, permissions  # noqa: F401

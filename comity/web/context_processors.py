@@ -19,7 +19,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from comity.foundation.caching import community_key
-from comity.notifications.selectors import unread_count
+from comity.notifications.badge import cached_unread_count
 from comity.structure.fragments import CSRF_PLACEHOLDER, viewer_key, with_token
 from comity.structure.models import Community
 from comity.structure.scope import scope_for
@@ -166,7 +166,7 @@ def navigation_items(request: HttpRequest, community_id: int | None) -> list[Nav
     one marked."""
     items = _menu(request, community_id)
     current = section_of(request)
-    badges = {"notifications": unread_count(request.user, at_most=BADGE_CAP)}
+    badges = {"notifications": cached_unread_count(request.user, at_most=BADGE_CAP)}
     marked = False
     result = []
     for section, url, label in items:

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from comity.accounts.models import User
 from comity.engine.roles import Role
+from comity.notifications import services as notifications
 from comity.notifications.models import Notification
 from comity.structure.models import Membership
 from comity.structure.scope import roles_changed, scope_for
@@ -125,3 +126,43 @@ def test_the_community_is_read_from_the_cache_until_it_or_its_street_is_saved(
     world.street.name = "Renamed Street"
     world.street.save()
     assert community_queries() == 1
+
+
+def test_the_bell_is_counted_once_until_the_inbox_changes(
+    world: World, client_for: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    resident = world.user("resident")
+    client = client_for("resident")
+    url = reverse("structure:matrix", args=[world.harmony.pk])
+
+    def page() -> tuple[str, int]:
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(url).content.decode()
+        counted = len(
+            [q for q in queries.captured_queries if 'FROM "notifications_notification"' in q["sql"]]
+        )
+        return body, counted
+
+    page()
+    body, counted = page()
+    assert counted == 0
+    assert 'id="unread-badge"' not in body
+    with django_capture_on_commit_callbacks(execute=True):
+        notifications.notify(
+            [resident],
+            kind="appeal.replied",
+            summary="Hi",
+            params={},
+            community=world.harmony,
+            channels=["in_app"],
+        )
+    body, counted = page()
+    assert counted == 1
+    assert 'id="unread-badge">1<' in body
+    assert page()[1] == 0
+    notifications.mark_all_read(resident)
+    body, counted = page()
+    assert counted == 1
+    assert 'id="unread-badge"' not in body
+    Notification.objects.filter(recipient=resident).delete()  # one by one, as the admin deletes: post_delete
+    assert page()[1] == 1

@@ -13,6 +13,7 @@ from comity.accounts.models import User
 from comity.foundation.services import service
 from comity.jobs.models import Job
 from comity.jobs.services import enqueue_each, publish_many
+from comity.notifications.badge import inbox_changed
 from comity.notifications.channels import EMAIL, SMS
 from comity.notifications.models import Delivery, DeliveryStatus, Notification
 from comity.notifications.services.common import _describe
@@ -125,6 +126,7 @@ def _create_rows(
             or (name == SMS and notification.recipient_id in phones)
         ]
         Delivery.objects.bulk_create(deliveries)
+        inbox_changed(notification.recipient_id for notification in notifications if notification.in_app)
         # Each delivery's job is written with it: once the rows exist, the work cannot be lost.
         community_id = fields.get("community_id")
         ids = [delivery.pk for delivery in deliveries]

@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from comity.accounts.models import User
 from comity.foundation.services import service
+from comity.notifications.badge import inbox_changed
 from comity.notifications.models import Notification
 
 
@@ -16,11 +17,14 @@ def mark_read(user: User, notification: Notification) -> None:
         return
     notification.read_at = timezone.now()
     Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(read_at=notification.read_at)
+    inbox_changed([user.pk])
 
 
 @service(audited=False, reason="a user marking their own notifications read")
 def mark_all_read(user: User) -> int:
     """Mark all the user's unread notifications read; return how many."""
-    return Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(
+    marked = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True).update(
         read_at=timezone.now()
     )
+    inbox_changed([user.pk])
+    return marked
