@@ -35,16 +35,36 @@ OPEN = [status.value for status in OPEN_STATUSES]
 ALL_APPEALS_ROLES = frozenset({Role.COMMITTEE_STAFF, Role.GRID_WORKER})
 
 
-def get_appeal_for_user(user: Reader, community: Community, appeal_id: int) -> Appeal:
-    try:
-        appeal = Appeal.objects.select_related(
+def get_appeal_for_user(
+    user: Reader, community: Community, appeal_id: int, *, only: tuple[str, ...] = ()
+) -> Appeal:
+    """The community's appeal, read whole with what its pages show, or with the fields ``only`` names alone (and
+    ``community`` as its community: the row the caller read, with its street) when the caller may need no more."""
+    rows = (
+        Appeal.objects.only(*only)
+        if only
+        else Appeal.objects.select_related(
             "community__street", "category", "lead_subject", "area__parent", "unit__building"
-        ).get(community=community, pk=appeal_id)
+        )
+    )
+    try:
+        appeal = rows.get(community=community, pk=appeal_id)
     except Appeal.DoesNotExist as exc:
         raise Http404 from exc
+    if only:
+        appeal.community = community
     if not user.has_perm("appeals.see_appeal", appeal):
         raise PermissionDenied
     return appeal
+
+
+def appeal_for_case(appeal: Appeal) -> Appeal:
+    """``appeal`` read again whole, with the rows its case page shows (category, lead, place)."""
+    found = Appeal.objects.select_related("category", "lead_subject", "area__parent", "unit__building").get(
+        pk=appeal.pk
+    )
+    found.community = appeal.community
+    return found
 
 
 def sees_every_appeal(user: Reader, community: Community) -> bool:

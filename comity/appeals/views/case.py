@@ -266,10 +266,27 @@ def detail(request: HttpRequest, community_id: int, appeal_id: int) -> HttpRespo
     """The case page. Its step forms post to the page itself (``action`` names the step), so a form shown again
     with an error stays on the case's own address and reloading it never re-sends a step elsewhere."""
     community = structure_selectors.get_community_for_user(request.user, community_id)
-    appeal = selectors.get_appeal_for_user(request.user, community, appeal_id)
     if request.method == "POST":
+        appeal = selectors.get_appeal_for_user(request.user, community, appeal_id)
         return _take_step(request, community, appeal, request.POST.get("action", ""))
+    # What the permission check and the cached body's key need; the body reads the appeal whole when drawn.
+    appeal = selectors.get_appeal_for_user(request.user, community, appeal_id, only=CASE_KEY_FIELDS)
     return _case_page(request, appeal)
+
+
+#: The fields of an appeal the case page reads before its cached body: who may see it (requester, lead) and what
+#: the body varies on (below).
+CASE_KEY_FIELDS = (
+    "id",
+    "community_id",
+    "number",
+    "requester_user",
+    "lead_subject",
+    "status",
+    "reminded_at",
+    "due_at",
+    "replied_at",
+)
 
 
 def _case_page(request: HttpRequest, appeal: Appeal) -> HttpResponse:
@@ -282,7 +299,7 @@ def _case_page(request: HttpRequest, appeal: Appeal) -> HttpResponse:
     now = timezone.now()
 
     def body(token: str) -> str:
-        context = _detail_context(request, appeal)
+        context = _detail_context(request, selectors.appeal_for_case(appeal))
         context["csrf_token"] = token
         return render_to_string("appeals/_detail_body.html", context, request=request)
 
