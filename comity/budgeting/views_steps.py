@@ -150,6 +150,21 @@ def _cycle_steps(request: HttpRequest, cycle: Cycle, posted: str = "") -> tuple[
     return steps, blockers
 
 
+def _what_they_may_do(request: HttpRequest, community_id: int) -> tuple[object, ...]:
+    """What the permission checks of the cycle's page read of the viewer: their roles in the community, the
+    subjects they act for, the streets they oversee, and whether they are staff."""
+    user: Any = request.user
+    scope = scope_for(user)
+    return (
+        sorted(str(role) for role in scope.roles_in(community_id)),
+        sorted(scope.acting_subject_ids),
+        sorted(scope.street_ids),
+        scope.is_platform_staff,
+        bool(user.is_staff),
+        bool(user.is_superuser),
+    )
+
+
 def _render_cycle(
     request: HttpRequest,
     cycle: Cycle,
@@ -177,11 +192,9 @@ def _render_cycle(
     context = {
         "community": community,
         "cycle": cycle,
-        # The part's key: who the viewer is (per user) and what they may do in the community (their roles there).
+        # The part's key: who the viewer is (per user) and what they may do (what a "roles" part varies on).
         "fragment_community": community if cached else None,
-        "fragment_roles": ",".join(
-            sorted(str(role) for role in scope_for(request.user).roles_in(community.pk))
-        ),
+        "fragment_roles": _what_they_may_do(request, community.pk),
         "districts": SimpleLazyObject(districts),
         "steps": SimpleLazyObject(lambda: _stages(cycle)),
         "can_manage": can_manage,
