@@ -823,6 +823,8 @@ def test_residents_see_no_export_buttons_and_staff_do(world: World, client_for: 
     url = reverse("appeal_rates:community", args=[world.harmony.pk])
     assert "format=csv" not in client_for("resident").get(url).content.decode()
     assert "format=csv" in client_for("committee_staff").get(url).content.decode()
+    # the period bar is cached with the figures, apart for those who may export and those who may not
+    assert "format=csv" not in client_for("resident").get(url).content.decode()
 
 
 def test_places_group_stairwells_and_building_spaces_under_their_building(world: World) -> None:
