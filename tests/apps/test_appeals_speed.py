@@ -168,3 +168,11 @@ def test_the_street_queue_shows_an_escalation_at_once(world: World, client_for: 
     assert filtered.count(f'data-appeal="{appeal.number}"') == 1
     counts = filtered.split('class="street-counts"', 1)[1].split("</nav>", 1)[0]
     assert "stray" not in counts
+
+
+def test_a_cached_case_page_is_still_refused_to_who_takes_no_part(world: World, client_for: Any) -> None:
+    appeal = _submit(world, "My own matter.")
+    url = _case(world, appeal)
+    assert "My own matter." in _as(client_for, "resident", url)
+    assert client_for("owner").get(url).status_code == 403
+    assert client_for("other_resident").get(url).status_code in {403, 404}
