@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import connections, router
 from django.db.models import Case, Count, IntegerField, Max, OuterRef, QuerySet, Subquery, Value, When
 from django.db.models.fields.json import KeyTransform
 from django.db.models.functions import Coalesce
@@ -176,24 +177,31 @@ def votes_version(consultation: Consultation) -> tuple[Any, ...]:
     return votes["last"], votes["changed"]
 
 
+def _page_version_sql() -> str:
+    analysis, vote = Analysis._meta.db_table, Vote._meta.db_table
+    return (
+        f"SELECT a.id, a.computed_at, a.votes_seen, a.dirty, a.requested_at, a.error, "
+        f"(SELECT MAX(v.id) FROM {vote} v WHERE v.consultation_id = %s), "
+        f"(SELECT MAX(v.updated_at) FROM {vote} v WHERE v.consultation_id = %s) "
+        f"FROM {analysis} a WHERE a.consultation_id = %s"
+    )
+
+
 def page_version(consultation: Consultation) -> tuple[Any, ...]:
     """What changes whenever the consultation's opinion map (recomputed, marked out of date, failed) or its votes
-    (a vote cast or changed) do — both written without an audit entry — in one query: a version for the parts of
-    pages that show them. Every vote marks the map out of date, which makes its row first, so before the row
-    exists there are no votes to read but an import's; they are read apart then."""
-    newest = Vote.objects.filter(consultation=OuterRef("consultation")).values("consultation")
-    row = (
-        Analysis.objects.filter(consultation=consultation)
-        .annotate(
-            last_vote=Subquery(newest.annotate(last=Max("id")).values("last")),
-            vote_changed=Subquery(newest.annotate(changed=Max("updated_at")).values("changed")),
-        )
-        .values_list(
-            "pk", "computed_at", "votes_seen", "dirty", "requested_at", "error", "last_vote", "vote_changed"
-        )
-        .first()
-    )
-    return row if row is not None else ("no map", *votes_version(consultation))
+    (a vote cast or changed) do — both written without an audit entry: a version for the parts of pages that show
+    them. Every vote marks the map out of date, which makes its row first, so before the row exists there are no
+    votes to read but an import's; they are read apart then.
+
+    One query in SQL of its own: it runs on every view of the consultation's pages, and building it through the
+    ORM costs several times its execution (about 1.2 ms of CPU against 0.2). It reads where the ORM would (the
+    replica on a page that reads from it).
+    """
+    alias = router.db_for_read(Analysis)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(_page_version_sql(), [consultation.pk] * 3)
+        row = cursor.fetchone()
+    return tuple(row) if row is not None else ("no map", *votes_version(consultation))
 
 
 @dataclass(frozen=True)

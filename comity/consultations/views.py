@@ -209,9 +209,8 @@ def detail(request: HttpRequest, community_id: int, consultation_id: int) -> Htt
 
 
 def _detail_page(request: HttpRequest, consultation: Consultation) -> dict[str, Any]:
-    """The page's context for a GET: its body is cached for the viewer's account (their progress, next statement,
-    votes and statements) until the community's data changes (statements, moderation, edits: audited), a vote is
-    cast or changed, or the opinion map (which orders the statements) changes — both unaudited, so varied on."""
+    """The page for a GET, its body cached for the viewer's account (progress, next statement, votes) until an
+    audited write of the community, a vote cast or changed, or the opinion map (unaudited: varied on) changes."""
 
     def render_body(token: str) -> str:
         context = _detail_context(request, consultation)
