@@ -87,6 +87,8 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     # Django's, with the account read from the cache when the session verifies (comity/accounts/authentication.py).
     "comity.accounts.authentication.CachedAuthenticationMiddleware",
+    # A signed-in user's POST changes their own version: My account's cached part is fresh on their next page.
+    "comity.accounts.activity.UserActivity",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",

@@ -140,6 +140,17 @@ def community_changed(community: models.Model | int) -> None:
     bump_version(_version_key("community", _id(community)))
 
 
+def user_version(user_id: int) -> int:
+    """The user's own version: a number that changes after every request by which the user may have written
+    (``comity.accounts.activity``), for a page that shows what the user did across communities (My account)."""
+    return _version("user", int(user_id))
+
+
+def user_changed(user_id: int) -> None:
+    """Make what is cached under :func:`user_version` stale."""
+    bump_version(_version_key("user", int(user_id)))
+
+
 def cached_for_community(
     community: models.Model | int, *parts: object, compute: Callable[[], T], timeout: int
 ) -> T:

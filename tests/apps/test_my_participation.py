@@ -12,11 +12,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_noop
 
 from comity.appeals import services as appeal_services
 from comity.budgeting import services as budget_services
 from comity.budgeting.models import BudgetBallot
 from comity.consultations import services as consultation_services
+from comity.foundation.audit import record_audit
 from comity.structure.models import AreaKind, MatterCategory, SubjectKind
 from tests.apps.budgeting import make_fund
 from tests.apps.consultations import make_consultation
@@ -204,3 +206,30 @@ def test_my_roles_name_each_community_where_i_hold_one(world: World, client_for:
     assert f"{world.harmony.name}: " in body
     assert "Residents&#x27; committee staff" in body or "Residents' committee staff" in body
     assert f"{world.riverside.name}: " not in body
+
+
+def test_my_account_is_cached_until_i_write_or_my_community_changes(world: World, client_for: Any) -> None:
+    """The page's body is cached for the account: a vote (not audited) shows as soon as its POST is answered, an
+    audited write of the community (a new appeal) at once; a write that goes around both is not seen (cached)."""
+    resident = world.user("resident")
+    client = client_for("resident")
+    url = reverse("web:me")
+    consultation = make_consultation(world, title="Courtyard benches")
+    statement = consultation.statements.order_by("pk").first()
+    assert "Courtyard benches" not in client.get(url).content.decode()
+    consultation_services.cast_vote(resident, statement, 1)  # as a shell would: no request, no audit entry
+    assert "Courtyard benches" not in client.get(url).content.decode()
+    vote_url = reverse("consultations:vote", args=[world.harmony.pk, consultation.pk])
+    assert client.post(vote_url, {"statement": statement.pk, "value": "-1"}).status_code in (200, 302, 303)
+    assert "Courtyard benches" in client.get(url).content.decode()
+    person = resident.person
+    person.full_name = "Rui Renamed"
+    person.save()  # around the services: not seen …
+    assert "Rui Renamed" not in client.get(url).content.decode()
+    record_audit(  # … until an audited write of the community, as the committee's edit of a person records
+        actor=world.user("committee_staff"),
+        action="structure.person_edited",
+        community=world.harmony,
+        summary=gettext_noop("A test write"),
+    )
+    assert "Rui Renamed" in client.get(url).content.decode()
