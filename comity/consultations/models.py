@@ -249,7 +249,13 @@ class Vote(models.Model):
             ),
             models.CheckConstraint(condition=Q(value__in=[-1, 0, 1]), name="vote_value_agree_disagree_pass"),
         ]
-        indexes = [models.Index(fields=["consultation", "participant"])]
+        indexes = [
+            models.Index(fields=["consultation", "participant"]),
+            # The consultation's pages vary their cached parts on its newest vote and last change
+            # (selectors.page_version): two index lookups, however many votes it has.
+            models.Index(fields=["consultation", "id"], name="vote_consultation_newest"),
+            models.Index(fields=["consultation", "updated_at"], name="vote_consultation_changed"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.statement} · {self.get_value_display()}"

@@ -22,6 +22,7 @@ from django.utils import timezone
 from comity.consultations.models import Analysis, Consultation, DecisionDraft, Moderation, Statement, Vote
 from comity.consultations.permissions import SCOPE_KINDS
 from comity.engine.opinions import choose_next_statement
+from comity.foundation.caching import cached_for_community
 from comity.foundation.services import Actor
 from comity.structure.models import Area, Community
 
@@ -29,12 +30,24 @@ from comity.structure.models import Area, Community
 STATUS_ORDER = {"open": 0, "upcoming": 1, "closed": 2, "draft": 3}
 
 
+#: Seconds a consultation's row stays cached at most.
+CONSULTATION_ROW_SECONDS = 300
+
+
 def get_consultation_for_user(
     user: Actor, community: Community, consultation_id: int, *, perm: str = "consultations.see_consultation"
 ) -> Consultation:
+    # Cached under the community's data version: every write of a consultation's row is audited (votes and the
+    # opinion map's bookkeeping write other rows), so the copy is stale for no longer than the writer's commit.
     try:
-        consultation = Consultation.objects.select_related("community__street", "area").get(
-            community=community, pk=consultation_id
+        consultation = cached_for_community(
+            community,
+            "consultation-row",
+            int(consultation_id),
+            compute=lambda: Consultation.objects.select_related("community__street", "area").get(
+                community=community, pk=consultation_id
+            ),
+            timeout=CONSULTATION_ROW_SECONDS,
         )
     except Consultation.DoesNotExist as exc:
         raise Http404 from exc

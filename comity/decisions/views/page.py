@@ -3,14 +3,12 @@ parties, the cost plan, the minorities, and the staff's forms."""
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.safestring import mark_safe
 
 from comity.decisions import computing, results, selectors
 from comity.decisions.forms import (
@@ -25,12 +23,7 @@ from comity.decisions.forms import (
 from comity.decisions.models import CostPlan, Decision, DecisionStatus
 from comity.decisions.register import units_in_scope
 from comity.decisions.views.common import MANAGE, RECEIPTS_KEY
-from comity.foundation.idempotency import TOKEN_FIELD, new_token
 from comity.structure.fragments import cached_fragment
-from comity.structure.scope import scope_for
-
-#: A one-time token in a cached part: each serving gets fresh ones (``comity.foundation.idempotency``).
-ONCE_TOKEN = re.compile(rf'name="{TOKEN_FIELD}" value="[^"]*"')
 
 
 def _cost_rows(plan: CostPlan | None, my_units: set[int]) -> list[dict[str, Any]]:
@@ -123,20 +116,12 @@ def detail_context(request: HttpRequest, decision: Decision, **extra: Any) -> di
     return context
 
 
-def fresh_once_tokens(html: str) -> str:
-    """``html`` (a cached part) with a new one-time token in each create form, as if rendered now."""
-    if TOKEN_FIELD not in html:
-        return html
-    return ONCE_TOKEN.sub(lambda _match: f'name="{TOKEN_FIELD}" value="{new_token()}"', html)
-
-
 def decision_page(request: HttpRequest, decision: Decision) -> HttpResponse:
     """The decision page for a GET: its body (everything below the title) is cached for the viewer's account
     until the community's data changes (every write of a decision but a ballot is audited) or the ballot log
     grows (every counted ballot appends to it), or the clock passes one of the decision's times. The viewer's
     roles are varied on as well, and the receipts shown once after a ballot stay outside."""
     receipts = request.session.pop(f"{RECEIPTS_KEY}:{decision.pk}", None)
-    roles = sorted(str(role) for role in scope_for(request.user).roles_in(decision.community_id))
     now = timezone.now()
 
     def body(token: str) -> str:
@@ -157,7 +142,6 @@ def decision_page(request: HttpRequest, decision: Decision) -> HttpResponse:
         decision.accepts_ballots,
         now >= decision.closes_at,
         selectors.may_object(decision),
-        roles,
         render=body,
         per="user",
     )
@@ -165,6 +149,6 @@ def decision_page(request: HttpRequest, decision: Decision) -> HttpResponse:
         "community": decision.community,
         "decision": decision,
         "receipts": receipts,
-        "body": mark_safe(fresh_once_tokens(html)),  # rendered by our own autoescaping template
+        "body": html,
     }
     return render(request, "decisions/detail.html", context)
