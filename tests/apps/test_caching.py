@@ -113,7 +113,9 @@ def test_a_page_asks_the_cache_for_each_version_once(world: Any, client_for: Any
         reads.clear()
         caching.community_key(world.harmony, "a")
         caching.community_key(world.harmony, "a")
-        assert len(reads) == 4  # outside a request, every key asks for everything's version and the community's
+        assert (
+            len(reads) == 4
+        )  # outside a request, every key asks for everything's version and the community's
 
 
 def test_a_bump_inside_a_request_is_seen_by_the_same_request(world: Any) -> None:
