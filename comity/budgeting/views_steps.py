@@ -40,7 +40,6 @@ from comity.budgeting.views import MANAGE, _cycle, _cycle_url, _proposal, _propo
 from comity.engine.money import yuan_text
 from comity.foundation.idempotency import safe_to_send_twice
 from comity.foundation.steps import Step, take
-from comity.structure.scope import scope_for
 
 
 def _take(
@@ -150,21 +149,6 @@ def _cycle_steps(request: HttpRequest, cycle: Cycle, posted: str = "") -> tuple[
     return steps, blockers
 
 
-def _what_they_may_do(request: HttpRequest, community_id: int) -> tuple[object, ...]:
-    """What the permission checks of the cycle's page read of the viewer: their roles in the community, the
-    subjects they act for, the streets they oversee, and whether they are staff."""
-    user: Any = request.user
-    scope = scope_for(user)
-    return (
-        sorted(str(role) for role in scope.roles_in(community_id)),
-        sorted(scope.acting_subject_ids),
-        sorted(scope.street_ids),
-        scope.is_platform_staff,
-        bool(user.is_staff),
-        bool(user.is_superuser),
-    )
-
-
 def _render_cycle(
     request: HttpRequest,
     cycle: Cycle,
@@ -192,9 +176,8 @@ def _render_cycle(
     context = {
         "community": community,
         "cycle": cycle,
-        # The part's key: who the viewer is (per user) and what they may do (what a "roles" part varies on).
+        # The part's key: the viewer's account and what they may do (a "user" part varies on both).
         "fragment_community": community if cached else None,
-        "fragment_roles": _what_they_may_do(request, community.pk),
         "districts": SimpleLazyObject(districts),
         "steps": SimpleLazyObject(lambda: _stages(cycle)),
         "can_manage": can_manage,

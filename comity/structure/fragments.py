@@ -13,8 +13,8 @@ the cache until an audited write bumps the version or ``seconds`` pass (the boun
 
 A form in a cached part keeps working: the part is rendered with a placeholder for the CSRF token, and the viewer's
 own token is put in its place each time it is served, so a part rendered for one user never carries another's
-token; a create form's one-time token is new at each serving. A ``per="user"`` part also varies on the viewer's
-roles in the community, so a role granted or taken shows at once.
+token; a create form's one-time token is new at each serving. A ``per="user"`` part also varies on what ``"roles"``
+does (roles, subjects, streets, staff flags), so a role granted or taken shows at once.
 
 A part that also shows what unaudited writes change (statement votes, secret ballots, notifications' bookkeeping)
 must pass a version of its own among ``vary`` or not be cached this way. The template tag ``{% fragment %}``
@@ -59,10 +59,8 @@ def viewer_key(request: HttpRequest, community_id: int, per: Per) -> str:
     if not getattr(user, "is_authenticated", False):
         return "anon"
     scope = scope_for(user)
-    if per == "user":
-        # With the roles, so that a role granted or taken shows at once, whatever the write that did it.
-        roles = ",".join(sorted(str(role) for role in scope.roles_in(community_id)))
-        return f"u{user.pk}:" + hashlib.blake2b(roles.encode(), digest_size=6).hexdigest()
+    # What the permission checks read of the viewer; a part cached for one account varies on it too, so that a
+    # role, subject or street granted or taken shows at once, whatever the write that did it.
     profile = (
         sorted(str(role) for role in scope.roles_in(community_id)),
         sorted(scope.acting_subject_ids),
@@ -71,7 +69,8 @@ def viewer_key(request: HttpRequest, community_id: int, per: Per) -> str:
         bool(user.is_superuser),
         scope.is_platform_staff,
     )
-    return "r" + hashlib.blake2b(repr(profile).encode(), digest_size=8).hexdigest()
+    digest = hashlib.blake2b(repr(profile).encode(), digest_size=8).hexdigest()
+    return f"u{user.pk}:{digest}" if per == "user" else f"r{digest}"
 
 
 def fragment_key(

@@ -42,7 +42,6 @@ from comity.appeals.forms import (
 )
 from comity.appeals.models import STATUS_LABELS, Appeal, Attachment
 from comity.appeals.permissions import parts_in
-from comity.appeals.views.listing import viewer_profile
 from comity.engine.appeals import OPEN_STATUSES, Actor, AppealEvent, AppealStatus, allowed_events
 from comity.foundation.forms import add_service_errors
 from comity.foundation.uploads import serve_upload
@@ -294,8 +293,7 @@ def _case_page(request: HttpRequest, appeal: Appeal) -> HttpResponse:
     steps, the contact and the names on the timeline follow the parts they play) until the community's data
     changes (every step of a case, its dispatches, me-toos and followers is audited), or the deadline's warning
     (the one unaudited step, ``remind_before_deadline``) is written, for at most a minute (what is overdue, the
-    reopen window). The viewer's roles, subjects and streets are varied on too; a form shown again with its errors is never cached."""
-    viewer = viewer_profile(request, appeal.community_id)
+    reopen window). The viewer's roles, subjects and streets are varied on too (``per="user"`` parts are); a form shown again with its errors is never cached."""
     now = timezone.now()
 
     def body(token: str) -> str:
@@ -314,7 +312,6 @@ def _case_page(request: HttpRequest, appeal: Appeal) -> HttpResponse:
         # the reply's and rating's dates the reopen window counts from (its end is bounded by the minute).
         appeal.status in OPEN and appeal.due_at is not None and appeal.due_at < now,
         appeal.replied_at,
-        viewer,
         render=body,
         per="user",
     )

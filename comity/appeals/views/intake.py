@@ -25,7 +25,7 @@ from comity.appeals.forms import (
     AppealForm,
 )
 from comity.appeals.models import Appeal
-from comity.appeals.views.listing import page_number, prepare_rows, viewer_profile
+from comity.appeals.views.listing import page_number, prepare_rows
 from comity.engine.category_suggest import suggest_categories
 from comity.foundation.forms import add_service_errors
 from comity.foundation.idempotency import safe_to_send_twice
@@ -160,8 +160,7 @@ def mine(request: HttpRequest, community_id: int) -> HttpResponse:
         }
         return render_to_string("appeals/_mine_body.html", context)
 
-    viewer = viewer_profile(request, community.pk)
-    html = cached_fragment(request, community, "appeals-mine", number, viewer, render=body, per="user")
+    html = cached_fragment(request, community, "appeals-mine", number, render=body, per="user")
     return render(request, "appeals/mine.html", {"community": community, "body": html})
 
 

@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 
 from comity.appeals.models import STATUS_CHOICES, Appeal
 from comity.structure.models import Community
-from comity.structure.scope import scope_for
 
 #: A stand-in appeal id: the page's address pattern is reversed once with it, and each row puts its own id there.
 _ANY_ID = 987654321
@@ -52,15 +51,3 @@ def page_number(request: HttpRequest) -> int:
     it): what a cached list varies on instead of the query's text."""
     text = request.GET.get("page", "")
     return int(text) if text.isdigit() and len(text) < 9 else 1
-
-
-def viewer_profile(request: HttpRequest, community_id: int) -> tuple[list[str], list[int], list[int]]:
-    """What a part cached for one account also varies on: the viewer's roles in the community, the subjects they
-    act for and the streets they oversee (what the permission checks read), so that a change of membership shows
-    at once even where it is not one of the community's audited writes."""
-    scope = scope_for(request.user)
-    return (
-        sorted(str(role) for role in scope.roles_in(community_id)),
-        sorted(scope.acting_subject_ids),
-        sorted(scope.street_ids),
-    )

@@ -23,7 +23,7 @@ from comity.appeals.forms import (
     RedispatchForm,
 )
 from comity.appeals.views.listing import page_number as listing_page_number
-from comity.appeals.views.listing import prepare_rows, prepare_workbench_rows, viewer_profile
+from comity.appeals.views.listing import prepare_rows, prepare_workbench_rows
 from comity.engine.appeals import OPEN_STATUSES
 from comity.foundation.widgets import choices_in_one_query
 from comity.structure import selectors as structure_selectors
@@ -175,7 +175,6 @@ def queue(request: HttpRequest, community_id: int) -> HttpResponse:
         "appeals-workbench",
         data.urlencode(),
         page_number,
-        None if shared else viewer_profile(request, community.pk),
         render=main_part,
         per="roles" if shared else "user",
     )
