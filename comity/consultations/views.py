@@ -46,7 +46,7 @@ from comity.foundation.forms import add_service_errors
 from comity.foundation.idempotency import safe_to_send_twice
 from comity.foundation.steps import Step, posted_step, refuse, take
 from comity.structure import selectors as structure_selectors
-from comity.structure.fragments import cached_fragment
+from comity.structure.fragments import cached_fragment, part_renderer
 from comity.structure.models import Community
 
 MANAGE = "consultations.manage_consultations"
@@ -212,10 +212,9 @@ def _detail_page(request: HttpRequest, consultation: Consultation) -> dict[str, 
     """The page for a GET, its body cached for the viewer's account (progress, next statement, votes) until an
     audited write of the community, a vote cast or changed, or the opinion map (unaudited: varied on) changes."""
 
-    def render_body(token: str) -> str:
-        context = _detail_context(request, consultation)
-        context["csrf_token"] = token
-        return render_to_string("consultations/_detail_body.html", context, request=request)
+    render_body = part_renderer(
+        request, "consultations/_detail_body.html", lambda: _detail_context(request, consultation)
+    )
 
     body = cached_body(
         request,

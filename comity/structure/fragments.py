@@ -32,6 +32,7 @@ from django.core.cache import cache
 from django.db import models
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -97,6 +98,17 @@ def with_token(request: HttpRequest, html: str) -> SafeString:
     if TOKEN_FIELD in html:
         html = _ONCE_TOKEN.sub(lambda _match: f'name="{TOKEN_FIELD}" value="{new_token()}"', html)
     return mark_safe(html)  # rendered by our own autoescaping templates
+
+
+def part_renderer(
+    request: HttpRequest, template: str, context: Callable[[], dict[str, Any]]
+) -> Callable[[str], str]:
+    """A ``render`` for :func:`cached_fragment`: ``template`` with ``context()`` and the token it is given."""
+
+    def render(token: str) -> str:
+        return str(render_to_string(template, {**context(), "csrf_token": token}, request=request))
+
+    return render
 
 
 def cached_fragment(

@@ -47,7 +47,7 @@ from comity.foundation.forms import add_service_errors
 from comity.foundation.uploads import serve_upload
 from comity.foundation.widgets import choices_in_one_query
 from comity.structure import selectors as structure_selectors
-from comity.structure.fragments import cached_fragment
+from comity.structure.fragments import cached_fragment, part_renderer
 from comity.structure.models import Community
 from comity.structure.scope import scope_for
 
@@ -296,10 +296,11 @@ def _case_page(request: HttpRequest, appeal: Appeal) -> HttpResponse:
     reopen window). The viewer's roles, subjects and streets are varied on too (``per="user"`` parts are); a form shown again with its errors is never cached."""
     now = timezone.now()
 
-    def body(token: str) -> str:
-        context = _detail_context(request, selectors.appeal_for_case(appeal))
-        context["csrf_token"] = token
-        return render_to_string("appeals/_detail_body.html", context, request=request)
+    body = part_renderer(
+        request,
+        "appeals/_detail_body.html",
+        lambda: _detail_context(request, selectors.appeal_for_case(appeal)),
+    )
 
     html = cached_fragment(
         request,

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -34,6 +33,7 @@ from comity.consultations.views import MANAGE, consultation_of, post_only
 from comity.foundation.idempotency import safe_to_send_twice
 from comity.foundation.replica import reads_from_replica
 from comity.foundation.steps import Step, posted_step, take
+from comity.structure.fragments import part_renderer
 
 
 def _page(request: HttpRequest, consultation: Consultation, can_manage: bool) -> ReportPage:
@@ -73,10 +73,9 @@ def _body(request: HttpRequest, consultation: Consultation, can_manage: bool) ->
     is computed again or marked out of date, or a vote arrives (participation, for those who see it): both unaudited,
     so their version is varied on."""
 
-    def render_body(token: str) -> str:
-        context = _context(request, consultation, can_manage, None)
-        context["csrf_token"] = token
-        return render_to_string("consultations/_report_body.html", context, request=request)
+    render_body = part_renderer(
+        request, "consultations/_report_body.html", lambda: _context(request, consultation, can_manage, None)
+    )
 
     version = selectors.page_version(consultation)
     return cached_body(

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.template.loader import render_to_string
 from django.utils import timezone
 
 from comity.decisions import computing, results, selectors
@@ -23,7 +22,7 @@ from comity.decisions.forms import (
 from comity.decisions.models import CostPlan, Decision, DecisionStatus
 from comity.decisions.register import units_in_scope
 from comity.decisions.views.common import MANAGE, RECEIPTS_KEY
-from comity.structure.fragments import cached_fragment
+from comity.structure.fragments import cached_fragment, part_renderer
 
 
 def _cost_rows(plan: CostPlan | None, my_units: set[int]) -> list[dict[str, Any]]:
@@ -124,10 +123,7 @@ def decision_page(request: HttpRequest, decision: Decision) -> HttpResponse:
     receipts = request.session.pop(f"{RECEIPTS_KEY}:{decision.pk}", None)
     now = timezone.now()
 
-    def body(token: str) -> str:
-        context = detail_context(request, decision)
-        context["csrf_token"] = token
-        return render_to_string("decisions/_detail_body.html", context, request=request)
+    body = part_renderer(request, "decisions/_detail_body.html", lambda: detail_context(request, decision))
 
     html = cached_fragment(
         request,
