@@ -8,6 +8,7 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self) -> None:
-        # Registers the object-level permissions (django-rules predicates), the idle-timeout clock and the signals
+        # Registers the object-level permissions (django-rules predicates), the personal information the app holds,
+        # the idle-timeout clock and the signals
         # that forget a cached account when it is saved (in every process, workers and commands included).
-        from comity.accounts import authentication, permissions, sessions  # noqa: F401
+        from comity.accounts import authentication, permissions, personal_data, sessions  # noqa: F401

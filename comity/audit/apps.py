@@ -8,5 +8,6 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self) -> None:
-        # Registers the object-level permission (django-rules predicate) of the log page.
-        from comity.audit import permissions  # noqa: F401
+        # Registers the object-level permission (django-rules predicate) of the log page and the personal information
+        # the log holds.
+        from comity.audit import permissions, personal_data  # noqa: F401

@@ -8,5 +8,5 @@ class BudgetingConfig(AppConfig):
     verbose_name = _("Community funds and participatory budgeting")
 
     def ready(self) -> None:
-        # Registers the object-level permissions (django-rules predicates).
-        from comity.budgeting import permissions  # noqa: F401
+        # Registers the object-level permissions (django-rules predicates) and the personal information the app holds.
+        from comity.budgeting import permissions, personal_data  # noqa: F401

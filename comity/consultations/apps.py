@@ -8,5 +8,5 @@ class ConsultationsConfig(AppConfig):
     verbose_name = _("Consultations")
 
     def ready(self) -> None:
-        # Registers the object-level permissions (django-rules predicates).
-        from comity.consultations import permissions  # noqa: F401
+        # Registers the object-level permissions (django-rules predicates) and the personal information the app holds.
+        from comity.consultations import permissions, personal_data  # noqa: F401

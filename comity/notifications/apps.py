@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        # Registers the object-level permissions (django-rules predicates) and the receivers that make the bell's
+        # Registers the object-level permissions (django-rules predicates), the personal information the app holds
+        # and the receivers that make the bell's
         # cached count stale when a notification is saved or deleted one by one.
-        from comity.notifications import badge, permissions  # noqa: F401
+        from comity.notifications import badge, permissions, personal_data  # noqa: F401

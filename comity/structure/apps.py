@@ -10,13 +10,15 @@ class StructureConfig(AppConfig):
     verbose_name = _("Governance structure")
 
     def ready(self) -> None:
-        # Registers the object-level permissions (django-rules predicates).
+        # Registers the object-level permissions (django-rules predicates) and the registry's personal
+        # information (personal_data.py).
         # A user's roles are cached between requests (scope.py): a write of the rows they come from makes the
         # cached roles stale.
         from django.db.models.signals import m2m_changed, post_delete, post_save
 
         from comity.structure import (
             permissions,  # noqa: F401
+            personal_data,  # noqa: F401
             versions,
         )
         from comity.structure.models import (
