@@ -9,7 +9,7 @@ class AppealsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the object-level permissions (django-rules predicates) and the rates cache's signals.
-        from comity.appeals import permissions  # noqa: F401
+        from comity.appeals import permissions, personal_data  # noqa: F401
         from comity.appeals.following import permissions as following_permissions  # noqa: F401
         from comity.appeals.rates import cache  # noqa: F401
         from comity.appeals.rates import permissions as rates_permissions  # noqa: F401

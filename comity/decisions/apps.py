@@ -9,4 +9,4 @@ class DecisionsConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the object-level permissions (django-rules predicates).
-        from comity.decisions import permissions  # noqa: F401
+        from comity.decisions import permissions, personal_data  # noqa: F401
