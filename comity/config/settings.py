@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "comity.consultations",
     "comity.decisions",
     "comity.budgeting",
+    "comity.privacy",
     "comity.web",
     "comity.demo",
     "axes",

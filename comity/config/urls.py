@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("comity.budgeting.urls_support")),
     path("", include("comity.notifications.urls")),
     path("", include("comity.structure.urls")),
+    path("", include("comity.privacy.urls")),
     path("", include("comity.appeals.rates.urls")),
     path("", include("comity.web.urls")),
     # Uploads, for the local demo only (COMITY_SERVE_MEDIA; a real server's web server serves MEDIA_ROOT).

@@ -72,6 +72,7 @@ WITHOUT_COMMUNITY = {
     "accounts.SignInCode": "a one-time sign-in code belongs to a login, not to a community",
     "structure.Street": "the street row itself, the parent of its communities",
     "structure.MatterCategory": "the shared dispatch catalogue, one reference table for every community (ADR 0005)",
+    "privacy.NoticeVersion": "the privacy notice covers the deployment: one register for every community (ADR 0017)",
 }
 
 

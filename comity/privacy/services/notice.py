@@ -1,0 +1,45 @@
+"""Publishing the privacy notice: a new version whenever the processing register's words or rules change."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Max
+from django.utils.translation import gettext_noop
+
+from comity.foundation.audit import record_audit
+from comity.foundation.services import service
+from comity.privacy.models import NoticeVersion
+from comity.privacy.register import register_fingerprint, snapshot
+from comity.privacy.selectors.notice import current_notice
+
+__all__ = ["current_notice", "publish_notice"]
+
+
+@service
+def publish_notice(actor: Any = None) -> NoticeVersion:
+    """Publish the register as a new notice version, unless the latest already says the same. Categories whose
+    purposes, basis or sensitivity changed are listed in ``changed``: consents to them are asked again."""
+    latest = NoticeVersion.objects.select_for_update().order_by("-number").first()
+    now_print = register_fingerprint()
+    if latest is not None and latest.fingerprint == now_print:
+        return latest
+    entries = snapshot()
+    before = {item["code"]: item["fingerprint"] for item in (latest.register if latest else [])}
+    changed = [
+        item["code"]
+        for item in entries
+        if item["code"] in before and before[item["code"]] != item["fingerprint"]
+    ]
+    number = (NoticeVersion.objects.aggregate(top=Max("number"))["top"] or 0) + 1
+    notice = NoticeVersion.objects.create(
+        number=number, fingerprint=now_print, register=entries, changed=changed
+    )
+    record_audit(
+        actor=actor,
+        action="privacy.publish_notice",
+        obj=notice,
+        summary=gettext_noop("Privacy notice version %(number)s published"),
+        params={"number": number},
+    )
+    return notice
