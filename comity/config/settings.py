@@ -343,7 +343,13 @@ CELERY_BEAT_SCHEDULE = {
     "budgets-close": {"task": "comity.budgeting.close_due_cycles", "schedule": 60.0},
     # Expired sessions deleted from the database (their cached copies expire on their own).
     "sessions-clear": {"task": "comity.accounts.clear_expired_sessions", "schedule": 3600.0},
+    # Personal information past its period deleted or anonymised, once a day (docs/privacy.md); unusual reads of
+    # personal data by one staff account raised as alerts every quarter of an hour.
+    "privacy-retention": {"task": "comity.privacy.apply_retention", "schedule": 86400.0},
+    "privacy-unusual-access": {"task": "comity.privacy.detect_unusual_access", "schedule": 900.0},
 }
+# Distinct people one staff account may read in an hour before the committee and the street are alerted.
+COMITY_UNUSUAL_ACCESS_PEOPLE = int(os.environ.get("COMITY_UNUSUAL_ACCESS_PEOPLE", "200"))
 
 # The API uses the browser session. HTTP Basic (a password in every request) is accepted only while developing
 # or when COMITY_API_BASIC_AUTH is true; wrong Basic passwords count towards the same lockout as the login page.

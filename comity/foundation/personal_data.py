@@ -68,10 +68,15 @@ class Holding:
     actors: tuple[str, ...] = ()
     exclude: tuple[str, ...] = ()
     erasure: Retention | None = None
+    #: Fields of the row that belong to another category than the row's: ``{"contact": ("phone",)}`` on a
+    #: person. The copy names each field's category; withdrawing consent to such a category (or a deletion
+    #: limited to it) blanks just those fields.
+    fields_by_category: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        if self.category not in BY_CODE:
-            raise ValueError(f"{self.model}: {self.category!r} is not a category of the processing register")
+        for code in (self.category, *self.fields_by_category):
+            if code not in BY_CODE:
+                raise ValueError(f"{self.model}: {code!r} is not a category of the processing register")
         if self.retention.ending == Ending.ANONYMISE and not (self.retention.fields or self.retention.eraser):
             raise ValueError(f"{self.model}: anonymising needs the fields to blank or an eraser")
 

@@ -268,10 +268,16 @@ class AccessAlert(models.Model):
 
 
 class RetentionRun(models.Model):
-    """One run of the retention job over one community: what it deleted or anonymised, per model."""
+    """One run of the retention job over one community, or over the rows of no community (accounts, street-wide
+    notifications; ``community`` empty): what it deleted or anonymised, per model."""
 
     community = models.ForeignKey(
-        "structure.Community", on_delete=models.CASCADE, related_name="+", verbose_name=_("community")
+        "structure.Community",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("community"),
     )
     ran_at = models.DateTimeField(_("ran at"), default=timezone.now)
     #: {"appeals.Appeal": {"anonymise": 12}, "appeals.Attachment": {"delete": 3}}
