@@ -43,8 +43,10 @@ from comity.appeals.serializers import (
 )
 from comity.engine.category_suggest import suggest_categories
 from comity.foundation.idempotency import State, claim
+from comity.foundation.personal_data import Read
 from comity.structure import selectors as structure_selectors
 from comity.structure.models import Community, MatterCategory
+from comity.structure.reads import note_reads
 
 
 def _community(user: Any, community_id: int, perm: str | None = None) -> Community:
@@ -62,6 +64,8 @@ def _detail(request: Request, appeal: Appeal) -> dict[str, Any]:
         timeline = [entry for entry in timeline if entry.kind != "note"]
     context = {"request": request, "viewer": viewer, "timeline": timeline, "now": timezone.now()}
     data: dict[str, Any] = AppealDetailSerializer(fresh, context=context).data
+    if fresh.requester_id is not None and fresh.requester_user_id != request.user.pk:
+        note_reads(request, fresh.community_id, [fresh.requester_id], Read.CASE_CONTACT)
     return data
 
 

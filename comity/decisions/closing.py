@@ -19,7 +19,9 @@ from comity.decisions.permissions import may_see_named_record
 from comity.decisions.services.running import close_now
 from comity.engine.decisions.ballot_log import LogEntry as ChainEntry
 from comity.engine.decisions.ballot_log import Verification, verify
+from comity.foundation.personal_data import Read
 from comity.foundation.services import Actor, lock
+from comity.structure.reads import note_reads_by
 
 
 @dataclass
@@ -71,6 +73,31 @@ def named_record(decision: Decision) -> dict[str, dict[str, str]]:
     }
 
 
+def named_person_ids(decision: Decision) -> list[int]:
+    """The persons behind the named record's electors (who looked: reading it is reading who voted)."""
+    return list(
+        Elector.persons.through.objects.filter(
+            elector__decision=decision, elector__participations__isnull=False
+        )
+        .exclude(elector__pseudonym="")
+        .order_by()
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+
+
+def unvoted_person_ids(decision: Decision) -> list[int]:
+    """The persons behind the electors who have not voted: the paper-ballot, proxy and simulator pages name them."""
+    return list(
+        Elector.persons.through.objects.filter(
+            elector__decision=decision, elector__participations__isnull=True
+        )
+        .order_by()
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+
+
 def log_document(decision: Decision, viewer: Actor | None = None) -> dict[str, Any]:
     """The log as published (page download and API): what ``comity decide verify-log`` checks.
 
@@ -91,6 +118,7 @@ def log_document(decision: Decision, viewer: Actor | None = None) -> dict[str, A
         document["yours"] = sorted(own_pseudonyms(viewer, decision))
         if may_see_named_record.test(viewer, decision):
             document["named"] = named_record(decision)
+            note_reads_by(viewer, decision.community_id, named_person_ids(decision), Read.VOTERS)
     return document
 
 

@@ -23,8 +23,10 @@ from comity.engine.registry_import import CHOICES, COLUMNS, format_fraction, is_
 from comity.engine.spreadsheet import neutralise_row
 from comity.engine.unit_address import natural_key
 from comity.foundation.audit import record_audit
+from comity.foundation.personal_data import Read
 from comity.foundation.services import Actor
 from comity.structure.models import AreaKind, Community, Ownership, Unit
+from comity.structure.reads import note_reads_by, registry_person_ids
 
 
 def _label(key: str, value: str, language: str) -> str:
@@ -96,6 +98,10 @@ def registry_rows(community: Community, language: str) -> list[list[str]]:
 
 
 def _record(actor: Actor, community: Community, file_format: str, rows: int) -> None:
+    # Who looked: one row per person the file holds, whoever exports it (the page, the API or the command line).
+    note_reads_by(
+        actor, community, registry_person_ids(community), Read.EXPORT, path=f"registry.{file_format}"
+    )
     record_audit(
         actor=actor,
         action="registry.export",

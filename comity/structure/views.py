@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from comity.foundation.caching import cached_for_community
 from comity.foundation.forms import add_service_errors
 from comity.foundation.idempotency import safe_to_send_twice
+from comity.foundation.personal_data import Read
 from comity.structure import selectors, services
 from comity.structure.claim_review import claims_for_review
 from comity.structure.forms import (
@@ -31,6 +32,7 @@ from comity.structure.forms import (
     SubjectForm,
 )
 from comity.structure.models import Community, GovernanceSubject
+from comity.structure.reads import building_person_ids, claim_person_ids, note_reads
 
 
 @login_required
@@ -128,6 +130,7 @@ def _render_subject(
 @login_required
 def claims(request: HttpRequest, community_id: int) -> HttpResponse:
     community = selectors.get_community_for_user(request.user, community_id, perm="structure.review_claims")
+    note_reads(request, community, claim_person_ids(community), Read.REGISTRY)
     return render(
         request,
         "structure/claims.html",
@@ -218,6 +221,8 @@ def registry(request: HttpRequest, community_id: int) -> HttpResponse:
 def building(request: HttpRequest, community_id: int, building_id: int) -> HttpResponse:
     community = selectors.get_community_for_user(request.user, community_id, perm="structure.browse_registry")
     area = selectors.get_building_for_user(request.user, community, building_id)
+    # Noted before the cached part is asked for: a page served from the cache is a read too.
+    note_reads(request, community, building_person_ids(area.pk), Read.REGISTRY)
     # The day is in the key: an ownership or tenancy that ends today stops counting tomorrow.
     units_html = _community_fragment(
         community,

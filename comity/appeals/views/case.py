@@ -44,11 +44,13 @@ from comity.appeals.models import STATUS_LABELS, Appeal, Attachment
 from comity.appeals.permissions import parts_in
 from comity.engine.appeals import OPEN_STATUSES, Actor, AppealEvent, AppealStatus, allowed_events
 from comity.foundation.forms import add_service_errors
+from comity.foundation.personal_data import Read
 from comity.foundation.uploads import serve_upload
 from comity.foundation.widgets import choices_in_one_query
 from comity.structure import selectors as structure_selectors
 from comity.structure.fragments import cached_fragment, part_renderer
 from comity.structure.models import Community
+from comity.structure.reads import note_reads
 from comity.structure.scope import scope_for
 
 OPEN = [status.value for status in OPEN_STATUSES]
@@ -280,6 +282,7 @@ CASE_KEY_FIELDS = (
     "community_id",
     "number",
     "requester_user",
+    "requester",
     "lead_subject",
     "status",
     "reminded_at",
@@ -295,6 +298,9 @@ def _case_page(request: HttpRequest, appeal: Appeal) -> HttpResponse:
     (the one unaudited step, ``remind_before_deadline``) is written, for at most a minute (what is overdue, the
     reopen window). The viewer's roles, subjects and streets are varied on too (``per="user"`` parts are); a form shown again with its errors is never cached."""
     now = timezone.now()
+    # Who looked, before the cached body is asked for: staff reading the requester's case (no one else is noted).
+    if appeal.requester_id is not None and appeal.requester_user_id != request.user.pk:
+        note_reads(request, appeal.community_id, [appeal.requester_id], Read.CASE_CONTACT)
 
     body = part_renderer(
         request,

@@ -18,14 +18,23 @@ from django.views.decorators.http import require_http_methods
 
 from comity.decisions import computing, selectors, services
 from comity.decisions.checks import require_status
-from comity.decisions.closing import chain_of, log_document, named_record, own_pseudonyms
+from comity.decisions.closing import (
+    chain_of,
+    log_document,
+    named_person_ids,
+    named_record,
+    own_pseudonyms,
+    unvoted_person_ids,
+)
 from comity.decisions.forms import PaperBallotForm, ProxyForm, ReceiptForm, ballot_values
 from comity.decisions.models import BallotKind, Decision, DecisionStatus
 from comity.decisions.permissions import may_see_named_record
 from comity.decisions.views.common import MANAGE, decision_of, page_url, posted_item
 from comity.engine.decisions.ballot_log import verify
+from comity.foundation.personal_data import Read
 from comity.foundation.replica import reads_from_replica
 from comity.foundation.steps import Step, posted_step, refuse, take
+from comity.structure.reads import note_reads
 
 
 @login_required
@@ -80,6 +89,8 @@ def ballot_log(request: HttpRequest, community_id: int, decision_id: int) -> Htt
     yours = own_pseudonyms(request.user, decision)
     may_see_named = may_see_named_record.test(request.user, decision)
     named = named_record(decision) if may_see_named else {}
+    if may_see_named:
+        note_reads(request, decision.community_id, named_person_ids(decision), Read.VOTERS)
     entries = []
     for e in page:
         pseudonym = e.content.get("elector", "")
@@ -133,6 +144,7 @@ def paper(request: HttpRequest, community_id: int, decision_id: int) -> HttpResp
     """Paper ballots: enter one for a second check (``step=enter``), or check one someone else entered
     (``step=check``, ``item`` the entry). Both post to this page."""
     decision = decision_of(request, community_id, decision_id, perm=MANAGE)
+    note_reads(request, decision.community_id, unvoted_person_ids(decision), Read.VOTERS)
     if request.method == "POST" and posted_step(request) == "check":
         return _paper_check(request, decision, posted_item(request))
     form = PaperBallotForm(
@@ -213,6 +225,7 @@ def paper_check(
 @require_http_methods(["GET", "HEAD", "POST"])
 def proxies(request: HttpRequest, community_id: int, decision_id: int) -> HttpResponse:
     decision = decision_of(request, community_id, decision_id, perm=MANAGE)
+    note_reads(request, decision.community_id, unvoted_person_ids(decision), Read.VOTERS)
     people = selectors.proxy_candidates(decision)
     form = ProxyForm(
         request.POST if request.method == "POST" else None,

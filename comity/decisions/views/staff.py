@@ -14,10 +14,12 @@ from django.views.decorators.http import require_http_methods
 from comity.decisions import results, selectors, services
 from comity.decisions.checks import require_status
 from comity.decisions.forms import CostPlanForm
-from comity.decisions.models import BallotKind, DecisionStatus
+from comity.decisions.models import BallotKind, DecisionStatus, Elector
 from comity.decisions.views.common import MANAGE, decision_of, page_url
 from comity.engine.money import fen_to_yuan_exact
+from comity.foundation.personal_data import Read
 from comity.foundation.steps import Step, take
+from comity.structure.reads import note_reads
 
 
 @login_required
@@ -26,6 +28,9 @@ def register(request: HttpRequest, community_id: int, decision_id: int) -> HttpR
     query = request.GET.get("q", "").strip()
     electors = selectors.electors_of(decision, query)
     page = Paginator(electors, 200).get_page(request.GET.get("page"))
+    page.object_list = shown = list(page.object_list)
+    persons = Elector.persons.through.objects.filter(elector_id__in=[e.pk for e in shown])
+    note_reads(request, decision.community_id, persons.values_list("person_id", flat=True), Read.VOTERS)
     return render(
         request,
         "decisions/register.html",
@@ -50,6 +55,8 @@ def simulator(request: HttpRequest, community_id: int, decision_id: int) -> Http
         request.GET.get("building") or request.POST.get("building") or (buildings[0] if buildings else "")
     )
     shown = list(left.filter(building=building)[:SIMULATOR_LIMIT] if building else left[:SIMULATOR_LIMIT])
+    persons = Elector.persons.through.objects.filter(elector_id__in=[e.pk for e in shown])
+    note_reads(request, decision.community_id, persons.values_list("person_id", flat=True), Read.VOTERS)
     assumed: dict[str, str] = {}
     if request.method == "POST":
         everyone = request.POST.get("everyone")

@@ -1,0 +1,1 @@
+"""REST API of the privacy app: one module per feature."""
