@@ -5,6 +5,7 @@ from comity.structure.services.claims import (
     reject_residency_claim,
     submit_residency_claim,
 )
+from comity.structure.services.people import correct_person
 from comity.structure.services.registry_import import import_registry
 from comity.structure.services.responsibilities import (
     create_responsibility,
@@ -25,6 +26,7 @@ __all__ = [
     "SubjectData",
     "add_membership",
     "confirm_residency_claim",
+    "correct_person",
     "create_responsibility",
     "create_subject",
     "delete_responsibility",
