@@ -7,6 +7,7 @@ from django.http import HttpRequest
 
 from comity.appeals import models
 from comity.foundation.admin import ReadOnlyAdmin
+from comity.structure.admin import ReadsRecorded
 
 
 class EventInline(admin.TabularInline):  # type: ignore[type-arg]
@@ -47,7 +48,9 @@ class DispatchInline(admin.TabularInline):  # type: ignore[type-arg]
 
 
 @admin.register(models.Appeal)
-class AppealAdmin(ReadOnlyAdmin):
+class AppealAdmin(ReadsRecorded, ReadOnlyAdmin):
+    person_field = "requester_id"
+    list_shows_people = False
     list_display = [
         "number",
         "community",

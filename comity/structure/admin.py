@@ -1,8 +1,53 @@
-"""Django admin for platform staff: the whole registry, searchable and filterable."""
+"""Django admin for platform staff: the whole registry, searchable and filterable.
+
+Platform staff reading people's records here are in the "who looked" log like everyone else
+(:class:`ReadsRecorded`): the admin is not a way round it.
+"""
+
+from collections import defaultdict
+from typing import Any
 
 from django.contrib import admin
+from django.http import HttpRequest, HttpResponse
 
+from comity.foundation.personal_data import Read
 from comity.structure import models
+from comity.structure.reads import note_reads
+
+
+class ReadsRecorded:
+    """An admin whose lists and forms show people's data: the people shown are recorded as read by the viewer.
+
+    ``person_field`` is the row's field holding the person's id (``"pk"`` for a person itself)."""
+
+    person_field = "pk"
+    #: Whether the list itself shows people's data (a list of appeals shows numbers and categories only).
+    list_shows_people = True
+
+    def _note(self, request: HttpRequest, rows: Any) -> None:
+        by_community: dict[int, list[int]] = defaultdict(list)
+        for row in rows:
+            person_id = getattr(row, self.person_field, None)
+            if person_id is not None and getattr(row, "community_id", None) is not None:
+                by_community[row.community_id].append(person_id)
+        for community_id, ids in by_community.items():
+            note_reads(request, community_id, ids, Read.PERSON)
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        response = super().changelist_view(request, extra_context)  # type: ignore[misc]
+        listing = getattr(response, "context_data", None) or {}
+        if self.list_shows_people and "cl" in listing:
+            self._note(request, listing["cl"].result_list)
+        return response  # type: ignore[no-any-return]
+
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> HttpResponse:
+        response = super().change_view(request, object_id, form_url, extra_context)  # type: ignore[misc]
+        original = (getattr(response, "context_data", None) or {}).get("original")
+        if original is not None:
+            self._note(request, [original])
+        return response  # type: ignore[no-any-return]
 
 
 @admin.register(models.Street)
@@ -45,7 +90,7 @@ class HouseholdAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(models.Person)
-class PersonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class PersonAdmin(ReadsRecorded, admin.ModelAdmin):  # type: ignore[type-arg]
     list_display = ["full_name", "community", "birth_year", "is_resident", "user", "verified_at"]
     list_filter = ["community", "is_resident"]
     search_fields = ["full_name", "phone", "user__username"]
@@ -54,7 +99,9 @@ class PersonAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
 
 
 @admin.register(models.Ownership)
-class OwnershipAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+class OwnershipAdmin(ReadsRecorded, admin.ModelAdmin):  # type: ignore[type-arg]
+    person_field = "person_id"
+
     list_display = ["__str__", "holder_kind", "share", "community", "since", "until"]
     list_filter = ["community", "holder_kind"]
     raw_id_fields = ["unit", "person"]
