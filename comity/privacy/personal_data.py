@@ -1,5 +1,7 @@
 """The privacy app's own personal information: consents, requests, the access log and its alerts."""
 
+from django.utils.translation import gettext_lazy as _
+
 from comity.engine.privacy import Ending
 from comity.foundation.personal_data import Holding, Retention, declare
 
@@ -10,7 +12,9 @@ declare(
         subject=("person", "guardian"),
         actors=("recorded_by", "withdrawn_by"),
         retention=Retention(
-            None, ending=Ending.KEEP, reason="proof of consent, kept while the person is registered"
+            None,
+            ending=Ending.KEEP,
+            reason=_("the proof of consent, kept while the person is in the register"),
         ),
     ),
     Holding(
@@ -20,7 +24,7 @@ declare(
         actors=("recorded_by", "answered_by"),
         retention=Retention(3 * 365, "answered_at", Ending.DELETE, only={"answered_at__isnull": False}),
         erasure=Retention(
-            None, ending=Ending.KEEP, reason="the record of how the request was answered (PIPL Art. 50)"
+            None, ending=Ending.KEEP, reason=_("the record of how the request was answered (PIPL Art. 50)")
         ),
     ),
     Holding(
@@ -30,7 +34,7 @@ declare(
         actors=("viewer",),
         retention=Retention(3 * 365, "at", Ending.DELETE),
         erasure=Retention(
-            None, ending=Ending.KEEP, reason="the security log of who read personal data (PIPL Art. 51)"
+            None, ending=Ending.KEEP, reason=_("the security log of who read personal data (PIPL Art. 51)")
         ),
     ),
     Holding(
