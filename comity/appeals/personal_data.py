@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models, transaction
+from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from comity.appeals.models import Attachment
@@ -43,7 +44,32 @@ def delete_photos(rows: models.QuerySet[Any]) -> int:
     return counts.get(Attachment._meta.label, 0)
 
 
+def unlink_requester_steps(rows: models.QuerySet[Any]) -> int:
+    """Take the requester's own account off the steps they took on their appeals (submitted, rated, withdrew);
+    the staff who took the other steps stay named."""
+    return rows.filter(actor__isnull=False, actor=F("appeal__requester_user")).update(actor=None)
+
+
 declare(
+    # Before the appeal: its steps are found through the appeal's requester, whom the appeal's erasure unlinks.
+    Holding(
+        "appeals.AppealEvent",
+        "appeals",
+        subject=("appeal__requester", "appeal__requester_user"),
+        actors=("actor",),
+        retention=Retention(
+            None, ending=Ending.KEEP, reason=_("the timeline of how an appeal was handled, and by whom")
+        ),
+        erasure=Retention(
+            None,
+            ending=Ending.ANONYMISE,
+            fields=("actor",),
+            eraser=unlink_requester_steps,
+            hold={"appeal__status__in": STILL_HANDLED},
+            hold_reason=STILL_OPEN,
+            reason=_("the steps staff took on your appeals stay in their timelines, without your name"),
+        ),
+    ),
     Holding(
         "appeals.Appeal",
         "appeals",
@@ -113,15 +139,6 @@ declare(
             ending=Ending.ANONYMISE,
             fields=("comment",),
             reason=_("your rating of the handling is counted in the rates, without your comment"),
-        ),
-    ),
-    Holding(
-        "appeals.AppealEvent",
-        "staff_records",
-        subject=(),
-        actors=("actor",),
-        retention=Retention(
-            None, ending=Ending.KEEP, reason=_("the timeline of how an appeal was handled, and by whom")
         ),
     ),
     Holding(

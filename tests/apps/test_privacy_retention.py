@@ -260,6 +260,10 @@ def test_erasure_unlinks_the_requester_of_closed_appeals_keeps_open_ones_and_del
         "",
     )
     assert closed.description.startswith("The lift")
+    # The steps the requester took (submitted, rated) no longer name them; the staff's steps still name the staff.
+    assert not AppealEvent.objects.filter(appeal=closed, actor=rui).exists()
+    assert AppealEvent.objects.filter(appeal=closed, actor=world.user("enterprise_staff")).count() == 3
+    assert AppealEvent.objects.filter(appeal=still_open, actor=rui).exists()
     still_open.refresh_from_db()
     assert (still_open.requester_user, still_open.contact_phone) == (rui, "13800138000")
     assert not (media / photo.file.name).exists()
