@@ -23,9 +23,11 @@ from comity.foundation.personal_data import record_access
 from comity.structure.models import (
     ClaimStatus,
     Community,
+    Household,
     Ownership,
     Person,
     ResidencyClaim,
+    Tenancy,
     Unit,
 )
 from comity.structure.scope import scope_for
@@ -107,10 +109,11 @@ def _active() -> Q:
     return Q(until__isnull=True) | Q(until__gte=today)
 
 
-def building_person_ids(building_id: int) -> list[int]:
+def building_person_ids(community: Community, building_id: int) -> list[int]:
     """The owners a building's register page names (residents are only counted there)."""
+    units = Unit.objects.filter(community=community, building_id=building_id).values("pk")
     return list(
-        Ownership.objects.filter(_active(), unit__building_id=building_id, person__isnull=False)
+        Ownership.objects.filter(_active(), community=community, unit_id__in=units, person__isnull=False)
         .order_by()
         .values_list("person_id", flat=True)
         .distinct()
@@ -118,25 +121,28 @@ def building_person_ids(building_id: int) -> list[int]:
 
 
 def claim_person_ids(community: Community) -> list[int]:
-    """Whom the verification queue names beside the pending claims: the claimed units' owners and residents."""
+    """Whom the verification queue names beside the pending claims: the claimed units' owners and residents.
+    Every query is pinned to the community (``tests/apps/test_community_isolation.py``)."""
     unit_ids = ResidencyClaim.objects.filter(community=community, status=ClaimStatus.PENDING).values(
         "unit_id"
     )
-    owners = Ownership.objects.filter(_active(), unit_id__in=unit_ids, person__isnull=False).values_list(
-        "person_id", flat=True
+    owners = Ownership.objects.filter(
+        _active(), community=community, unit_id__in=unit_ids, person__isnull=False
+    ).values_list("person_id", flat=True)
+    households = Household.objects.filter(community=community, unit_id__in=unit_ids).values("pk")
+    renting = Tenancy.objects.filter(community=community, unit_id__in=unit_ids, until__isnull=True).values(
+        "household_id"
     )
     residents = Person.objects.filter(
-        Q(household__unit_id__in=unit_ids)
-        | Q(household__tenancies__unit_id__in=unit_ids, household__tenancies__until__isnull=True)
+        Q(household_id__in=households) | Q(household_id__in=renting), community=community
     ).values_list("pk", flat=True)
     return sorted({*owners.order_by(), *residents.order_by()})
 
 
 def registry_person_ids(community: Community) -> list[int]:
     """The owners a registry export writes (one row per active ownership of a unit of the community)."""
-    units = Unit.objects.filter(community=community).values("pk")
     return list(
-        Ownership.objects.filter(_active(), unit_id__in=units, person__isnull=False)
+        Ownership.objects.filter(_active(), community=community, person__isnull=False)
         .order_by()
         .values_list("person_id", flat=True)
         .distinct()

@@ -222,7 +222,7 @@ def building(request: HttpRequest, community_id: int, building_id: int) -> HttpR
     community = selectors.get_community_for_user(request.user, community_id, perm="structure.browse_registry")
     area = selectors.get_building_for_user(request.user, community, building_id)
     # Noted before the cached part is asked for: a page served from the cache is a read too.
-    note_reads(request, community, building_person_ids(area.pk), Read.REGISTRY)
+    note_reads(request, community, building_person_ids(community, area.pk), Read.REGISTRY)
     # The day is in the key: an ownership or tenancy that ends today stops counting tomorrow.
     units_html = _community_fragment(
         community,

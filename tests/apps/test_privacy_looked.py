@@ -483,3 +483,72 @@ def test_the_building_page_never_prints_an_owners_phone_in_full(world: World, cl
     text = client_for("committee_staff").get(url).content.decode()
     assert PHONE not in text
     assert "138****5678" in text
+
+
+# --- the permission matrix: every page and endpoint of "who looked" × every role ---------------------------------
+
+LOGGED_IN = set(CAST) - {"anonymous"}
+REVIEWERS = {"committee_staff", "street_official", "platform_staff"}
+STREET = {"street_official", "platform_staff"}
+
+
+def _expected(role: str, allowed: set[str], ok: int = 200, anonymous: int = 302) -> int:
+    if role == "anonymous":
+        return anonymous
+    return ok if role in allowed else 403
+
+
+@pytest.mark.parametrize("role", CAST)
+def test_matrix_who_looked_page(world: World, client_for: Any, role: str) -> None:
+    assert client_for(role).get(reverse("privacy:who_looked")).status_code == _expected(role, LOGGED_IN)
+
+
+@pytest.mark.parametrize("role", CAST)
+def test_matrix_who_looked_api(world: World, client_for: Any, role: str) -> None:
+    response = client_for(role).get(reverse("api-privacy-access"))
+    assert response.status_code == _expected(role, LOGGED_IN, anonymous=403)
+
+
+@pytest.mark.parametrize("role", CAST)
+def test_matrix_community_access_log(world: World, client_for: Any, role: str) -> None:
+    response = client_for(role).get(reverse("privacy:access", args=[world.harmony.pk]))
+    assert response.status_code == _expected(role, REVIEWERS)
+
+
+@pytest.mark.parametrize("role", CAST)
+def test_matrix_another_communitys_access_log(world: World, client_for: Any, role: str) -> None:
+    """Riverside is on the same street: its log is for the street office and platform staff, not Harmony's."""
+    response = client_for(role).get(reverse("privacy:access", args=[world.riverside.pk]))
+    assert response.status_code == _expected(role, STREET)
+
+
+@pytest.mark.parametrize("role", CAST)
+def test_matrix_review_alert_page(world: World, client_for: Any, role: str) -> None:
+    alert = _alert(world)
+    url = reverse("privacy:review_alert", args=[world.harmony.pk, alert.pk])
+    assert client_for(role).get(url).status_code == _expected(role, REVIEWERS)
+
+
+@pytest.mark.parametrize("role", CAST)
+def test_matrix_review_alert_post(world: World, client_for: Any, role: str) -> None:
+    alert = _alert(world)
+    url = reverse("privacy:review_alert", args=[world.harmony.pk, alert.pk])
+    response = client_for(role).post(url, {"note": "Seen."})
+    assert response.status_code == _expected(role, REVIEWERS, ok=302)
+    alert.refresh_from_db()
+    assert (alert.reviewed_at is not None) is (role in REVIEWERS)
+
+
+@pytest.mark.parametrize("role", CAST)
+def test_matrix_an_alert_of_another_community_is_not_found_under_this_one(
+    world: World, client_for: Any, role: str
+) -> None:
+    alert = _alert(world)
+    url = reverse("privacy:review_alert", args=[world.riverside.pk, alert.pk])
+    assert client_for(role).get(url).status_code == _expected(role, STREET, ok=404)
+
+
+@pytest.mark.parametrize("role", CAST)
+def test_matrix_street_access(world: World, client_for: Any, role: str) -> None:
+    response = client_for(role).get(reverse("privacy:street_access", args=[world.street.pk]))
+    assert response.status_code == _expected(role, STREET)
