@@ -125,8 +125,11 @@ declare(
         "appeals.AppealMeToo",
         "participation",
         subject=("user",),
-        # Counted on the public appeal while it is shown; gone on request.
-        retention=Retention(None, ending=Ending.DELETE),
+        retention=Retention(
+            None,
+            ending=Ending.DELETE,
+            reason=_("counted on the public appeal while it is shown; gone on request"),
+        ),
     ),
     Holding(
         "appeals.Rating",

@@ -23,7 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext
 
 from comity.engine.privacy import Ending
-from comity.foundation.personal_data import Holding, holding_for, holdings
+from comity.foundation.personal_data import Holding, Retention, holding_for, holdings
 from comity.privacy.retention import Counts, end_rows, pending
 from comity.structure.models import Household, Person
 
@@ -98,40 +98,59 @@ def erase_person_data(
     *, person: Person | None, user: Any | None, categories: set[str] | None = None
 ) -> Counts:
     """Apply each declared holding's ending on deletion to the rows that are this person's or account's own (only
-    the register categories given, or all). Returns what was done per model: ``{"appeals.Appeal": {"anonymise":
+    the register categories given, or all; of a holding in another category, only the fields it lists under a
+    given one in ``fields_by_category`` are blanked). Returns what was done per model: ``{"appeals.Appeal": {"anonymise":
     2}, "decisions.Elector": {"keep": 1}}``. Runs in the caller's transaction; records no audit entry."""
     subjects = _subjects(person, user)
     if not subjects:
         return {}
     found = [
-        (holding, _own_rows(holding, subjects))
+        (holding, ending, _own_rows(holding, subjects))
         for holding in holdings()
-        if categories is None or holding.category in categories
+        if (ending := _ending(holding, categories)) is not None
     ]
     outcome: Counts = {}
-    for holding, pks in found:
-        if not pks:
-            continue
-        actions = outcome.setdefault(holding.model, {})
-        retention = holding.on_erasure
-        if retention.ending == Ending.KEEP:
-            actions["keep"] = len(pks)
-            continue
-        rows = holding.model_class._default_manager.filter(pk__in=pks)
-        if retention.hold:
-            held = set(rows.filter(**retention.hold).values_list("pk", flat=True))
-            if held:
-                actions["keep"] = len(held)
-                pks = [pk for pk in pks if pk not in held]
-                rows = holding.model_class._default_manager.filter(pk__in=pks)
+    for holding, retention, pks in found:
         if pks:
-            taken = _take_off(holding, pks, subjects)
-            changed = max(end_rows(retention, pending(retention, rows)), taken)
-            if changed:
-                actions[str(retention.ending)] = changed
-        if not actions:
-            del outcome[holding.model]
+            actions = _erase(holding, retention, pks, subjects)
+            if actions:
+                outcome[holding.model] = actions
     return outcome
+
+
+def _ending(holding: Holding, categories: set[str] | None) -> Retention | None:
+    """What a deletion of these categories does to the holding: its whole ending on erasure when the row's
+    category is asked for (or all are), blanking just the fields of the asked categories it holds otherwise
+    (``fields_by_category``: a person's phone is "contact"), or nothing."""
+    if categories is None or holding.category in categories:
+        return holding.on_erasure
+    fields = tuple(
+        name for code in sorted(categories) for name in holding.fields_by_category.get(code, ()) if name
+    )
+    if not fields:
+        return None
+    return Retention(None, ending=Ending.ANONYMISE, fields=fields, reason=holding.on_erasure.reason)
+
+
+def _erase(
+    holding: Holding, retention: Retention, pks: list[Any], subjects: dict[type[models.Model], Any]
+) -> dict[str, int]:
+    actions: dict[str, int] = {}
+    if retention.ending == Ending.KEEP:
+        return {"keep": len(pks)}
+    rows = holding.model_class._default_manager.filter(pk__in=pks)
+    if retention.hold:
+        held = set(rows.filter(**retention.hold).values_list("pk", flat=True))
+        if held:
+            actions["keep"] = len(held)
+            pks = [pk for pk in pks if pk not in held]
+            rows = holding.model_class._default_manager.filter(pk__in=pks)
+    if pks:
+        taken = _take_off(holding, pks, subjects) if retention is holding.on_erasure else 0
+        changed = max(end_rows(retention, pending(retention, rows)), taken)
+        if changed:
+            actions[str(retention.ending)] = changed
+    return actions
 
 
 def _text(reason: str | Promise) -> str:
@@ -140,7 +159,7 @@ def _text(reason: str | Promise) -> str:
 
 def kept_reasons(outcome: Counts) -> list[str]:
     """The reasons, in the reader's language, for what a deletion kept: each kept model's reason (or, for rows
-    kept for now, its ``hold_reason``), and the reason an anonymised or pseudonymised record stays. Each reason
+    kept for now, its ``hold_reason``), and why an anonymised or pseudonymised record stays. Each reason
     once, in the outcome's order."""
     reasons: list[str] = []
     for label, actions in outcome.items():
@@ -151,7 +170,7 @@ def kept_reasons(outcome: Counts) -> list[str]:
         texts: list[str | Promise] = []
         if actions.get("keep"):
             texts.append(retention.reason if retention.ending == Ending.KEEP else retention.hold_reason)
-        if retention.ending != Ending.KEEP and any(n for action, n in actions.items() if action != "keep"):
+        if retention.ending == Ending.ANONYMISE and actions.get(str(Ending.ANONYMISE)):
             texts.append(retention.reason)
         for reason in texts:
             text = _text(reason) if reason else ""

@@ -7,6 +7,7 @@ run; and the report page for every role."""
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import timedelta
 from io import StringIO
 from pathlib import Path
@@ -27,12 +28,13 @@ from comity.decisions import services as decision_services
 from comity.decisions.closing import verify_decision_log
 from comity.decisions.computing import published_result
 from comity.decisions.models import Ballot, Decision, Elector, LogEntry, Participation
+from comity.foundation.personal_data import declare, holding_for
 from comity.notifications.models import Notification
 from comity.privacy.erasure import erase_person_data, kept_reasons
 from comity.privacy.models import RetentionRun
 from comity.privacy.retention import plan
 from comity.privacy.services.retention import apply_retention, apply_retention_everywhere
-from comity.structure.models import MatterCategory
+from comity.structure.models import MatterCategory, Person
 
 from ..cast import World
 from ..conftest import CAST
@@ -199,6 +201,7 @@ def test_every_run_is_written_and_audited_even_when_nothing_was_due(world: World
     assert set(RetentionRun.objects.values_list("community", flat=True)) == {
         world.harmony.pk,
         world.riverside.pk,
+        None,
     }
 
 
@@ -280,6 +283,21 @@ def test_erasure_of_some_categories_only(world: World) -> None:
     assert "appeals.Appeal" not in outcome
     assert _contact(closed) == ("Rui Wang", "13800138000")
     assert erase_person_data(person=None, user=None) == {}
+
+
+def test_a_deletion_of_one_category_blanks_only_its_fields_on_rows_of_another(world: World) -> None:
+    original = holding_for("structure.Person")
+    assert original is not None
+    declare(replace(original, fields_by_category={"contact": ("phone",)}))
+    try:
+        person = world.user("resident").person
+        Person.objects.filter(pk=person.pk).update(phone="13800138000")
+        outcome = erase_person_data(person=person, user=None, categories={"contact"})
+        assert outcome["structure.Person"] == {"anonymise": 1}
+        person.refresh_from_db()
+        assert (person.phone, person.full_name) == ("", "Rui")
+    finally:
+        declare(original)
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from comity.privacy.retention import Counts, plan, total
-from comity.privacy.services.retention import apply_retention, apply_retention_unscoped
+from comity.privacy.services.retention import apply_retention
 from comity.structure.models import Community
 
 
@@ -39,5 +39,5 @@ class Command(BaseCommand):
             counts = plan(community, now) if dry else apply_retention(community, now).counts
             self._show(f"{community.name} ({community.pk})", counts, verb)
         if not options["community"]:
-            counts = plan(None, now) if dry else apply_retention_unscoped(now)
+            counts = plan(None, now) if dry else apply_retention(None, now).counts
             self._show("records of no community", counts, verb)
