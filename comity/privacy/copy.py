@@ -32,7 +32,7 @@ from comity.engine.privacy import REGISTER, Basis
 from comity.engine.spreadsheet import neutralise_row
 from comity.privacy.models import Consent
 from comity.privacy.register import WORDS
-from comity.privacy.selectors.copy import HoldingRows, copy_rows, path_target
+from comity.privacy.selectors.copy import HoldingRows, Labels, copy_rows, path_target
 from comity.privacy.services.notice import current_notice
 
 __all__ = ["copy_workbook", "data_copy", "path_target"]
@@ -47,13 +47,16 @@ def _named(obj: models.Model | None) -> dict[str, Any] | None:
     return None if obj is None else {"id": obj.pk, "text": str(obj)}
 
 
-def json_value(row: models.Model, field: Field) -> Any:
+def json_value(row: models.Model, field: Field, labels: Labels) -> Any:
     """A field's value as JSON: dates and times in ISO 8601, decimals as text, named objects as id and text."""
     if field.many_to_many:
         return [_named(obj) for obj in getattr(row, field.name).all()]
-    if field.is_relation:
-        return _named(getattr(row, field.name))
     value = getattr(row, field.attname)
+    if field.is_relation:
+        if value is None:
+            return None
+        related: Any = field.related_model
+        return {"id": value, "text": labels.get((related._meta.label, value), "")}
     if isinstance(value, FieldFile):
         return value.name or ""
     if isinstance(value, datetime | date | time):
@@ -65,7 +68,7 @@ def json_value(row: models.Model, field: Field) -> Any:
     return value
 
 
-def _section(part: HoldingRows) -> dict[str, Any]:
+def _section(part: HoldingRows, labels: Labels) -> dict[str, Any]:
     holding = part.holding
     meta = holding.model_class._meta
     rows = []
@@ -73,7 +76,7 @@ def _section(part: HoldingRows) -> dict[str, Any]:
         values: dict[str, Any] = {"_own": own}
         for field in part.fields:
             if own or field.name not in part.hidden:
-                values[field.name] = json_value(row, field)
+                values[field.name] = json_value(row, field, labels)
         rows.append(values)
     return {
         "name": str(capfirst(meta.verbose_name_plural)),
@@ -117,7 +120,8 @@ def data_copy(user: Any) -> dict[str, Any]:
 
 def _build(user: Any) -> tuple[dict[str, Any], list[HoldingRows]]:
     """The copy, and the holdings' rows it was made of (those with rows)."""
-    parts = [part for part in copy_rows(user) if part.rows]
+    every, labels = copy_rows(user)
+    parts = [part for part in every if part.rows]
     person = next(
         (row for part in parts if part.holding.model == "structure.Person" for row, own in part.rows if own),
         None,
@@ -133,7 +137,7 @@ def _build(user: Any) -> tuple[dict[str, Any], list[HoldingRows]]:
             {"version": notice.number, "published_at": notice.published_at.isoformat()} if notice else None
         ),
         "consents": _consents(person.pk if person else None),
-        "sections": {part.holding.model: _section(part) for part in parts},
+        "sections": {part.holding.model: _section(part, labels) for part in parts},
     }
     return copy, parts
 

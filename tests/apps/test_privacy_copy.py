@@ -17,9 +17,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from comity.accounts.models import SignInCode
+from comity.foundation.personal_data import holdings
 from comity.notifications.models import Notification
 from comity.privacy.copy import copy_workbook, data_copy
-from comity.structure.models import ResidencyClaim
+from comity.structure.models import ResidencyClaim, Tenancy
 
 from ..cast import World
 from ..conftest import CAST
@@ -156,16 +157,28 @@ def test_a_row_staff_only_acted_on_is_in_their_copy_without_the_person_it_is_abo
 
 def test_the_copy_reads_each_holding_once_whatever_the_number_of_rows(world: World) -> None:
     rui, chen = world.user("resident"), world.user("committee_staff")
-    _notify(rui)
-    _code(rui, issued_by=chen)
+    household = rui.person.household
+
+    def more_rows() -> None:
+        _notify(rui)
+        _code(rui, issued_by=chen)
+        # A tenancy is shown by its household, a household by its unit, a unit by its building.
+        Tenancy.objects.create(
+            community=world.harmony, unit=household.unit, household=household, since="2020-01-01"
+        )
+
+    more_rows()
     with CaptureQueriesContext(connection) as few:
         data_copy(rui)
     for _ in range(5):
-        _notify(rui)
-        _code(rui, issued_by=chen)
+        more_rows()
     with CaptureQueriesContext(connection) as many:
-        data_copy(rui)
+        copy = data_copy(rui)
     assert len(many) == len(few)
+    assert len(few) <= len(holdings()) + 20
+    tenancies = copy["sections"]["structure.Tenancy"]["rows"]
+    assert len(tenancies) == 6
+    assert {row["household"]["text"] for row in tenancies} == {str(household)}
 
 
 # --- The spreadsheet -----------------------------------------------------------------------------------------------

@@ -6,8 +6,9 @@ one of its ``actors`` paths is in their copy too, without the fields that are ab
 (its subject fields and those its retention or a deletion blanks): a staff member's copy says what they did, not
 the residents' data they did it to.
 
-Each holding is read in one query, whatever the number of rows: the objects its fields name, and theirs, are
-joined in (``select_related``), and many-to-many fields prefetched (one query each).
+Each holding is read in one query, whatever the number of rows, and its many-to-many fields in one more each. The
+objects the rows name (a community, a unit, the staff member who decided) are shown by their text: those of every
+holding are read together, one query per kind of object, with what their text needs joined in.
 """
 
 from __future__ import annotations
@@ -123,8 +124,8 @@ def about_subject(holding: Holding) -> frozenset[str]:
 
 
 def _joined(model: type[models.Model], depth: int = 2) -> list[str]:
-    """The forward foreign keys to join so that the named objects' ``str()`` reads no more rows (two levels: a
-    household is shown by its unit, a unit by its building)."""
+    """The forward foreign keys to join so that an object's ``str()`` reads no more rows (two levels: a household
+    is shown by its unit, a unit by its building)."""
     paths: list[str] = []
     for field in model._meta.concrete_fields:
         if field.is_relation and field.related_model is not None and not isinstance(field.related_model, str):
@@ -163,15 +164,46 @@ def holding_rows(holding: Holding, owner: Owner) -> HoldingRows:
         rows = rows.annotate(copy_own=Exists(model._base_manager.filter(own, pk=OuterRef("pk"))))
     if any(path_is_multivalued(model, path) for path in (*holding.subject, *holding.actors)):
         rows = rows.distinct()
-    rows = rows.select_related(*_joined(model)).order_by("pk")
+    rows = rows.order_by("pk")
     many = [field.name for field in fields if field.many_to_many]
     if many:
         rows = rows.prefetch_related(*many)
     return HoldingRows(holding, fields, [(row, bool(row.copy_own)) for row in rows], empty.hidden)
 
 
-def copy_rows(user: Any) -> list[HoldingRows]:
-    """Every declared holding's rows that are the user's, in the order of the declarations; holdings without
-    rows included (empty)."""
+#: The text of each object the rows name, by its model's label and the value of the key the rows hold.
+Labels = dict[tuple[str, Any], str]
+
+
+def _named_fields(part: HoldingRows) -> list[Any]:
+    return [field for field in part.fields if field.is_relation and not field.many_to_many]
+
+
+def object_labels(parts: list[HoldingRows]) -> Labels:
+    """The text of every object the rows' foreign keys name (what is shown of a row the owner only acted on
+    excepted): one query per kind of object."""
+    wanted: dict[tuple[type[models.Model], str], set[Any]] = {}
+    for part in parts:
+        fields = _named_fields(part)
+        for row, own in part.rows:
+            for field in fields:
+                value = getattr(row, field.attname)
+                if value is not None and (own or field.name not in part.hidden):
+                    key = (field.related_model, field.target_field.attname)
+                    wanted.setdefault(key, set()).add(value)
+    labels: Labels = {}
+    for (related, key_name), values in wanted.items():
+        objects = related._base_manager.filter(**{f"{key_name}__in": values}).select_related(
+            *_joined(related)
+        )
+        for obj in objects:
+            labels[(related._meta.label, getattr(obj, key_name))] = str(obj)
+    return labels
+
+
+def copy_rows(user: Any) -> tuple[list[HoldingRows], Labels]:
+    """Every declared holding's rows that are the user's, in the order of the declarations (holdings without
+    rows included, empty), and the text of the objects they name."""
     owner = owner_of(user)
-    return [holding_rows(holding, owner) for holding in holdings()]
+    parts = [holding_rows(holding, owner) for holding in holdings()]
+    return parts, object_labels(parts)
