@@ -24,6 +24,9 @@ from django.db.models import Q
 from comity.engine.privacy import Ending, retention_cutoff
 from comity.foundation.personal_data import Holding, Retention, holdings
 
+#: Rows ended per statement: a deletion collects the rows it cascades to in memory.
+BATCH = 1000
+
 #: {"appeals.Appeal": {"anonymise": 12}, "appeals.Attachment": {"delete": 3}}
 Counts = dict[str, dict[str, int]]
 
@@ -139,9 +142,11 @@ def sweep(community: Any | None, now: datetime) -> Counts:
         if rows is None:
             continue
         pks = list(rows.values_list("pk", flat=True))
-        if not pks:
-            continue
-        number = end_rows(holding.retention, holding.model_class._default_manager.filter(pk__in=pks))
+        manager = holding.model_class._default_manager
+        number = sum(
+            end_rows(holding.retention, manager.filter(pk__in=pks[start : start + BATCH]))
+            for start in range(0, len(pks), BATCH)
+        )
         if number:
             label, action = _label_action(holding)
             counts.setdefault(label, {})[action] = number
