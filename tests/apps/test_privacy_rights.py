@@ -16,14 +16,13 @@ from comity.notifications.models import Notification
 from comity.privacy.models import Channel, Consent, NoticeVersion, RequestKind, RequestStatus, RightsRequest
 from comity.privacy.register import purposes_fingerprint
 from comity.privacy.selectors.consent import asked_again, consent_rows
-from comity.privacy.selectors.requests import request_queue
+from comity.privacy.selectors.requests import due_after, request_queue
 from comity.privacy.services.consent import give_consent, record_consent, withdraw_consent
 from comity.privacy.services.requests import (
     answer_review,
     ask,
     carry_out_correction,
     carry_out_deletion,
-    due_after,
     record_request,
     refuse,
     withdraw_request,

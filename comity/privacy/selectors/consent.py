@@ -5,16 +5,42 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from comity.engine.privacy import is_minor
+from comity.engine.privacy import BY_CODE, Basis, Category, is_minor
 from comity.privacy.models import Consent, NoticeVersion
-from comity.privacy.register import consent_categories, entry
+from comity.privacy.register import WORDS, consent_categories, entry
 from comity.privacy.selectors.notice import current_notice
-from comity.privacy.services.consent import ADULT_AGE
 from comity.structure.models import Community, Person
+
+#: A guardian is an adult of the child's household.
+ADULT_AGE = 18
+
+
+def consent_category(code: str) -> Category:
+    """The register's category of that code when consent is its basis; ``ValidationError`` otherwise."""
+    item = BY_CODE.get(code)
+    if item is None or item.basis != Basis.CONSENT:
+        raise ValidationError({"category": [_("This is not something we ask your consent for.")]})
+    return item
+
+
+def consequences(code: str) -> str:
+    """What changes when consent to this category is withdrawn, in the reader's language."""
+    words = WORDS.get(code)
+    return str(words.withdrawal) if words is not None and words.withdrawal else ""
+
+
+def may_withdraw(actor: Any, consent: Consent) -> bool:
+    """The person themself, or staff who record consent in the person's community."""
+    if not getattr(actor, "is_authenticated", False):
+        return False
+    own = consent.person.user_id is not None and consent.person.user_id == actor.pk
+    return own or bool(actor.has_perm("privacy.record_consent", consent.community))
 
 
 @dataclass(frozen=True)

@@ -2,18 +2,36 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
+from comity.appeals.community_settings.selectors import appeal_settings
+from comity.appeals.computing import working_calendar
 from comity.appeals.models import Appeal
+from comity.engine import calendar as engine_calendar
 from comity.foundation.services import require
 from comity.privacy.models import RequestStatus, RightsRequest
 from comity.structure.models import Community, Person
 
+#: PIPL Art. 50 asks for a timely answer; Comity's notice promises 15 working days.
+WORKING_DAYS = 15
 #: How many rows a list shows at most.
 LIST_LIMIT = 200
+
+
+def due_after(community: Community, start: datetime) -> datetime:
+    """``WORKING_DAYS`` working days of the community's working calendar after ``start`` (calendar days when the
+    calendar has no working time left)."""
+    calendar = working_calendar(appeal_settings(community))
+    try:
+        return engine_calendar.due_at(
+            start, hours=calendar.hours_per_day * WORKING_DAYS, clock="working", calendar=calendar
+        )
+    except (OverflowError, ValueError):
+        return start + timedelta(days=WORKING_DAYS * 7 // 5)
 
 
 def person_of(user: Any) -> Person | None:
@@ -54,8 +72,11 @@ def request_queue(community: Community, status: str = "") -> QuerySet[RightsRequ
 def queue_counts(community: Community) -> dict[str, int]:
     """How many requests of the community are in each status (for the filters)."""
     counts = dict.fromkeys(RequestStatus.values, 0)
-    for status in RightsRequest.objects.filter(community=community).values_list("status", flat=True):
-        counts[status] = counts.get(status, 0) + 1
+    rows = (
+        RightsRequest.objects.filter(community=community).order_by().values("status").annotate(n=Count("id"))
+    )
+    for row in rows:
+        counts[row["status"]] = row["n"]
     return counts
 
 

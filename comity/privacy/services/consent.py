@@ -16,34 +16,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from comity.engine.privacy import BY_CODE, Basis, Category, is_minor, mask_phone
+from comity.engine.privacy import Category, is_minor, mask_phone
 from comity.foundation.audit import record_audit
 from comity.foundation.services import Actor, lock, require, service
 from comity.privacy.models import Channel, Consent
-from comity.privacy.register import WORDS, purposes_fingerprint
+from comity.privacy.register import purposes_fingerprint
+from comity.privacy.selectors.consent import ADULT_AGE, consent_category, may_withdraw
 from comity.privacy.selectors.notice import current_notice
 from comity.privacy.services.notice import publish_notice
 from comity.structure.models import Person
 
-#: A guardian is an adult of the child's household.
-ADULT_AGE = 18
 #: The categories whose withdrawal blanks fields of the person's record at once.
 BLANKED_ON_WITHDRAWAL: dict[str, tuple[str, ...]] = {"contact": ("phone",)}
 STAFF_CHANNELS = (Channel.ASSISTED, Channel.PAPER)
-
-
-def consent_category(code: str) -> Category:
-    """The register's category of that code when consent is its basis; ``ValidationError`` otherwise."""
-    item = BY_CODE.get(code)
-    if item is None or item.basis != Basis.CONSENT:
-        raise ValidationError({"category": [_("This is not something we ask your consent for.")]})
-    return item
-
-
-def consequences(code: str) -> str:
-    """What changes when consent to this category is withdrawn, in the reader's language."""
-    words = WORDS.get(code)
-    return str(words.withdrawal) if words is not None and words.withdrawal else ""
 
 
 def _this_year() -> int:
@@ -98,6 +83,7 @@ def _consent(
     item: Category,
     *,
     channel: str,
+    step: str,
     document: str = "",
     guardian: Person | None = None,
 ) -> Consent:
@@ -127,7 +113,7 @@ def _consent(
     )
     record_audit(
         actor=actor,
-        action="privacy.give_consent" if channel == Channel.ONLINE else "privacy.record_consent",
+        action=f"privacy.{step}",
         obj=consent,
         community=person.community,
         summary=gettext_noop("Consent to %(category)s given under notice version %(number)s"),
@@ -153,7 +139,7 @@ def give_consent(actor: Actor, person: Person, category: str) -> Consent:
             }
         )
     _check_subject(person, item, None)
-    return _consent(actor, person, item, channel=Channel.ONLINE)
+    return _consent(actor, person, item, channel=Channel.ONLINE, step="give_consent")
 
 
 @service
@@ -176,15 +162,9 @@ def record_consent(
     if channel == Channel.PAPER and not document:
         raise ValidationError({"document": [_("Write where the signed form is kept, e.g. its number.")]})
     _check_subject(person, item, guardian)
-    return _consent(actor, person, item, channel=channel, document=document, guardian=guardian)
-
-
-def may_withdraw(actor: Any, consent: Consent) -> bool:
-    """The person themself, or staff who record consent in the person's community."""
-    if not getattr(actor, "is_authenticated", False):
-        return False
-    own = consent.person.user_id is not None and consent.person.user_id == actor.pk
-    return own or bool(actor.has_perm("privacy.record_consent", consent.community))
+    return _consent(
+        actor, person, item, channel=channel, step="record_consent", document=document, guardian=guardian
+    )
 
 
 @service

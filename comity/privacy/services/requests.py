@@ -10,7 +10,6 @@ while it is open. Every step is audited; a new request tells the committee, an a
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,41 +18,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
-from comity.appeals.community_settings.selectors import appeal_settings
-from comity.appeals.computing import working_calendar
 from comity.appeals.models import Appeal
 from comity.appeals.recipients import staff_of
-from comity.engine import calendar as engine_calendar
 from comity.engine.privacy import BY_CODE
 from comity.foundation.audit import record_audit
 from comity.foundation.services import Actor, lock, require, service
 from comity.notifications.services import notify
 from comity.privacy.erasure import erase_person_data, kept_reasons
 from comity.privacy.models import Consent, RequestKind, RequestStatus, RightsRequest
+from comity.privacy.selectors.requests import due_after
 from comity.privacy.services.consent import withdraw_consent
-from comity.structure.models import Community, GovernanceSubject, Person, SubjectKind
-from comity.structure.services.people import CORRECTABLE_FIELDS, clean_correction, correct_person
+from comity.structure.models import GovernanceSubject, Person, SubjectKind
+from comity.structure.services.people import CORRECTABLE_FIELDS, correct_person
+from comity.structure.services.people import _clean_correction as clean_correction
 
-#: PIPL Art. 50 asks for a timely answer; Comity's notice promises 15 working days.
-WORKING_DAYS = 15
 DETAILS_MAX = 2000
 ANSWER_MAX = 4000
 PROPOSED_MAX = 200
 #: Outcomes of the privacy app's own records (the request's record, proof of consent, the access log) are kept by
 #: design and said in the answer, but do not make a deletion "partly" carried out.
 BOOKKEEPING = frozenset({"privacy.RightsRequest", "privacy.Consent", "privacy.AccessRecord"})
-
-
-def due_after(community: Community, start: datetime) -> datetime:
-    """``WORKING_DAYS`` working days of the community's working calendar after ``start`` (calendar days when the
-    calendar has no working time left)."""
-    calendar = working_calendar(appeal_settings(community))
-    try:
-        return engine_calendar.due_at(
-            start, hours=calendar.hours_per_day * WORKING_DAYS, clock="working", calendar=calendar
-        )
-    except (OverflowError, ValueError):
-        return start + timedelta(days=WORKING_DAYS * 7 // 5)
 
 
 def _committee_staff(community_id: int) -> list[Any]:
@@ -190,7 +174,7 @@ def _answer(
     request: RightsRequest,
     status: str,
     answer: str,
-    action: str,
+    step: str,
     outcome: dict[str, Any] | None = None,
 ) -> RightsRequest:
     request.status = status
@@ -204,7 +188,7 @@ def _answer(
     request.save(update_fields=fields)
     record_audit(
         actor=actor,
-        action=action,
+        action=f"privacy.{step}",
         obj=request,
         community=request.community,
         summary=gettext_noop("Request %(number)s about personal data answered: %(status)s"),
@@ -236,7 +220,7 @@ def carry_out_correction(actor: Actor, request: RightsRequest, value: Any, answe
         raise ValidationError({"value": error.messages}) from None
     request.person = person
     outcome = {"structure.Person": {"correct": 1}}
-    return _answer(actor, request, RequestStatus.DONE, answer, "privacy.carry_out", outcome)
+    return _answer(actor, request, RequestStatus.DONE, answer, "carry_out", outcome)
 
 
 @service
@@ -268,7 +252,7 @@ def carry_out_deletion(actor: Actor, request: RightsRequest) -> RightsRequest:
             "\n" + _("Kept, because:") + "\n" + "\n".join(f"– {reason}" for reason in dict.fromkeys(reasons))
         )
     request.refresh_from_db(fields=["person", "user"])
-    return _answer(actor, request, status, answer[:ANSWER_MAX], "privacy.carry_out", outcome)
+    return _answer(actor, request, status, answer[:ANSWER_MAX], "carry_out", outcome)
 
 
 @service
@@ -278,7 +262,7 @@ def refuse(actor: Actor, request: RightsRequest, reasons: str) -> RightsRequest:
     reasons = _text(reasons, "reasons", ANSWER_MAX)
     if not reasons:
         raise ValidationError({"reasons": [_("Give the reasons for refusing.")]})
-    return _answer(actor, request, RequestStatus.REFUSED, reasons, "privacy.refuse")
+    return _answer(actor, request, RequestStatus.REFUSED, reasons, "refuse")
 
 
 @service
@@ -288,7 +272,7 @@ def answer_review(actor: Actor, request: RightsRequest, answer: str) -> RightsRe
     answer = _text(answer, "answer", ANSWER_MAX)
     if not answer:
         raise ValidationError({"answer": [_("Write what the review found.")]})
-    return _answer(actor, request, RequestStatus.DONE, answer, "privacy.answer_review")
+    return _answer(actor, request, RequestStatus.DONE, answer, "answer_review")
 
 
 @service

@@ -9,8 +9,6 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.template import TemplateDoesNotExist
-from django.template.loader import get_template
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -19,11 +17,14 @@ from comity.foundation.idempotency import safe_to_send_twice
 from comity.foundation.personal_data import Read
 from comity.foundation.services import require
 from comity.privacy.forms import AssistedConsentForm, ConsentForm
-from comity.privacy.models import Consent, RequestKind
+from comity.privacy.models import Consent
 from comity.privacy.register import WORDS
+from comity.privacy.selectors.access import recent_looks
 from comity.privacy.selectors.consent import (
+    consent_category,
     consent_history,
     consent_rows,
+    consequences,
     get_person_in_community,
     is_asked_again,
     notice_fingerprints,
@@ -32,28 +33,9 @@ from comity.privacy.selectors.consent import (
 )
 from comity.privacy.selectors.notice import current_notice
 from comity.privacy.selectors.requests import my_requests, person_of
-from comity.privacy.services.consent import (
-    consent_category,
-    consequences,
-    give_consent,
-    record_consent,
-    withdraw_consent,
-)
+from comity.privacy.services.consent import give_consent, record_consent, withdraw_consent
 from comity.structure.reads import note_reads
 from comity.structure.selectors import get_community_for_user
-
-try:
-    from comity.privacy.selectors.access import recent_looks
-except ImportError:  # pragma: no cover - the "who looked" work lands separately
-    recent_looks = None  # type: ignore[assignment]
-
-
-def _has_template(name: str) -> bool:
-    try:
-        get_template(name)
-    except TemplateDoesNotExist:
-        return False
-    return True
 
 
 @login_required
@@ -62,19 +44,13 @@ def my_data(request: HttpRequest) -> HttpResponse:
     require(request.user, "privacy.manage_own_data")
     person = person_of(request.user)
     rows = consent_rows(person) if person is not None else []
-    looked_summary = (
-        person is not None and recent_looks is not None and _has_template("privacy/_looked_summary.html")
-    )
     context: dict[str, Any] = {
         "person": person,
         "notice": current_notice(),
         "rows": rows,
         "asked_again": [row for row in rows if row.asked_again],
         "requests": my_requests(request.user),
-        "kinds": RequestKind.choices,
-        "copy_links": _has_template("privacy/_copy_links.html"),
-        "looked_summary": looked_summary,
-        "looked": recent_looks(person, limit=5) if looked_summary else [],
+        "looked": recent_looks(person, limit=5),
     }
     return render(request, "privacy/mine.html", context)
 

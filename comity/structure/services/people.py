@@ -21,7 +21,7 @@ CORRECTABLE_FIELDS = ("full_name", "phone", "birth_year", "gender")
 NAME_MAX = 120
 
 
-def clean_correction(field: str, value: Any) -> Any:
+def _clean_correction(field: str, value: Any) -> Any:
     """The value as the registry stores it, or ``ValidationError`` keyed by ``field`` in the reader's language."""
     if field not in CORRECTABLE_FIELDS:
         raise ValidationError({"field": [_("Choose what to correct.")]})
@@ -60,7 +60,7 @@ def clean_correction(field: str, value: Any) -> Any:
 def correct_person(actor: Actor, person: Person, field: str, value: Any) -> Person:
     """Change one field of a person's record; the audit entry keeps the value before and after."""
     require(actor, "structure.import_registry", person.community)
-    cleaned = clean_correction(field, value)
+    cleaned = _clean_correction(field, value)
     person = lock(person, "community")
     before = getattr(person, field)
     if before == cleaned:
