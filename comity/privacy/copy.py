@@ -4,7 +4,9 @@ The copy is built from the apps' declarations (``personal_data.py``): every decl
 account, its person in the register or their household (``comity.privacy.selectors.copy`` reads them), each with
 its fields as stored — less secrets (password and code hashes), which never leave. Sections are keyed by the model
 (``"appeals.Appeal"``) and say, in the reader's language, what the rows are and which category of the processing
-register they belong to. The copy also says which notice was in force and the consents given.
+register they belong to; each row says whether it is the person's own (``"_own": true``) or one they only acted on
+as staff, which shows what they did without the data of the person it was about. The copy also says which notice
+was in force and the consents given.
 
 Nothing here is audited: it is the person's own read of their own data.
 """
@@ -30,9 +32,8 @@ from openpyxl.styles import Font
 
 from comity.engine.privacy import REGISTER, Basis
 from comity.engine.spreadsheet import neutralise_row
-from comity.privacy.models import Consent
 from comity.privacy.register import WORDS
-from comity.privacy.selectors.copy import HoldingRows, Labels, copy_rows, path_target
+from comity.privacy.selectors.copy import HoldingRows, Labels, copy_rows, path_target, standing_consents
 from comity.privacy.services.notice import current_notice
 
 __all__ = ["copy_workbook", "data_copy", "path_target"]
@@ -89,12 +90,7 @@ def _section(part: HoldingRows, labels: Labels) -> dict[str, Any]:
 
 def _consents(person_id: int | None) -> list[dict[str, Any]]:
     """Each consent-based category of the register: whether the person's consent to it stands."""
-    standing: dict[str, Consent] = {}
-    if person_id is not None:
-        for consent in Consent.objects.filter(person_id=person_id, withdrawn_at__isnull=True).select_related(
-            "notice"
-        ):
-            standing[consent.category] = consent
+    standing = standing_consents(person_id)
     items = []
     for item in REGISTER:
         if item.basis != Basis.CONSENT:

@@ -20,6 +20,8 @@ from comity.accounts.models import SignInCode
 from comity.foundation.personal_data import holdings
 from comity.notifications.models import Notification
 from comity.privacy.copy import copy_workbook, data_copy
+from comity.privacy.models import Consent
+from comity.privacy.services.notice import current_notice, publish_notice
 from comity.structure.models import ResidencyClaim, Tenancy
 
 from ..cast import World
@@ -93,9 +95,13 @@ def test_the_copy_is_plain_json_with_dates_in_iso_8601(world: World) -> None:
 
 
 def test_the_copy_says_the_notice_in_force_and_each_consent(world: World) -> None:
-    copy = data_copy(world.user("resident"))
-    assert copy["notice"] is not None
-    assert copy["notice"]["version"] >= 1
+    rui = world.user("resident")
+    notice = current_notice() or publish_notice(None)
+    Consent.objects.create(
+        community=world.harmony, person=rui.person, category="contact", notice=notice, fingerprint="f"
+    )
+    copy = data_copy(rui)
+    assert copy["notice"]["version"] == notice.number
     consents = {item["category"]: item for item in copy["consents"]}
     assert set(consents) == {
         "contact",
@@ -105,7 +111,10 @@ def test_the_copy_says_the_notice_in_force_and_each_consent(world: World) -> Non
         "participation",
         "activities",
     }
-    assert not any(item["given"] for item in consents.values())
+    assert (consents["contact"]["given"], consents["contact"]["notice_version"]) == (True, notice.number)
+    assert consents["contact"]["category_name"] == "How to reach you"
+    assert [item["given"] for code, item in consents.items() if code != "contact"] == [False] * 5
+    assert [row["category"] for row in copy["sections"]["privacy.Consent"]["rows"]] == ["contact"]
 
 
 def test_the_copy_never_holds_a_password_or_a_code_hash(world: World) -> None:

@@ -23,6 +23,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
 from comity.foundation.personal_data import Holding, holdings
+from comity.privacy.models import Consent
 from comity.structure.models import Household, Person
 
 #: Field names that are secrets: never in a copy, whatever a declaration says.
@@ -207,3 +208,11 @@ def copy_rows(user: Any) -> tuple[list[HoldingRows], Labels]:
     owner = owner_of(user)
     parts = [holding_rows(holding, owner) for holding in holdings()]
     return parts, object_labels(parts)
+
+
+def standing_consents(person_id: int | None) -> dict[str, Consent]:
+    """The person's consents that stand (not withdrawn), by category."""
+    if person_id is None:
+        return {}
+    consents = Consent.objects.filter(person_id=person_id, withdrawn_at__isnull=True).select_related("notice")
+    return {consent.category: consent for consent in consents}
