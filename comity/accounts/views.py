@@ -21,9 +21,11 @@ from comity.accounts import selectors
 from comity.accounts import services as account_services
 from comity.accounts.forms import LoginForm, SignInCodeForm, SignInHelpSearchForm
 from comity.foundation.idempotency import safe_to_send_twice
+from comity.foundation.personal_data import Read
 from comity.structure import services
 from comity.structure.forms import ClaimForm
 from comity.structure.models import Person
+from comity.structure.reads import note_reads
 
 
 class LoginView(auth_views.LoginView):
@@ -145,6 +147,10 @@ def sign_in_help(request: HttpRequest) -> HttpResponse:
         if query
         else []
     )
+    for community_id in {person.community_id for person in persons}:  # who looked: the names listed
+        note_reads(
+            request, community_id, [p.pk for p in persons if p.community_id == community_id], Read.REGISTRY
+        )
     return render(request, "accounts/sign_in_help.html", {"form": form, "query": query, "persons": persons})
 
 
@@ -158,6 +164,7 @@ def sign_in_help_person(request: HttpRequest, person_id: int) -> HttpResponse:
 def _render_person(request: HttpRequest, person: Person, issued: Any = None) -> HttpResponse:
     account = person.user
     assert account is not None
+    note_reads(request, person.community_id, [person.pk], Read.PERSON)  # who looked
     return render(
         request,
         "accounts/sign_in_help_person.html",

@@ -21,8 +21,8 @@ from comity.decisions import services as decision_services
 from comity.foundation.personal_data import Read, record_access
 from comity.notifications.models import Notification
 from comity.privacy.models import AccessAlert, AccessRecord
-from comity.privacy.selectors.access import recent_looks
-from comity.privacy.services.access import complete_hours, detect_unusual_access
+from comity.privacy.selectors.access import complete_hours, recent_looks
+from comity.privacy.services.access import detect_unusual_access
 from comity.structure.masking import contact_visible, shown_age, shown_phone
 from comity.structure.models import MatterCategory
 from comity.structure.reads import note_reads_by, reader_role
@@ -552,3 +552,15 @@ def test_matrix_an_alert_of_another_community_is_not_found_under_this_one(
 def test_matrix_street_access(world: World, client_for: Any, role: str) -> None:
     response = client_for(role).get(reverse("privacy:street_access", args=[world.street.pk]))
     assert response.status_code == _expected(role, STREET)
+
+
+# --- sign-in help: committee staff find a resident and open their page -------------------------------------------
+
+
+def test_sign_in_help_records_the_names_found_and_the_person_opened(world: World, client_for: Any) -> None:
+    client = client_for("committee_staff")
+    rui = _person(world, "resident")
+    assert client.get(reverse("accounts:sign_in_help"), {"q": "Rui"}).status_code == 200
+    assert [(r.person_id, r.what) for r in _records()] == [(rui.pk, Read.REGISTRY)]
+    assert client.get(reverse("accounts:sign_in_help_person", args=[rui.pk])).status_code == 200
+    assert [(r.person_id, r.what, r.role) for r in _records()][-1] == (rui.pk, Read.PERSON, "committee_staff")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -20,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from comity.accounts.models import User
 from comity.foundation.personal_data import Read
 from comity.privacy.models import AccessAlert, AccessRecord
-from comity.structure.models import Community, Person, Street
+from comity.structure.models import Community, Person, Street, SubjectKind
 
 #: The roles a read is recorded under, as residents read them.
 ROLE_LABELS: dict[str, Any] = {
@@ -40,6 +41,12 @@ WHAT_LABELS: dict[str, Any] = {
     Read.API: _("Your data, through the API"),
     Read.VOTERS: _("The register of who may vote"),
 }
+
+#: People read by one account in one hour above which an alert is raised, unless the settings say otherwise.
+DEFAULT_THRESHOLD = 200
+#: Complete hours each run of the detector looks at: the last two, so an hour is still checked when a run was missed.
+HOURS_CHECKED = 2
+STREET_KINDS = (SubjectKind.STREET_OFFICE, SubjectKind.GOVERNMENT_DEPARTMENT)
 
 #: Rows per page of the lists.
 PAGE_SIZE = 50
@@ -225,3 +232,37 @@ def street_open_alerts(street: Street) -> list[AccessAlert]:
         .select_related("viewer__person", "community")
         .order_by("-hour", "-id")[:100]
     )
+
+
+# --- Unusual access: the detector's terms ----------------------------------------------------------------------------
+
+
+def threshold() -> int:
+    return max(1, int(getattr(settings, "COMITY_UNUSUAL_ACCESS_PEOPLE", DEFAULT_THRESHOLD)))
+
+
+def complete_hours(now: datetime, count: int = HOURS_CHECKED) -> list[datetime]:
+    """The starts of the last ``count`` complete hours before ``now``, oldest first."""
+    this_hour = now.replace(minute=0, second=0, microsecond=0)
+    return [this_hour - timedelta(hours=n) for n in range(count, 0, -1)]
+
+
+def reviewers(community: Community) -> QuerySet[User]:
+    """Who is told about an alert: acting members of the community's residents' committee and of the street's
+    offices, today."""
+    today = timezone.localdate()
+    acting = Q(
+        person__memberships__role__in=["chair", "member", "staff"],
+        person__memberships__started_on__lte=today,
+        person__memberships__subject__is_active=True,
+    ) & (Q(person__memberships__ended_on__isnull=True) | Q(person__memberships__ended_on__gt=today))
+    committee = Q(
+        person__memberships__subject__community=community,
+        person__memberships__subject__kind=SubjectKind.RESIDENTS_COMMITTEE,
+    )
+    street = Q(
+        person__memberships__subject__street_id=community.street_id,
+        person__memberships__subject__community__isnull=True,
+        person__memberships__subject__kind__in=STREET_KINDS,
+    )
+    return User.objects.filter(acting & (committee | street), is_active=True).distinct()

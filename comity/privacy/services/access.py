@@ -14,9 +14,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,47 +26,11 @@ from comity.foundation.audit import record_audit
 from comity.foundation.services import Actor, lock, require, service
 from comity.notifications.services import notify
 from comity.privacy.models import AccessAlert, AccessRecord
-from comity.structure.models import Community, SubjectKind
+from comity.privacy.selectors.access import complete_hours, reviewers, threshold
+from comity.structure.models import Community
 
-#: People read by one account in one hour above which an alert is raised, unless the settings say otherwise.
-DEFAULT_THRESHOLD = 200
-#: Complete hours each run looks at: the last two, so an hour is still checked when one run was missed.
-HOURS_CHECKED = 2
 #: The longest finding a reviewer may write.
 NOTE_MAX = 2000
-
-STREET_KINDS = (SubjectKind.STREET_OFFICE, SubjectKind.GOVERNMENT_DEPARTMENT)
-
-
-def threshold() -> int:
-    return max(1, int(getattr(settings, "COMITY_UNUSUAL_ACCESS_PEOPLE", DEFAULT_THRESHOLD)))
-
-
-def complete_hours(now: datetime, count: int = HOURS_CHECKED) -> list[datetime]:
-    """The starts of the last ``count`` complete hours before ``now``, oldest first."""
-    this_hour = now.replace(minute=0, second=0, microsecond=0)
-    return [this_hour - timedelta(hours=n) for n in range(count, 0, -1)]
-
-
-def reviewers(community: Community) -> QuerySet[User]:
-    """Who is told about an alert: acting members of the community's residents' committee and of the street's
-    offices, today."""
-    today = timezone.localdate()
-    acting = Q(
-        person__memberships__role__in=["chair", "member", "staff"],
-        person__memberships__started_on__lte=today,
-        person__memberships__subject__is_active=True,
-    ) & (Q(person__memberships__ended_on__isnull=True) | Q(person__memberships__ended_on__gt=today))
-    committee = Q(
-        person__memberships__subject__community=community,
-        person__memberships__subject__kind=SubjectKind.RESIDENTS_COMMITTEE,
-    )
-    street = Q(
-        person__memberships__subject__street_id=community.street_id,
-        person__memberships__subject__community__isnull=True,
-        person__memberships__subject__kind__in=STREET_KINDS,
-    )
-    return User.objects.filter(acting & (committee | street), is_active=True).distinct()
 
 
 @dataclass

@@ -32,13 +32,14 @@ from comity.privacy.selectors.access import (
     person_of_user,
     role_label,
     street_open_alerts,
+    threshold,
     viewer_name,
     what_label,
 )
 from comity.privacy.selectors.access import (
     street_access as street_rows,
 )
-from comity.privacy.services.access import NOTE_MAX, threshold
+from comity.privacy.services.access import NOTE_MAX
 from comity.privacy.services.access import review_alert as review_alert_service
 from comity.structure.selectors import get_community_for_user, get_street_for_user
 
