@@ -305,8 +305,9 @@ def estate(world: World) -> Estate:
     return make_estate(world)
 
 
-def _decided(world: World, estate: Estate) -> Decision:
-    decision = make_decision(world, estate, affected=[estate.units["302"]])
+def _decided(world: World, estate: Estate, **kwargs: Any) -> Decision:
+    kwargs.setdefault("affected", [estate.units["302"]])
+    decision = make_decision(world, estate, **kwargs)
     vote_for(decision, [estate.owners["302"]], "yes")
     vote_for(decision, [estate.owners["401"], estate.owners["301"]], "no")
     end_voting(decision)
@@ -359,6 +360,19 @@ def test_a_ballot_in_a_decided_vote_is_kept_with_its_elector_pseudonymised_and_t
         LogEntry.objects.count(),
     ) == counts
     assert verify_decision_log(Decision.objects.get(pk=decision.pk)).ok
+
+
+def test_in_a_secret_vote_the_elector_is_pseudonymised_and_no_ballot_is_found_as_theirs(
+    world: World, estate: Estate
+) -> None:
+    decision = _decided(world, estate, rule_name="civil-code-278-ordinary", secret=True, affected=())
+    owner = estate.owners["302"]
+    outcome = erase_person_data(person=owner.person, user=owner)
+    assert outcome["decisions.Elector"] == {"anonymise": 1}
+    assert outcome["decisions.Participation"] == {"keep": 1}
+    assert "decisions.Ballot" not in outcome  # a secret ballot is not linked to its voter
+    assert Ballot.objects.filter(decision=decision).count() == 3
+    assert verify_decision_log(decision).ok
 
 
 def test_a_co_owner_erased_leaves_the_other_on_the_shared_elector(world: World, estate: Estate) -> None:
@@ -426,6 +440,13 @@ def test_the_report_says_what_each_run_did_in_words_beside_the_periods(
     assert text.index("1 deleted") < text.index("Nothing had passed")  # newest first
     assert "2 years after the appeal is closed" in text
     assert "Kept as a legal record" in text
+
+
+def test_the_report_reads_in_chinese(world: World, client_for: Any) -> None:
+    apply_retention(world.harmony)
+    response = client_for("street_official").get(_report(world), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    assert 'lang="zh' in response.content.decode()
 
 
 def test_the_report_pages_and_bounds_the_page_number(world: World, client_for: Any) -> None:
