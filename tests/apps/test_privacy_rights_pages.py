@@ -332,3 +332,25 @@ def test_assisted_consent_errors_and_sent_twice(world: World, client_for: Any) -
     assert client.post(url, paper).status_code == 302
     assert Consent.objects.filter(person=person).count() == 1
     assert Consent.objects.get(person=person).document == "Form 17"
+
+
+def test_the_queue_reads_a_fixed_number_of_queries_however_many_requests(
+    world: World, client_for: Any, django_assert_max_num_queries: Any
+) -> None:
+    client = client_for("committee_staff")
+    url = reverse("privacy:requests", args=[world.harmony.pk])
+    ask(world.user("resident"), RequestKind.DELETION, "all")
+    client.get(url)
+    for code in ("activities", "appeal_photos", "participation", "contact", "care_needs"):
+        ask(world.user("owner"), RequestKind.DELETION, code)
+    with django_assert_max_num_queries(5):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert len(response.context["rows"]) == 6
+
+
+def test_my_data_reads_in_chinese(world: World, client_for: Any) -> None:
+    client = client_for("resident")
+    response = client.get(reverse("privacy:mine"), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    assert response.status_code == 200
+    assert 'lang="zh' in response.content.decode()
