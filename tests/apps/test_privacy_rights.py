@@ -11,12 +11,13 @@ import time_machine
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
+from comity.appeals.services import submit_appeal
 from comity.audit.models import AuditEntry
 from comity.notifications.models import Notification
 from comity.privacy.models import Channel, Consent, NoticeVersion, RequestKind, RequestStatus, RightsRequest
 from comity.privacy.register import purposes_fingerprint
 from comity.privacy.selectors.consent import asked_again, consent_rows
-from comity.privacy.selectors.requests import due_after, request_queue
+from comity.privacy.selectors.requests import due_after, own_appeals, request_queue
 from comity.privacy.services.consent import give_consent, record_consent, withdraw_consent
 from comity.privacy.services.requests import (
     answer_review,
@@ -27,6 +28,7 @@ from comity.privacy.services.requests import (
     refuse,
     withdraw_request,
 )
+from comity.structure.models import MatterCategory
 from comity.structure.services import correct_person
 from tests.cast import World
 from tests.factories import HouseholdFactory, PersonFactory
@@ -427,3 +429,23 @@ def test_correct_person_bounds_and_audits(world: World) -> None:
         correct_person(world.user("grid_worker"), rui, "full_name", "Someone")
     correct_person(staff, rui, "gender", "f")  # the same value: nothing to record
     assert AuditEntry.objects.filter(action="person.correct").count() == 2
+
+
+def test_a_review_may_name_one_of_ones_own_appeals_only(world: World) -> None:
+    appeal = submit_appeal(
+        world.user("resident"),
+        world.harmony,
+        kind="help_request",
+        category=MatterCategory.objects.get(code="facilities.lifts"),
+        description="The lift is stuck.",
+        unit=world.unit,
+    )
+    assert [item.pk for item in own_appeals(_person(world, "resident"), world.user("resident"))] == [
+        appeal.pk
+    ]
+    assert own_appeals(_person(world, "owner"), world.user("owner")) == []
+    with pytest.raises(ValidationError) as error:
+        ask(world.user("owner"), RequestKind.REVIEW, f"appeal:{appeal.pk}", "", "Routed wrongly.")
+    assert "target" in error.value.message_dict
+    request = ask(world.user("resident"), RequestKind.REVIEW, f"appeal:{appeal.pk}", "", "Routed wrongly.")
+    assert request.target == f"appeal:{appeal.pk}"
