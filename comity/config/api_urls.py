@@ -8,6 +8,8 @@ from comity.budgeting import api_support as budgeting_support_api
 from comity.consultations import api as consultations_api
 from comity.decisions import api as decisions_api
 from comity.foundation.api import not_found
+from comity.privacy.api import access as privacy_access_api
+from comity.privacy.api import copy as privacy_copy_api
 from comity.structure import api as structure_api
 
 urlpatterns = [
@@ -165,6 +167,8 @@ urlpatterns = [
         budgeting_api.CycleResults.as_view(),
         name="api-budget-results",
     ),
+    path("v1/me/data/", privacy_copy_api.MyDataCopy.as_view(), name="api-privacy-copy"),
+    path("v1/me/privacy/access/", privacy_access_api.WhoLooked.as_view(), name="api-privacy-access"),
     # Last: any other address under /api/ answers the API's 404 body, not the site's HTML page.
     re_path(r"^", not_found, name="api-not-found"),
 ]

@@ -324,7 +324,6 @@ HEALTH_CHECKS: list[str | tuple[str, dict[str, object]]] = [
 # A service that writes without recording an audit entry (comity/foundation/services.py): in development and in
 # the tests the write is refused and rolled back, so the omission is found; in production it is logged instead.
 COMITY_AUDIT_STRICT = env_bool("COMITY_AUDIT_STRICT", DEBUG)
-# Supervision of appeal deadlines (warnings before, escalation after) runs every five minutes under celery beat.
 CELERY_BEAT_SCHEDULE = {
     # The outbox: publish what the broker missed, keep a week of published rows, and the workers' heartbeat.
     "jobs-publish-pending": {"task": "comity.jobs.publish_pending", "schedule": 30.0},
@@ -335,6 +334,7 @@ CELERY_BEAT_SCHEDULE = {
         "task": "comity.notifications.tasks.retry_failed_deliveries",
         "schedule": float(os.environ.get("COMITY_NOTIFICATIONS_RETRY_SECONDS", "300")),
     },
+    # Appeal deadlines: warnings before, escalation after.
     "appeal-deadlines": {"task": "comity.appeals.check_deadlines", "schedule": 300.0},
     # Opinion maps are queued by every vote; this sweep only catches up on tasks a broker outage lost.
     "consultation-analyses": {"task": "comity.consultations.recompute_dirty_analyses", "schedule": 60.0},
@@ -343,12 +343,9 @@ CELERY_BEAT_SCHEDULE = {
     "budgets-close": {"task": "comity.budgeting.close_due_cycles", "schedule": 60.0},
     # Expired sessions deleted from the database (their cached copies expire on their own).
     "sessions-clear": {"task": "comity.accounts.clear_expired_sessions", "schedule": 3600.0},
-    # Personal information past its period deleted or anonymised, once a day (docs/privacy.md); unusual reads of
-    # personal data by one staff account raised as alerts every quarter of an hour.
-    "privacy-retention": {"task": "comity.privacy.apply_retention", "schedule": 86400.0},
+    "privacy-retention": {"task": "comity.privacy.apply_retention", "schedule": 86400.0},  # docs/privacy.md
     "privacy-unusual-access": {"task": "comity.privacy.detect_unusual_access", "schedule": 900.0},
 }
-# Distinct people one staff account may read in an hour before the committee and the street are alerted.
 COMITY_UNUSUAL_ACCESS_PEOPLE = int(os.environ.get("COMITY_UNUSUAL_ACCESS_PEOPLE", "200"))
 
 # The API uses the browser session. HTTP Basic (a password in every request) is accepted only while developing

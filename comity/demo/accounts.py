@@ -46,7 +46,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         gettext_noop("Resident (tenant, 幸福里)"),
         gettext_noop(
             "send an appeal with a photo; rate the one waiting for you; vote in the open consultation; "
-            "fill the community budget's knapsack ballot"
+            "fill the community budget's knapsack ballot; My data: your copy and who looked"
         ),
     ),
     DemoLogin(
@@ -69,7 +69,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
         gettext_noop("Residents' committee staff (幸福里)"),
         gettext_noop(
             "decide a disputed appeal; check the waiting paper ballot of the elevator vote; "
-            "review next year's budget proposals"
+            "review next year's budget proposals; answer a resident's correction request and an unusual-access alert"
         ),
     ),
     DemoLogin(

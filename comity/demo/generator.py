@@ -48,6 +48,7 @@ from comity.demo.mail import forget_demo_emails
 from comity.demo.matrix import MatrixRow, build_matrix
 from comity.demo.names import NameBook
 from comity.demo.population import Population, build_population
+from comity.demo.privacy import generate_demo_privacy
 from comity.demo.specs import (
     COMMUNITY_SPECS,
     HIGH_RISE,
@@ -275,6 +276,7 @@ def generate_demo_street(*, seed: int, now: datetime | None = None) -> DemoSumma
     decisions = generate_demo_decisions(street, seed=seed, now=now)
     budgeting = generate_demo_budgeting(street, seed=seed, now=now)
     following = generate_demo_following(street, seed=seed, now=now)
+    privacy = generate_demo_privacy(street, seed=seed, now=now)
 
     for estate, population in estates:
         record_audit(
@@ -295,6 +297,7 @@ def generate_demo_street(*, seed: int, now: datetime | None = None) -> DemoSumma
                 **(decisions if estate.community.code == OLD_ESTATE else {}),
                 **(budgeting if estate.community.code == OLD_ESTATE else {}),
                 **(following if estate.community.code == OLD_ESTATE else {}),
+                **(privacy if estate.community.code == OLD_ESTATE else {}),
             },
         )
     return DemoSummary(

@@ -57,6 +57,17 @@ SECTIONS: dict[str, str] = {
     "decisions": "decisions",
     "budgeting": "budget",
     "audit": "audit",
+    "privacy": "privacy",
+    "privacy:notice": "account",
+    "privacy:notice_version": "account",
+    "privacy:mine": "account",
+    "privacy:my_consent": "account",
+    "privacy:copy_json": "account",
+    "privacy:copy_xlsx": "account",
+    "privacy:new_request": "account",
+    "privacy:my_request": "account",
+    "privacy:who_looked": "account",
+    "privacy:street_access": "street",
     "notifications": "notifications",
     "web:me": "account",
     "accounts:claim": "account",
@@ -126,6 +137,10 @@ def _community_items(user: Any, community: Community) -> list[tuple[str, str, st
         items.append(("rates", reverse("appeal_rates:community", args=[pk]), _("Appeal rates")))
     if user.has_perm("audit.browse_log", community):
         items.append(("audit", reverse("audit:log", args=[pk]), _("Audit log")))
+    if user.has_perm("privacy.handle_requests", community):
+        items.append(("privacy", reverse("privacy:requests", args=[pk]), _("Personal information")))
+    elif user.has_perm("privacy.review_access", community):
+        items.append(("privacy", reverse("privacy:access", args=[pk]), _("Personal information")))
     return items
 
 
@@ -150,6 +165,9 @@ def _menu(request: HttpRequest, community_id: int | None) -> list[tuple[str, str
     for street_id in sorted(scope.street_ids):
         items.append(("street", reverse("structure:street", args=[street_id]), _("Street overview")))
         items.append(("street", reverse("appeals:street_queue", args=[street_id]), _("Street appeals")))
+        items.append(
+            ("street", reverse("privacy:street_access", args=[street_id]), _("Access to personal data"))
+        )
         if not any(section == "rates" for section, _url, _label in items):
             items.append(("rates", reverse("appeal_rates:street", args=[street_id]), _("Appeal rates")))
     items.append(("notifications", reverse("notifications:inbox"), _("Notifications")))
