@@ -72,6 +72,8 @@ def json_value(row: models.Model, field: Field, labels: Labels) -> Any:
 def _section(part: HoldingRows, labels: Labels) -> dict[str, Any]:
     holding = part.holding
     meta = holding.model_class._meta
+    # A field of another category than the row's (a person's phone is "contact").
+    categories = {name: code for code, names in holding.fields_by_category.items() for name in names}
     rows = []
     for row, own in part.rows:
         values: dict[str, Any] = {"_own": own}
@@ -83,7 +85,14 @@ def _section(part: HoldingRows, labels: Labels) -> dict[str, Any]:
         "name": str(capfirst(meta.verbose_name_plural)),
         "category": holding.category,
         "category_name": str(WORDS[holding.category].name),
-        "fields": [{"name": field.name, "label": str(capfirst(field.verbose_name))} for field in part.fields],
+        "fields": [
+            {
+                "name": field.name,
+                "label": str(capfirst(field.verbose_name)),
+                "category": categories.get(field.name, holding.category),
+            }
+            for field in part.fields
+        ],
         "rows": rows,
     }
 

@@ -29,6 +29,7 @@ declare(
         "identity_home",
         subject=("user",),
         actors=("decided_by",),
+        fields_by_category={"contact": ("phone",)},
         retention=Retention(
             365,
             "decided_at",
@@ -52,6 +53,8 @@ declare(
         "structure.Person",
         "identity_home",
         subject=("id", "user"),
+        # The phone is given by consent (withdrawing it blanks the number); the year of birth is the age.
+        fields_by_category={"contact": ("phone",), "age_household": ("birth_year",)},
         retention=Retention(
             None,
             ending=Ending.KEEP,

@@ -82,7 +82,8 @@ def test_the_copy_holds_the_residents_account_register_entry_household_and_notif
     assert [row["summary"] for row in sections["notifications.Notification"]["rows"]] == [
         "Your appeal was answered"
     ]
-    assert {"name": "full_name", "label": "Full name"} in person["fields"]
+    assert {"name": "full_name", "label": "Full name", "category": "identity_home"} in person["fields"]
+    assert {"name": "phone", "label": "Phone", "category": "contact"} in person["fields"]
 
 
 def test_the_copy_is_plain_json_with_dates_in_iso_8601(world: World) -> None:

@@ -177,6 +177,11 @@ def test_what_a_rule_blanks_or_leaves_out_exists_and_can_be_blanked() -> None:
                 model._meta.get_field(name)
             except Exception:
                 problems.append(f"{holding.model}: excludes {name}, which it has not")
+        for code, names in holding.fields_by_category.items():
+            for name in names:
+                field = model._meta.get_field(name)
+                if not (field.null or isinstance(field, models.CharField | models.TextField)):
+                    problems.append(f"{holding.model}.{name} ({code}) cannot be blanked")
         for retention in _retentions(holding):
             for name in retention.fields:
                 field = model._meta.get_field(name)
