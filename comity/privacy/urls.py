@@ -1,6 +1,6 @@
 from django.urls import path
 
-from comity.privacy.views import access, consent, copy, notice, requests, retention
+from comity.privacy.views import access, consent, copy, notice, people, requests, retention
 
 app_name = "privacy"
 
@@ -21,7 +21,9 @@ urlpatterns = [
     # The committee's side.
     path(C + "requests/", requests.queue, name="requests"),
     path(C + "requests/<int:request_id>/", requests.handle, name="handle_request"),
+    path(C + "people/", people.people, name="people"),
     path(C + "people/<int:person_id>/consent/", consent.assisted, name="assisted_consent"),
+    path(C + "people/<int:person_id>/request/<slug:kind>/", people.record_for, name="record_for"),
     path(C + "access/", access.community_access, name="access"),
     path(C + "access/alerts/<int:alert_id>/", access.review_alert, name="review_alert"),
     path(C + "retention/", retention.report, name="retention"),

@@ -141,6 +141,8 @@ def _community_items(user: Any, community: Community) -> list[tuple[str, str, st
         items.append(("privacy", reverse("privacy:requests", args=[pk]), _("Personal information")))
     elif user.has_perm("privacy.review_access", community):
         items.append(("privacy", reverse("privacy:access", args=[pk]), _("Personal information")))
+    elif user.has_perm("privacy.record_consent", community):
+        items.append(("privacy", reverse("privacy:people", args=[pk]), _("Personal information")))
     return items
 
 
