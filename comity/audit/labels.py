@@ -85,7 +85,6 @@ ACTION_LABELS: dict[str, Any] = {
     "budgeting.project_rated": _("Finished project rated"),
     "budgeting.district_added": _("Budget district added"),
     # Personal information
-    "privacy.publish_notice": _("Privacy notice published"),
     "privacy.retention_run": _("Retention job run"),
     "privacy.access_alert": _("Unusual access raised"),
     "privacy.review_alert": _("Unusual access reviewed"),

@@ -5,9 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Max
-from django.utils.translation import gettext_noop
 
-from comity.foundation.audit import record_audit
 from comity.foundation.services import service
 from comity.privacy.models import NoticeVersion
 from comity.privacy.register import register_fingerprint, snapshot
@@ -16,7 +14,11 @@ from comity.privacy.selectors.notice import current_notice
 __all__ = ["current_notice", "publish_notice"]
 
 
-@service
+@service(
+    audited=False,
+    reason="a notice version is its own record: its number, the moment it was published and the register as "
+    "published, in both languages, are kept for ever",
+)
 def publish_notice(actor: Any = None) -> NoticeVersion:
     """Publish the register as a new notice version, unless the latest already says the same. Categories whose
     purposes, basis or sensitivity changed are listed in ``changed``: consents to them are asked again."""
@@ -34,12 +36,5 @@ def publish_notice(actor: Any = None) -> NoticeVersion:
     number = (NoticeVersion.objects.aggregate(top=Max("number"))["top"] or 0) + 1
     notice = NoticeVersion.objects.create(
         number=number, fingerprint=now_print, register=entries, changed=changed
-    )
-    record_audit(
-        actor=actor,
-        action="privacy.publish_notice",
-        obj=notice,
-        summary=gettext_noop("Privacy notice version %(number)s published"),
-        params={"number": number},
     )
     return notice
