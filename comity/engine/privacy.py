@@ -57,6 +57,8 @@ class Category:
 
 STAFF = frozenset({"committee_staff", "street_official"})
 SERVING = STAFF | {"grid_worker"}
+#: Who reads the register itself: the committee and the community's grid workers (street officials see counts).
+REGISTRY_READERS = frozenset({"committee_staff", "grid_worker"})
 
 #: The register. Its order is the notice's order.
 REGISTER: tuple[Category, ...] = (

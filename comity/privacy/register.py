@@ -8,6 +8,8 @@ asks residents who consented under the old words again.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +18,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from comity.engine.privacy import REGISTER, SELF, Basis, Category, Ending, category_fingerprint, fingerprint
+from comity.engine.privacy import REGISTER, SELF, Basis, Category, Ending, category_fingerprint
 
 
 @dataclass(frozen=True)
@@ -220,8 +222,12 @@ def purposes_fingerprint(code: str) -> str:
     return category_fingerprint(code, source_purposes(code))
 
 
-def register_fingerprint() -> str:
-    return fingerprint({item.code: source_purposes(item.code) for item in REGISTER})
+def register_fingerprint(entries: list[dict[str, Any]] | None = None) -> str:
+    """The fingerprint of the notice as a whole: every word and rule of the register in both languages. Any change
+    — a purpose, who sees it, a period, a translation — publishes a new version; only a change of purpose asks
+    for consent again (``purposes_fingerprint``)."""
+    content = json.dumps(entries if entries is not None else snapshot(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(content.encode()).hexdigest()
 
 
 def consent_categories() -> list[Category]:

@@ -85,3 +85,15 @@ def test_an_earlier_version_says_so_and_links_the_current(monkeypatch: Any, clie
     assert "This is an earlier version." in old
     assert "Train staff." not in old
     assert "Train staff." in client.get(reverse("privacy:notice")).content.decode()
+
+
+def test_a_change_that_is_not_a_purpose_publishes_a_version_without_asking_again(monkeypatch: Any) -> None:
+    words = register.WORDS["contact"]
+    monkeypatch.setitem(
+        register.WORDS,
+        "contact",
+        register.Words(words.name, "Your mobile number.", words.purposes, words.withdrawal),
+    )
+    notice = publish_notice(None)
+    assert notice.number == 2
+    assert notice.changed == []

@@ -23,10 +23,10 @@ def publish_notice(actor: Any = None) -> NoticeVersion:
     """Publish the register as a new notice version, unless the latest already says the same. Categories whose
     purposes, basis or sensitivity changed are listed in ``changed``: consents to them are asked again."""
     latest = NoticeVersion.objects.select_for_update().order_by("-number").first()
-    now_print = register_fingerprint()
+    entries = snapshot()
+    now_print = register_fingerprint(entries)
     if latest is not None and latest.fingerprint == now_print:
         return latest
-    entries = snapshot()
     before = {item["code"]: item["fingerprint"] for item in (latest.register if latest else [])}
     changed = [
         item["code"]
