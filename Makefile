@@ -49,7 +49,8 @@ test: $(VENV)/.installed-dev
 # services, the jobs outbox and the foundation's own modules, and the architecture's claims. `make coverage` runs the
 # same with coverage and a floor.
 FAST_TESTS = tests/engine tests/apps/test_foundation.py tests/apps/test_claims.py $(wildcard tests/apps/test_*services*.py) \
-	tests/apps/test_jobs.py tests/apps/test_caching.py tests/apps/test_compression.py tests/apps/test_quick_select.py tests/apps/test_replica.py
+	tests/apps/test_jobs.py tests/apps/test_caching.py tests/apps/test_compression.py tests/apps/test_quick_select.py tests/apps/test_replica.py \
+	tests/apps/test_privacy_rights.py tests/apps/test_privacy_retention.py tests/apps/test_privacy_notice.py
 COVERAGE_FLOOR ?= 85
 
 test-fast: $(VENV)/.installed-dev
