@@ -16,7 +16,7 @@ from django.db.models import F
 from django.utils.translation import gettext_lazy as _
 
 from comity.appeals.models import Attachment
-from comity.engine.appeals import FINISHED_STATUSES, OPEN_STATUSES
+from comity.engine.appeals import FINISHED_STATUSES, OPEN_STATUSES, TERMINAL_STATUSES
 from comity.engine.privacy import Ending
 from comity.foundation.personal_data import Holding, Retention, declare
 
@@ -26,6 +26,8 @@ YEAR = 365
 FINISHED = sorted(str(status) for status in FINISHED_STATUSES)
 #: Handling is still owed: a deletion waits for the end of it.
 STILL_HANDLED = sorted(str(status) for status in OPEN_STATUSES)
+#: Withdrawn by the requester or merged into another appeal: ended without a closing time of their own.
+ENDED_UNHANDLED = sorted(str(status) for status in TERMINAL_STATUSES)
 
 STILL_OPEN = _("your appeal is still being handled: withdraw it, or ask again after it is closed")
 
@@ -81,6 +83,16 @@ declare(
             Ending.ANONYMISE,
             fields=("contact_name", "contact_phone"),
             only={"status__in": FINISHED},
+            # Withdrawn and merged appeals have no closing time (the rates count by it): from when received.
+            also=(
+                Retention(
+                    YEAR,
+                    "received_at",
+                    Ending.ANONYMISE,
+                    fields=("contact_name", "contact_phone"),
+                    only={"status__in": ENDED_UNHANDLED},
+                ),
+            ),
         ),
         erasure=Retention(
             None,
@@ -105,6 +117,15 @@ declare(
             Ending.DELETE,
             only={"appeal__status__in": FINISHED},
             eraser=delete_photos,
+            also=(
+                Retention(
+                    2 * YEAR,
+                    "appeal__received_at",
+                    Ending.DELETE,
+                    only={"appeal__status__in": ENDED_UNHANDLED},
+                    eraser=delete_photos,
+                ),
+            ),
         ),
         erasure=Retention(
             None,

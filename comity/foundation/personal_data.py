@@ -49,6 +49,13 @@ class Retention:
     #: appeal still being handled) and the request is told ``hold_reason``; the others get the ending.
     hold: dict[str, Any] = field(default_factory=dict)
     hold_reason: str | Promise = ""
+    #: The retention sweep only: further rules for rows this one does not reach, each with its own period, start,
+    #: state and ending (withdrawn appeals, which have no closing time, counted from when they were received).
+    also: tuple[Retention, ...] = ()
+
+    def rules(self) -> tuple[Retention, ...]:
+        """This rule and its ``also``: every period the sweep applies to the model."""
+        return (self, *self.also)
 
 
 @dataclass(frozen=True)

@@ -101,9 +101,12 @@ def end_rows(retention: Retention, rows: models.QuerySet[Any]) -> int:
     return rows.update(**blanks(rows.model, retention.fields))
 
 
-def due(holding: Holding, community: Any | None, now: datetime) -> models.QuerySet[Any] | None:
-    """The rows of the community (None: of no community) past the holding's period; None when it has none."""
-    retention = holding.retention
+def due(
+    holding: Holding, community: Any | None, now: datetime, retention: Retention | None = None
+) -> models.QuerySet[Any] | None:
+    """The rows of the community (None: of no community) past one of the holding's periods (its main rule, or
+    the one given from its ``also``); None when that rule has none."""
+    retention = retention or holding.retention
     if retention.days is None or retention.ending == Ending.KEEP or not retention.starts:
         return None
     rows = holding.model_class._default_manager.all()
@@ -115,21 +118,23 @@ def due(holding: Holding, community: Any | None, now: datetime) -> models.QueryS
     return pending(retention, scoped)
 
 
-def _label_action(holding: Holding) -> tuple[str, str]:
-    return holding.model, str(holding.retention.ending)
+def _label_action(holding: Holding, retention: Retention) -> tuple[str, str]:
+    return holding.model, str(retention.ending)
 
 
 def plan(community: Any | None, now: datetime) -> Counts:
     """What a sweep would do now, without doing it: per model, how many rows it would delete or anonymise."""
     counts: Counts = {}
     for holding in holdings():
-        rows = due(holding, community, now)
-        if rows is None:
-            continue
-        number = rows.count()
-        if number:
-            label, action = _label_action(holding)
-            counts.setdefault(label, {})[action] = number
+        for retention in holding.retention.rules():
+            rows = due(holding, community, now, retention)
+            if rows is None:
+                continue
+            number = rows.count()
+            if number:
+                label, action = _label_action(holding, retention)
+                actions = counts.setdefault(label, {})
+                actions[action] = actions.get(action, 0) + number
     return counts
 
 
@@ -138,18 +143,20 @@ def sweep(community: Any | None, now: datetime) -> Counts:
     Runs in the caller's transaction."""
     counts: Counts = {}
     for holding in holdings():
-        rows = due(holding, community, now)
-        if rows is None:
-            continue
-        pks = list(rows.values_list("pk", flat=True))
-        manager = holding.model_class._default_manager
-        number = sum(
-            end_rows(holding.retention, manager.filter(pk__in=pks[start : start + BATCH]))
-            for start in range(0, len(pks), BATCH)
-        )
-        if number:
-            label, action = _label_action(holding)
-            counts.setdefault(label, {})[action] = number
+        for retention in holding.retention.rules():
+            rows = due(holding, community, now, retention)
+            if rows is None:
+                continue
+            pks = list(rows.values_list("pk", flat=True))
+            manager = holding.model_class._default_manager
+            number = sum(
+                end_rows(retention, manager.filter(pk__in=pks[start : start + BATCH]))
+                for start in range(0, len(pks), BATCH)
+            )
+            if number:
+                label, action = _label_action(holding, retention)
+                actions = counts.setdefault(label, {})
+                actions[action] = actions.get(action, 0) + number
     return counts
 
 

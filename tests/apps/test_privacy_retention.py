@@ -128,6 +128,19 @@ def test_a_closed_appeals_contact_is_anonymised_a_year_after_closing_and_an_open
     assert "appeals.Appeal" not in again.counts
 
 
+def test_a_withdrawn_appeal_has_no_closing_time_and_its_contact_goes_a_year_after_it_was_received(
+    world: World,
+) -> None:
+    withdrawn = appeal_services.withdraw(world.user("resident"), _submit(world))
+    withdrawn.refresh_from_db()
+    assert withdrawn.closed_at is None
+    apply_retention(world.harmony, now=withdrawn.received_at + YEAR - DAY)
+    assert _contact(withdrawn) == ("Rui Wang", "13800138000")
+    run = apply_retention(world.harmony, now=withdrawn.received_at + YEAR + DAY)
+    assert run.counts["appeals.Appeal"] == {"anonymise": 1}
+    assert _contact(withdrawn) == ("", "")
+
+
 def test_photos_and_their_files_are_deleted_two_years_after_closing(
     world: World, media: Path, django_capture_on_commit_callbacks: Any
 ) -> None:

@@ -89,7 +89,7 @@ def _field_at(model: type[models.Model], path: str) -> Any:
 
 
 def _retentions(holding: Holding) -> list[Any]:
-    return [holding.retention, *([holding.erasure] if holding.erasure else [])]
+    return [*holding.retention.rules(), *([holding.erasure] if holding.erasure else [])]
 
 
 # --- 1. Every table that names a person is declared, and rightly ---------------------------------------------------
