@@ -564,3 +564,22 @@ def test_sign_in_help_records_the_names_found_and_the_person_opened(world: World
     assert [(r.person_id, r.what) for r in _records()] == [(rui.pk, Read.REGISTRY)]
     assert client.get(reverse("accounts:sign_in_help_person", args=[rui.pk])).status_code == 200
     assert [(r.person_id, r.what, r.role) for r in _records()][-1] == (rui.pk, Read.PERSON, "committee_staff")
+
+
+def test_the_same_read_again_within_minutes_is_one_line_with_its_count_and_every_read_still_counts(
+    world: World, client_for: Any
+) -> None:
+    appeal = _appeal(world)
+    staff = client_for("committee_staff")
+    for _ in range(3):
+        staff.get(reverse("appeals:detail", args=[world.harmony.pk, appeal.pk]))
+    resident = _person(world, "resident")
+    looks = recent_looks(resident)
+    assert [(look.who, look.times) for look in looks] == [("Chen", 3)]
+    later = AccessRecord.objects.filter(person=resident).order_by("at").first()
+    assert later is not None
+    AccessRecord.objects.filter(pk=later.pk).update(at=later.at - timedelta(hours=2))
+    assert [look.times for look in recent_looks(resident)] == [2, 1]
+    text = client_for("resident").get(reverse("privacy:who_looked")).content.decode()
+    assert "3 times your data was read." in text
+    assert "2 times" in text

@@ -8,7 +8,7 @@ whole log, filtered by staff account and by what was read, with the open alerts 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -84,6 +84,33 @@ class Look:
     community: str
     viewer_id: int | None
     code: str
+    #: How many reads this line stands for: the same person reading the same thing again within minutes (a page
+    #: opened, a form sent, the page shown again) is one line "3 times".
+    times: int = 1
+    #: The earliest of them, when ``times`` > 1.
+    since: datetime | None = None
+
+
+#: Reads by the same account, in the same role, of the same thing, this close together are shown as one line.
+REPEAT_WITHIN = timedelta(minutes=30)
+
+
+def grouped(looks: list[Look]) -> list[Look]:
+    """Consecutive reads (newest first) by the same account, role, kind and community within ``REPEAT_WITHIN``
+    of the line's first, as one line with their number; every read still counts in the total."""
+    lines: list[Look] = []
+    for look in looks:
+        last = lines[-1] if lines else None
+        if (
+            last is not None
+            and (last.viewer_id, last.role, last.code, last.community)
+            == (look.viewer_id, look.role, look.code, look.community)
+            and last.at - look.at <= REPEAT_WITHIN
+        ):
+            lines[-1] = replace(last, times=last.times + 1, since=look.at)
+        else:
+            lines.append(look)
+    return lines
 
 
 def _look(record: AccessRecord) -> Look:
@@ -114,14 +141,16 @@ def recent_looks(person: Person | None, limit: int = 5) -> list[Look]:
     if person is None:
         return []
     limit = max(1, min(int(limit), 50))
-    return [_look(record) for record in _records().filter(person=person).order_by("-at", "-id")[:limit]]
+    return grouped(
+        [_look(record) for record in _records().filter(person=person).order_by("-at", "-id")[:limit]]
+    )
 
 
 def looks_page(person: Person, page: str | int | None = None) -> tuple[Page[Any], list[Look]]:
     """One page of every read of ``person``'s data, newest first, and its rows as :class:`Look`."""
     paginator = Paginator(_records().filter(person=person).order_by("-at", "-id"), PAGE_SIZE)
     shown = paginator.get_page(page)
-    return shown, [_look(record) for record in shown.object_list]
+    return shown, grouped([_look(record) for record in shown.object_list])
 
 
 def looks_count(person: Person) -> int:
