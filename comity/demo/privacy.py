@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import random
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 
@@ -132,7 +133,7 @@ _LOGINS = ("resident", "committee-staff", "grid-worker")
 
 
 def _read(
-    community: Community, viewer: object, role: str, person_id: int, what: str, now: datetime, days: int
+    community: Community, viewer: Any, role: str, person_id: int, what: str, now: datetime, days: int
 ) -> AccessRecord:
     return AccessRecord(
         community=community,
