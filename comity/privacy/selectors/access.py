@@ -42,6 +42,16 @@ WHAT_LABELS: dict[str, Any] = {
     Read.VOTERS: _("The register of who may vote"),
 }
 
+#: What was read, in words for the committee's log and the alerts (the resident's words say "your").
+STAFF_WHAT_LABELS: dict[str, Any] = {
+    Read.REGISTRY: _("Home in the registry"),
+    Read.PERSON: _("Registry record"),
+    Read.CASE_CONTACT: _("Appeal and its contact"),
+    Read.EXPORT: _("A spreadsheet of the registry"),
+    Read.API: _("Personal data, through the API"),
+    Read.VOTERS: _("The register of who may vote"),
+}
+
 #: People read by one account in one hour above which an alert is raised, unless the settings say otherwise.
 DEFAULT_THRESHOLD = 200
 #: Complete hours each run of the detector looks at: the last two, so an hour is still checked when a run was missed.
@@ -60,6 +70,10 @@ def role_label(role: str) -> str:
 
 def what_label(what: str) -> str:
     return str(WHAT_LABELS.get(what, what))
+
+
+def staff_what_label(what: str) -> str:
+    return str(STAFF_WHAT_LABELS.get(what, what))
 
 
 def viewer_name(record: AccessRecord | AccessAlert) -> str:

@@ -23,6 +23,7 @@ from comity.foundation.services import require
 from comity.privacy.models import AccessAlert
 from comity.privacy.selectors.access import (
     PAGE_SIZE,
+    STAFF_WHAT_LABELS,
     WHAT_LABELS,
     alert_reads,
     alerts_of,
@@ -31,10 +32,10 @@ from comity.privacy.selectors.access import (
     looks_page,
     person_of_user,
     role_label,
+    staff_what_label,
     street_open_alerts,
     threshold,
     viewer_name,
-    what_label,
 )
 from comity.privacy.selectors.access import (
     street_access as street_rows,
@@ -94,7 +95,7 @@ def community_access(request: HttpRequest, community_id: int) -> HttpResponse:
             "at": record.at,
             "who": viewer_name(record),
             "role": role_label(record.role),
-            "what": what_label(record.what),
+            "what": staff_what_label(record.what),
             "person": record.person.full_name,
             "path": record.path,
         }
@@ -112,7 +113,7 @@ def community_access(request: HttpRequest, community_id: int) -> HttpResponse:
             "records": records,
             "viewers": log_viewers(community),
             "viewer_id": viewer_id,
-            "whats": [(code, str(label)) for code, label in WHAT_LABELS.items()],
+            "whats": [(code, str(label)) for code, label in STAFF_WHAT_LABELS.items()],
             "what": what,
             "open_alerts": [alert for alert in alerts if alert.reviewed_at is None],
             "reviewed_alerts": [alert for alert in alerts if alert.reviewed_at is not None],
@@ -167,7 +168,7 @@ def review_alert(request: HttpRequest, community_id: int, alert_id: int) -> Http
             "who": viewer_name(alert),
             "reviewer": _reviewer(alert),
             "reads": [
-                {"at": r.at, "person": r.person.full_name, "what": what_label(r.what), "path": r.path}
+                {"at": r.at, "person": r.person.full_name, "what": staff_what_label(r.what), "path": r.path}
                 for r in shown
             ],
             "more": max(0, reads.count() - len(shown)) if len(shown) == ALERT_READS_SHOWN else 0,
