@@ -25,21 +25,8 @@ from django.utils.translation import gettext
 from comity.engine.privacy import Ending
 from comity.foundation.personal_data import Holding, Retention, holding_for, holdings
 from comity.privacy.retention import Counts, end_rows, pending
+from comity.privacy.selectors.copy import path_target
 from comity.structure.models import Household, Person
-
-
-def path_target(model: type[models.Model], path: str) -> type[models.Model]:
-    """The model a subject path leads to: the related model of its last relation, or the row's own model for a
-    path that ends on a plain field (``"id"``: the row is the person)."""
-    current = model
-    for part in path.split("__"):
-        field = current._meta.get_field(part)
-        if not field.is_relation:
-            return current
-        related = field.related_model
-        assert isinstance(related, type)
-        current = related
-    return current
 
 
 def _subjects(person: Person | None, user: Any | None) -> dict[type[models.Model], Any]:
