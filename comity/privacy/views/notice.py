@@ -26,7 +26,8 @@ def _entries(notice: NoticeVersion) -> list[dict[str, Any]]:
 
 
 def _render(request: HttpRequest, notice: NoticeVersion) -> HttpResponse:
-    current = notice_for_reading()
+    history = notice_history()
+    current = history[0] if history else notice
     entries = _entries(notice)
     return render(
         request,
@@ -37,7 +38,7 @@ def _render(request: HttpRequest, notice: NoticeVersion) -> HttpResponse:
             "current": current,
             "consent_entries": [item for item in entries if item["consent"]],
             "duty_entries": [item for item in entries if not item["consent"]],
-            "history": notice_history(),
+            "history": history,
         },
     )
 
