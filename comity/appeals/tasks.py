@@ -1,5 +1,5 @@
 """Scheduled supervision: Celery beat runs :func:`check_appeal_deadlines` every few minutes in production
-(``CELERY_BEAT_SCHEDULE`` in settings); the demo and cron-only installations run ``comity manage
+(``CELERY_BEAT_SCHEDULE``, from ``comity/config/beat.py``); the demo and cron-only installations run ``comity manage
 appeal_deadlines`` instead, which calls the same service."""
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
 
+from comity.activities import api as activities_api
 from comity.appeals import api as appeals_api
 from comity.appeals.following import api as appeals_following_api
 from comity.budgeting import api as budgeting_api
@@ -8,9 +9,11 @@ from comity.budgeting import api_support as budgeting_support_api
 from comity.consultations import api as consultations_api
 from comity.decisions import api as decisions_api
 from comity.foundation.api import not_found
+from comity.ngos import api as ngos_api
 from comity.privacy.api import access as privacy_access_api
 from comity.privacy.api import copy as privacy_copy_api
 from comity.structure import api as structure_api
+from comity.volunteers import api as volunteers_api
 
 urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
@@ -169,6 +172,9 @@ urlpatterns = [
     ),
     path("v1/me/data/", privacy_copy_api.MyDataCopy.as_view(), name="api-privacy-copy"),
     path("v1/me/privacy/access/", privacy_access_api.WhoLooked.as_view(), name="api-privacy-access"),
+    *activities_api.routes,
+    *volunteers_api.routes,
+    *ngos_api.routes,
     # Last: any other address under /api/ answers the API's 404 body, not the site's HTML page.
     re_path(r"^", not_found, name="api-not-found"),
 ]

@@ -17,6 +17,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from comity.config.backends import cache, database, media_storage
+from comity.config.beat import SCHEDULE
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = BASE_DIR.parent
@@ -64,6 +65,9 @@ INSTALLED_APPS = [
     "comity.consultations",
     "comity.decisions",
     "comity.budgeting",
+    "comity.activities",
+    "comity.volunteers",
+    "comity.ngos",
     "comity.privacy",
     "comity.web",
     "comity.demo",
@@ -324,28 +328,7 @@ HEALTH_CHECKS: list[str | tuple[str, dict[str, object]]] = [
 # A service that writes without recording an audit entry (comity/foundation/services.py): in development and in
 # the tests the write is refused and rolled back, so the omission is found; in production it is logged instead.
 COMITY_AUDIT_STRICT = env_bool("COMITY_AUDIT_STRICT", DEBUG)
-CELERY_BEAT_SCHEDULE = {
-    # The outbox: publish what the broker missed, keep a week of published rows, and the workers' heartbeat.
-    "jobs-publish-pending": {"task": "comity.jobs.publish_pending", "schedule": 30.0},
-    "jobs-prune": {"task": "comity.jobs.prune_published", "schedule": 3600.0},
-    "jobs-heartbeat": {"task": "comity.jobs.heartbeat", "schedule": 30.0},
-    # Failed notification deliveries (and those whose task the broker lost) queued again.
-    "notifications-retry": {
-        "task": "comity.notifications.tasks.retry_failed_deliveries",
-        "schedule": float(os.environ.get("COMITY_NOTIFICATIONS_RETRY_SECONDS", "300")),
-    },
-    # Appeal deadlines: warnings before, escalation after.
-    "appeal-deadlines": {"task": "comity.appeals.check_deadlines", "schedule": 300.0},
-    # Opinion maps are queued by every vote; this sweep only catches up on tasks a broker outage lost.
-    "consultation-analyses": {"task": "comity.consultations.recompute_dirty_analyses", "schedule": 60.0},
-    # Decisions whose voting time is over close and publish their result.
-    "decisions-close": {"task": "comity.decisions.close_due_decisions", "schedule": 60.0},
-    "budgets-close": {"task": "comity.budgeting.close_due_cycles", "schedule": 60.0},
-    # Expired sessions deleted from the database (their cached copies expire on their own).
-    "sessions-clear": {"task": "comity.accounts.clear_expired_sessions", "schedule": 3600.0},
-    "privacy-retention": {"task": "comity.privacy.apply_retention", "schedule": 86400.0},  # docs/privacy.md
-    "privacy-unusual-access": {"task": "comity.privacy.detect_unusual_access", "schedule": 900.0},
-}
+CELERY_BEAT_SCHEDULE = SCHEDULE  # comity/config/beat.py
 COMITY_UNUSUAL_ACCESS_PEOPLE = int(os.environ.get("COMITY_UNUSUAL_ACCESS_PEOPLE", "200"))
 
 # The API uses the browser session. HTTP Basic (a password in every request) is accepted only while developing

@@ -22,6 +22,9 @@ urlpatterns = [
     path("", include("comity.notifications.urls")),
     path("", include("comity.structure.urls")),
     path("", include("comity.privacy.urls")),
+    path("", include("comity.activities.urls")),
+    path("", include("comity.volunteers.urls")),
+    path("", include("comity.ngos.urls")),
     path("", include("comity.appeals.rates.urls")),
     path("", include("comity.web.urls")),
     # Uploads, for the local demo only (COMITY_SERVE_MEDIA; a real server's web server serves MEDIA_ROOT).

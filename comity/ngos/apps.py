@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NgosConfig(AppConfig):
+    name = "comity.ngos"
+    label = "ngos"
+    verbose_name = _("Community organisations")
+
+    def ready(self) -> None:
+        # Registers the object-level permissions (django-rules predicates).
+        from comity.ngos import permissions  # noqa: F401
