@@ -138,6 +138,9 @@ ACTION_LABELS: dict[str, Any] = {
     "membership.add": _("Member added"),
     "membership.end": _("Member's role ended"),
     "demo.generated": _("Demo data created"),
+    # Activities (comity/activities)
+    # Volunteers and the time bank (comity/volunteers)
+    # Community organisations (comity/ngos)
 }
 
 #: Stored words in summaries (e.g. a review's verdict) and changes, in the reader's language.
