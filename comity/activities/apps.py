@@ -9,4 +9,4 @@ class ActivitiesConfig(AppConfig):
 
     def ready(self) -> None:
         # Registers the object-level permissions (django-rules predicates).
-        from comity.activities import permissions  # noqa: F401
+        from comity.activities import permissions, personal_data  # noqa: F401

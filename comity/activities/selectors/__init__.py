@@ -1,0 +1,1 @@
+"""What the activities pages and API read."""
