@@ -139,8 +139,32 @@ ACTION_LABELS: dict[str, Any] = {
     "membership.end": _("Member's role ended"),
     "demo.generated": _("Demo data created"),
     # Activities (comity/activities)
+    "activity.create": _("Activity announced"),
+    "activity.update": _("Activity changed"),
+    "activity.capacity": _("Activity's places changed"),
+    "activity.publish": _("Activity published"),
+    "activity.cancel": _("Activity cancelled"),
+    "registration.create": _("Registered for an activity"),
+    "registration.waitlist": _("Wait-listed for an activity"),
+    "registration.cancel": _("Activity registration cancelled"),
+    "registration.promote": _("Moved up from an activity's wait-list"),
+    "registration.check_in": _("Checked in at an activity"),
     # Volunteers and the time bank (comity/volunteers)
     # Community organisations (comity/ngos)
+    "ngos.profile_created": _("Organisation's profile created"),
+    "ngos.profile_updated": _("Organisation's profile changed"),
+    "ngos.offer_added": _("Service added to an organisation's catalogue"),
+    "ngos.offer_withdrawn": _("Service withdrawn from an organisation's catalogue"),
+    "ngos.filing_saved": _("Filing saved"),
+    "ngos.filing_submitted": _("Filing sent to the committee"),
+    "ngos.filing_reviewed": _("Filing reviewed by the committee"),
+    "ngos.filing_approved": _("Filing approved by the street office"),
+    "ngos.filing_refused": _("Filing refused by the street office"),
+    "ngos.incubation_applied": _("Organisation entered for incubation"),
+    "ngos.incubation_moved": _("Incubation stage changed"),
+    "ngos.support_recorded": _("Incubation support recorded"),
+    "ngos.hosted_money": _("Hosted money recorded"),
+    "ngos.grade_recorded": _("Organisation's grade recorded"),
 }
 
 #: Stored words in summaries (e.g. a review's verdict) and changes, in the reader's language.
