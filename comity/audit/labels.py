@@ -150,6 +150,15 @@ ACTION_LABELS: dict[str, Any] = {
     "registration.promote": _("Moved up from an activity's wait-list"),
     "registration.check_in": _("Checked in at an activity"),
     # Volunteers and the time bank (comity/volunteers)
+    "volunteers.record_hours": _("Volunteer hours recorded"),
+    "volunteers.record_activity_hours": _("Volunteer hours recorded for an activity"),
+    "volunteers.verify_hours": _("Volunteer hours verified and deposited"),
+    "volunteers.reject_hours": _("Volunteer hours rejected"),
+    "volunteers.revoke_hours": _("Verified volunteer hours revoked"),
+    "volunteers.redeem": _("Time-bank hours redeemed for a service"),
+    "volunteers.transfer": _("Time-bank hours transferred to a family member"),
+    "volunteers.set_policy": _("Time-bank policy set"),
+    "volunteers.post_roll": _("Roll of honour posted"),
     # Community organisations (comity/ngos)
     "ngos.profile_created": _("Organisation's profile created"),
     "ngos.profile_updated": _("Organisation's profile changed"),

@@ -74,6 +74,7 @@ class Relation(StrEnum):
     SIBLING = "sibling"
 
 
+RELATIONS = frozenset(relation.value for relation in Relation)
 #: Relations that make two people family members, for transfers.
 FAMILY = frozenset(Relation) - {Relation.SELF}
 
@@ -84,6 +85,9 @@ class TransferRule(StrEnum):
     NONE = "none"
     SAME_HOUSEHOLD = "same_household"
     FAMILY = "family"
+
+
+TRANSFER_RULES = frozenset(rule.value for rule in TransferRule)
 
 
 @dataclass(frozen=True)

@@ -8,5 +8,5 @@ class VolunteersConfig(AppConfig):
     verbose_name = _("Volunteers and the time bank")
 
     def ready(self) -> None:
-        # Registers the object-level permissions (django-rules predicates).
-        from comity.volunteers import permissions  # noqa: F401
+        # Registers the object-level permissions (django-rules predicates) and declares the personal information.
+        from comity.volunteers import permissions, personal_data  # noqa: F401
