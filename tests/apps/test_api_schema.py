@@ -158,6 +158,7 @@ def _operations_tests(api: Any, call: Any) -> Iterator[tuple[str, Any]]:
         yield operation.label, test
 
 
+@pytest.mark.once
 @pytest.mark.parametrize("role", CAST)
 def test_every_answer_is_one_the_schema_describes(
     role: str, wsgi_app: WSGIHandler, objects: _Objects, signed_in: SignedIn

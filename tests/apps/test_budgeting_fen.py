@@ -54,6 +54,7 @@ def test_a_file_with_grosze_is_imported_to_the_fen(world: World, client_for: Any
     assert cycle.ballots.count() == 48
 
 
+@pytest.mark.once
 def test_every_rule_funds_on_the_imported_cycle_what_the_engine_and_pabutools_fund_on_the_file(
     world: World, client_for: Any
 ) -> None:

@@ -34,6 +34,9 @@ from comity.foundation.services import is_service
 
 from ..cast import World
 
+# Claims about the code and the docs: nothing here depends on the database engine.
+pytestmark = pytest.mark.once
+
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "comity"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"

@@ -16,6 +16,9 @@ from pathlib import Path
 
 import pytest
 
+# The production settings and `check --deploy`: nothing here depends on the database engine.
+pytestmark = pytest.mark.once
+
 ROOT = Path(__file__).resolve().parents[2]
 ENV_EXAMPLE = ROOT / "deploy" / "comity.env.example"
 COMITY = Path(sys.executable).with_name("comity")

@@ -246,6 +246,7 @@ def _production(tmp_path: Path) -> dict[str, str]:
     }
 
 
+@pytest.mark.once
 def test_comity_serve_refuses_to_start_before_collectstatic(tmp_path: Path) -> None:
     result = subprocess.run(
         [str(COMITY), "serve", "--bind", "127.0.0.1:7699"],
@@ -270,6 +271,7 @@ def _get(url: str, **headers: str) -> Any:
     return urllib.request.urlopen(request, timeout=30)
 
 
+@pytest.mark.once
 def test_comity_serve_serves_hashed_compressed_static_files_for_a_year(tmp_path: Path) -> None:
     environment = _production(tmp_path)
     subprocess.run(
