@@ -8,5 +8,5 @@ class NgosConfig(AppConfig):
     verbose_name = _("Community organisations")
 
     def ready(self) -> None:
-        # Registers the object-level permissions (django-rules predicates).
-        from comity.ngos import permissions  # noqa: F401
+        # Registers the object-level permissions (django-rules predicates) and the personal data declarations.
+        from comity.ngos import permissions, personal_data  # noqa: F401
