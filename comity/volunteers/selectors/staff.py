@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
+from comity.activities.models import Activity
 from comity.structure.models import Community, GovernanceSubject, Person
 from comity.structure.scope import scope_for
 from comity.volunteers.models import Account, AccountKind, ClaimStatus, HoursClaim, LedgerEntry, Redemption
@@ -86,3 +87,14 @@ def ledger_entries(community: Community) -> QuerySet[LedgerEntry]:
         .select_related("debit", "credit")
         .order_by("-sequence")
     )
+
+
+def get_activity(community: Community, activity_id: int) -> Activity:
+    found = Activity.objects.select_related("organiser").filter(community=community, pk=activity_id).first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def providers(community: Community) -> QuerySet[GovernanceSubject]:
+    return GovernanceSubject.objects.filter(community=community, is_active=True).order_by("name")
