@@ -33,7 +33,7 @@ class ActivitySerializer(serializers.Serializer):  # type: ignore[type-arg]
     waiting = serializers.IntegerField(source="waiting_count", help_text=_("People on the wait-list."))
 
 
-class RegistrationSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class ActivityRegistrationSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     status = serializers.ChoiceField(choices=RegistrationStatus.choices)
     position = serializers.IntegerField(
@@ -44,7 +44,7 @@ class RegistrationSerializer(serializers.Serializer):  # type: ignore[type-arg]
 
 
 class ActivityDetailSerializer(ActivitySerializer):
-    mine = RegistrationSerializer(allow_null=True, help_text=_("The caller's registration, if any."))
+    mine = ActivityRegistrationSerializer(allow_null=True, help_text=_("The caller's registration, if any."))
 
 
 def _registration(row: Registration | None) -> dict[str, Any] | None:
@@ -57,7 +57,7 @@ def _registration(row: Registration | None) -> dict[str, Any] | None:
         "registered_at": row.registered_at,
         "checked_in_at": row.checked_in_at,
     }
-    out: dict[str, Any] = RegistrationSerializer(data).data
+    out: dict[str, Any] = ActivityRegistrationSerializer(data).data
     return out
 
 
@@ -93,9 +93,9 @@ class MyRegistration(APIView):
     @extend_schema(
         request=None,
         responses={
-            201: RegistrationSerializer,
+            201: ActivityRegistrationSerializer,
             200: OpenApiResponse(
-                RegistrationSerializer, description=_("Already registered: the same registration.")
+                ActivityRegistrationSerializer, description=_("Already registered: the same registration.")
             ),
         },
     )
@@ -109,7 +109,7 @@ class MyRegistration(APIView):
     @extend_schema(
         request=None,
         responses={
-            200: RegistrationSerializer,
+            200: ActivityRegistrationSerializer,
             404: OpenApiResponse(description=_("The caller has no registration for this activity.")),
         },
     )

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_noop
 from comity.accounts.models import User
 from comity.activities.models import Activity, ActivityStatus, Registration, RegistrationStatus
 from comity.activities.permissions import subjects_that_may_organise
-from comity.activities.services.promotion import promote_waiting
+from comity.activities.waitlist import promote_waiting
 from comity.engine.activities import CapacityError, check_capacity
 from comity.foundation.audit import record_audit
 from comity.foundation.services import Actor, lock, require, service, when
@@ -38,7 +38,7 @@ EDITABLE = (
 )
 
 
-def capacity_error(error: CapacityError) -> ValidationError:
+def _capacity_error(error: CapacityError) -> ValidationError:
     if error.code == "below_registered":
         message = _(
             "%(count)d people are already registered: the places cannot be fewer. Cancel registrations first."
@@ -98,7 +98,7 @@ def create_activity(
     try:
         check_capacity(capacity)
     except CapacityError as error:
-        raise capacity_error(error) from None
+        raise _capacity_error(error) from None
     activity = Activity(
         community=community, organiser=organiser, capacity=capacity, created_by=actor, **values
     )
@@ -156,7 +156,7 @@ def _set_capacity(activity: Activity, capacity: int) -> None:
     try:
         check_capacity(capacity, registered)
     except CapacityError as error:
-        raise capacity_error(error) from None
+        raise _capacity_error(error) from None
     activity.capacity = capacity
 
 

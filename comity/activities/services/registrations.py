@@ -21,7 +21,7 @@ from comity.activities.models import (
     Registration,
     RegistrationStatus,
 )
-from comity.activities.services.promotion import promote_waiting
+from comity.activities.waitlist import promote_waiting
 from comity.engine.activities import state_for_newcomer
 from comity.foundation.audit import record_audit
 from comity.foundation.services import Actor, lock, require, service
@@ -78,16 +78,25 @@ def register(actor: User, activity: Activity, person: Person | None = None) -> R
         status=state.value,
         arrival=activity.last_arrival,
     )
-    record_audit(
-        actor=actor,
-        action="registration.create"
-        if state.value == RegistrationStatus.REGISTERED
-        else "registration.waitlist",
-        obj=registration,
-        summary=gettext_noop("%(person)s registered for %(title)s (%(status)s)"),
-        params={"person": person.full_name, "title": activity.title, "status": state.value},
-        community=activity.community,
-    )
+    params = {"person": person.full_name, "title": activity.title}
+    if state.value == RegistrationStatus.REGISTERED:
+        record_audit(
+            actor=actor,
+            action="registration.create",
+            obj=registration,
+            summary=gettext_noop("%(person)s registered for %(title)s"),
+            params=params,
+            community=activity.community,
+        )
+    else:
+        record_audit(
+            actor=actor,
+            action="registration.waitlist",
+            obj=registration,
+            summary=gettext_noop("%(person)s joined the wait-list of %(title)s"),
+            params=params,
+            community=activity.community,
+        )
     return registration
 
 

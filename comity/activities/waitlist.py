@@ -15,7 +15,7 @@ from comity.foundation.services import when
 from comity.notifications.services import notify
 
 
-def seats(activity: Activity) -> list[Seat]:
+def _seats(activity: Activity) -> list[Seat]:
     rows = (
         Registration.objects.filter(activity=activity)
         .exclude(status=RegistrationStatus.CANCELLED)
@@ -26,7 +26,7 @@ def seats(activity: Activity) -> list[Seat]:
 
 def promote_waiting(activity: Activity) -> list[Registration]:
     """Give the free places to the first wait-listed, in arrival order; tell each of them."""
-    chosen = [seat.key for seat in to_promote(activity.capacity, seats(activity))]
+    chosen = [seat.key for seat in to_promote(activity.capacity, _seats(activity))]
     if not chosen:
         return []
     now = timezone.now()
