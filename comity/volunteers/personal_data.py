@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comity.engine.privacy import Ending
 from comity.foundation.personal_data import Holding, Retention, declare
-from comity.volunteers.models import Account
+from comity.volunteers.models import Account, Redemption
 
 LEDGER_KEPT = _(
     "the time bank's ledger is a hash chain that must keep verifying; it names an account code, never a person"
@@ -25,6 +25,12 @@ LEDGER_KEPT = _(
 def unlink_accounts(rows: models.QuerySet[Any]) -> int:
     """Blank the holder of the accounts: the code and the balance stay, so the ledger still adds up and verifies."""
     return Account.objects.filter(pk__in=rows.values("pk")).update(person=None)
+
+
+def forget_redemptions(rows: models.QuerySet[Any]) -> int:
+    """Blank what a redemption says about the person served (the service, and who it was for); the hours and the
+    ledger entry stay, so the account's history still adds up."""
+    return Redemption.objects.filter(pk__in=rows.values("pk")).update(service="", beneficiary=None)
 
 
 declare(
@@ -65,7 +71,7 @@ declare(
         retention=Retention(
             None, ending=Ending.KEEP, reason=_("the record of a service given for hours of the time bank")
         ),
-        erasure=Retention(None, ending=Ending.ANONYMISE, fields=("service",)),
+        erasure=Retention(None, ending=Ending.ANONYMISE, fields=("service",), eraser=forget_redemptions),
     ),
     Holding(
         "volunteers.Policy",
