@@ -187,7 +187,7 @@ class ServiceOffer(models.Model):
     )
     service_type = models.CharField(_("service type"), max_length=16, choices=ServiceType.choices)
     title = models.CharField(_("service"), max_length=160)
-    areas = models.ManyToManyField(
+    areas: models.ManyToManyField[Area, ServiceArea] = models.ManyToManyField(
         Area, through="ServiceArea", blank=True, related_name="+", verbose_name=_("areas served")
     )
     capacity = models.PositiveIntegerField(_("places per month"))

@@ -282,3 +282,40 @@ def test_grading_is_refused_before_two_years_and_out_of_bounds(world: World) -> 
     assert grade.valid_until < grade.assessed_on + timedelta(days=5 * 366)
     with pytest.raises(PermissionDenied):
         record_grade(world.user("ngo_staff"), profile, scores=scores(), assessed_on=today, assessor="Self")
+
+
+def build_ngo_rows(world: World) -> None:
+    """One row of every ngos table that names a person, for ``tests/apps/test_privacy_walk.py``'s copy test (the
+    lead calls it there beside ``_privacy_rows``; needs ``settings.MEDIA_ROOT`` set, which that test does)."""
+    staff, official = world.user("committee_staff"), world.user("street_official")
+    today = timezone.localdate()
+    profile = create_profile(
+        world.user("ngo_staff"),
+        world.ngo,
+        tier=LegalStatus.COMMUNITY_GUIDED,
+        registered_or_filed_on=date(2020, 1, 1),
+        fiscal_host=world.committee,
+    )
+    record_grade(official, profile, scores=scores(), assessed_on=today, assessor="District civil affairs")
+    filing = save_filing(
+        world.user("ngo_staff"),
+        profile,
+        tier="filed",
+        purpose="Visits.",
+        members_count=5,
+        documents=[("Charter", charter())],
+        submit=True,
+    )
+    review_filing(staff, filing, supports=True, note="Fine.")
+    decide_filing(official, filing, approve=True)
+    incubation = apply_for_incubation(staff, profile, incubator=world.committee)
+    move_incubation(staff, incubation, stage="incubating")
+    record_support(staff, incubation, kind="training", description="Bookkeeping", given_on=today)
+    record_hosted_money(staff, profile, amount_fen=100, description="Donation", on=today)
+
+
+def test_the_rows_for_the_privacy_walk_name_their_staff(world: World, settings: Any, tmp_path: Any) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    build_ngo_rows(world)
+    assert Filing.objects.get().decided_by == world.user("street_official")
+    assert Grade.objects.get().recorded_by == world.user("street_official")
