@@ -26,7 +26,7 @@ from comity.ngos.selectors import (
 from comity.structure.selectors import get_community_for_user
 
 
-class OfferSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class NgoOfferSerializer(serializers.Serializer):  # type: ignore[type-arg]
     title = serializers.CharField()
     category = serializers.CharField(help_text=_("The matter category's code."))
     service_type = serializers.CharField()
@@ -34,7 +34,7 @@ class OfferSerializer(serializers.Serializer):  # type: ignore[type-arg]
     areas = serializers.ListField(child=serializers.CharField(), help_text=_("Codes of the areas served."))
 
 
-class GradeSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class NgoGradeSerializer(serializers.Serializer):  # type: ignore[type-arg]
     band = serializers.CharField(help_text=_("1A to 5A."))
     total = serializers.IntegerField(help_text=_("Points of 1000."))
     basic_conditions = serializers.IntegerField()
@@ -46,7 +46,7 @@ class GradeSerializer(serializers.Serializer):  # type: ignore[type-arg]
     assessor = serializers.CharField()
 
 
-class OrganisationSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class NgoOrganisationSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField(help_text=_("The governance subject's id."))
     name = serializers.CharField()
     kind = serializers.CharField()
@@ -54,30 +54,30 @@ class OrganisationSerializer(serializers.Serializer):  # type: ignore[type-arg]
     incubation_stage = serializers.CharField(
         allow_blank=True, help_text=_("applied, incubating, graduated, left, or empty.")
     )
-    grade = GradeSerializer(allow_null=True, help_text=_("The grade valid today, if any."))
-    services = OfferSerializer(many=True)
+    grade = NgoGradeSerializer(allow_null=True, help_text=_("The grade valid today, if any."))
+    services = NgoOfferSerializer(many=True)
 
 
-class TargetSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class NgoTargetSerializer(serializers.Serializer):  # type: ignore[type-arg]
     count = serializers.IntegerField()
     target = serializers.IntegerField()
     met = serializers.BooleanField()
     short = serializers.IntegerField()
 
 
-class OrganisationListSerializer(serializers.Serializer):  # type: ignore[type-arg]
-    target = TargetSerializer()
-    results = OrganisationSerializer(many=True)
+class NgoOrganisationListSerializer(serializers.Serializer):  # type: ignore[type-arg]
+    target = NgoTargetSerializer()
+    results = NgoOrganisationSerializer(many=True)
 
 
-class ProfileSerializer(OrganisationSerializer):
+class NgoProfileSerializer(NgoOrganisationSerializer):
     credit_code = serializers.CharField(allow_blank=True)
     founded_on = serializers.DateField(allow_null=True)
     registered_or_filed_on = serializers.DateField(allow_null=True)
     eligible_for_grading = serializers.BooleanField()
     service_fields = serializers.CharField(allow_blank=True)
     fiscal_host = serializers.CharField(allow_null=True)
-    grades = GradeSerializer(many=True)
+    grades = NgoGradeSerializer(many=True)
 
 
 def _offer(offer: ServiceOffer) -> dict[str, Any]:
@@ -124,20 +124,20 @@ def _row(row: OrganisationRow) -> dict[str, Any]:
 class OrganisationList(APIView):
     """The community's social organisations and volunteer teams, with the count against the target of 10."""
 
-    @extend_schema(responses=OrganisationListSerializer)
+    @extend_schema(operation_id="ngos_organisations_list", responses=NgoOrganisationListSerializer)
     def get(self, request: Request, community_id: int) -> Response:
         community = get_community_for_user(request.user, community_id, perm="ngos.see_organisations")
         data = {
             "target": target_words(counted(community)),
             "results": [_row(row) for row in organisation_rows(community)],
         }
-        return Response(OrganisationListSerializer(data).data)
+        return Response(NgoOrganisationListSerializer(data).data)
 
 
 class OrganisationDetail(APIView):
     """One organisation's profile, services and grades."""
 
-    @extend_schema(responses=ProfileSerializer)
+    @extend_schema(operation_id="ngos_organisation_retrieve", responses=NgoProfileSerializer)
     def get(self, request: Request, community_id: int, subject_id: int) -> Response:
         community = get_community_for_user(request.user, community_id, perm="ngos.see_organisations")
         subject = get_subject_in(request.user, community, subject_id)
@@ -154,4 +154,4 @@ class OrganisationDetail(APIView):
             "fiscal_host": profile.fiscal_host.name if profile and profile.fiscal_host else None,
             "grades": [_grade(grade) for grade in profile.grades.all()] if profile else [],
         }
-        return Response(ProfileSerializer(data).data)
+        return Response(NgoProfileSerializer(data).data)
