@@ -64,6 +64,11 @@ class ActivityForm(forms.Form):
         max_digits=5,
         decimal_places=2,
         help_text=_("Hours each verified volunteer is credited in the time bank; empty if none."),
+        error_messages={
+            "min_value": _("Between 0 and 24 hours."),
+            "max_value": _("Between 0 and 24 hours."),
+            "invalid": _("Enter a number of hours, e.g. 2.5."),
+        },
     )
 
     def __init__(self, *args: Any, community: Community, organisers: Any, **kwargs: Any) -> None:
