@@ -15,7 +15,7 @@ from comity.foundation.services import require
 from comity.volunteers.selectors.mine import person_of, summary
 
 
-class ClaimSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class VolunteerHoursSerializer(serializers.Serializer):  # type: ignore[type-arg]
     id = serializers.IntegerField()
     served_on = serializers.DateField()
     hours = serializers.DecimalField(max_digits=9, decimal_places=2)
@@ -25,7 +25,7 @@ class ClaimSerializer(serializers.Serializer):  # type: ignore[type-arg]
     reason = serializers.CharField(help_text=_("Why the hours were rejected or revoked."))
 
 
-class SummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class VolunteeringSummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
     in_registry = serializers.BooleanField(help_text=_("Whether the account has a registry record."))
     verified_hours = serializers.DecimalField(max_digits=11, decimal_places=2)
     stars_awarded = serializers.IntegerField(help_text=_("Stars awarded by the last roll of honour (0–5)."))
@@ -35,10 +35,10 @@ class SummarySerializer(serializers.Serializer):  # type: ignore[type-arg]
     hours_to_next_star = serializers.DecimalField(max_digits=11, decimal_places=2, allow_null=True)
     account = serializers.CharField(allow_null=True, help_text=_("The time-bank account's code."))
     balance = serializers.DecimalField(max_digits=11, decimal_places=2)
-    pending = ClaimSerializer(many=True)
+    pending = VolunteerHoursSerializer(many=True)
 
 
-class EntrySerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TimeBankEntrySerializer(serializers.Serializer):  # type: ignore[type-arg]
     sequence = serializers.IntegerField()
     kind = serializers.CharField(help_text=_("deposit, donation, redemption, transfer or correction"))
     hours = serializers.DecimalField(
@@ -48,15 +48,15 @@ class EntrySerializer(serializers.Serializer):  # type: ignore[type-arg]
     hash = serializers.CharField()
 
 
-class LedgerSerializer(serializers.Serializer):  # type: ignore[type-arg]
+class TimeBankLedgerSerializer(serializers.Serializer):  # type: ignore[type-arg]
     account = serializers.CharField(allow_null=True)
-    results = EntrySerializer(many=True)
+    results = TimeBankEntrySerializer(many=True)
 
 
 class MyVolunteering(APIView):
     """My verified hours, stars, time-bank balance and the hours waiting for verification."""
 
-    @extend_schema(responses=SummarySerializer)
+    @extend_schema(responses=VolunteeringSummarySerializer)
     def get(self, request: Request) -> Response:
         require(request.user, "volunteers.see_own")
         found = summary(person_of(request.user))
@@ -70,13 +70,13 @@ class MyVolunteering(APIView):
             "balance": found.account.balance if found.account else 0,
             "pending": found.pending,
         }
-        return Response(SummarySerializer(data).data)
+        return Response(VolunteeringSummarySerializer(data).data)
 
 
 class MyLedger(APIView):
     """My time-bank account's last 50 ledger entries, newest first."""
 
-    @extend_schema(responses=LedgerSerializer)
+    @extend_schema(responses=TimeBankLedgerSerializer)
     def get(self, request: Request) -> Response:
         require(request.user, "volunteers.see_own")
         found = summary(person_of(request.user))
@@ -92,5 +92,5 @@ class MyLedger(APIView):
             for entry in found.entries
         ]
         return Response(
-            LedgerSerializer({"account": account.code if account else None, "results": results}).data
+            TimeBankLedgerSerializer({"account": account.code if account else None, "results": results}).data
         )
