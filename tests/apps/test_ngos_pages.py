@@ -12,7 +12,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from comity.ngos.models import Filing, Grade, HostedEntry, Incubation, OrganisationProfile
+from comity.ngos.models import Filing, Grade, HostedEntry, Incubation, OrganisationProfile, ServiceOffer
 from comity.ngos.services import (
     apply_for_incubation,
     create_profile,
@@ -20,6 +20,7 @@ from comity.ngos.services import (
     review_filing,
     save_filing,
 )
+from comity.structure.models import MatterCategory
 
 from ..cast import World
 from ..conftest import CAST
@@ -93,6 +94,10 @@ def _profiles(world: World, s: dict[str, Any]) -> Any:
     return list(OrganisationProfile.objects.values_list("pk", "service_fields"))
 
 
+def _offers(world: World, s: dict[str, Any]) -> Any:
+    return list(ServiceOffer.objects.values_list("pk", "title"))
+
+
 def _incubations(world: World, s: dict[str, Any]) -> Any:
     return list(Incubation.objects.values_list("pk", "stage"))
 
@@ -150,6 +155,21 @@ CASES = [
         changes=MANAGERS,
     ),
     Case("offer form", "get", _url("ngos:offer_new", "ngo"), _only(MANAGERS, 200)),
+    Case(
+        "add a service",
+        "post",
+        _url("ngos:offer_new", "ngo"),
+        _only(MANAGERS, 302),
+        data=lambda w, s: {
+            "title": "Home visits",
+            "category": str(MatterCategory.objects.order_by("pk").values_list("pk", flat=True).first()),
+            "service_type": "care",
+            "areas": [str(w.building.pk)],
+            "capacity": "20",
+        },
+        state=_offers,
+        changes=MANAGERS,
+    ),
     Case("filing page", "get", _url("ngos:filing", "ngo"), _only(MANAGERS, 200)),
     Case(
         "filing cannot change while reviewed",
@@ -232,7 +252,9 @@ CASES = [
         lambda w, s: reverse("ngos:street", args=[w.street.pk]),
         _only(STREET, 200),
     ),
-    Case("api list", "get", lambda w, s: reverse("api-ngos-organisations", args=[w.harmony.pk]), _api(MEMBERS)),
+    Case(
+        "api list", "get", lambda w, s: reverse("api-ngos-organisations", args=[w.harmony.pk]), _api(MEMBERS)
+    ),
     Case(
         "api organisation",
         "get",
@@ -244,7 +266,9 @@ CASES = [
 
 @pytest.mark.parametrize("role", CAST)
 @pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
-def test_page_by_role(world: World, client_for: Any, case: Case, role: str, settings: Any, tmp_path: Any) -> None:
+def test_page_by_role(
+    world: World, client_for: Any, case: Case, role: str, settings: Any, tmp_path: Any
+) -> None:
     settings.MEDIA_ROOT = tmp_path
     extra = case.setup(world)
     before = case.state(world, extra) if case.state else None
