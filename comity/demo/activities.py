@@ -128,3 +128,9 @@ def fill_activities(
         "activity_registrations": Registration.objects.filter(activity__community=community).count(),
         "activity_waitlisted": Registration.objects.filter(activity=clinic, status="waitlisted").count(),
     }
+
+
+def delete_demo_activities(street: Street) -> int:
+    """Remove the demo's activities of the street (before its subjects: an activity protects its organiser)."""
+    deleted, _ = Activity.objects.filter(community__street=street).delete()
+    return deleted
