@@ -43,7 +43,8 @@ def parse(code: str) -> ParsedCode | None:
         return None
     if len(parts[1]) > 12 or len(parts[2]) != MAC_LENGTH:
         return None
-    return ParsedCode(int(parts[0]), int(parts[1]), parts[2])
+    # Base 32 has no 0, 1 or 8: read as the letters they are mistaken for.
+    return ParsedCode(int(parts[0]), int(parts[1]), parts[2].translate(str.maketrans("018", "OIB")))
 
 
 def verifies(activity: Activity, parsed: ParsedCode) -> bool:
