@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from comity.engine.ngo_grading import DEFAULT_MAXIMA, Dimension
 from comity.foundation.forms import MultipleFileField
+from comity.foundation.idempotency import OnceTokenFormMixin
 from comity.ngos.models import ServiceType, SupportKind
 from comity.structure.models import Area, GovernanceSubject, LegalStatus, MatterCategory
 
@@ -53,7 +54,7 @@ class ProfileForm(forms.Form):
         self.fields["fiscal_host"].queryset = hosts  # type: ignore[attr-defined]
 
 
-class OfferForm(forms.Form):
+class OfferForm(OnceTokenFormMixin):
     title = forms.CharField(label=_("Service"), max_length=160)
     category = forms.ModelChoiceField(label=_("Matter category"), queryset=MatterCategory.objects.none())
     service_type = forms.ChoiceField(label=_("Service type"), choices=ServiceType.choices)
@@ -73,7 +74,7 @@ class OfferForm(forms.Form):
         ).order_by("kind", "code")
 
 
-class FilingForm(forms.Form):
+class FilingForm(OnceTokenFormMixin):
     tier = forms.ChoiceField(label=_("Tier asked for"), choices=FILING_TIERS)
     purpose = forms.CharField(
         label=_("Purpose and activities"), max_length=2000, widget=forms.Textarea(attrs={"rows": 4})
@@ -111,7 +112,7 @@ class DecisionForm(forms.Form):
     )
 
 
-class IncubationForm(forms.Form):
+class IncubationForm(OnceTokenFormMixin):
     profile = forms.ModelChoiceField(label=_("Organisation"), queryset=GovernanceSubject.objects.none())
     incubator = forms.ModelChoiceField(label=_("Incubator"), queryset=GovernanceSubject.objects.none())
     note = forms.CharField(label=_("Note"), required=False, max_length=500)
@@ -122,7 +123,7 @@ class IncubationForm(forms.Form):
         self.fields["incubator"].queryset = incubators  # type: ignore[attr-defined]
 
 
-class SupportForm(forms.Form):
+class SupportForm(OnceTokenFormMixin):
     kind = forms.ChoiceField(label=_("Support"), choices=SupportKind.choices)
     description = forms.CharField(label=_("What was given"), max_length=255)
     amount = forms.DecimalField(
@@ -135,7 +136,7 @@ class SupportForm(forms.Form):
     given_on = forms.DateField(label=_("Given on"), widget=DATE)
 
 
-class HostedForm(forms.Form):
+class HostedForm(OnceTokenFormMixin):
     direction = forms.ChoiceField(
         label=_("Money"), choices=[("in", _("Received")), ("out", _("Paid out"))], widget=forms.RadioSelect
     )
@@ -146,7 +147,7 @@ class HostedForm(forms.Form):
     on = forms.DateField(label=_("Date"), widget=DATE)
 
 
-class GradeForm(forms.Form):
+class GradeForm(OnceTokenFormMixin):
     assessed_on = forms.DateField(label=_("Assessed on"), widget=DATE)
     assessor = forms.CharField(label=_("Assessing body"), max_length=160)
 

@@ -127,3 +127,15 @@ def test_the_list_shows_the_count_against_ten(world: World, client_for: Any) -> 
     page = client_for("resident").get(reverse("ngos:organisations", args=[world.harmony.pk])).content.decode()
     assert "Community organisations: 1 of a target of 10" in page
     assert "9 short" in page
+
+
+def test_hosted_money_sent_twice_is_recorded_once(world: World, client_for: Any) -> None:
+    _profile(world, fiscal_host=world.committee)
+    client = client_for("committee_staff")
+    url = reverse("ngos:hosted", args=[world.harmony.pk, world.ngo.pk])
+    token = client.get(url).context["form"]["once_token"].value()
+    data = {"direction": "in", "amount": "50.00", "description": "Donation", "on": "2026-01-02"}
+    first = client.post(url, {**data, "once_token": token})
+    again = client.post(url, {**data, "once_token": token})
+    assert first.status_code == again.status_code == 302
+    assert list(HostedEntry.objects.values_list("amount_fen", flat=True)) == [5_000]

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from comity.engine.ngo_grading import FILING_EDITABLE, filing_next
 from comity.foundation.forms import add_service_errors
+from comity.foundation.idempotency import safe_to_send_twice
 from comity.foundation.services import require
 from comity.foundation.uploads import serve_upload
 from comity.ngos.forms import DecisionForm, FilingForm, ReviewForm
@@ -26,6 +27,7 @@ from comity.structure.selectors import get_community_for_user
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@safe_to_send_twice("ngos.filing")
 def filing(request: HttpRequest, community_id: int, subject_id: int) -> HttpResponse:
     """The organisation's application: written, sent, and followed to the street office's decision."""
     community = get_community_for_user(request.user, community_id, perm="ngos.see_organisations")

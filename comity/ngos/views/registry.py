@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from comity.engine.ngo_grading import eligible_from, incubation_next, is_eligible
 from comity.foundation.forms import add_service_errors
+from comity.foundation.idempotency import safe_to_send_twice
 from comity.foundation.services import require
 from comity.ngos.forms import OfferForm, ProfileForm
 from comity.ngos.permissions import parties_of
@@ -125,6 +126,7 @@ def profile_edit(request: HttpRequest, community_id: int, subject_id: int) -> Ht
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@safe_to_send_twice("ngos.offer")
 def offer_new(request: HttpRequest, community_id: int, subject_id: int) -> HttpResponse:
     community = get_community_for_user(request.user, community_id, perm="ngos.see_organisations")
     subject = get_subject_in(request.user, community, subject_id)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 from comity.engine.money import yuan_to_fen
 from comity.engine.ngo_grading import Dimension, incubation_next
 from comity.foundation.forms import add_service_errors
+from comity.foundation.idempotency import safe_to_send_twice
 from comity.foundation.services import require
 from comity.ngos.forms import DIMENSION_WORDS, GradeForm, HostedForm, IncubationForm, SupportForm
 from comity.ngos.permissions import parties_of
@@ -39,6 +40,7 @@ from comity.structure.selectors import get_community_for_user
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@safe_to_send_twice("ngos.incubation")
 def incubation(request: HttpRequest, community_id: int) -> HttpResponse:
     community = get_community_for_user(request.user, community_id, perm="ngos.see_queues")
     may_enter = request.user.has_perm("ngos.manage_incubation", community)
@@ -66,6 +68,7 @@ def incubation(request: HttpRequest, community_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@safe_to_send_twice("ngos.support")
 def incubation_detail(request: HttpRequest, community_id: int, incubation_id: int) -> HttpResponse:
     community = get_community_for_user(request.user, community_id, perm="ngos.see_organisations")
     item = get_incubation_for_user(request.user, community, incubation_id, "ngos.move_incubation")
@@ -109,6 +112,7 @@ def incubation_detail(request: HttpRequest, community_id: int, incubation_id: in
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@safe_to_send_twice("ngos.hosted")
 def hosted(request: HttpRequest, community_id: int, subject_id: int) -> HttpResponse:
     community = get_community_for_user(request.user, community_id, perm="ngos.see_organisations")
     subject = get_subject_in(request.user, community, subject_id)
@@ -157,6 +161,7 @@ def grading(request: HttpRequest, community_id: int) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@safe_to_send_twice("ngos.grade")
 def grade(request: HttpRequest, community_id: int, subject_id: int) -> HttpResponse:
     community = get_community_for_user(request.user, community_id, perm="ngos.see_organisations")
     subject = get_subject_in(request.user, community, subject_id)
