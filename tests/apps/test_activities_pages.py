@@ -114,3 +114,14 @@ def test_the_activity_page_reads_in_chinese(world: World, client_for: Any) -> No
     response = client.get(reverse("activities:activity", args=[activity.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
     assert response.status_code == 200
     assert 'lang="zh' in response.content.decode()
+
+
+def test_the_check_in_list_offers_the_volunteer_hours_once_people_came(world: World, client_for: Any) -> None:
+    activity = make_activity(world, volunteer_hours=2)
+    mine = register(world.user("resident"), activity)
+    client = client_for("committee_staff")
+    url = reverse("activities:check_in", args=[activity.pk])
+    assert 'id="record-hours"' not in client.get(url).content.decode()
+    client.post(reverse("activities:tick", args=[activity.pk, mine.pk]))
+    page = client.get(url).content.decode()
+    assert reverse("volunteers:activity_hours", args=[world.harmony.pk, activity.pk]) in page

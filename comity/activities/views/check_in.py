@@ -31,6 +31,10 @@ def _people_page(request: HttpRequest, activity: Activity, template: str) -> Htt
         "activity": activity,
         "registered": registered,
         "arrived": sum(1 for row in registered if row.checked_in_at),
+        # The volunteers app credits the activity's hours to everyone checked in (a permission name, no import:
+        # volunteers sits above activities).
+        "may_record_hours": activity.volunteer_hours is not None
+        and request.user.has_perm("volunteers.verify_hours", activity.community),
     }
     return render(request, template, context)
 
