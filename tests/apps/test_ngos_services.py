@@ -26,6 +26,7 @@ from comity.ngos.services import (
     review_filing,
     save_filing,
 )
+from comity.privacy.copy import data_copy
 from comity.structure.models import LegalStatus, MatterCategory, SubjectKind
 
 from ..cast import World
@@ -319,3 +320,22 @@ def test_the_rows_for_the_privacy_walk_name_their_staff(world: World, settings: 
     build_ngo_rows(world)
     assert Filing.objects.get().decided_by == world.user("street_official")
     assert Grade.objects.get().recorded_by == world.user("street_official")
+
+
+def test_the_copy_of_each_staff_member_holds_the_ngos_rows_naming_them(
+    world: World, settings: Any, tmp_path: Any
+) -> None:
+    settings.MEDIA_ROOT = tmp_path
+    build_ngo_rows(world)
+    expected = {
+        "ngos.Filing": "street_official",
+        "ngos.FilingDocument": "ngo_staff",
+        "ngos.OrganisationProfile": "ngo_staff",
+        "ngos.Incubation": "committee_staff",
+        "ngos.SupportGiven": "committee_staff",
+        "ngos.HostedEntry": "committee_staff",
+        "ngos.Grade": "street_official",
+    }
+    for model, role in expected.items():
+        sections = data_copy(world.user(role))["sections"]
+        assert sections.get(model, {"rows": []})["rows"], (model, role)
