@@ -5,13 +5,14 @@ enters the organisation for incubation and starts it. Every page is checked with
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from comity.ngos.models import Filing, Incubation
-from comity.ngos.services import create_profile
+from comity.ngos.models import Filing, Grade, Incubation
+from comity.ngos.services import apply_for_incubation, create_profile, move_incubation, record_hosted_money
 
 from .conftest import PHONE, SMALL_PHONE, screenshot, signed_in
 
@@ -105,3 +106,58 @@ def test_an_organisation_files_is_reviewed_approved_and_incubated(
         screenshot(page, f"{name}-incubating")
         page.goto(f"{base}{world.ngo.pk}/")
         screenshot(page, f"{name}-organisation")
+
+
+@pytest.mark.parametrize(
+    ("viewport", "language"),
+    [(PHONE, "en"), (SMALL_PHONE, "zh-hans")],
+    ids=["390-en", "320-zh"],
+)
+def test_the_staff_pages_fit_a_phone_and_pass_axe(
+    browser: Any,
+    live_server: Any,
+    world: Any,
+    viewport: dict[str, int],
+    language: str,
+) -> None:
+    staff = world.users["committee_staff"]
+    profile = create_profile(
+        staff,
+        world.ngo,
+        tier="community_guided",
+        registered_or_filed_on=date(2020, 1, 1),
+        fiscal_host=world.committee,
+    )
+    record_hosted_money(staff, profile, amount_fen=12_345, description="Donation", on=date(2026, 1, 2))
+    incubation = apply_for_incubation(staff, profile, incubator=world.committee)
+    move_incubation(staff, incubation, stage="incubating")
+    name = f"ngos-staff-{viewport['width']}-{language}"
+    base = f"{live_server.url}/c/{world.harmony.pk}/organisations/"
+    with signed_in(browser, live_server, "chen", world.password, viewport=viewport) as page:
+        _in(page, live_server, language)
+        for slug, path in [
+            ("grading", "grading/"),
+            ("grade", f"{world.ngo.pk}/grade/"),
+            ("hosted", f"{world.ngo.pk}/hosted/"),
+            ("profile", f"{world.ngo.pk}/profile/"),
+            ("offer", f"{world.ngo.pk}/services/new/"),
+            ("support", f"incubation/{incubation.pk}/"),
+        ]:
+            page.goto(base + path)
+            assert page.locator("h1").count() == 1
+            screenshot(page, f"{name}-{slug}")
+        page.goto(f"{base}{world.ngo.pk}/grade/")
+        page.locator("#id_assessed_on").fill("2025-06-01")
+        page.locator("#id_assessor").fill("District civil affairs")
+        for field, value in [
+            ("basic_conditions", "80"),
+            ("internal_governance", "300"),
+            ("performance", "999"),
+            ("social_evaluation", "120"),
+        ]:
+            page.locator(f"#id_{field}").fill(value)
+        page.locator("form.card button[type=submit]").click()
+        page.wait_for_load_state()
+        # The browser's own bound (max) or the server's: either way nothing is recorded and the value stays.
+        assert page.locator("#id_performance").input_value() == "999"
+        assert not Grade.objects.exists()
