@@ -50,6 +50,9 @@ from ..cast import World
 from .budgeting import make_cycle
 from .consultations import make_consultation
 from .decisions import end_voting, make_decision, make_estate, vote_for
+from .test_activities_walk import activity_rows
+from .test_ngos_services import build_ngo_rows
+from .test_volunteers_walk import volunteer_rows
 
 User = apps.get_model(settings.AUTH_USER_MODEL)
 TARGETS = (User, Person, Household)
@@ -400,6 +403,9 @@ def test_the_copy_of_everyone_a_row_names_holds_the_row(world: World, settings: 
     _participation_rows(world)
     _decision_rows(world)
     _privacy_rows(world)
+    activity_rows(world)
+    volunteer_rows(world)
+    build_ngo_rows(world)
 
     empty = [holding.model for holding in holdings() if not holding.model_class._base_manager.exists()]
     assert empty == [], "build a row of these tables above"
