@@ -125,3 +125,15 @@ def test_the_check_in_list_offers_the_volunteer_hours_once_people_came(world: Wo
     client.post(reverse("activities:tick", args=[activity.pk, mine.pk]))
     page = client.get(url).content.decode()
     assert reverse("volunteers:activity_hours", args=[world.harmony.pk, activity.pk]) in page
+
+
+@pytest.mark.parametrize("chosen", ["", "abc", "1e3", "99999999999999999999", "-1"])
+def test_registering_at_the_counter_someone_not_in_the_registry_is_a_404_and_registers_nobody(
+    world: World, client_for: Any, chosen: str
+) -> None:
+    activity = make_activity(world)
+    response = client_for("committee_staff").post(
+        reverse("activities:counter", args=[activity.pk]), {"person": chosen}
+    )
+    assert response.status_code == 404
+    assert not Registration.objects.filter(activity=activity).exists()

@@ -185,7 +185,12 @@ def counter(request: HttpRequest, activity_id: int) -> HttpResponse:
         request.user, activity_id, perm="activities.register_at_counter"
     )
     if request.method == "POST":
-        person = Person.objects.filter(pk=request.POST.get("person"), community=activity.community).first()
+        chosen = request.POST.get("person", "")
+        person = (
+            Person.objects.filter(pk=int(chosen), community=activity.community).first()
+            if chosen.isdigit() and len(chosen) < 12
+            else None
+        )
         if person is None:
             raise Http404
         try:
