@@ -62,7 +62,8 @@ def test_every_stored_upload_goes_through_the_stripping() -> None:
         for path in ROOT.rglob("models/*.py")
         if "FileField(" in path.read_text() or "ImageField(" in path.read_text()
     )
-    assert fields == ["appeals/models/handling.py", "budgeting/models/funds.py"]
+    assert fields == ["ngos/models.py", "appeals/models/handling.py", "budgeting/models/funds.py"]
     assert "check_photos(" in (ROOT / "appeals/services/intake.py").read_text()
     assert "strip_image_metadata(receipt)" in (ROOT / "budgeting/services/funds.py").read_text()
+    assert "strip_image_metadata(document)" in (ROOT / "ngos/services/filing.py").read_text()
     assert "strip_image_metadata(upload)" in (ROOT / "foundation/photos.py").read_text()

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_noop
 
 from comity.engine.ngo_grading import FILING_EDITABLE, may_move_filing
 from comity.foundation.audit import record_audit
+from comity.foundation.photos import strip_image_metadata
 from comity.foundation.services import Actor, lock, require, service
 from comity.ngos.models import Filing, FilingDocument, OrganisationProfile
 from comity.ngos.services.common import _parties, _user_id
@@ -38,8 +39,10 @@ def _check_document(upload: UploadedFile) -> None:
 def _attach(actor: Actor, filing: Filing, documents: list[tuple[str, UploadedFile]]) -> None:
     if filing.documents.count() + len(documents) > MAX_DOCUMENTS:
         raise ValidationError({"documents": [_("At most 10 documents.")]})
-    for title, upload in documents:
-        _check_document(upload)
+    for title, document in documents:
+        _check_document(document)
+        # A scanned charter photographed on a phone carries where it was taken: stored without it.
+        upload = strip_image_metadata(document)
         FilingDocument.objects.create(
             community_id=filing.community_id,
             filing=filing,
